@@ -54,8 +54,8 @@ typedef struct column {
      * categorical over every value seen, the numbers among them held in own. */
     enum { MIXED_NONE, MIXED_NUMBER, MIXED_CHOICES } mixed;
     double lo, hi;
-    knob_choice *own;
-    size_t n_own;
+    knob_choice *own; /* MIXED_CHOICES: its numbers, sorted, after its n_cat choices */
+    size_t n_own, n_cat;
 } column;
 
 static bool same_choice(const knob_choice *a, const knob_choice *b)
@@ -112,6 +112,44 @@ static int add_choice(column *c, const knob_choice *v)
     return 0;
 }
 
+static int cmp_num(const void *a, const void *b)
+{
+    double x = ((const knob_choice *)a)->num, y = ((const knob_choice *)b)->num;
+    return (x > y) - (x < y);
+}
+
+/* Appends v to c->choices, grown (*cap) as needed; -1 when out of memory. */
+static int push_choice(column *c, size_t *cap, const knob_choice *v)
+{
+    if (c->n_choices == *cap) {
+        const knob_choice **g = realloc(c->choices, 2 * *cap * sizeof *g);
+        if (!g)
+            return -1;
+        c->choices = g;
+        *cap *= 2;
+    }
+    c->choices[c->n_choices++] = v;
+    return 0;
+}
+
+/* A number's index among a MIXED_CHOICES column's choices: a categorical's equal choice, else
+ * its place among the sorted numbers; -1 when none. */
+static ptrdiff_t number_index(const column *c, double x)
+{
+    for (size_t i = 0; i < c->n_cat; i++)
+        if (c->choices[i]->type == KNOB_CHOICE_NUMBER && c->choices[i]->num == x)
+            return (ptrdiff_t)i;
+    size_t lo = 0, hi = c->n_own;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->own[mid].num < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < c->n_own && c->own[lo].num == x ? (ptrdiff_t)(c->n_cat + lo) : -1;
+}
+
 /* Decides a mixed column (one marked in columns_of): numeric over every value when all are
  * numbers, else categorical over every value seen. -1 when out of memory. */
 static int mixed_column(column *c, const knob_trial_info *const *all, size_t n)
@@ -143,35 +181,36 @@ static int mixed_column(column *c, const knob_trial_info *const *all, size_t n)
         return 0;
     }
     c->mixed = MIXED_CHOICES;
+    /* the categoricals' choices (few), in the order seen; then every number once, sorted,
+     * which number_index finds by bisection (a linear search per trial was quadratic) */
+    size_t cap = 16;
     c->own = malloc((n ? n : 1) * sizeof *c->own);
-    c->choices = malloc((n ? n : 1) * sizeof *c->choices);
+    c->choices = malloc(cap * sizeof *c->choices);
     if (!c->own || !c->choices)
         return -1;
-    /* every choice of the categoricals and every number, once each, in the order seen */
-    size_t cap = n;
     for (size_t i = 0; i < n; i++) {
         const knob_param *p = knob_trial_info_param(all[i], c->name);
         if (!p)
             continue;
         if (p->dist->kind != KNOB_DIST_CATEGORICAL) {
-            c->own[c->n_own] = (knob_choice){KNOB_CHOICE_NUMBER, NULL, p->internal};
-            if (choice_index(c, &c->own[c->n_own]) < 0)
-                c->choices[c->n_choices++] = &c->own[c->n_own++];
+            c->own[c->n_own++] = (knob_choice){KNOB_CHOICE_NUMBER, NULL, p->internal};
             continue;
         }
-        for (size_t k = 0; k < p->dist->n_choices; k++) {
-            if (choice_index(c, &p->dist->choices[k]) >= 0)
-                continue;
-            if (c->n_choices == cap) {
-                const knob_choice **g = realloc(c->choices, 2 * cap * sizeof *g);
-                if (!g)
-                    return -1;
-                c->choices = g;
-                cap *= 2;
-            }
-            c->choices[c->n_choices++] = &p->dist->choices[k];
-        }
+        for (size_t k = 0; k < p->dist->n_choices; k++)
+            if (choice_index(c, &p->dist->choices[k]) < 0 &&
+                push_choice(c, &cap, &p->dist->choices[k]))
+                return -1;
     }
+    c->n_cat = c->n_choices;
+    qsort(c->own, c->n_own, sizeof *c->own, cmp_num);
+    size_t kept = 0;
+    for (size_t i = 0; i < c->n_own; i++)
+        if ((!kept || c->own[kept - 1].num != c->own[i].num) && choice_index(c, &c->own[i]) < 0)
+            c->own[kept++] = c->own[i];
+    c->n_own = kept;
+    for (size_t i = 0; i < c->n_own; i++)
+        if (push_choice(c, &cap, &c->own[i]))
+            return -1;
     return 0;
 }
 
@@ -376,8 +415,7 @@ static void cell_json(knobx_buf *b, const column *c, const knob_trial_info *t)
         return;
     }
     if (c->mixed == MIXED_CHOICES && p->dist->kind != KNOB_DIST_CATEGORICAL) {
-        knob_choice x = {KNOB_CHOICE_NUMBER, NULL, p->internal};
-        ptrdiff_t i = choice_index(c, &x);
+        ptrdiff_t i = number_index(c, p->internal);
         if (i >= 0)
             knobx_buf_printf(b, "%td", i);
         else
@@ -399,14 +437,9 @@ static void cell_json(knobx_buf *b, const column *c, const knob_trial_info *t)
 }
 
 /* Whether the JSON value v is the trial's value of param p (a categorical's choice). */
-static bool same_value(const knob_param *p, const knobx_json *v)
+/* Whether the JSON value v is choice c. */
+static bool choice_is(const knob_choice *c, const knobx_json *v)
 {
-    if (p->dist->kind != KNOB_DIST_CATEGORICAL)
-        return v->type == KNOBX_JSON_NUMBER && v->num == p->internal;
-    size_t i = (size_t)p->internal;
-    if (i >= p->dist->n_choices)
-        return false;
-    const knob_choice *c = &p->dist->choices[i];
     switch (c->type) {
     case KNOB_CHOICE_STRING:
         return v->type == KNOBX_JSON_STRING && !strcmp(v->str, c->str ? c->str : "");
@@ -417,6 +450,31 @@ static bool same_value(const knob_param *p, const knobx_json *v)
     default:
         return v->type == KNOBX_JSON_NULL;
     }
+}
+
+static bool same_value(const knob_param *p, const knobx_json *v)
+{
+    if (p->dist->kind != KNOB_DIST_CATEGORICAL)
+        return v->type == KNOBX_JSON_NUMBER && v->num == p->internal;
+    size_t i = (size_t)p->internal;
+    return i < p->dist->n_choices && choice_is(&p->dist->choices[i], v);
+}
+
+/* Whether v is the value of constant sp as the page gets it (constants_json): a list or
+ * mapping (held as its JSON text) is taken as it is, a value of another kind is not. */
+static bool constant_is(const sweep_param *sp, const knobx_json *v)
+{
+    if (sp->is_json && sp->is_json[0])
+        return v->type == KNOBX_JSON_ARRAY || v->type == KNOBX_JSON_OBJECT ||
+               v->type == KNOBX_JSON_NUMBER;
+    return choice_is(&sp->choices[0], v);
+}
+
+/* The sweep's constant of that name, or NULL. */
+static const sweep_param *constant_named(const sweep *sw, const char *name)
+{
+    const sweep_param *sp = sw ? sweep_find(sw, name) : NULL;
+    return sp && sp->kind == PK_CONSTANT && sp->n_choices == 1 ? sp : NULL;
 }
 
 /* The members of the object o as "name": value, nested objects flattened to the library's
@@ -463,7 +521,7 @@ static void flat_params(knobx_buf *b, const knob_trial_info *t, const knobx_json
  * params are its own (most: knob run's "params" of params not converted) is then written
  * nowhere. */
 static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf *prefix, bool *any,
-                       bool *differs)
+                       bool *differs, const sweep *sw)
 {
     for (size_t i = 0; i < o->n; i++) {
         const knobx_json *v = o->kids[i];
@@ -472,11 +530,14 @@ static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf 
         const knob_param *p = knob_trial_info_param(t, knobx_buf_cstr(prefix));
         if (v->type == KNOBX_JSON_OBJECT && !p) {
             knobx_buf_puts(prefix, ".");
-            flat_check(t, v, prefix, any, differs);
+            flat_check(t, v, prefix, any, differs, sw);
         } else {
             *any = true;
+            /* a constant the program got another value of (the sweep edited since): the
+             * page's constants do not say it */
+            const sweep_param *k = p ? NULL : constant_named(sw, knobx_buf_cstr(prefix));
             *differs |= v->type == KNOBX_JSON_OBJECT || v->type == KNOBX_JSON_ARRAY ||
-                        (p && !same_value(p, v));
+                        (p && !same_value(p, v)) || (k && !constant_is(k, v));
         }
         prefix->len = at;
         if (prefix->data)
@@ -539,7 +600,7 @@ static void spans_init(constant_spans *c, const sweep *sw)
     *c = (constant_spans){.sw = sw};
     size_t n = 0;
     for (size_t i = 0; sw && i < sw->n_params; i++)
-        n += sw->params[i].kind == PK_CONSTANT;
+        n += constant_named(sw, sw->params[i].name) == &sw->params[i];
     if (!n)
         return;
     c->param = malloc(n * sizeof *c->param);
@@ -550,7 +611,7 @@ static void spans_init(constant_spans *c, const sweep *sw)
         return;
     }
     for (size_t i = 0; i < sw->n_params; i++)
-        if (sw->params[i].kind == PK_CONSTANT) {
+        if (constant_named(sw, sw->params[i].name) == &sw->params[i]) {
             c->open[c->n] = -1;
             c->param[c->n++] = i;
         }
@@ -572,7 +633,7 @@ static void spans_add(constant_spans *c, size_t i, const knobx_json *o)
         const knobx_json *v = o;
         for (size_t d = 0; v && d < sp->n_path; d++)
             v = v->type == KNOBX_JSON_OBJECT ? knobx_json_get(v, sp->path[d]) : NULL;
-        if (!v)
+        if (!v || !constant_is(sp, v)) /* another value: the trial's g says it */
             span_close(c, k, i);
         else if (c->open[k] < 0)
             c->open[k] = (ptrdiff_t)i;
@@ -606,7 +667,7 @@ static void constants_json(knobx_buf *b, const sweep *sw)
     size_t n = 0;
     for (size_t i = 0; sw && i < sw->n_params; i++) {
         const sweep_param *sp = &sw->params[i];
-        if (sp->kind != PK_CONSTANT || sp->n_choices != 1)
+        if (constant_named(sw, sp->name) != sp)
             continue;
         knobx_buf_puts(b, n++ ? ",{\"name\":" : "{\"name\":");
         knobx_json_add_string(b, sp->name);
@@ -653,7 +714,7 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
         bool first = true, any = false, differs = waiting;
         spans_add(&spans, i, j && j->type == KNOBX_JSON_OBJECT ? j : NULL);
         if (j && j->type == KNOBX_JSON_OBJECT)
-            flat_check(t, j, &prefix, &any, &differs);
+            flat_check(t, j, &prefix, &any, &differs, sw);
         if (j && differs && any)
             flat_params(&one, t, j, &prefix, &first, &differs);
         if (j && differs && !first) {

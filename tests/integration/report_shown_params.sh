@@ -115,4 +115,31 @@ print(json.dumps([q["choices"][x] if q["kind"] == "categorical" else x for x in 
 kinds to_range '{values: [10, 20, 30]}' '{min: 0, max: 2}'
 kinds to_words '{values: [a, 20, 30]}' '{min: 0, max: 2}'
 kinds to_values '{min: 1, max: 8}' '{values: [1, 2, 3]}'
+
+# A constant (W&B's value:) is sent once (constants) with the runs of trials that show it (kc);
+# a trial the program ran with another value (the sweep edited since, or the param searched
+# then) shows its own: epochs searched, then 10, then 20 (the page showed 20 for all, and 10
+# over the searched values)
+for v in '{values: [1, 2, 3]}' '{value: 10}' '{value: 20}'; do
+    printf 'program: %s\nmethod: random\nmetric: {name: score, goal: maximize}\nparameters:\n  score: {min: 0.0, max: 1.0}\n  epochs: %s\n' \
+        "$PROGS/echo_params.py" "$v" > kc.yaml
+    "$KNOB" run kc.yaml --storage "$db" --study kc --trials 2 --seed 1 > /dev/null 2>&1
+done
+"$KNOB" report kc --storage "$db" -o - 2> err.txt | report_data > data.json || fail "report kc: $(cat err.txt)"
+page=$(python3 -c 'import json, sys
+d = json.load(sys.stdin)
+T, names = d["trials"], [x["name"] for x in d["params"]]
+out = []
+for j in range(len(T["n"])):  # as web/src/model.js decode and shown()
+    p = {}
+    for q, col in zip(d["params"], T["p"]):
+        if col[j] is not None:
+            p[q["name"]] = q["choices"][col[j]] if q["kind"] == "categorical" else col[j]
+    for c, runs in zip(d["constants"], T["kc"]):
+        if any(runs[r] <= j < runs[r + 1] for r in range(0, len(runs), 2)) and c["name"] not in p:
+            p[c["name"]] = c["value"]
+    out.append(T["g"].get(str(j), p).get("epochs"))
+print(json.dumps(out))' < data.json)
+expect_eq "$page" "$("$KNOB" trials kc --storage "$db" --format json | py '[t["params"]["epochs"] for t in d]')" \
+    "the page's epochs against knob trials'"
 echo ok

@@ -72,6 +72,8 @@ export function decode(cols, params, constants) {
         const runs = (cols.kc && cols.kc[k]) || [];
         for (let r = 0; r + 1 < runs.length; r += 2)
             for (let j = runs[r]; j < runs[r + 1] && j < m; j++) {
+                if (c.name in out[j].p)
+                    continue; // the library's own (a param searched in an earlier run)
                 out[j].p[c.name] = c.value;
                 if (c.float)
                     (out[j].wf = out[j].wf || new Set()).add(c.name);
@@ -448,8 +450,12 @@ export function shown(t) {
 // The names of the params the table shows: the study's, its sweep's constants, then those
 // only enqueued trials (or converted ones) have.
 export function shownNames(study) {
-    const names = study.params.map(p => p.name).concat((study.constants || []).map(c => c.name));
-    const seen = new Set(names);
+    const names = study.params.map(p => p.name), seen = new Set(names);
+    for (const c of study.constants || [])
+        if (!seen.has(c.name)) {
+            seen.add(c.name);
+            names.push(c.name);
+        }
     for (const t of trials(study))
         for (const k of Object.keys(t.g || {}))
             if (!seen.has(k)) {
