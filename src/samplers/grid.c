@@ -595,8 +595,47 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
     return knob_study_claim(s, key, t, won);
 }
 
-/* The points that enqueued trials waiting to run (but trial `number`) name in full: each
- * one whose fixed params agree with one point of the grid alone. */
+/* The one point fixed params name in full: those of a product that give each of its params
+ * (and no grid param outside it), each value found in its list (the first of a value listed
+ * twice). Computed from the values' places, not by a scan of the grid. false when none. */
+static bool fixed_point(const grid_state *g, const knobx_json *fixed, uint64_t *out)
+{
+    uint64_t base = 0;
+    for (size_t j = 0; j < g->n_products; base += g->products[j++].size) {
+        const grid_product *p = &g->products[j];
+        bool all = true;
+        for (size_t q = p->first; q < p->first + p->n && all; q++)
+            all = knobx_json_get(fixed, g->params[q].name) != NULL;
+        for (size_t f = 0; all && f < fixed->n; f++)
+            all = in_product(g, p, fixed->kids[f]->key) || !in_grid(g, fixed->kids[f]->key);
+        if (!all)
+            continue;
+        uint64_t k = 0;
+        bool found = true;
+        for (size_t q = p->first; q < p->first + p->n && found; q++) {
+            const knobx_json *vals = g->params[q].values;
+            const knobx_json *v = knobx_json_get(fixed, g->params[q].name);
+            size_t at = 0;
+            while (at < vals->n && !same_value(vals->kids[at], v, false))
+                at++;
+            found = at < vals->n;
+            k = k * vals->n + at; /* the last param varies fastest, as agrees reads k */
+        }
+        if (found) {
+            *out = base + k;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The points that enqueued trials waiting to run (but trial `number`) name in full, sorted. */
 static int reserved_points(const grid_state *g, const knob_trial_info *const *trials, size_t n,
                            int64_t number, uint64_t **out, size_t *n_out)
 {
@@ -608,18 +647,10 @@ static int reserved_points(const grid_state *g, const knob_trial_info *const *tr
                                ? knob_trial_info_attr(w, "fixed_params", true)
                                : NULL;
         knobx_json *fixed = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
-        if (!fixed || fixed->type != KNOBX_JSON_OBJECT) {
-            knobx_json_free(fixed);
-            continue;
-        }
-        uint64_t one = 0, count = 0;
-        for (uint64_t k = 0; k < g->total && count < 2; k++)
-            if (agrees(g, k, fixed, false)) {
-                one = k;
-                count++;
-            }
+        uint64_t k;
+        bool one = fixed && fixed->type == KNOBX_JSON_OBJECT && fixed_point(g, fixed, &k);
         knobx_json_free(fixed);
-        if (count != 1)
+        if (!one)
             continue;
         uint64_t *grown = realloc(*out, (*n_out + 1) * sizeof *grown);
         if (!grown) {
@@ -629,17 +660,20 @@ static int reserved_points(const grid_state *g, const knob_trial_info *const *tr
             return knob__oom("grid: the points of waiting trials");
         }
         *out = grown;
-        (*out)[(*n_out)++] = one;
+        (*out)[(*n_out)++] = k;
     }
+    if (*n_out > 1)
+        qsort(*out, *n_out, sizeof **out, cmp_u64);
     return KNOB_OK;
 }
 
 /* A retry takes the point of the trial it retries. Else an enqueued trial whose fixed
- * params agree with points of the grid takes one of them:
- * the first one not yet claimed, in the grid's order, which it claims (so no other trial
- * runs it); when every such point has run, the first of them, unclaimed (it runs again,
- * as the queue asked, and takes no other point); when they agree with no point, none
- * (below). *done false when it is not enqueued or fixes no param of the grid. */
+ * params agree with points of the grid takes one of them: the first one not yet claimed, in
+ * the grid's order, which it claims (so no other trial runs it), one that no other waiting
+ * enqueued trial names in full first; when every such point has run, the first of them
+ * (not so named, when one is not), unclaimed (it runs again, as the queue asked, and takes
+ * no other point); when they agree with no point, none (below). *done false when it is not
+ * enqueued or fixes no param of the grid. */
 static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
 {
     *done = false;
@@ -678,9 +712,11 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
     /* the points other enqueued trials waiting to run name in full: a trial that gives some
      * of the values takes another point first (it took (x, 1) where a waiting trial gave
      * x and 1, and that one ran it again) */
-    uint64_t *reserved = NULL;
+    uint64_t *reserved = NULL, own;
     size_t n_reserved = 0;
-    if ((rc = reserved_points(g, trials, n, number, &reserved, &n_reserved))) {
+    /* a trial that names a point in full takes it whatever others name */
+    if (!fixed_point(g, fixed, &own) &&
+        (rc = reserved_points(g, trials, n, number, &reserved, &n_reserved))) {
         knobx_json_free(fixed);
         return rc;
     }
@@ -692,10 +728,8 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         if ((spare && !n_reserved) || (loose && first < g->total))
             continue;
         for (uint64_t i = 0; !rc && !*done && i < g->total; i++) {
-            uint32_t k = g->order[i];
-            bool skip = false;
-            for (size_t r = 0; spare && r < n_reserved && !skip; r++)
-                skip = reserved[r] == k;
+            uint64_t k = g->order[i];
+            bool skip = spare && bsearch(&k, reserved, n_reserved, sizeof k, cmp_u64);
             if (skip || !agrees(g, k, fixed, loose))
                 continue;
             first = first < g->total ? first : k;
