@@ -1,4 +1,5 @@
 /* Studies: create or load, ask and tell, the best trials, attributes. */
+#include "math/nondominated.h"
 #include "space.h"
 #include "study.h"
 #include "util/url.h"
@@ -939,19 +940,26 @@ int knob_study_best_value(knob_study *s, double *out)
     return rc;
 }
 
-/* True when a dominates b: no worse in every objective, better in one. */
-static bool dominates(const knob_study *s, const double *a, const double *b)
+/* The feasible complete trials of every objective, in number order, and their objectives as
+ * losses (maximized ones negated) for knob__nondominated. */
+static void front_candidates(knob_study *s, const knob_trial_info **cand, double *pts,
+                             size_t *n_cand, size_t *n_complete)
 {
-    bool better = false;
-    for (size_t i = 0; i < s->n_dirs; i++) {
-        double x = s->dirs[i] == KNOB_MAXIMIZE ? -a[i] : a[i];
-        double y = s->dirs[i] == KNOB_MAXIMIZE ? -b[i] : b[i];
-        if (x > y)
-            return false;
-        if (x < y)
-            better = true;
+    const knob__view *v = &s->view;
+    size_t m = s->n_dirs, c = 0;
+    *n_complete = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        const knob_trial_info *t = v->by_number[i];
+        if (!t || t->state != KNOB_TRIAL_COMPLETE || t->n_values != m)
+            continue;
+        ++*n_complete;
+        if (!knob_trial_info_feasible(t))
+            continue;
+        for (size_t j = 0; j < m; j++)
+            pts[c * m + j] = s->dirs[j] == KNOB_MAXIMIZE ? -t->values[j] : t->values[j];
+        cand[c++] = t;
     }
-    return better;
+    *n_cand = c;
 }
 
 int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, size_t *n)
@@ -964,43 +972,27 @@ int knob_study_best_trials(knob_study *s, const knob_trial_info *const **out, si
     if (rc)
         return rc;
     const knob__view *v = &s->view;
-    if (knob__grow(&s->front, &s->cap_front, v->n ? v->n : 1, sizeof *s->front))
+    size_t m = s->n_dirs, cap = v->n ? v->n : 1;
+    if (knob__grow(&s->front, &s->cap_front, cap, sizeof *s->front))
         return knob__oom("Pareto front");
     const knob_trial_info **front = s->front;
-    size_t count = 0, n_complete = 0;
-    /* Keeps a running front; each candidate is checked against it, which is
-     * O(n * front) rather than O(n^2). */
-    for (size_t i = 0; i < v->n; i++) {
-        const knob_trial_info *c = v->by_number[i];
-        if (!c || c->state != KNOB_TRIAL_COMPLETE || c->n_values != s->n_dirs)
-            continue;
-        n_complete++;
-        if (!knob_trial_info_feasible(c))
-            continue;
-        bool dominated = false;
-        size_t keep = 0;
-        for (size_t j = 0; j < count; j++) {
-            if (dominates(s, front[j]->values, c->values)) {
-                dominated = true;
-                break;
-            }
-        }
-        if (dominated)
-            continue;
-        for (size_t j = 0; j < count; j++)
-            if (!dominates(s, c->values, front[j]->values))
-                front[keep++] = front[j];
-        count = keep;
-        front[count++] = c;
+    double *pts = malloc(cap * m * sizeof *pts);
+    bool *keep = malloc(cap * sizeof *keep);
+    size_t count = 0, n_cand = 0, n_complete = 0;
+    /* The candidates go in number order and the kept ones stay in it: no sort after. */
+    if (pts && keep)
+        front_candidates(s, front, pts, &n_cand, &n_complete);
+    if (!pts || !keep || knob__nondominated(pts, n_cand, m, keep, &count)) {
+        free(pts);
+        free(keep);
+        return knob__oom("Pareto front");
     }
-    /* Restore number order (removals kept relative order, appends come last). */
-    for (size_t i = 1; i < count; i++) {
-        const knob_trial_info *x = front[i];
-        size_t j = i;
-        for (; j > 0 && front[j - 1]->number > x->number; j--)
-            front[j] = front[j - 1];
-        front[j] = x;
-    }
+    count = 0;
+    for (size_t i = 0; i < n_cand; i++)
+        if (keep[i])
+            front[count++] = front[i];
+    free(pts);
+    free(keep);
     if (!count && n_complete)
         return knob__error(KNOB_ENOTFOUND,
                            "study '%s' has no feasible trial: each of its %zu complete trials "
