@@ -921,6 +921,7 @@ class Study:
         self._stop_flag = False
         self._optimizing = True
         self._failing_reason = None
+        self._asking = 0  # an earlier optimize interrupted inside an ask may have left it raised
         deadline = None if timeout is None else time.monotonic() + timeout
         state = {"started": 0, "done": 0, "error": None, "live": 0}
         slot_lock = threading.Lock()
@@ -1045,9 +1046,11 @@ class Study:
             pass
 
     def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
-        with self._asked:
-            self._asking += 1
+        counted = False
         try:
+            with self._asked:
+                self._asking += 1
+                counted = True
             try:
                 trial = self._ask()
             except KnobDoneError:
@@ -1065,9 +1068,10 @@ class Study:
                 self._fail_interrupted(trial, reason)
                 return None
         finally:
-            with self._asked:
-                self._asking -= 1
-                self._asked.notify_all()
+            if counted:
+                with self._asked:
+                    self._asking -= 1
+                    self._asked.notify_all()
         beats = _Beats(self, trial) if self._storage.heartbeat_interval else None
         try:
             return self._run_asked(trial, func, catch, frozen_needed, callbacks, gc_after_trial)

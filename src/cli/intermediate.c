@@ -51,7 +51,11 @@ static int report(study_ref *r, const char *study, int64_t number, int64_t step,
     for (size_t i = 0; i < n; i++)
         if (v[i].step == step) {              /* as Optuna warns: the first value stays */
             knobx_buf had = {0}, given = {0}; /* in their fewest digits: 0.6, as typed */
-            knobx_json_add_number(&had, v[i].value);
+            /* a stored infinity or NaN (knob_study_add_trial takes them) said as such */
+            if (isfinite(v[i].value))
+                knobx_json_add_number(&had, v[i].value);
+            else
+                knobx_buf_puts(&had, isnan(v[i].value) ? "nan" : v[i].value > 0 ? "inf" : "-inf");
             knobx_json_add_number(&given, value);
             fprintf(stderr,
                     "knob intermediate: trial %lld of study '%s' has a value at step %lld "
