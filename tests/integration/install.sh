@@ -152,6 +152,35 @@ expect_eq "$(libknob_of plugin/run_study)" "$L/libknob.so.0" "the libknob run_st
 grep -Eq '^seed 1: localsearch [0-9.e+-]+ random [0-9.e+-]+$' study.txt ||
     fail "run_study printed: $(cat study.txt)"
 expect_eq "$(wc -l < study.txt)" 2 "run_study's lines"
+# The plugin in a program linked to libknob.a (pkg-config --static): its registration lands
+# in the program's libknob, which exports knob_* for it (knob_plugin_init said 0, and the
+# sampler was unknown: it had registered in a libknob.so.0 loaded for it)
+cat > plugload.c <<'C'
+#include <dlfcn.h>
+#include <stdio.h>
+
+#include <knob.h>
+
+int main(int argc, char **argv)
+{
+    void *so = argc == 2 ? dlopen(argv[1], RTLD_NOW | RTLD_LOCAL) : NULL;
+    knob_plugin_init_fn init = NULL;
+    if (so)
+        *(void **)&init = dlsym(so, KNOB_PLUGIN_INIT_SYMBOL);
+    knob_sampler *s;
+    if (!init || init() != KNOB_OK || knob_sampler_create("localsearch", NULL, &s) != KNOB_OK) {
+        fprintf(stderr, "%s\n", so ? knob_errmsg() : dlerror());
+        return 1;
+    }
+    knob_sampler_free(s);
+    puts("localsearch");
+    return 0;
+}
+C
+"$CC" "${warn[@]}" plugload.c -o plugload_static $(pkg-config --cflags knob) \
+    $(pkg-config --static --libs knob | sed 's/-lknob\b/-l:libknob.a/') -ldl > cc.txt 2>&1 ||
+    fail "cc plugload.c with pkg-config --static: $(cat cc.txt)"
+expect_eq "$(./plugload_static "$T/plugin/liblocalsearch.so" 2>&1)" localsearch "the plugin in a static program"
 
 # The prefix moves (as a package's tree is unpacked elsewhere): from here on the installed
 # knob and the CMake package are used from where they are now.
@@ -208,7 +237,7 @@ grep -q "^  localsearch" list.txt || fail "KNOB_PLUGINS: $(head -c 2000 list.txt
 
 # (c) find_package(knob) from the moved prefix: knob::knob and knob::knob_static.
 mkdir cm
-cp client.c cm/
+cp client.c plugload.c cm/
 cat > cm/CMakeLists.txt <<'CMAKE'
 cmake_minimum_required(VERSION 3.18)
 project(client C)
@@ -217,6 +246,8 @@ add_executable(client_cmake client.c)
 target_link_libraries(client_cmake PRIVATE knob::knob)
 add_executable(client_cmake_static client.c)
 target_link_libraries(client_cmake_static PRIVATE knob::knob_static)
+add_executable(plugload_cmake_static plugload.c)
+target_link_libraries(plugload_cmake_static PRIVATE knob::knob_static ${CMAKE_DL_LIBS})
 CMAKE
 CC=$CC cmake -S cm -B cm/build -DCMAKE_PREFIX_PATH="$Q" -DCMAKE_BUILD_TYPE=Release \
     > cmake.txt 2>&1 || fail "cmake with find_package(knob): $(cat cmake.txt)"
@@ -225,6 +256,10 @@ expect_eq "$(libknob_of cm/build/client_cmake)" "$QL/libknob.so.0" "the libknob 
 expect_eq "$(libknob_of cm/build/client_cmake_static)" static "client_cmake_static's libknob"
 expect_eq "$(run_client cm/build/client_cmake)" "$shared_out" "the find_package client's study"
 expect_eq "$(run_client cm/build/client_cmake_static)" "$shared_out" "knob::knob_static's study"
+# the plugin, moved with the prefix: its libknob.so.0 found beside where it was built no more,
+# so through LD_LIBRARY_PATH; its calls bind to the program's own libknob
+expect_eq "$(LD_LIBRARY_PATH=$QL cm/build/plugload_cmake_static "$T/plugin/liblocalsearch.so" 2>&1)" \
+    localsearch "the plugin in a knob::knob_static program"
 
 # A version the package does not provide is refused.
 sed -i 's/knob 0.1 REQUIRED/knob 1.0 REQUIRED/' cm/CMakeLists.txt
