@@ -65,6 +65,9 @@ int cmd_worker(int argc, char **argv)
     if (sweep_path)
         return cmd_run(argc, argv);
     if (!study) {
+        fputs("knob worker: give the study to join (--study NAME, whose stored sweep it runs) "
+              "or a sweep file\n",
+              stderr);
         usage(stderr);
         return EXIT_USAGE;
     }
