@@ -80,8 +80,13 @@ int cli_load_plugin(const char *path, char *err, size_t errsz)
     }
     int rc = init();
     if (rc) {
-        snprintf(err, errsz, "plugin '%s': %s() failed: %s (%s)", path, KNOB_PLUGIN_INIT_SYMBOL,
-                 knob_errmsg(), knob_status_str(rc));
+        int at = snprintf(err, errsz, "plugin '%s': %s() failed: %s (%s)", path,
+                          KNOB_PLUGIN_INIT_SYMBOL, knob_errmsg(), knob_status_str(rc));
+        /* a name taken: by a built-in, or by a plugin loaded before (which one: the user's
+         * KNOB_PLUGINS and sweep files name them) */
+        for (size_t i = 0; rc == KNOB_EEXIST && i < n_loaded && at > 0 && (size_t)at < errsz; i++)
+            at += snprintf(err + at, errsz - (size_t)at, "%s%s",
+                           i ? ", " : "; loaded before it: ", loaded[i]);
         return -1; /* it may have registered some names: it stays loaded */
     }
     loaded[n_loaded] = strdup(real);

@@ -45,6 +45,15 @@ grep -q "^  localsearch" list.txt || fail "KNOB_PLUGINS: $(head -c 2000 list.txt
 grep -q "shape .*enum .*{gaussian, cauchy}" list.txt || fail "the plugin's enum option"
 "$KNOB" samplers | grep -q "^  localsearch" && fail "listed without KNOB_PLUGINS"
 
+# A copy of the plugin in KNOB_PLUGINS registers its name first: the sweep's plugin is refused,
+# naming the file loaded before it (it said only that the name was taken)
+cp sweeps/liblocalsearch.so "$T/copy.so"
+rc=0
+KNOB_PLUGINS="$T/copy.so" "$KNOB" ask cp --sweep sweeps/ls.yaml $S 2> err.txt || rc=$?
+expect_eq "$rc" 2 "exit status of a plugin whose name is taken"
+grep -q "there is a sampler named 'localsearch' already (already exists); loaded before it: $T/copy.so" err.txt ||
+    fail "a name taken: $(cat err.txt)"
+
 # A worker reads the stored sweep; its plugin path resolves from the working directory.
 (cd sweeps && "$KNOB" worker --study ls $S --trials 3 > ../w.txt 2>&1) || fail "worker: $(cat w.txt)"
 "$KNOB" trials ls $S --format json > t.json
