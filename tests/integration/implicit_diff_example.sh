@@ -22,5 +22,11 @@ assert hyper[0] < weak[0] - 0.01, rows
 assert all(0.5 < r[1] <= 1 for r in rows.values()), rows
 PY
 "$P" --fits=0 2> bad.txt && fail "--fits=0 accepted"
-grep -q "expected 1..100000" bad.txt || fail "error: $(cat bad.txt)"
+grep -q "expected a whole number 1..100000" bad.txt || fail "error: $(cat bad.txt)"
+# a value that is not a whole number is refused, quoting it (atoi ran 5 fits for 5x, seed 0
+# for abc, and said --fits=0 for --fits=abc)
+for bad in --fits=5x --fits=abc --seed=abc --seed=-1; do
+    "$P" "$bad" 2> bad.txt && fail "$bad accepted"
+    grep -qF -- "implicit_diff: $bad: expected a whole number" bad.txt || fail "$bad: $(cat bad.txt)"
+done
 echo ok
