@@ -321,7 +321,11 @@ static double refine(ctx *c, const data *D, const double *cand, const item *orde
                      double *xbest)
 {
     int d = c->p->n_dims;
-    double vbest = -HUGE_VAL;
+    /* the best candidate as it is, which the first start replaces: with no local search
+     * (n_local_search 0) it is the answer (xbest was left unwritten, and the discrete pass
+     * read it: every trial at a bound, or a value outside a categorical's choices) */
+    double vbest = order[0].v;
+    memcpy(xbest, cand + (size_t)order[0].i * d, (size_t)d * sizeof *xbest);
     for (int j = 0; j <= starts; j++) {
         double x[MAX_DIMS], v0;
         if (j == starts) {

@@ -595,6 +595,33 @@ static void gp_mixed_space(void **state)
     assert_true(rnd < 6);
 }
 
+/* n_local_search 0 (in its range): the best candidate is asked as it is. The point asked was
+ * left unwritten, and the discrete pass read it: every model trial at a bound, or a value
+ * outside a categorical's choices that failed the trial, on seeds 1 to 5. */
+static void gp_without_local_search(void **state)
+{
+    (void)state;
+    for (int seed = 1; seed <= 5; seed++) {
+        char opts[48];
+        snprintf(opts, sizeof opts, "seed=%d,n_local_search=0", seed);
+        knob_storage *st;
+        knob_study *s = new_study(&st, "gp", opts);
+        assert_int_equal(knob_study_optimize(s, mixed_objective, NULL, 20), 0);
+        const knob_trial_info *const *all;
+        size_t n, at_low = 0;
+        assert_int_equal(knob_study_trials(s, &all, &n), 0);
+        assert_int_equal(n, 20);
+        for (size_t i = 0; i < n; i++) {
+            if (all[i]->state != KNOB_TRIAL_COMPLETE)
+                fail_msg("seed %d: trial %zu is %s", seed, i, knob_trial_state_str(all[i]->state));
+            at_low += i >= 10 && knob_trial_info_param(all[i], "lr")->internal == 1e-5;
+        }
+        assert_true(at_low < 10);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* How many of seeds 0..n-1 end within `within` of Branin's minimum after `trials`. */
 static int branin_good(const char *sampler, const char *extra, int n, int trials, double within)
 {
@@ -1060,6 +1087,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_golden_sequence),
         cmocka_unit_test(gp_parallel_asks_distinct),
         cmocka_unit_test(gp_mixed_space),
+        cmocka_unit_test(gp_without_local_search),
         cmocka_unit_test(gp_thins_long_histories),
         cmocka_unit_test(gp_rejects_bad_options),
         cmocka_unit_test(gp_ucb_finds_branin),
