@@ -366,6 +366,12 @@ def _option_text(v) -> str:
         if v in (float("inf"), float("-inf")):
             return "inf" if v > 0 else "-inf"
         return repr(v)
+    if isinstance(v, (dict, list, tuple)):
+        # the structured options (x0, search_space, reference_point...) read JSON: str()
+        # gave Python's repr, {'x': 2.0}, which libknob refused
+        return json.dumps(v, default=json_default)
+    if type(v).__module__ == "numpy":
+        return _option_text(v.tolist() if hasattr(v, "tolist") else v)
     return str(v)
 
 

@@ -670,3 +670,17 @@ def test_reseed_rng_unseeds():
     c.optimize(objective, n_trials=4)
     assert [t.params for t in a.trials] == [t.params for t in c.trials]
     assert [t.params for t in b.trials] != [t.params for t in a.trials]
+
+
+def test_structured_options_are_json():
+    """An option given by its knob name whose value is a dict, list or tuple (x0,
+    search_space, reference_point) reaches libknob as JSON: it was Python's repr, {'x': 2.0},
+    which libknob refused; a NumPy scalar as its value."""
+    import numpy as np
+
+    for sampler in (samplers.KnobSampler("cmaes", x0={"x": 2.0}), samplers.KnobSampler("grid", search_space={"x": [1, 2]}),
+                    samplers.KnobSampler("tpe", n_startup_trials=np.int64(3))):
+        sampler._make()
+    study = optuna.create_study(sampler=samplers.KnobSampler("grid", search_space={"x": ["a", "b"]}))
+    study.optimize(lambda t: {"a": 1.0, "b": 2.0}[t.suggest_categorical("x", ["a", "b"])], n_trials=2)
+    assert sorted(t.params["x"] for t in study.trials) == ["a", "b"]

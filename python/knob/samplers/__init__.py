@@ -553,6 +553,7 @@ class NSGAIISampler(BaseSampler):
         seed: Optional[int] = None,
         constraints_func=None,
         elite_population_selection_strategy=None,
+        child_generation_strategy=None,
         after_trial_strategy=None,
         **options: Any,
     ) -> None:
@@ -564,6 +565,7 @@ class NSGAIISampler(BaseSampler):
         seed = _seed(cls, seed)
         for arg, v in (
             ("elite_population_selection_strategy", elite_population_selection_strategy),
+            ("child_generation_strategy", child_generation_strategy),
             ("after_trial_strategy", after_trial_strategy),
         ):
             if v is not None:
