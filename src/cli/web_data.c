@@ -460,14 +460,17 @@ static bool same_value(const knob_param *p, const knobx_json *v)
     return i < p->dist->n_choices && choice_is(&p->dist->choices[i], v);
 }
 
-/* Whether v is the value of constant sp as the page gets it (constants_json): a list or
- * mapping (held as its JSON text) is taken as it is, a value of another kind is not. */
+/* Whether v is the value of constant sp: a list, a mapping or an integer beyond 2^53 (held
+ * as its JSON text) compared as JSON, by value. */
 static bool constant_is(const sweep_param *sp, const knobx_json *v)
 {
-    if (sp->is_json && sp->is_json[0])
-        return v->type == KNOBX_JSON_ARRAY || v->type == KNOBX_JSON_OBJECT ||
-               v->type == KNOBX_JSON_NUMBER;
-    return choice_is(&sp->choices[0], v);
+    if (!(sp->is_json && sp->is_json[0] && sp->choices[0].type == KNOB_CHOICE_STRING))
+        return choice_is(&sp->choices[0], v);
+    knobx_buf text = {0};
+    knobx_json_add_node(&text, v);
+    bool same = !text.oom && knobx_json_text_equal(sp->choices[0].str, knobx_buf_cstr(&text));
+    knobx_buf_free(&text);
+    return same;
 }
 
 /* The sweep's constant of that name, or NULL. */
@@ -481,16 +484,17 @@ static const sweep_param *constant_named(const sweep *sw, const char *name)
  * dotted names ("opt.momentum": a param nested in `parameters` of "opt") under prefix;
  * *differs is set when a member the trial holds as a param has another value there. */
 static void flat_params(knobx_buf *b, const knob_trial_info *t, const knobx_json *o,
-                        knobx_buf *prefix, bool *first, bool *differs)
+                        knobx_buf *prefix, bool *first, bool *differs, const sweep *sw)
 {
     for (size_t i = 0; i < o->n; i++) {
         const knobx_json *v = o->kids[i];
         size_t at = prefix->len;
         knobx_buf_puts(prefix, v->key);
         const knob_param *p = knob_trial_info_param(t, knobx_buf_cstr(prefix));
-        if (v->type == KNOBX_JSON_OBJECT && !p) { /* a nested group's params */
+        /* a nested group's params; a constant's mapping is one value */
+        if (v->type == KNOBX_JSON_OBJECT && !p && !constant_named(sw, knobx_buf_cstr(prefix))) {
             knobx_buf_puts(prefix, ".");
-            flat_params(b, t, v, prefix, first, differs);
+            flat_params(b, t, v, prefix, first, differs, sw);
         } else {
             knobx_buf_puts(b, *first ? "" : ",");
             *first = false;
@@ -528,14 +532,14 @@ static void flat_check(const knob_trial_info *t, const knobx_json *o, knobx_buf 
         size_t at = prefix->len;
         knobx_buf_puts(prefix, v->key);
         const knob_param *p = knob_trial_info_param(t, knobx_buf_cstr(prefix));
-        if (v->type == KNOBX_JSON_OBJECT && !p) {
+        /* a constant the program got another value of (the sweep edited since): the page's
+         * constants do not say it; a mapping constant is one value, not a group of params */
+        const sweep_param *k = p ? NULL : constant_named(sw, knobx_buf_cstr(prefix));
+        if (v->type == KNOBX_JSON_OBJECT && !p && !k) {
             knobx_buf_puts(prefix, ".");
             flat_check(t, v, prefix, any, differs, sw);
         } else {
             *any = true;
-            /* a constant the program got another value of (the sweep edited since): the
-             * page's constants do not say it */
-            const sweep_param *k = p ? NULL : constant_named(sw, knobx_buf_cstr(prefix));
             *differs |= v->type == KNOBX_JSON_OBJECT || v->type == KNOBX_JSON_ARRAY ||
                         (p && !same_value(p, v)) || (k && !constant_is(k, v));
         }
@@ -716,7 +720,7 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
         if (j && j->type == KNOBX_JSON_OBJECT)
             flat_check(t, j, &prefix, &any, &differs, sw);
         if (j && differs && any)
-            flat_params(&one, t, j, &prefix, &first, &differs);
+            flat_params(&one, t, j, &prefix, &first, &differs, sw);
         if (j && differs && !first) {
             knobx_buf_printf(b, "%s\"%zu\":{", shown++ ? "," : "", i);
             knobx_buf_add(b, one.data, one.len);

@@ -142,4 +142,28 @@ for j in range(len(T["n"])):  # as web/src/model.js decode and shown()
 print(json.dumps(out))' < data.json)
 expect_eq "$page" "$("$KNOB" trials kc --storage "$db" --format json | py '[t["params"]["epochs"] for t in d]')" \
     "the page's epochs against knob trials'"
+# ... a mapping and an integer beyond 2^53 too, compared by value (any mapping or number
+# was taken for the new one)
+for v in "18 9007199254740993" "34 9007199254740995"; do
+    set -- $v
+    printf 'program: %s\nmethod: random\nmetric: {name: score, goal: maximize}\nparameters:\n  score: {min: 0.0, max: 1.0}\n  model: {value: {name: resnet, depth: %s}}\n  big: {value: %s}\n' \
+        "$PROGS/echo_params.py" "$1" "$2" > kj.yaml
+    "$KNOB" run kj.yaml --storage "$db" --study kj --trials 2 --seed 1 > /dev/null 2>&1
+done
+"$KNOB" report kj --storage "$db" -o - 2> err.txt | report_data > data.json || fail "report kj: $(cat err.txt)"
+page=$(python3 -c 'import json, sys
+d = json.load(sys.stdin)
+T = d["trials"]
+out = []
+for j in range(len(T["n"])):
+    p = {}
+    for c, runs in zip(d["constants"], T["kc"]):
+        if any(runs[r] <= j < runs[r + 1] for r in range(0, len(runs), 2)):
+            p[c["name"]] = c["value"]
+    g = T["g"].get(str(j), p)
+    model = g.get("model")
+    out.append([json.loads(model) if isinstance(model, str) else model, g.get("big")])
+print(json.dumps(out))' < data.json)
+expect_eq "$page" "$("$KNOB" trials kj --storage "$db" --format json | py '[[t["params"]["model"], t["params"]["big"]] for t in d]')" \
+    "the page's mapping and big integer constants against knob trials'"
 echo ok
