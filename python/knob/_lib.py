@@ -282,8 +282,8 @@ def load_plugin(file: str) -> None:
     init.restype = c_int
     init.argtypes = []
     rc = init()
-    if rc:
-        raise error(rc, "knob: plugin %r: knob_plugin_init() failed" % (file,))
+    if rc:  # a name taken (EEXIST) is no study's: KnobValueError, whatever the status
+        raise _exc.KnobValueError("knob: plugin %r: knob_plugin_init() failed: %s" % (file, errmsg()))
     _plugins.add(real)
 
 

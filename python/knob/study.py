@@ -921,7 +921,6 @@ class Study:
         self._stop_flag = False
         self._optimizing = True
         self._failing_reason = None
-        self._asking = 0  # an earlier optimize interrupted inside an ask may have left it raised
         deadline = None if timeout is None else time.monotonic() + timeout
         state = {"started": 0, "done": 0, "error": None, "live": 0}
         slot_lock = threading.Lock()

@@ -585,11 +585,6 @@ static int parse_early(sweep_ctx *c, const yaml_node_t *v)
                             sw->early_type ? sw->early_type : "nothing");
     if (!sw->early_min_iter && !sw->early_max_iter)
         return sweep_errorf(c, v, "key 'early_terminate': hyperband needs min_iter or max_iter");
-    if (sw->early_min_iter && sw->early_max_iter && sw->early_min_iter > sw->early_max_iter)
-        return sweep_errorf(c, at.max_iter,
-                            "key 'early_terminate.max_iter': max_iter (%lld) must be >= min_iter "
-                            "(%lld)",
-                            (long long)sw->early_max_iter, (long long)sw->early_min_iter);
     /* made as knob run makes it, so that what the pruner refuses (a max_resource past
      * its bound) is refused here, not warned about and dropped when the run starts */
     knob_pruner *p = NULL;

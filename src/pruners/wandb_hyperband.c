@@ -54,11 +54,6 @@ static int init(void *state)
     if (p->min_iter <= 0 && p->max_iter <= 0)
         return knob_set_error(KNOB_EINVAL,
                               "pruner 'wandb_hyperband': give min_iter, max_iter or both");
-    if (p->min_iter > 0 && p->max_iter > 0 && p->min_iter > p->max_iter)
-        return knob_set_error(KNOB_EINVAL,
-                              "pruner 'wandb_hyperband': max_iter (%lld) must be >= min_iter "
-                              "(%lld)",
-                              (long long)p->max_iter, (long long)p->min_iter);
     if (!bands_of(p, band)) /* W&B refuses it too ("Bands must be an array of length at least 1") */
         return knob_set_error(KNOB_EINVAL,
                               "pruner 'wandb_hyperband': no band: max_iter / eta (%lld / %lld) "

@@ -596,16 +596,17 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
 }
 
 /* The one point fixed params name in full: those of a product that give each of its params
- * (and no grid param outside it), each value found in its list (the first of a value listed
- * twice). Computed from the values' places, not by a scan of the grid. false when none. */
+ * of several values (and no grid param outside it), each value found in its list (the first
+ * of a value listed twice). Computed from the values' places, not by a scan of the grid.
+ * false when none. */
 static bool fixed_point(const grid_state *g, const knobx_json *fixed, uint64_t *out)
 {
     uint64_t base = 0;
     for (size_t j = 0; j < g->n_products; base += g->products[j++].size) {
         const grid_product *p = &g->products[j];
-        bool all = true;
+        bool all = true; /* every param given, but one of a single value (that value) */
         for (size_t q = p->first; q < p->first + p->n && all; q++)
-            all = knobx_json_get(fixed, g->params[q].name) != NULL;
+            all = g->params[q].values->n == 1 || knobx_json_get(fixed, g->params[q].name);
         for (size_t f = 0; all && f < fixed->n; f++)
             all = in_product(g, p, fixed->kids[f]->key) || !in_grid(g, fixed->kids[f]->key);
         if (!all)
@@ -616,7 +617,7 @@ static bool fixed_point(const grid_state *g, const knobx_json *fixed, uint64_t *
             const knobx_json *vals = g->params[q].values;
             const knobx_json *v = knobx_json_get(fixed, g->params[q].name);
             size_t at = 0;
-            while (at < vals->n && !same_value(vals->kids[at], v, false))
+            while (v && at < vals->n && !same_value(vals->kids[at], v, false))
                 at++;
             found = at < vals->n;
             k = k * vals->n + at; /* the last param varies fastest, as agrees reads k */

@@ -118,4 +118,15 @@ for i in 1 2 3 4; do "$KNOB" ask g4 $S > /dev/null 2>&1 || true; done
 expect_eq "$(py 'len(d)' < g4.json)" 4 "trials of a grid of 4"
 expect_eq "$(py 'sorted((t["params"]["a"], t["params"]["b"]) for t in d)' < g4.json)" \
     '[["x", 1], ["x", 2], ["y", 1], ["y", 2]]' "each point once"
+# a waiting trial names a point when it gives every param of several values (b=1 names (5, 1),
+# a having one value): a=5, asked first, takes (5, 2)
+printf 'program: %s\nmethod: grid\nparameters:\n  a: {values: [5]}\n  b: {values: [1, 2]}\n' \
+    "$PROGS/echo_params.py" > g5.yaml
+"$KNOB" run g5.yaml $S --study g5 --trials 0 > /dev/null 2>&1 || fail "the g5 study"
+"$KNOB" enqueue g5 $S a=5 > /dev/null
+"$KNOB" enqueue g5 $S b=1 > /dev/null
+for i in 1 2 3; do "$KNOB" ask g5 $S > /dev/null 2>&1 || true; done
+"$KNOB" trials g5 $S --format json > g5.json
+expect_eq "$(py '[(t["params"]["a"], t["params"]["b"]) for t in d]' < g5.json)" '[[5, 2], [5, 1]]' \
+    "a grid of 2, a partly given trial and one naming (5, 1)"
 echo ok
