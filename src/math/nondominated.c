@@ -1,5 +1,6 @@
 /* The nondominated points of a large set: sweeps after one sort (see nondominated.h). */
 #include "math/nondominated.h"
+#include "math/pareto.h"
 #include "math/status.h"
 
 #include <math.h>
@@ -30,18 +31,6 @@ static bool same(const double *a, const double *b, size_t m)
     return true;
 }
 
-static bool dominates(const double *a, const double *b, size_t m)
-{
-    bool better = false;
-    for (size_t j = 0; j < m; j++) {
-        if (a[j] > b[j])
-            return false;
-        if (a[j] < b[j])
-            better = true;
-    }
-    return better;
-}
-
 /* Each point against the running front of those before it (the only order-free way when
  * dominance is not transitive, as with NaN). */
 static int running_front(const double *pts, size_t n, size_t m, bool *keep, size_t *count)
@@ -53,12 +42,12 @@ static int running_front(const double *pts, size_t n, size_t m, bool *keep, size
         keep[i] = false;
         bool dominated = false;
         for (size_t j = 0; j < k && !dominated; j++)
-            dominated = dominates(pts + front[j] * m, pts + i * m, m);
+            dominated = knob__pareto_dominates(pts + front[j] * m, pts + i * m, m);
         if (dominated)
             continue;
         size_t left = 0;
         for (size_t j = 0; j < k; j++)
-            if (!dominates(pts + i * m, pts + front[j] * m, m))
+            if (!knob__pareto_dominates(pts + i * m, pts + front[j] * m, m))
                 front[left++] = front[j];
         k = left;
         front[k++] = i;
@@ -171,7 +160,7 @@ static int sweep_kept(const lex_row *r, size_t n, size_t m, bool *keep)
         }
         bool dominated = false;
         for (size_t a = k; a-- > 0 && !dominated;)
-            dominated = dominates(kept[a], r[i].p, m);
+            dominated = knob__pareto_dominates(kept[a], r[i].p, m);
         keep[at] = !dominated;
         if (!dominated)
             kept[k++] = r[i].p;
