@@ -1535,6 +1535,24 @@ class StudySummary:
     def directions(self):
         return list(self._directions)
 
+    # as Optuna's: equal when every field is, ordered by the study's id (sorted() of a list)
+    def __eq__(self, other: Any) -> bool:
+        if not isinstance(other, StudySummary):
+            return NotImplemented
+        return other.__dict__ == self.__dict__
+
+    def __lt__(self, other: Any) -> bool:
+        if not isinstance(other, StudySummary):
+            return NotImplemented
+        return self._study_id < other._study_id
+
+    def __le__(self, other: Any) -> bool:
+        if not isinstance(other, StudySummary):
+            return NotImplemented
+        return self._study_id <= other._study_id
+
+    __hash__ = None  # as Optuna's: __eq__ without __hash__
+
 
 def get_all_study_summaries(storage: Union[str, BaseStorage], include_best_trial: bool = True) -> List[StudySummary]:
     st = get_storage(storage)

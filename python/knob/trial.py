@@ -902,6 +902,11 @@ class FrozenTrial(_FixedSuggest):
             return NotImplemented
         return self._number < other._number
 
+    def __le__(self, other: Any) -> bool:  # as Optuna's: by number (>= and > through the reflection)
+        if not isinstance(other, FrozenTrial):
+            return NotImplemented
+        return self._number <= other._number
+
     def __hash__(self) -> int:
         return hash(tuple(v for v in self.__dict__.values() if not isinstance(v, (dict, list))))
 

@@ -1055,6 +1055,10 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     if (!strcmp(ks, "cost")) { /* duration, or a metric's name */
         if (sweep_get_string(c, v, ks, SWEEP_MAX_METRIC, &sw->cost))
             return -1;
+        if (!sw->cost[strspn(sw->cost, " \t")] && !c->stored) /* every trial failed */
+            return sweep_errorf(c, v,
+                                "key 'cost': empty; expected duration or the name of a metric "
+                                "the program prints");
         /* the cost is kept as the trial's user attribute of its name, where knob run keeps
          * the params the program got: one would replace the other */
         if (!strcmp(sw->cost, "params") && c->stored) { /* stored by an older knob */

@@ -29,6 +29,19 @@ sed -i 's/^cost: .*/cost: energy/' s.yaml
 "$KNOB" trials e $S --format json > t.json
 py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no cost metric 'energy' in stdout" \
     || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
+# a cost of 0 (or below) fails the trial, saying why: the samplers model the cost's logarithm,
+# and such a cost was left out without a word (a free half of the space searched cost-blind)
+printf 'command: [/bin/sh, -c, "echo loss=0.5 gpu_s=0"]\nmetric: {name: loss}\ncost: gpu_s\nsampler: tpe\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > z.yaml
+"$KNOB" run z.yaml $S --study z --trials 1 > run.txt 2> run.err || true
+"$KNOB" trials z $S --format json > t.json
+py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "cost metric 'gpu_s' is 0: a cost is > 0" \
+    || fail "a cost of 0: $(py 'd[0]' < t.json)"
+# an empty cost is refused at its line (every trial failed: "no cost metric ''")
+printf 'command: [/bin/sh, -c, "echo loss=0.5"]\nmetric: {name: loss}\ncost: ""\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > e.yaml
+rc=0
+"$KNOB" run e.yaml $S --study ec > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of an empty cost ($(cat run.err))"
+grep -qF "e.yaml:3:7: key 'cost': empty" run.err || fail "an empty cost: $(cat run.err)"
 # a cost metric named params would replace the params a trial got (knob trials and knob
 # best showed the cost as each trial's params): refused at its line
 printf 'command: [/bin/sh, -c, "echo loss=0.5 params=7"]\nmetric: {name: loss}\ncost: params\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > p.yaml
