@@ -36,6 +36,7 @@
  * (warm_start_study, warm_start_storage, warm_start_first) is each delegate's own: gp's
  * source model as prior mean, smac's source trials in the forest, tpe's good source trials. */
 #include "internal.h"
+#include "samplers/cost.h"
 #include "samplers/warm_start.h"
 
 #include <math.h>
@@ -60,6 +61,10 @@ typedef struct auto_state {
     char *ws_had_study, *ws_had_storage; /* as the delegates have them (NULL: not given yet) */
     int64_t ws_had_first;
     bool ws_checked; /* the source could be opened (before_trial) */
+    char *cost;      /* options: cost-aware search, given to gp and tpe */
+    double cost_budget;
+    char *cost_had; /* as gp and tpe have it (NULL: not given yet) */
+    double cost_budget_had;
 } auto_state;
 
 /* gp fits the study as it stands (see the comment at the top). */
@@ -153,6 +158,31 @@ static int sync_warm(auto_state *a)
     return KNOB_OK;
 }
 
+/* The cost options given to gp and tpe when they changed (smac has none: while a cost is
+ * set, its turns are gp's). */
+static int sync_cost(auto_state *a)
+{
+    const char *cost = a->cost ? a->cost : "";
+    if (a->cost_had && !strcmp(a->cost_had, cost) && a->cost_budget_had == a->cost_budget)
+        return KNOB_OK;
+    char budget[40];
+    snprintf(budget, sizeof budget, "%.17g", a->cost_budget);
+    knob_sampler *const both[] = {a->gp, a->tpe};
+    int rc = KNOB_OK;
+    for (size_t i = 0; i < 2 && !rc; i++) {
+        rc = knob_sampler_set_option(both[i], "cost", cost);
+        if (!rc)
+            rc = knob_sampler_set_option(both[i], "cost_budget", budget);
+    }
+    if (rc)
+        return rc;
+    free(a->cost_had);
+    if (!(a->cost_had = strdup(cost)))
+        return knob__error(KNOB_ENOMEM, "out of memory");
+    a->cost_budget_had = a->cost_budget;
+    return KNOB_OK;
+}
+
 static int choose(auto_state *a, knob_study *s, knob_trial *t)
 {
     int64_t number = knob_trial_number(t);
@@ -160,8 +190,11 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
         return KNOB_OK;
     int rc = sync_warm(a);
     if (!rc)
+        rc = sync_cost(a);
+    if (!rc)
         rc = gp_fits(a, s, &a->use_gp);
-    a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1;
+    a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1 &&
+                  !(a->cost && a->cost[0]);
     if (!rc && a->use_gp)
         rc = sync_gp(a);
     if (!rc)
@@ -234,6 +267,7 @@ static void fini(void *state)
     knob_sampler_free(a->smac);
     free(a->ws_had_study);
     free(a->ws_had_storage);
+    free(a->cost_had);
 }
 
 static const knob_option options[] = {
@@ -265,6 +299,11 @@ static const knob_option options[] = {
      NULL},
     KNOB__WARM_STORAGE_OPTION(auto_state, ws_storage),
     KNOB__WARM_FIRST_OPTION(auto_state, ws_first),
+    {"cost", KNOB_OPT_STRING, offsetof(auto_state, cost), "", 0, 0,
+     "cost-aware search, given to gp and tpe as their own cost (\"duration\" or the user attr "
+     "holding each trial's cost); while it is set, smac's turns are gp's",
+     NULL},
+    KNOB__COST_BUDGET_OPTION(auto_state, cost_budget),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -277,7 +316,7 @@ const knob_sampler_plugin knob__sampler_auto = {
             "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
             "smac_every-th trial smac's (a random forest); tpe (with constant_liar) otherwise. "
             "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
-            "warm_start_study, warm_start_storage, warm_start_first, seed.",
+            "warm_start_study, warm_start_storage, warm_start_first, cost, cost_budget, seed.",
     .state_size = sizeof(auto_state),
     .options = options,
     .init = init,

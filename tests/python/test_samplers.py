@@ -684,3 +684,26 @@ def test_structured_options_are_json():
     study = optuna.create_study(sampler=samplers.KnobSampler("grid", search_space={"x": ["a", "b"]}))
     study.optimize(lambda t: {"a": 1.0, "b": 2.0}[t.suggest_categorical("x", ["a", "b"])], n_trials=2)
     assert sorted(t.params["x"] for t in study.trials) == ["a", "b"]
+
+
+def test_auto_sampler_takes_a_cost():
+    """knob's default takes the cost (gp's and tpe's, smac's turns gp's while it is set): with
+    the loss blind to x and x < 0.5 a hundred times cheaper, seeds 0-3 put 86% of the trials
+    after the startup in the cheap half, 46% without a cost (the default ignored a cost and
+    searched cost-blind, with a warning from the knob command)."""
+
+    def f(t):
+        x = t.suggest_float("x", 0, 1)
+        y = t.suggest_float("y", 0, 1)
+        t.set_user_attr("c", 0.1 if x < 0.5 else 10.0)
+        return (y - 0.3) ** 2
+
+    share = {}
+    for name, kw in (("blind", {}), ("cost", {"cost": "c"})):
+        cheap = 0
+        for seed in range(4):
+            study = optuna.create_study(sampler=samplers.AutoSampler(seed=seed, **kw))
+            study.optimize(f, n_trials=30)
+            cheap += sum(t.params["x"] < 0.5 for t in study.trials[10:])
+        share[name] = cheap / 80
+    assert share["cost"] >= 0.75 and share["blind"] <= 0.6, share
