@@ -903,6 +903,20 @@ static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_
     return 0;
 }
 
+/* The cost key sets the sampler's option cost: one given beside it would be overridden
+ * without a word (as warm_start's options are, refused there too). */
+static int check_cost_key(sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    for (size_t i = 0; sw->cost && sw->sampler.name && i < sw->sampler.n; i++)
+        if (!strcmp(sw->sampler.keys[i], "cost")) /* its cost_budget goes with the key */
+            return sweep_errorf_at(c, sw->cost_line, sw->cost_col,
+                                   "key 'cost': the sampler's option 'cost' is set too; give "
+                                   "the cost with the key alone (the sampler's cost_budget "
+                                   "goes with it)");
+    return 0;
+}
+
 /* The sampler a warm start goes to, named in the file or chosen by a method other than
  * bayes, must take one (and its first trials, with `first`), so that the file is refused at
  * the key's line, before any storage is opened. bayes's auto and tpe take both; a build
@@ -1055,6 +1069,8 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     if (!strcmp(ks, "cost")) { /* duration, or a metric's name */
         if (sweep_get_string(c, v, ks, SWEEP_MAX_METRIC, &sw->cost))
             return -1;
+        sw->cost_line = (int)v->start_mark.line + 1;
+        sw->cost_col = (int)v->start_mark.column + 1;
         if (!sw->cost[strspn(sw->cost, " \t")] && !c->stored) /* every trial failed */
             return sweep_errorf(c, v,
                                 "key 'cost': empty; expected duration or the name of a metric "
@@ -1320,7 +1336,7 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
         return sweep_errorf(c, root,
                             "key 'constraints': a sweep without a metric has no best "
                             "trial to constrain");
-    if (sweep_check_pbt(c, root) || check_warm_start(c))
+    if (sweep_check_pbt(c, root) || check_warm_start(c) || check_cost_key(c))
         return -1;
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",

@@ -158,6 +158,7 @@ typedef struct sweep {
     size_t n_constraints;
     /* cost: "duration" or the name of a metric the program prints (NULL: cost-blind) */
     char *cost;
+    int cost_line, cost_col; /* of the key's value */
 } sweep;
 
 /* Reads and checks a sweep file (a regular file of at most SWEEP_MAX_FILE bytes). On

@@ -42,6 +42,16 @@ rc=0
 "$KNOB" run e.yaml $S --study ec > run.txt 2> run.err || rc=$?
 expect_eq "$rc" 2 "exit status of an empty cost ($(cat run.err))"
 grep -qF "e.yaml:3:7: key 'cost': empty" run.err || fail "an empty cost: $(cat run.err)"
+# knob ask with a cost metric: knob tell takes none, said at the key (the search was
+# cost-blind without a word)
+"$KNOB" ask ac --sweep z.yaml $S > /dev/null 2> ask.err || fail "ask: $(cat ask.err)"
+grep -qF "z.yaml:3:7: warning: key 'cost': knob tell takes no cost" ask.err || fail "ask with a cost: $(cat ask.err)"
+# the key beside the sampler's own option cost: refused at the key (the key's overrode it)
+printf 'command: [/bin/sh, -c, "echo loss=0.5 a=1 b=2"]\nmetric: {name: loss}\ncost: a\nsampler: {name: tpe, options: {cost: b}}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > two.yaml
+rc=0
+"$KNOB" run two.yaml $S --study two > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of two costs ($(cat run.err))"
+grep -qF "two.yaml:3:7: key 'cost': the sampler's option 'cost' is set too" run.err || fail "two costs: $(cat run.err)"
 # a cost metric named params would replace the params a trial got (knob trials and knob
 # best showed the cost as each trial's params): refused at its line
 printf 'command: [/bin/sh, -c, "echo loss=0.5 params=7"]\nmetric: {name: loss}\ncost: params\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > p.yaml
