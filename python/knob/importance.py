@@ -186,11 +186,10 @@ def _of_target(
     """The importances of target(trial): libknob evaluates stored values, so the COMPLETE
     trials go, with their params and target(trial) as the one value to minimize, into a
     study in memory, which libknob then evaluates as any other."""
-    from .samplers import RandomSampler
-    from .study import create_study
+    from .study import _scratch_study
     from .trial import TrialState
 
-    scratch = create_study(sampler=RandomSampler(seed=0))
+    scratch = _scratch_study("(the target's values of study '%s')" % study.study_name)
     for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
         v = float(target(t))
         if math.isfinite(v):

@@ -1484,6 +1484,17 @@ def create_study(
     return study
 
 
+def _scratch_study(name: str, direction: Union[str, StudyDirection] = "minimize") -> Study:
+    """A study in memory of knob's own (importances of a target, a regret bound of given
+    trials): made without create_study's log line, under a name that says what it holds
+    (an error about it named a no-name-<uuid> study the user never made)."""
+    from .samplers import RandomSampler
+
+    study = Study.__new__(Study)
+    study._init(get_storage(None), name, RandomSampler(seed=0), None, _directions(direction, None))
+    return study
+
+
 def load_study(
     *,
     study_name: Optional[str],

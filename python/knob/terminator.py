@@ -56,14 +56,13 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
 
     def evaluate(self, trials: List[FrozenTrial], study_direction: StudyDirection) -> float:
         """The bound of the complete trials among `trials`, copied into a study in memory."""
-        from .samplers import RandomSampler
-        from .study import create_study
+        from .study import _scratch_study
 
         complete = [t for t in trials if t.state == TrialState.COMPLETE]
         if not complete:
             raise ValueError("Because no trial has been completed yet, the regret bound cannot be evaluated.")
         direction = "maximize" if study_direction == StudyDirection.MAXIMIZE else "minimize"
-        scratch = create_study(direction=direction, sampler=RandomSampler(seed=0))
+        scratch = _scratch_study("(the %d trials given to RegretBoundEvaluator.evaluate)" % len(complete), direction)
         for t in complete:
             scratch._add_trial(TrialState.COMPLETE, t.params, t.distributions, [t.value], {}, {}, {}, None, None)
         return self._of_study(scratch)

@@ -143,3 +143,14 @@ def test_report_cross_validation_scores_warns_as_optuna_5():
             __file__,
         )
     ]
+
+
+def test_evaluate_names_the_trials_given():
+    """RegretBoundEvaluator.evaluate copies the trials into a study of its own, which its
+    errors named no-name-<uuid> (a study the user never made; create_study's log line said
+    so too): they name the trials given."""
+    from knob.terminator import RegretBoundEvaluator
+
+    with pytest.raises(ValueError, match="the 2 trials given to RegretBoundEvaluator.evaluate"):
+        RegretBoundEvaluator().evaluate([optuna.trial.create_trial(value=1.0), optuna.trial.create_trial(value=2.0)],
+                                        optuna.study.StudyDirection.MINIMIZE)
