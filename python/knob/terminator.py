@@ -62,7 +62,8 @@ class RegretBoundEvaluator(BaseImprovementEvaluator):
         if not complete:
             raise ValueError("Because no trial has been completed yet, the regret bound cannot be evaluated.")
         direction = "maximize" if study_direction == StudyDirection.MAXIMIZE else "minimize"
-        scratch = _scratch_study("(the %d trials given to RegretBoundEvaluator.evaluate)" % len(complete), direction)
+        scratch = _scratch_study("(the trials given to RegretBoundEvaluator.evaluate, %d of %d complete)"
+                                 % (len(complete), len(trials)), direction)
         for t in complete:
             scratch._add_trial(TrialState.COMPLETE, t.params, t.distributions, [t.value], {}, {}, {}, None, None)
         return self._of_study(scratch)

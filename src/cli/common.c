@@ -454,10 +454,11 @@ static int make_sampler(const sweep *sw, const char *storage, const char *name, 
         if (knob_sampler_set_option(*out, "cost", sw->cost))
             return fail("sampler");
     } else if (sw->cost) {
+        char which[256];
         fprintf(stderr,
-                "knob: warning: cost: sampler '%s' takes no cost (gp and tpe do); it "
-                "searches cost-blind\n",
-                knob_sampler_name(*out));
+                "knob: warning: cost: sampler '%s' takes no cost (%s do); it searches "
+                "cost-blind\n",
+                knob_sampler_name(*out), sweep_samplers_with_option("cost", which));
     }
     if (has_seed || sw->has_seed) {
         if (set_seed(*out, has_seed ? seed : sw->seed))

@@ -730,11 +730,6 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
             knobx_buf_printf(why, "no cost metric '%s' in stdout", sw->cost);
         else if (!isfinite(sl->cost_last))
             knobx_buf_printf(why, "cost metric '%s' is not a finite number", sw->cost);
-        else if (!(sl->cost_last > 0)) /* the samplers model the log of a cost */
-            knobx_buf_printf(why,
-                             "cost metric '%s' is %g: a cost is > 0 (the samplers model its "
-                             "logarithm; one of 0 left the trial's cost unknown)",
-                             sw->cost, sl->cost_last);
     }
     if (why->len && sl->why != WHY_INTERRUPT && sl->why != WHY_STORAGE)
         run_stderr_tail(sl, why, 20);

@@ -908,7 +908,8 @@ static int parse_warm_start(sweep_ctx *c, const yaml_node_t *k, const yaml_node_
 static int check_cost_key(sweep_ctx *c)
 {
     const sweep *sw = c->sw;
-    for (size_t i = 0; sw->cost && sw->sampler.name && i < sw->sampler.n; i++)
+    /* a sweep stored with a study by an older knob, which ran with the key's: read as it ran */
+    for (size_t i = 0; sw->cost && sw->sampler.name && !c->stored && i < sw->sampler.n; i++)
         if (!strcmp(sw->sampler.keys[i], "cost")) /* its cost_budget goes with the key */
             return sweep_errorf_at(c, sw->cost_line, sw->cost_col,
                                    "key 'cost': the sampler's option 'cost' is set too; give "
@@ -1071,10 +1072,14 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
             return -1;
         sw->cost_line = (int)v->start_mark.line + 1;
         sw->cost_col = (int)v->start_mark.column + 1;
-        if (!sw->cost[strspn(sw->cost, " \t")] && !c->stored) /* every trial failed */
+        knob_choice ch = sweep_to_choice(v); /* null or ~: YAML's null, no metric's name */
+        bool null = ch.type == KNOB_CHOICE_NULL;
+        free((char *)ch.str);
+        if ((null || !sw->cost[strspn(sw->cost, " \t")]) && !c->stored) /* every trial failed */
             return sweep_errorf(c, v,
-                                "key 'cost': empty; expected duration or the name of a metric "
-                                "the program prints");
+                                "key 'cost': %s; expected duration or the name of a metric "
+                                "the program prints",
+                                null ? "null" : "empty");
         /* the cost is kept as the trial's user attribute of its name, where knob run keeps
          * the params the program got: one would replace the other */
         if (!strcmp(sw->cost, "params") && c->stored) { /* stored by an older knob */

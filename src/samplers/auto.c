@@ -20,7 +20,8 @@
  * a staircase loss, where a deterministic objective repeats itself); without ties, and
  * beside running trials, it asks as gp does.
  *
- * Where gp is used, every third trial (smac_every) is smac's: a random forest over the same
+ * Where gp is used, every third trial (smac_every) is smac's (but while a cost is set: smac
+ * has none, and its turns are gp's): a random forest over the same
  * trials, which models the steps of a decision tree's or a boosted model's loss that gp's
  * stationary kernel smooths over, while gp keeps refining smooth losses between its turns. On
  * bench/bayesmark (15 problems, seeds 0-9) the mix scored 88.6 at 64 sequential trials and
@@ -314,7 +315,8 @@ const knob_sampler_plugin knob__sampler_auto = {
             "fixed space of at most gp_params params, no pruned trial and fewer than "
             "gp_trials completed trials, every explore_every-th trial a Sobol point while "
             "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
-            "smac_every-th trial smac's (a random forest); tpe (with constant_liar) otherwise. "
+            "smac_every-th trial smac's (a random forest; gp's while a cost is set); tpe (with "
+            "constant_liar) otherwise; a cost is given to gp and tpe. "
             "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
             "warm_start_study, warm_start_storage, warm_start_first, cost, cost_budget, seed.",
     .state_size = sizeof(auto_state),

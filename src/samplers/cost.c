@@ -21,7 +21,16 @@ double knob__trial_cost(const char *cost, const knob_trial_info *t)
                 k = NAN;
         }
     }
-    return isfinite(k) && k > 0 ? k : NAN;
+    return !isfinite(k) ? NAN : k > 0 ? k : 0; /* 0: it cost nothing (or less) */
+}
+
+double knob__cost_floor(const double *k, size_t n)
+{
+    double least = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (k[i] > 0 && k[i] < least)
+            least = k[i];
+    return isfinite(least) ? least / 100 : NAN;
 }
 
 double knob__cost_alpha(double budget, double spent, double spent_startup, int64_t n_seen,

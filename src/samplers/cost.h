@@ -6,12 +6,19 @@
 
 #include "knob.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* A trial's cost for option cost: with "duration" its end minus start time, else the
  * number in the user attr so named (a JSON number, or a number written as a JSON
- * string); NaN when it has none or it is not positive. */
+ * string); 0 for one of 0 or below (it cost nothing: a cached result, a time printed in
+ * whole seconds); NaN when it has none or it is not a finite number. */
 double knob__trial_cost(const char *cost, const knob_trial_info *t);
+
+/* What a cost of 0 counts as in a model of the log cost: a hundredth of the least positive
+ * cost of k[0..n) (NaN entries ignored), far cheaper than any trial that cost something;
+ * NaN when none is positive (the zeros are then left out: nothing tells them apart). */
+double knob__cost_floor(const double *k, size_t n);
 
 /* The weight alpha of the log cost in the acquisition (log acquisition - alpha log cost):
  * with a budget (> 0), (budget - spent) / (budget - spent_startup), spent_startup being

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* A trial's cost (option cost): its duration, or the number in the user attr so named;
- * NaN when it has none or it is not positive. */
+ * 0 for one of 0 or below, NaN when it has none (knob__trial_cost). */
 static double trial_cost(const bo *p, const knob_trial_info *t)
 {
     return knob__trial_cost(p->cost, t);
@@ -71,13 +71,15 @@ int knob__bo_fit_cost(bo *p, const data *D, const bool *cat)
     double *X = malloc(((size_t)n * d + n + 1) * sizeof *X), *y = X ? X + (size_t)n * d : NULL;
     if (!X)
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    double mean = 0, var = 0;
-    for (int i = 0; i < n; i++)
-        if (isfinite(D->cost[i])) {
+    double mean = 0, var = 0, floor = knob__cost_floor(D->cost, (size_t)n);
+    for (int i = 0; i < n; i++) {
+        double k = D->cost[i] > 0 ? D->cost[i] : D->cost[i] == 0 ? floor : NAN;
+        if (isfinite(k)) {
             memcpy(X + (size_t)m * d, D->X + (size_t)i * d, (size_t)d * sizeof *X);
-            y[m] = log(D->cost[i]);
+            y[m] = log(k);
             mean += y[m++];
         }
+    }
     int rc = KNOB_OK;
     if (m >= 2) {
         mean /= m;

@@ -239,6 +239,7 @@ typedef struct tpe {
     double cost_budget;
     double alpha;    /* the log cost's weight this ask (0: cost-blind) */
     double *kx, *kl; /* kn x kd scaled coordinates; kn log costs, then kd bandwidths */
+    double kfloor;   /* what a cost of 0 counts as (knob__cost_floor; NaN: left out) */
     size_t kn, kd, cap_kx, cap_kl;
     double kmean;              /* the mean log cost */
     const knob__tpe_axis *kax; /* the kd axes */
@@ -2076,7 +2077,7 @@ static int cost_begin(tpe *p, size_t d, const knob__tpe_axis *axes, bool *on)
         !grow(&p->kl, &p->cap_kl, p->n_obs + d + 1, sizeof *p->kl))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the costs of %zu trials)",
                               p->n_obs);
-    double spent = 0, spent0 = 0;
+    double spent = 0, spent0 = 0, least = INFINITY;
     size_t seen = 0;
     for (size_t i = 0; i < p->n_obs; i++) {
         const obs *o = &p->obs[i];
@@ -2087,8 +2088,10 @@ static int cost_begin(tpe *p, size_t d, const knob__tpe_axis *axes, bool *on)
             spent += k;
             spent0 += (int64_t)seen < p->n_startup_trials ? k : 0;
         }
+        least = k > 0 && k < least ? k : least;
         seen++;
     }
+    p->kfloor = knob__cost_floor(&least, 1); /* a hundredth of the least positive cost */
     p->alpha =
         knob__cost_alpha(p->cost_budget, spent, spent0, (int64_t)p->n_done, p->n_startup_trials);
     p->kn = 0;
@@ -2102,6 +2105,7 @@ static int cost_begin(tpe *p, size_t d, const knob__tpe_axis *axes, bool *on)
 static void cost_add(tpe *p, const obs *o, const double *row)
 {
     double k = knob__trial_cost(p->cost, p->rec[o->rec].info);
+    k = k == 0 ? p->kfloor : k; /* it cost nothing: knob__cost_floor */
     if (!isfinite(k))
         return;
     for (size_t j = 0; j < p->kd; j++)

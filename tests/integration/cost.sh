@@ -29,13 +29,12 @@ sed -i 's/^cost: .*/cost: energy/' s.yaml
 "$KNOB" trials e $S --format json > t.json
 py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no cost metric 'energy' in stdout" \
     || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
-# a cost of 0 (or below) fails the trial, saying why: the samplers model the cost's logarithm,
-# and such a cost was left out without a word (a free half of the space searched cost-blind)
+# a cost of 0 is a trial that cost nothing: it completes with it (the samplers count it as a
+# hundredth of the least positive cost; python.samplers)
 printf 'command: [/bin/sh, -c, "echo loss=0.5 gpu_s=0"]\nmetric: {name: loss}\ncost: gpu_s\nsampler: tpe\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > z.yaml
-"$KNOB" run z.yaml $S --study z --trials 1 > run.txt 2> run.err || true
+"$KNOB" run z.yaml $S --study z --trials 1 > run.txt 2> run.err || fail "a cost of 0: $(cat run.err)"
 "$KNOB" trials z $S --format json > t.json
-py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "cost metric 'gpu_s' is 0: a cost is > 0" \
-    || fail "a cost of 0: $(py 'd[0]' < t.json)"
+expect_eq "$(py '[d[0]["state"], d[0]["user_attrs"]["gpu_s"]]' < t.json)" '["complete", 0]' "a cost of 0"
 # an empty cost is refused at its line (every trial failed: "no cost metric ''")
 printf 'command: [/bin/sh, -c, "echo loss=0.5"]\nmetric: {name: loss}\ncost: ""\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > e.yaml
 rc=0
@@ -46,6 +45,12 @@ grep -qF "e.yaml:3:7: key 'cost': empty" run.err || fail "an empty cost: $(cat r
 # cost-blind without a word)
 "$KNOB" ask ac --sweep z.yaml $S > /dev/null 2> ask.err || fail "ask: $(cat ask.err)"
 grep -qF "z.yaml:3:7: warning: key 'cost': knob tell takes no cost" ask.err || fail "ask with a cost: $(cat ask.err)"
+# cost: null (or ~), YAML's null, is no metric's name: refused at its line (every trial failed)
+printf 'command: [/bin/sh, -c, "echo loss=0.5"]\nmetric: {name: loss}\ncost: ~\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > n.yaml
+rc=0
+"$KNOB" run n.yaml $S --study nc > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of cost: ~ ($(cat run.err))"
+grep -qF "n.yaml:3:7: key 'cost': null" run.err || fail "cost: ~: $(cat run.err)"
 # the key beside the sampler's own option cost: refused at the key (the key's overrode it)
 printf 'command: [/bin/sh, -c, "echo loss=0.5 a=1 b=2"]\nmetric: {name: loss}\ncost: a\nsampler: {name: tpe, options: {cost: b}}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > two.yaml
 rc=0

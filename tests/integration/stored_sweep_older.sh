@@ -59,6 +59,12 @@ grep -q "warning: key 'objectives\[0\].target': 'target' is a key of 'metric'; i
     fail "no warning of target: $(cat err.txt)"
 grep -q "warning: key 'cost': a cost metric named 'params'" err.txt || fail "no warning of cost: $(cat err.txt)"
 "$KNOB" tell m "$(py 'd["number"]' < m1.json)" 0.5 0.5 $S 2> err.txt || fail "tell m: $(cat err.txt)"
+# ... and the cost key beside the sampler's own option cost (it ran with the key's)
+printf 'method: random\nmetric: {name: loss}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n' > cc.yaml
+"$KNOB" ask cc --sweep cc.yaml $S > /dev/null 2> err.txt || fail "first ask of cc: $(cat err.txt)"
+printf 'metric: {name: loss}\ncost: a\nsampler: {name: tpe, options: {cost: b}}\nparameters:\n  lr: {min: 0.001, max: 0.1}\n' > older_cc.yaml
+store_sweep older_cc.yaml cc
+"$KNOB" ask cc $S > /dev/null 2> err.txt || fail "ask cc with both costs stored: $(cat err.txt)"
 # An older knob took a condition on a q_normal parent beyond its draws (5.5, where q takes
 # -5 to 5), which this knob refuses in a file: from the stored sweep, the study's asks go
 # on, the condition never holding (they failed at the stored sweep's line), and a warning

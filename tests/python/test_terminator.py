@@ -151,6 +151,6 @@ def test_evaluate_names_the_trials_given():
     so too): they name the trials given."""
     from knob.terminator import RegretBoundEvaluator
 
-    with pytest.raises(ValueError, match="the 2 trials given to RegretBoundEvaluator.evaluate"):
+    with pytest.raises(ValueError, match=r"the trials given to RegretBoundEvaluator.evaluate, 2 of 2 complete"):
         RegretBoundEvaluator().evaluate([optuna.trial.create_trial(value=1.0), optuna.trial.create_trial(value=2.0)],
                                         optuna.study.StudyDirection.MINIMIZE)
