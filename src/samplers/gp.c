@@ -204,6 +204,13 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
                             "sampler 'gp': option 'reference_point' is for several objectives; "
                             "study '%s' has one",
                             knob_study_name(s));
+    /* as reference_point: taken and ignored, it said nothing (the default, logehvi, is
+     * every study's) */
+    if (!rc && p->n_obj == 1 && strcmp(p->mo_acquisition, "logehvi"))
+        rc = knob_set_error(KNOB_EINVAL,
+                            "sampler 'gp': option 'mo_acquisition' (%s) is for several "
+                            "objectives; study '%s' has one",
+                            p->mo_acquisition, knob_study_name(s));
     if (!rc)
         rc = knob__warm_check(s, "gp", p->ws_study, p->ws_storage, &p->ws_checked);
     return rc;

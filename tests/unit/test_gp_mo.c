@@ -353,6 +353,23 @@ static void gp_mo_reference_point_errors(void **state)
         knob_study_free(s);
         knob_storage_close(st);
     }
+    /* mo_acquisition parego with one objective: refused as reference_point is (it was taken
+     * and ignored); its default, logehvi, is every study's */
+    const char *mo_key[] = {"mo_acquisition"}, *mo_vals[] = {"parego", "logehvi"};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        knob_study *s = study_pairs(&st, "gp", mo_key, &mo_vals[k], 1, 1, false);
+        knob_trial *t;
+        double x;
+        int rc = knob_study_ask(s, &t);
+        if (rc == KNOB_OK)
+            rc = knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x);
+        assert_int_equal(rc, k ? KNOB_OK : KNOB_EINVAL);
+        if (!k)
+            assert_non_null(strstr(knob_errmsg(), "'mo_acquisition' (parego) is for several"));
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
 }
 
 /* No trial of the study (none left failed by a refused ask). */
