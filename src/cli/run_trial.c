@@ -213,6 +213,29 @@ static int signals_to_reset(const int **out)
 
 /* The environment of a trial: knob's, less the names `add` sets, then `add`. Returns a
  * malloc'd NULL-terminated array of borrowed strings, or NULL. */
+/* The variables knob gives a trial only when they hold for it (a retry's, a PBT member's,
+ * the learning-rate test's): one in knob's own environment (a nested sweep, a shell where
+ * resume code was tried) is not passed on, or a trial that is no retry resumed from another
+ * trial's checkpoint. */
+static bool knob_trial_var(const char *var, size_t len)
+{
+    static const char *const own[] = {"KNOB_RETRY_OF",
+                                      "KNOB_RETRY_OF_DIR",
+                                      "KNOB_CHECKPOINT_IN",
+                                      "KNOB_CHECKPOINT_OUT",
+                                      "KNOB_PBT_MEMBER",
+                                      "KNOB_PBT_START_STEP",
+                                      "KNOB_PBT_END_STEP",
+                                      "KNOB_LR_SCHEDULE",
+                                      "KNOB_LR_PARAM",
+                                      "KNOB_LR_STEPS",
+                                      NULL};
+    for (size_t i = 0; own[i]; i++)
+        if (strlen(own[i]) == len && !strncmp(own[i], var, len))
+            return true;
+    return false;
+}
+
 static char **trial_env(char *const *add)
 {
     extern char **environ;
@@ -228,7 +251,7 @@ static char **trial_env(char *const *add)
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(environ[i], '=');
         size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-        bool replaced = false;
+        bool replaced = knob_trial_var(environ[i], len);
         for (size_t j = 0; j < k && !replaced; j++)
             replaced = !strncmp(add[j], environ[i], len) && add[j][len] == '=';
         if (!replaced)

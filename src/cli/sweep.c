@@ -1029,26 +1029,54 @@ static int parse_wandb_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, b
     return 0;
 }
 
+/* A name or path key's text (study, storage, trial_dir, program): YAML's null (null, ~) or
+ * blank is none (trial_dir: ~ made a directory named '~' in the working directory, program:
+ * null ran a program named null). Refused at the value; in a sweep an older knob stored, a
+ * warning, and the value as it ran. */
+static int name_key(sweep_ctx *c, const yaml_node_t *v, const char *ks, size_t max, char **out)
+{
+    if (sweep_get_string(c, v, ks, max, out))
+        return -1;
+    knob_choice ch = sweep_to_choice(v);
+    bool null = ch.type == KNOB_CHOICE_NULL;
+    free((char *)ch.str);
+    if (!null && (*out)[strspn(*out, " \t")])
+        return 0;
+    static const char why[] = "key '%s': %s: expected a %s";
+    const char *what = !strcmp(ks, "study")     ? "study's name"
+                       : !strcmp(ks, "storage") ? "storage URL"
+                       : !strcmp(ks, "program") ? "script or executable to run"
+                                                : "directory";
+    if (!c->stored)
+        return sweep_errorf(c, v, why, ks, null ? "null" : "empty", what);
+    sweep_warnf(c, v, why, ks, null ? "null" : "empty", what);
+    return 0;
+}
+
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
 {
     sweep *sw = c->sw;
     *done = true;
-    if (!strcmp(ks, "program"))
+    if (!strcmp(ks, "program")) {
+        knob_choice ch = sweep_to_choice(v); /* null is no program: as a blank one */
+        bool null = ch.type == KNOB_CHOICE_NULL;
+        free((char *)ch.str);
         return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->program) ||
-                       blank_program(c, v, ks, sw->program)
+                       blank_program(c, v, ks, null ? "" : sw->program)
                    ? -1
                    : 0;
+    }
     if (!strcmp(ks, "run_cap"))
         return sweep_get_int(c, v, ks, &sw->run_cap, 1, EXACT_INT);
     if (!strcmp(ks, "storage"))
-        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->storage);
+        return name_key(c, v, ks, SWEEP_MAX_PATH, &sw->storage);
     if (!strcmp(ks, "study"))
-        return sweep_get_string(c, v, ks, SWEEP_MAX_NAME, &sw->study);
+        return name_key(c, v, ks, SWEEP_MAX_NAME, &sw->study);
     if (!strcmp(ks, "name")) /* W&B's sweep name: the study's, unless `study` says */
         return sweep_get_string(c, v, ks, SWEEP_MAX_NAME, &sw->wandb_name);
     if (!strcmp(ks, "trial_dir"))
-        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->trial_dir);
+        return name_key(c, v, ks, SWEEP_MAX_PATH, &sw->trial_dir);
     if (!strcmp(ks, "parallel"))
         return sweep_get_int(c, v, ks, &sw->parallel, 1, RUN_MAX_PARALLEL);
     if (!strcmp(ks, "trials"))

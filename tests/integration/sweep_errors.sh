@@ -134,6 +134,14 @@ printf 'command: ["", "${args}"]\nmethod: random\nparameters:\n  a: {values: [1,
 check cmd0.yaml "cmd0.yaml:1:11: key 'command[0]': empty (the script or executable to run)"
 printf 'command: ["${env}", "${interpreter}", " ", x]\nmethod: random\nparameters:\n  a: {values: [1]}\n' > cmd1.yaml
 check cmd1.yaml "cmd1.yaml:1:39: key 'command[2]': empty (the script or executable to run)"
+# YAML's null or a blank value for a name or a path (trial_dir: ~ made a directory named '~'
+# in the working directory, program: null ran a program named null)
+printf 'program: x\nmetric: {name: a}\ntrial_dir: ~\nparameters:\n  lr: {min: 0, max: 1}\n' > td.yaml
+check td.yaml "td.yaml:3:12: key 'trial_dir': null: expected a directory"
+printf 'program: x\nmetric: {name: a}\nstudy: "  "\nparameters:\n  lr: {min: 0, max: 1}\n' > sn.yaml
+check sn.yaml "sn.yaml:3:8: key 'study': empty: expected a study's name"
+printf 'program: null\nmetric: {name: a}\nparameters:\n  lr: {min: 0, max: 1}\n' > pn.yaml
+check pn.yaml "pn.yaml:1:10: key 'program': empty (the script or executable to run)"
 # the params' arguments where the program is: every trial ran "--a=1" as its program
 printf 'command: ["${args}", python3, t.py]\nmethod: random\nparameters:\n  a: {values: [1, 2]}\n' > cmd2.yaml
 check cmd2.yaml "cmd2.yaml:1:11: key 'command[0]': \${args} stands where the program to run is"
