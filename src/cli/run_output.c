@@ -253,6 +253,9 @@ static void read_stdout(runner *r, slot *sl)
         if (n < 0 && errno == EAGAIN)
             return;
         if (n <= 0) {
+            /* the output ended inside an over-long line: its note on a line of its own */
+            if (sl->line_skip && run_log(sl, false))
+                fputc('\n', sl->out_log);
             if (sl->line_len || sl->line_skip)
                 on_line(r, sl);
             close(sl->out_fd);

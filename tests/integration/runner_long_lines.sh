@@ -34,4 +34,11 @@ grep -q "^knob: the line above (2097163 bytes) is longer than 1048576 bytes: ski
 grep -q "trial $n: a stdout line of more than 1048576 bytes was skipped" err.txt ||
     fail "no warning: $(cat err.txt)"
 grep -q "c loss=0.003" "knob-runs/l/$n/stderr.log" || fail "stderr.log"
+# output that ends inside an over-long line (no newline): the note on a line of its own (it
+# was glued to the line's end)
+printf 'command: [python3, -c, "import sys; print(\\"loss=1\\"); sys.stdout.write(\\"x\\" * 1100000)"]\nmetric: {name: loss}\nmethod: random\nparameters:\n  a: {min: 0.0, max: 1.0}\n' > end.yaml
+timeout 120 "$KNOB" run end.yaml --storage "sqlite:///$T/s.db" --study end --trials 1 > out.txt 2> err.txt ||
+    fail "run end: $(cat out.txt err.txt)"
+grep -q "^knob: the line above (1100000 bytes) is longer than 1048576 bytes: skipped" knob-runs/end/0/stdout.log ||
+    fail "the note at the end: $(tail -c 200 knob-runs/end/0/stdout.log)"
 echo ok
