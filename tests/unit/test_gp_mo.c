@@ -367,6 +367,8 @@ static void gp_mo_reference_point_errors(void **state)
         assert_int_equal(rc, k ? KNOB_OK : KNOB_EINVAL);
         if (!k)
             assert_non_null(strstr(knob_errmsg(), "'mo_acquisition' (parego) is for several"));
+        else
+            OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1)); /* the trial handle freed */
         knob_study_free(s);
         knob_storage_close(st);
     }
