@@ -358,13 +358,18 @@ static const char *readonly_why(const db *d, char *buf, size_t size)
 {
     char dir[4096];
     dir_of(d, dir, sizeof dir);
-    if (access(d->path, W_OK) != 0)
-        snprintf(buf, size, " (the file is not writable: %s)", strerror(errno));
-    else if (access(dir, W_OK | X_OK) != 0)
+    /* the directory first: a file copied there (read-only) was said to be the cause, where
+     * the -shm SQLite must make beside it, to read it too, is */
+    bool file = access(d->path, W_OK) == 0;
+    int file_errno = errno;
+    if (access(dir, W_OK | X_OK) != 0)
         snprintf(buf, size,
                  " (the directory '%s' is not writable, and SQLite makes the files -wal and "
-                 "-shm beside the database, to read it too)",
+                 "-shm beside the database, to read it too: copy the database to a directory "
+                 "this process can write)",
                  dir);
+    else if (!file)
+        snprintf(buf, size, " (the file is not writable: %s)", strerror(file_errno));
     else
         buf[0] = 0;
     return buf;
@@ -399,7 +404,7 @@ static int fail(db *d, const char *op)
                      ? KNOB_ECORRUPT
                      : KNOB_ESTORAGE;
     char why[4200] = "";
-    if ((code & 0xff) == SQLITE_READONLY)
+    if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN)
         readonly_why(d, why, sizeof why);
     else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
         write_why(d, (code & 0xff) == SQLITE_FULL, why, sizeof why);

@@ -53,8 +53,17 @@ if [ ${#as_other[@]} -gt 0 ] && ! "${as_other[@]}" ./knob-copy --version > /dev/
 fi
 rc=0
 "${as_other[@]}" ./knob-copy trials r --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err || rc=$?
-chmod 755 rodir
 expect_eq "$rc" 1 "exit status of a read in a directory not writable ($(cat ro.err))"
-grep -qF "attempt to write a readonly database (the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too)" ro.err ||
+grep -qF "attempt to write a readonly database (the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too" ro.err ||
     fail "a read in a directory not writable: $(cat ro.err)"
+# the file read-only too (a copy put there): the directory is still the cause, said first
+# (it was 'the file is not writable')
+chmod 444 rodir/r.db
+rc=0
+"${as_other[@]}" ./knob-copy trials r --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err || rc=$?
+chmod 755 rodir
+chmod 666 rodir/r.db
+expect_eq "$rc" 1 "exit status of a read-only copy in a directory not writable ($(cat ro.err))"
+grep -qF "(the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too" ro.err ||
+    fail "a read-only copy in a directory not writable: $(cat ro.err)"
 echo ok
