@@ -294,16 +294,20 @@ static void stair_add(stair *t, size_t pred, size_t have, const double *p, size_
     stair_set(t, slot, true);
 }
 
+/* Whether trial t is a point of the 2-D history: complete, feasible, with its 2 values. */
+static bool point2(const knob_trial_info *t)
+{
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_values == 2 && knob_trial_info_feasible(t);
+}
+
 /* history() for 2 objectives without NaN: each trial's gain from the staircase's
  * neighbours of its point, O(log n) a trial and a removed point. */
 static int history2(const knob_study *s, const double *r, const knob_trial_info **done,
                     size_t n_done, double *out)
 {
     size_t n = 0;
-    for (size_t i = 0; i < n_done; i++) {
-        const knob_trial_info *t = done[i];
-        n += t->state == KNOB_TRIAL_COMPLETE && t->n_values == 2 && knob_trial_info_feasible(t);
-    }
+    for (size_t i = 0; i < n_done; i++)
+        n += point2(done[i]);
     slot_row *rows = malloc((n ? n : 1) * sizeof *rows);
     size_t *slot = malloc((3 * n + 2) * sizeof *slot);
     double *pts = malloc((4 * n + 2) * sizeof *pts);
@@ -315,7 +319,7 @@ static int history2(const knob_study *s, const double *r, const knob_trial_info 
     double *xy = pts + 2 * n;                  /* by slot, 1..n */
     for (size_t i = 0, c = 0; i < n_done; i++) {
         const knob_trial_info *t = done[i];
-        if (t->state == KNOB_TRIAL_COMPLETE && t->n_values == 2 && knob_trial_info_feasible(t)) {
+        if (point2(t)) {
             pts[2 * c] = loss(s, t->values, 0), pts[2 * c + 1] = loss(s, t->values, 1);
             rows[c] = (slot_row){pts[2 * c], c};
             c++;
@@ -334,7 +338,7 @@ static int history2(const knob_study *s, const double *r, const knob_trial_info 
     double cur = 0;
     for (size_t i = 0, c = 0; i < n_done; i++) {
         const knob_trial_info *tr = done[i];
-        if (tr->state == KNOB_TRIAL_COMPLETE && tr->n_values == 2 && knob_trial_info_feasible(tr)) {
+        if (point2(tr)) {
             const double *p = pts + 2 * c;
             size_t have = stair_rank(&t, last[c]), pred = have ? stair_kth(&t, have) : 0;
             if (!pred || xy[2 * pred + 1] > p[1]) { /* not covered */
