@@ -1,11 +1,9 @@
 /* The hypervolume of a study's feasible Pareto front, and its history. */
 #include "math/hypervolume.h"
-#include "math/pareto.h"
 #include "study.h"
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 /* Objective j of a trial as a loss (maximized objectives negated). */
 static double loss(const knob_study *s, const double *values, size_t j)
@@ -135,261 +133,29 @@ static int by_end(const void *a, const void *b)
     return x->number < y->number ? -1 : x->number > y->number;
 }
 
-/* Whether p is dominated by (or equal to) a point of the running front pts[0..k). */
-static bool covered(const double *pts, size_t k, size_t m, const double *p)
+/* Whether trial t is a point of the history: complete, feasible, with its m values. */
+static bool point_of(const knob_trial_info *t, size_t m)
 {
-    for (size_t i = 0; i < k; i++) {
-        bool no_worse = true;
-        for (size_t j = 0; j < m && no_worse; j++)
-            no_worse = pts[i * m + j] <= p[j];
-        if (no_worse)
-            return true;
-    }
-    return false;
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_values == m && knob_trial_info_feasible(t);
 }
 
-/* Adds point p, which no point of the front pts[0..*k) covers, dropping those it dominates. */
-static void front_add(double *pts, size_t *k, size_t m, const double *p)
-{
-    size_t keep = 0;
-    for (size_t i = 0; i < *k; i++) {
-        bool dominated = true;
-        for (size_t j = 0; j < m && dominated; j++)
-            dominated = p[j] <= pts[i * m + j];
-        if (!dominated)
-            memmove(pts + keep++ * m, pts + i * m, m * sizeof *pts);
-    }
-    memcpy(pts + keep++ * m, p, m * sizeof *pts);
-    *k = keep;
-}
-
-/* What p adds to the hypervolume of the front pts[0..k) below r: its box less the part
- * the front already covers, the hypervolume of the front's points limited to the box
- * (lim, keep: scratch for k points). One hypervolume of that limited set, often small,
- * instead of the whole front's. */
-static int gain(const double *pts, size_t k, size_t m, const double *p, const double *r,
-                double *lim, bool *keep, double *out)
-{
-    double box = 1;
-    for (size_t j = 0; j < m; j++)
-        box *= p[j] < r[j] ? r[j] - p[j] : 0;
-    *out = 0;
-    if (!(box > 0))
-        return KNOB_OK;
-    /* A box beyond the largest double: the hypervolume with p is at least the box, inf, and
-     * the inf the front covers in it, taken away, would make the gain NaN. */
-    if (isinf(box)) {
-        *out = INFINITY;
-        return KNOB_OK;
-    }
-    size_t c = k;
-    for (size_t i = 0; i < k; i++)
-        for (size_t j = 0; j < m; j++)
-            lim[i * m + j] = fmax(pts[i * m + j], p[j]);
-    if (m > 3) { /* the sweeps of 2 and 3 objectives pass over dominated points themselves */
-        knob__pareto_front(lim, k, m, keep);
-        c = 0;
-        for (size_t i = 0; i < k; i++)
-            if (keep[i])
-                memmove(lim + c++ * m, lim + i * m, m * sizeof *lim);
-    }
-    double inner = 0;
-    if (c && knob__hv(lim, c, m, r, &inner))
-        return KNOB_ENOMEM;
-    *out = box - inner;
-    return KNOB_OK;
-}
-
-/* The 2-D history's front: a staircase (x ascending, y descending, none covering another)
- * among the candidate points, which are known in advance. Each candidate has its slot in
- * their order by x (then by their order of finishing); a Fenwick tree counts the slots in
- * use, so the neighbours of a point are found by rank in O(log n). */
-typedef struct stair {
-    size_t n, top;    /* slots 1..n; top: the highest power of 2 <= n */
-    size_t *tree;     /* counts, Fenwick */
-    const double *xy; /* by slot: x and y (slot 1 at xy[2]) */
-} stair;
-
-static size_t stair_rank(const stair *t, size_t slot) /* slots in use at or below */
-{
-    size_t c = 0;
-    for (; slot > 0; slot -= slot & -slot)
-        c += t->tree[slot];
-    return c;
-}
-
-static size_t stair_kth(const stair *t, size_t k) /* the slot of the k-th in use, k >= 1 */
-{
-    size_t at = 0;
-    for (size_t step = t->top; step; step >>= 1)
-        if (at + step <= t->n && t->tree[at + step] < k) {
-            at += step;
-            k -= t->tree[at];
-        }
-    return at + 1;
-}
-
-static void stair_set(stair *t, size_t slot, bool on)
-{
-    for (; slot <= t->n; slot += slot & -slot)
-        t->tree[slot] += on ? 1 : (size_t)-1;
-}
-
-typedef struct slot_row {
-    double x;
-    size_t at;
-} slot_row;
-
-static int by_x(const void *a, const void *b)
-{
-    const slot_row *u = a, *v = b;
-    if (u->x != v->x)
-        return u->x < v->x ? -1 : 1;
-    return u->at < v->at ? -1 : u->at > v->at;
-}
-
-/* What p adds below r to the staircase, whose slots up to `below` (in use: `have`) hold
- * the points with x <= p's, the last of them (pred, 0: none) the lowest of those, which
- * does not cover p: the area of [p, r) under pred's y and above p's, less the steps of
- * the points to the right of p down to the first one below p's y. */
-static double stair_gain(const stair *t, size_t pred, size_t have, const double *p, const double *r)
-{
-    double box = 1;
-    for (size_t j = 0; j < 2; j++)
-        box *= p[j] < r[j] ? r[j] - p[j] : 0;
-    if (!(box > 0))
-        return 0;
-    if (isinf(box)) /* as gain() */
-        return INFINITY;
-    double cap = pred && t->xy[2 * pred + 1] < r[1] ? t->xy[2 * pred + 1] : r[1];
-    double x = p[0], area = 0;
-    size_t total = stair_rank(t, t->n);
-    for (size_t k = have + 1; k <= total; k++) {
-        const double *q = t->xy + 2 * stair_kth(t, k);
-        if (q[0] >= r[0])
-            break;
-        area += (cap - p[1]) * (q[0] - x);
-        if (q[1] < p[1])
-            return area;
-        x = q[0];
-        cap = q[1] < cap ? q[1] : cap;
-    }
-    return area + (cap - p[1]) * (r[0] - x);
-}
-
-/* Puts p into its slot, dropping the points it covers: pred when it has p's x (it lies
- * above p), and the points to the right of p down to the first one below p's y. */
-static void stair_add(stair *t, size_t pred, size_t have, const double *p, size_t slot)
-{
-    if (pred && t->xy[2 * pred] == p[0]) {
-        stair_set(t, pred, false);
-        have--;
-    }
-    for (size_t total = stair_rank(t, t->n); have < total; total--) {
-        size_t q = stair_kth(t, have + 1);
-        if (t->xy[2 * q + 1] < p[1])
-            break;
-        stair_set(t, q, false);
-    }
-    stair_set(t, slot, true);
-}
-
-/* Whether trial t is a point of the 2-D history: complete, feasible, with its 2 values. */
-static bool point2(const knob_trial_info *t)
-{
-    return t->state == KNOB_TRIAL_COMPLETE && t->n_values == 2 && knob_trial_info_feasible(t);
-}
-
-/* history() for 2 objectives without NaN: each trial's gain from the staircase's
- * neighbours of its point, O(log n) a trial and a removed point. */
-static int history2(const knob_study *s, const double *r, const knob_trial_info **done,
-                    size_t n_done, double *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < n_done; i++)
-        n += point2(done[i]);
-    slot_row *rows = malloc((n ? n : 1) * sizeof *rows);
-    size_t *slot = malloc((3 * n + 2) * sizeof *slot);
-    double *pts = malloc((4 * n + 2) * sizeof *pts);
-    if (!rows || !slot || !pts) {
-        free(rows), free(slot), free(pts);
-        return KNOB_ENOMEM;
-    }
-    size_t *last = slot + n, *tree = last + n; /* last: the highest slot of the same x */
-    double *xy = pts + 2 * n;                  /* by slot, 1..n */
-    for (size_t i = 0, c = 0; i < n_done; i++) {
-        const knob_trial_info *t = done[i];
-        if (point2(t)) {
-            pts[2 * c] = loss(s, t->values, 0), pts[2 * c + 1] = loss(s, t->values, 1);
-            rows[c] = (slot_row){pts[2 * c], c};
-            c++;
-        }
-    }
-    qsort(rows, n, sizeof *rows, by_x);
-    for (size_t a = n; a-- > 0;) {
-        slot[rows[a].at] = a + 1;
-        last[rows[a].at] = a + 1 < n && rows[a + 1].x == rows[a].x ? last[rows[a + 1].at] : a + 1;
-        xy[2 * (a + 1)] = pts[2 * rows[a].at], xy[2 * (a + 1) + 1] = pts[2 * rows[a].at + 1];
-    }
-    stair t = {.n = n, .top = 1, .tree = tree, .xy = xy};
-    while (t.top * 2 <= n)
-        t.top *= 2;
-    memset(tree, 0, (n + 1) * sizeof *tree);
-    double cur = 0;
-    for (size_t i = 0, c = 0; i < n_done; i++) {
-        const knob_trial_info *tr = done[i];
-        if (point2(tr)) {
-            const double *p = pts + 2 * c;
-            size_t have = stair_rank(&t, last[c]), pred = have ? stair_kth(&t, have) : 0;
-            if (!pred || xy[2 * pred + 1] > p[1]) { /* not covered */
-                cur += stair_gain(&t, pred, have, p, r);
-                stair_add(&t, pred, have, p, slot[c]);
-            }
-            c++;
-        }
-        out[i] = cur;
-    }
-    free(rows), free(slot), free(pts);
-    return KNOB_OK;
-}
-
-/* The hypervolume after each finished trial, added up trial by trial: each new point of the
- * front adds its gain (the trials the front covers add nothing). */
+/* The hypervolume after each finished trial, in the order they finished. */
 static int history(knob_study *s, const double *r, const knob_trial_info **done, size_t n_done,
                    double *out)
 {
-    size_t m = s->n_dirs, k = 0;
-    bool nan = false;
-    for (size_t i = 0; m == 2 && i < n_done; i++)
-        for (size_t j = 0; j < done[i]->n_values && j < m; j++)
-            nan |= done[i]->state == KNOB_TRIAL_COMPLETE && isnan(done[i]->values[j]);
-    if (m == 2 && !nan) /* dominance is transitive: the staircase */
-        return history2(s, r, done, n_done, out) ? knob__oom("hypervolume history") : KNOB_OK;
-    double *pts = malloc((2 * n_done * m + m) * sizeof *pts), cur = 0;
-    bool *keep = malloc((n_done ? n_done : 1) * sizeof *keep);
-    if (!pts || !keep) {
-        free(pts);
-        free(keep);
-        return knob__oom("hypervolume history");
+    size_t m = s->n_dirs;
+    double *pts = malloc((n_done * m + 1) * sizeof *pts);
+    bool *use = malloc((n_done ? n_done : 1) * sizeof *use);
+    int rc = pts && use ? KNOB_OK : KNOB_ENOMEM;
+    for (size_t i = 0; !rc && i < n_done; i++) {
+        use[i] = point_of(done[i], m);
+        for (size_t j = 0; j < m; j++)
+            pts[i * m + j] = use[i] ? loss(s, done[i]->values, j) : 0;
     }
-    double *lim = pts + n_done * m, *p = lim + n_done * m;
-    int rc = KNOB_OK;
-    for (size_t i = 0; i < n_done && !rc; i++) {
-        const knob_trial_info *t = done[i];
-        if (t->state == KNOB_TRIAL_COMPLETE && t->n_values == m && knob_trial_info_feasible(t)) {
-            for (size_t j = 0; j < m; j++)
-                p[j] = loss(s, t->values, j);
-            double add = 0;
-            if (!covered(pts, k, m, p)) {
-                rc = gain(pts, k, m, p, r, lim, keep, &add);
-                front_add(pts, &k, m, p);
-            }
-            cur += add;
-        }
-        out[i] = cur;
-    }
+    if (!rc && knob__hv_history(pts, use, n_done, m, r, out))
+        rc = KNOB_ENOMEM;
     free(pts);
-    free(keep);
+    free(use);
     return rc ? knob__oom("hypervolume history") : KNOB_OK;
 }
 

@@ -1,7 +1,7 @@
 /* Exact expected hypervolume improvement by box decomposition, in log space (ehvi.h). */
 #include "math/ehvi.h"
 #include "math/acq.h"
-#include "math/pareto.h"
+#include "math/nondominated.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -219,8 +219,9 @@ int knob__ehvi_init(knob__ehvi *e, const double *pts, size_t n, int m, const dou
         if (in)
             memcpy(below + nb++ * m, pts + i * m, (size_t)m * sizeof *below);
     }
-    knob__pareto_front(below, nb, (size_t)m, keep);
-    size_t nf = 0;
+    size_t nf = 0, nk;
+    if (knob__nondominated_first(below, nb, (size_t)m, keep, &nk))
+        goto done;
     for (size_t i = 0; i < nb; i++)
         if (keep[i])
             r[nf++] = (row){below + i * m, 0};

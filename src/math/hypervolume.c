@@ -1,6 +1,6 @@
 /* Hypervolume: exact sweeps in 2 and 3 dimensions, WFG beyond. */
 #include "math/hypervolume.h"
-#include "math/pareto.h"
+#include "math/nondominated.h"
 #include "math/status.h"
 
 #include <math.h>
@@ -38,9 +38,11 @@ static double hv2(row *r, size_t n, const double *ref)
     return hv;
 }
 
-/* Inserts (x, y) into the 2-D front xs/ys (x ascending, y descending, none dominated);
- * returns the new size. */
-static size_t front2_add(double *xs, double *ys, size_t k, double x, double y)
+/* Inserts (x, y), strictly below ref, into the 2-D front xs/ys (x ascending, y descending,
+ * none dominated) and adds what its box adds to the front's area below ref to *area; returns
+ * the new size. */
+static size_t front2_add(double *xs, double *ys, size_t k, double x, double y, const double *ref,
+                         double *area)
 {
     size_t i = 0;
     while (i < k && xs[i] < x)
@@ -49,6 +51,23 @@ static size_t front2_add(double *xs, double *ys, size_t k, double x, double y)
     size_t last = i < k && xs[i] == x ? i + 1 : i;
     if (last > 0 && ys[last - 1] <= y)
         return k;
+    /* Its box under that point's y, less the steps of the points to its right down to the
+     * first one below its y. A box past the largest double: inf (the inf the front covers in
+     * it, taken away, would make it NaN). */
+    double box = (ref[0] - x) * (ref[1] - y), add = 0;
+    if (isinf(box)) {
+        add = INFINITY;
+    } else {
+        double cap = last > 0 ? ys[last - 1] : ref[1], at = x;
+        size_t j = last;
+        for (; j < k && ys[j] >= y; j++) {
+            add += (cap - y) * (xs[j] - at);
+            at = xs[j];
+            cap = ys[j];
+        }
+        add += (cap - y) * ((j < k ? xs[j] : ref[0]) - at);
+    }
+    *area += add;
     size_t j = i;
     while (j < k && ys[j] >= y)
         j++; /* points from i to j - 1 are dominated by the new one */
@@ -60,16 +79,8 @@ static size_t front2_add(double *xs, double *ys, size_t k, double x, double y)
     return i + 1 + tail;
 }
 
-static double front2_area(const double *xs, const double *ys, size_t k, const double *ref)
-{
-    double area = 0;
-    for (size_t i = 0; i < k; i++) {
-        double xnext = i + 1 < k ? xs[i + 1] : ref[0];
-        area += (xnext - xs[i]) * (ref[1] - ys[i]);
-    }
-    return area;
-}
-
+/* A sweep over the third objective, ascending, with the 2-D front of the points below the
+ * plane and its area: O(n) an insertion into the front, no pass over it for the area. */
 static int hv3(row *r, size_t n, const double *ref, double *out)
 {
     for (size_t i = 0; i < n; i++)
@@ -78,13 +89,13 @@ static int hv3(row *r, size_t n, const double *ref, double *out)
     double *xs = malloc(2 * n * sizeof *xs);
     if (!xs)
         return KNOB__MATH_ENOMEM;
-    double *ys = xs + n, hv = 0;
+    double *ys = xs + n, hv = 0, area = 0;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        k = front2_add(xs, ys, k, r[i].p[0], r[i].p[1]);
+        k = front2_add(xs, ys, k, r[i].p[0], r[i].p[1], ref, &area);
         double znext = i + 1 < n ? r[i + 1].p[2] : ref[2];
         if (znext > r[i].p[2])
-            hv += front2_area(xs, ys, k, ref) * (znext - r[i].p[2]);
+            hv += area * (znext - r[i].p[2]);
     }
     free(xs);
     *out = hv;
@@ -127,9 +138,9 @@ static int wfg(row *r, size_t n, size_t m, const double *ref, double *out)
         for (size_t a = 0; a < k; a++)
             for (size_t j = 0; j < k1; j++)
                 lim[a * k1 + j] = fmax(r[i].p[j], r[i + 1 + a].p[j]);
-        size_t c = 0;
-        knob__pareto_front(lim, k, k1, keep);
-        for (size_t a = 0; a < k; a++)
+        size_t c = 0, nk;
+        rc = knob__nondominated_first(lim, k, k1, keep, &nk);
+        for (size_t a = 0; !rc && a < k; a++)
             if (keep[a])
                 lr[c++] = (row){lim + a * k1, 0};
         double inner = 0;

@@ -33,7 +33,8 @@ static bool same(const double *a, const double *b, size_t m)
 
 /* Each point against the running front of those before it (the only order-free way when
  * dominance is not transitive, as with NaN). */
-static int running_front(const double *pts, size_t n, size_t m, bool *keep, size_t *count)
+static int running_front(const double *pts, size_t n, size_t m, bool first, bool *keep,
+                         size_t *count)
 {
     size_t *front = malloc((n ? n : 1) * sizeof *front), k = 0;
     if (!front)
@@ -42,7 +43,8 @@ static int running_front(const double *pts, size_t n, size_t m, bool *keep, size
         keep[i] = false;
         bool dominated = false;
         for (size_t j = 0; j < k && !dominated; j++)
-            dominated = knob__pareto_dominates(pts + front[j] * m, pts + i * m, m);
+            dominated = knob__pareto_dominates(pts + front[j] * m, pts + i * m, m) ||
+                        (first && same(pts + front[j] * m, pts + i * m, m));
         if (dominated)
             continue;
         size_t left = 0;
@@ -169,11 +171,11 @@ static int sweep_kept(const lex_row *r, size_t n, size_t m, bool *keep)
     return KNOB__MATH_OK;
 }
 
-int knob__nondominated(const double *pts, size_t n, size_t m, bool *keep, size_t *count)
+static int front(const double *pts, size_t n, size_t m, bool first, bool *keep, size_t *count)
 {
     for (size_t i = 0; i < n * m; i++)
         if (isnan(pts[i]))
-            return running_front(pts, n, m, keep, count);
+            return running_front(pts, n, m, first, keep, count);
     *count = 0;
     if (n == 0)
         return KNOB__MATH_OK;
@@ -190,8 +192,22 @@ int knob__nondominated(const double *pts, size_t n, size_t m, bool *keep, size_t
         st = sweep3(pts, r, n, keep);
     else
         st = sweep_kept(r, n, m, keep);
+    /* Equal points are neighbours in r, the lowest index first. */
+    for (size_t i = 1; first && !st && i < n; i++)
+        if (same(r[i].p, r[i - 1].p, m))
+            keep[r[i].at] = false;
     free(r);
     for (size_t i = 0; !st && i < n; i++)
         *count += keep[i];
     return st;
+}
+
+int knob__nondominated(const double *pts, size_t n, size_t m, bool *keep, size_t *count)
+{
+    return front(pts, n, m, false, keep, count);
+}
+
+int knob__nondominated_first(const double *pts, size_t n, size_t m, bool *keep, size_t *count)
+{
+    return front(pts, n, m, true, keep, count);
 }

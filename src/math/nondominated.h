@@ -18,4 +18,8 @@
  * the order of pts). Returns 0 or KNOB__MATH_ENOMEM (keep and *count then undefined). */
 int knob__nondominated(const double *pts, size_t n, size_t m, bool *keep, size_t *count);
 
+/* As knob__nondominated, but of equal points only the first (the lowest index) can be kept:
+ * a front without copies, as a hypervolume or a reference point wants it. */
+int knob__nondominated_first(const double *pts, size_t n, size_t m, bool *keep, size_t *count);
+
 #endif

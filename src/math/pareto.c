@@ -127,20 +127,3 @@ int knob__pareto_crowding(const double *pts, size_t m, const size_t *idx, size_t
     free(o);
     return KNOB__MATH_OK;
 }
-
-size_t knob__pareto_front(const double *pts, size_t n, size_t m, bool *keep)
-{
-    size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        keep[i] = true;
-        for (size_t j = 0; j < n && keep[i]; j++) {
-            if (j == i)
-                continue;
-            if (knob__pareto_dominates(pts + j * m, pts + i * m, m) ||
-                (j < i && !memcmp(pts + j * m, pts + i * m, m * sizeof *pts)))
-                keep[i] = false;
-        }
-        count += keep[i];
-    }
-    return count;
-}

@@ -1,5 +1,5 @@
-/* Pareto dominance, non-dominated sorting and crowding distance (NSGA-II, NSGA-III,
- * hypervolume fronts), on points to minimize: n rows of m numbers, row-major. */
+/* Pareto dominance, non-dominated sorting and crowding distance (NSGA-II, NSGA-III), on
+ * points to minimize: n rows of m numbers, row-major. */
 #ifndef KNOB_MATH_PARETO_H
 #define KNOB_MATH_PARETO_H
 
@@ -28,9 +28,5 @@ int knob__pareto_sort(const double *pts, size_t n, size_t m, const double *viola
  * last point of an objective get +inf; an objective on which every point is equal adds
  * nothing. dist[i] belongs to idx[i]. Returns 0 or KNOB__MATH_ENOMEM. */
 int knob__pareto_crowding(const double *pts, size_t m, const size_t *idx, size_t k, double *dist);
-
-/* Writes to keep[0..n) whether each point is non-dominated within pts (duplicates: the
- * first one is kept); returns how many are. O(m n^2). */
-size_t knob__pareto_front(const double *pts, size_t n, size_t m, bool *keep);
 
 #endif

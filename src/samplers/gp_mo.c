@@ -1,6 +1,7 @@
 /* The gp sampler with two or three objectives (samplers/gp_internal.h): one model per
  * objective, log EHVI over a box decomposition of the feasible front's non-dominated region
  * (math/ehvi.h) below the reference point, maximized by gp_acq.c's search. */
+#include "math/nondominated.h"
 #include "math/pareto.h"
 #include "samplers/gp_internal.h"
 #include "util/json.h"
@@ -253,8 +254,10 @@ static int mo_standardize(bo *p, const double *sign, data *D, double *Y)
     D->best = nf ? 0 : HUGE_VAL;
     D->n_top = 0;
     int rc = KNOB_OK;
-    if (nf) {
-        size_t k = knob__pareto_front(F, (size_t)nf, (size_t)no, front);
+    size_t k = 0;
+    if (nf && knob__nondominated_first(F, (size_t)nf, (size_t)no, front, &k))
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp: %d points of the front)", nf);
+    else if (nf) {
         for (int j = 0; j < no; j++)
             ref[j] = p->n_user_ref ? uref[j] : knob__bo_mo_default_ref(F, front, nf, no, j, ref[j]);
         rc = knob__ehvi_init(&p->ehvi, F, (size_t)nf, no, ref);

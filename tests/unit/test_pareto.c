@@ -85,15 +85,6 @@ static void crowding_range_beyond_double(void **state)
     assert_true(d[0] == 1 && d[4] == 1); /* (0 - -DBL_MAX) / (2 DBL_MAX), twice */
 }
 
-static void front_keeps_first_duplicate(void **state)
-{
-    (void)state;
-    const double p[4][2] = {{1, 1}, {0, 2}, {1, 1}, {2, 2}};
-    bool keep[4];
-    assert_int_equal(knob__pareto_front(&p[0][0], 4, 2, keep), 2);
-    assert_true(keep[0] && keep[1] && !keep[2] && !keep[3]);
-}
-
 static double hv(const double *p, size_t n, size_t m, const double *ref)
 {
     double out = -1;
@@ -221,7 +212,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(dominance),
     cmocka_unit_test(sort_hand_case),
     cmocka_unit_test(crowding_hand_case),
-    cmocka_unit_test(front_keeps_first_duplicate),
     cmocka_unit_test(hv_exact_values),
     cmocka_unit_test(hv_random_sets),
     cmocka_unit_test(hv_many_objectives_cells),

@@ -41,35 +41,51 @@ static bool ref_dominates(const double *a, const double *b, size_t m)
     return better;
 }
 
-/* knob__nondominated against every pair, NaN-free; and with NaN against the running front. */
+static bool same(const double *a, const double *b, size_t m)
+{
+    for (size_t j = 0; j < m; j++)
+        if (a[j] != b[j])
+            return false;
+    return true;
+}
+
+/* knob__nondominated against every pair, NaN-free; and with NaN against the running front.
+ * knob__nondominated_first the same, with a point equal to an earlier one left out. */
 static void nondominated_points(void **state)
 {
     (void)state;
     uint64_t x = 0x9e3779b97f4a7c15u;
-    for (int round = 0; round < 3000; round++) {
+    for (int round = 0; round < 6000; round++) {
         size_t m = 1 + next(&x) % 5, n = next(&x) % 60;
         int levels = 2 + (int)(next(&x) % 12);
         double pts[60 * 5];
-        bool keep[60], nan = round % 10 == 9;
+        bool keep[60], nan = round % 10 == 9, first = round % 2;
         for (size_t i = 0; i < n * m; i++)
             pts[i] = nan && next(&x) % 20 == 0 ? NAN : value(&x, levels, round % 3 == 0);
         for (size_t i = 0; n && i < (size_t)(next(&x) % 5); i++) /* duplicates */
             memcpy(pts + (next(&x) % n) * m, pts + (next(&x) % n) * m, m * sizeof *pts);
+        if (round % 7 == 0 && n > 1) /* -0 and 0 are equal */
+            pts[0] = 0, pts[m] = -0.0;
         size_t count = 99, want_count = 0;
-        OK(knob__nondominated(pts, n, m, keep, &count));
+        if (first)
+            OK(knob__nondominated_first(pts, n, m, keep, &count));
+        else
+            OK(knob__nondominated(pts, n, m, keep, &count));
         bool want[60];
         if (!nan) {
             for (size_t i = 0; i < n; i++) {
                 want[i] = true;
                 for (size_t j = 0; j < n && want[i]; j++)
-                    want[i] = !ref_dominates(pts + j * m, pts + i * m, m);
+                    want[i] = !ref_dominates(pts + j * m, pts + i * m, m) &&
+                              !(first && j < i && same(pts + j * m, pts + i * m, m));
             }
         } else { /* the running front, in order */
             size_t front[60], k = 0;
             for (size_t i = 0; i < n; i++) {
                 bool dom = false;
                 for (size_t j = 0; j < k && !dom; j++)
-                    dom = ref_dominates(pts + front[j] * m, pts + i * m, m);
+                    dom = ref_dominates(pts + front[j] * m, pts + i * m, m) ||
+                          (first && same(pts + front[j] * m, pts + i * m, m));
                 if (dom)
                     continue;
                 size_t left = 0;
@@ -86,8 +102,8 @@ static void nondominated_points(void **state)
         for (size_t i = 0; i < n; i++) {
             want_count += want[i];
             if (keep[i] != want[i])
-                fail_msg("round %d (n %zu, m %zu): point %zu kept %d, want %d", round, n, m, i,
-                         keep[i], want[i]);
+                fail_msg("round %d (n %zu, m %zu, first %d): point %zu kept %d, want %d", round, n,
+                         m, first, i, keep[i], want[i]);
         }
         assert_int_equal(count, want_count);
     }
