@@ -107,7 +107,7 @@ static void mixn_axes(knob__tpe_mixn *m, const knob__tpe_settings *set)
 {
     size_t n = m->n, d = m->d;
     double s0 = 0.2 * pow(n ? (double)n : 1.0, -1.0 / ((double)d + 4));
-    double v = set->prior_weight / (double)(n + 1);
+    double v = set->smoothing / (double)(n + 1);
     for (size_t j = 0; j < d; j++) {
         const knob__tpe_axis *a = &m->ax[j];
         if (a->n_choices) {

@@ -1177,7 +1177,7 @@ double knob__tpe_mix1_logpdf(const knob__tpe_mix1 *m, double y)
 void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
                        const knob__tpe_settings *set)
 {
-    double total = set->prior_weight, v = set->prior_weight / (double)(n + 1);
+    double total = set->prior_weight, v = set->smoothing / (double)(n + 1);
     double row = 1 + (double)n_choices * v; /* a kernel's row sum before normalizing */
     for (size_t i = 0; i < n; i++)
         total += w[i];

@@ -25,7 +25,13 @@ typedef struct knob__tpe_axis {
 
 /* Settings shared by every estimator. */
 typedef struct knob__tpe_settings {
+    /* The prior's weight in a mixture, on the scale of the observations' weights (with EI
+     * weights, in units of the loss). */
     double prior_weight;
+    /* The prior's share in each categorical kernel (prior_weight as set, a count of
+     * observations: no unit): a kernel puts 1 on its choice and smoothing / (n + 1) on
+     * every choice. */
+    double smoothing;
     bool consider_endpoints;
     bool magic_clip;
     /* Continuous kernels are scored by weight x bandwidth: their densities are not
@@ -141,8 +147,9 @@ void knob__tpe_mix1_free(knob__tpe_mix1 *m);
 /* ---------------------------------------------------------------- one categorical param */
 
 /* The probabilities p[0..n_choices) of the smoothed categorical estimator: each
- * observation's row puts 1 on its choice and prior_weight / (n + 1) on every choice,
- * normalized; the prior row is uniform; rows are mixed by the weights. */
+ * observation's row puts 1 on its choice and smoothing / (n + 1) on every choice,
+ * normalized; the prior row is uniform; rows are mixed by the weights (the prior's:
+ * prior_weight). */
 void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
                        const knob__tpe_settings *set);
 /* A draw from p (one uniform). */

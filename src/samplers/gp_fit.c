@@ -205,6 +205,11 @@ static void detect_stall(const bo *p, data *D)
     memcpy(D->center, c, (size_t)d * sizeof *c);
 }
 
+static bool tied_raw(double a, double b, double range)
+{
+    return fabs(a - b) <= 1e-12 * fmax(range, fmax(fabs(a), fabs(b)));
+}
+
 /* The model keeps landing on a plateau at the best loss: PLATEAU_TIES of the last
  * PLATEAU_WINDOW observations (in trial order) tie with the best. A stationary kernel
  * cannot see that a region where many trials tie is flat: between the tied points the
@@ -217,17 +222,22 @@ static void detect_plateau(const bo *p, data *D)
 {
     int n = D->n, ties = 0;
     D->plateau = false;
-    double best = HUGE_VAL;
+    double best = HUGE_VAL, worst = -HUGE_VAL;
     for (int i = 0; i < n; i++)
-        if (!p->nc || D->feas[i])
+        if (!p->nc || D->feas[i]) {
             best = fmin(best, D->y[i]);
+            worst = fmax(worst, D->y[i]);
+        }
+    /* Ties as knob__bo_tied has them on standardized losses: within 1e-12 of the losses'
+     * range (or of the larger of the two), so that losses in any unit tie alike. */
+    double range = worst - best, tol = isfinite(range) ? range : 0;
     D->best_ties = 0;
     for (int i = 0; i < n; i++)
-        D->best_ties += (!p->nc || D->feas[i]) && knob__bo_tied(D->y[i], best);
+        D->best_ties += (!p->nc || D->feas[i]) && tied_raw(D->y[i], best, tol);
     if (n < p->n_startup_trials + PLATEAU_WINDOW || n < 2 * PLATEAU_WINDOW)
         return;
     for (int i = n - PLATEAU_WINDOW; i < n; i++)
-        ties += (!p->nc || D->feas[i]) && knob__bo_tied(D->y[i], best);
+        ties += (!p->nc || D->feas[i]) && tied_raw(D->y[i], best, tol);
     D->plateau = ties >= PLATEAU_TIES;
 }
 

@@ -380,7 +380,9 @@ int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat);
 
 /* ---------------------------------------------------------------- gp_terrace.c */
 
-/* Two losses are one value (a tie): equal to 12 significant digits. */
+/* Two standardized losses are one value (a tie): within 1e-12 of the losses' standard
+ * deviation, or of the larger of the two when that is above 1. Raw losses tie by their
+ * range instead (detect_plateau), so that a loss in any unit ties alike. */
 bool knob__bo_tied(double a, double b);
 
 /* The model of the indicator "ties the best" when at least p->terrace observations do

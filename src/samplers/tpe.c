@@ -271,9 +271,12 @@ static bool sigma_weighted_now(const tpe *p)
 
 static knob__tpe_settings settings(const tpe *p)
 {
-    return (knob__tpe_settings){p->prior_weight,        p->consider_endpoints,
-                                p->consider_magic_clip, sigma_weighted_now(p),
-                                p->min_bandwidth,       0};
+    return (knob__tpe_settings){.prior_weight = p->prior_weight,
+                                .smoothing = p->prior_weight,
+                                .consider_endpoints = p->consider_endpoints,
+                                .magic_clip = p->consider_magic_clip,
+                                .sigma_weighted = sigma_weighted_now(p),
+                                .min_bandwidth = p->min_bandwidth};
 }
 
 static bool single(const knob_distribution *d)
@@ -955,19 +958,26 @@ static double side_weights(tpe *p, double *wg, size_t ng, double *wb, size_t nb)
     if (p->n_objectives > 1)
         return p->prior_weight;
     if (p->ei_weights && isfinite(p->ei_threshold) && ng > 0) {
-        /* NaN: an infeasible good trial, which weighs as much as the others on average */
-        double sum = 0;
+        /* NaN: an infeasible good trial, which weighs as much as the others on average. A
+         * trial at the threshold weighs a 1e-12th of the good side's span (only the weights'
+         * ratios count: a floor in the losses' unit, so that a loss in any unit weighs
+         * alike), or 1 when every good trial is at the threshold. */
+        double sum = 0, low = INFINITY;
         size_t nv = 0;
+        for (size_t i = 0; i < ng; i++)
+            if (!isnan(wg[i]))
+                low = fmin(low, wg[i]);
+        double span = p->ei_threshold - low, floor = span > 0 ? 1e-12 * span : 1;
         for (size_t i = 0; i < ng; i++) {
             if (!isnan(wg[i])) {
-                sum += fmax(1e-12, p->ei_threshold - wg[i]);
+                sum += fmax(floor, p->ei_threshold - wg[i]);
                 nv++;
             }
         }
         if (nv > 0 && isfinite(sum)) { /* else a loss of -inf: uniform below */
             double mean = sum / (double)nv;
             for (size_t i = 0; i < ng; i++)
-                wg[i] = isnan(wg[i]) ? mean : fmax(1e-12, p->ei_threshold - wg[i]);
+                wg[i] = isnan(wg[i]) ? mean : fmax(floor, p->ei_threshold - wg[i]);
             return p->prior_weight * mean;
         }
     }

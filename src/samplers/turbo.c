@@ -131,6 +131,50 @@ static void candidate(const knob__dim *dims, int d, const double *center, const 
             x[k] = knob__dim_round(&dims[k], x[k]);
 }
 
+/* Whether x repeats a completed trial (every coordinate within REPEAT_NEAR of its row), as
+ * gp's "Repeats" rule has it: a deterministic objective there only tells its value again,
+ * and the region, which such a trial does not improve, takes many of them to shrink past a
+ * step of an int or stepped param. */
+#define REPEAT_NEAR 1e-7
+
+static bool repeats(const double *X, size_t m, int d, const double *x)
+{
+    for (size_t i = 0; i < m; i++) {
+        int k = 0;
+        while (k < d && fabs(X[i * (size_t)d + k] - x[k]) <= REPEAT_NEAR)
+            k++;
+        if (k == d)
+            return true;
+    }
+    return false;
+}
+
+/* nc candidates in the box [lo, hi] about the centre, their EI under the region's model;
+ * the best that repeats no trial into xbest, *top and *top_mean (kept when none beats
+ * them). */
+static void search(knob__turbo *tu, const knob__dim *dims, int d, const double *center,
+                   const double *lo, const double *hi, double prob, int nc, const double *X,
+                   size_t m, double best, knob_rng *r, double *cand, double *mean, double *var,
+                   double *work, double *top, double *top_mean, double *xbest)
+{
+    for (int c0 = 0; c0 < nc; c0 += CHUNK) {
+        int k = nc - c0 < CHUNK ? nc - c0 : CHUNK;
+        for (int j = 0; j < k; j++)
+            candidate(dims, d, center, lo, hi, prob, r, cand + (size_t)j * d);
+        knob__gp_predict(&tu->gp, cand, k, mean, var, work);
+        for (int j = 0; j < k; j++) {
+            double e = expected_improvement(best, mean[j], var[j]);
+            /* EI, then the lower mean where EI underflows to 0 everywhere */
+            if ((e > *top || (e == *top && mean[j] < *top_mean)) &&
+                !repeats(X, m, d, cand + (size_t)j * d)) {
+                *top = e;
+                *top_mean = mean[j];
+                memcpy(xbest, cand + (size_t)j * d, (size_t)d * sizeof *xbest);
+            }
+        }
+    }
+}
+
 int knob__turbo_suggest(knob__turbo *tu, const knob__dim *dims, int d,
                         const knob_trial_info *const *tr, size_t n, double sign, int n_init,
                         int n_candidates, int fit_max_evals, uint64_t seed, knob_trial *t)
@@ -186,26 +230,20 @@ int knob__turbo_suggest(knob__turbo *tu, const knob__dim *dims, int d,
                                     "trials of %d params",
                                     nl, d);
     const double *center = X + st->best * (size_t)d;
-    knob__turbo_box(center, tu->gp.theta, st->length, d, lo, hi);
     knob_rng r;
     knob_rng_derive(&r, seed, knob_trial_number(t), "gp:turbo");
-    double prob = fmin(1, 20.0 / d), top = -1, top_mean = INFINITY;
+    /* The best candidate that repeats no trial. When every one does (a box narrower than the
+     * steps of the params rounds every draw to a trial), the box doubles, up to the whole
+     * space; the centre (a trial) when even that finds none. */
+    double prob = fmin(1, 20.0 / d), top = -1, top_mean = INFINITY, length = st->length;
     int nc = n_candidates > 0 ? n_candidates : 1;
     memcpy(xbest, center, (size_t)d * sizeof *xbest);
-    for (int c0 = 0; c0 < nc; c0 += CHUNK) {
-        int k = nc - c0 < CHUNK ? nc - c0 : CHUNK;
-        for (int j = 0; j < k; j++)
-            candidate(dims, d, center, lo, hi, prob, &r, cand + (size_t)j * d);
-        knob__gp_predict(&tu->gp, cand, k, mean, var, work);
-        for (int j = 0; j < k; j++) {
-            double e = expected_improvement(best, mean[j], var[j]);
-            /* EI, then the lower mean where EI underflows to 0 everywhere */
-            if (e > top || (e == top && mean[j] < top_mean)) {
-                top = e;
-                top_mean = mean[j];
-                memcpy(xbest, cand + (size_t)j * d, (size_t)d * sizeof *xbest);
-            }
-        }
+    for (int round = 0; top < 0 && round < 12; round++, length *= 2) {
+        if (round && length > 2 * rules.length_max)
+            break;
+        knob__turbo_box(center, tu->gp.theta, length, d, lo, hi);
+        search(tu, dims, d, center, lo, hi, prob, nc, X, m, best, &r, cand, mean, var, work, &top,
+               &top_mean, xbest);
     }
     for (int k = 0; !rc && k < d; k++)
         rc = knob_trial_propose(t, dims[k].name, dims[k].dist,

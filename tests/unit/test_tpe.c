@@ -124,7 +124,7 @@ static void tpe_golden_sequence(void **state)
             {0.45343963383458263, 0.0016094754147327592, 0.5, 25, 0},
             {0.89229069303175912, 0.017677073591556066, 0, 45, 0},
             {0.22974851837780244, 1.52355294349574e-05, 0, 50, 0},
-            {-0.14249659700508646, 0.001496282642156656, 0.25, 50, 0},
+            {0.38090091272158932, 0.0012937121270147735, 0.75, 55, 0},
         },
         {
             {0.25037211851128882, 0.001347034676913522, 1.25, 40, 2},
@@ -743,7 +743,8 @@ static void tpe_merged_cells(void **state)
     knob__tpe_default_weights(n, w);
     knob__tpe_axis ax;
     knob__tpe_axis_number(&ax, -5, 10, 0, false, false);
-    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
+    knob__tpe_settings set = {
+        .prior_weight = 1.0, .smoothing = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
     knob__tpe_mix1 merged = {0}, exact = {0};
     assert_int_equal(knob__tpe_mix1_fit(&merged, &ax, y, w, n, &set), KNOB_OK);
     assert_true(merged.n <= KNOB__TPE_CELLS);
@@ -781,7 +782,8 @@ static void tpe_sorted_input(void **state)
         z[i] = y[(i * 7) % N]; /* 7 is prime to 300: a permutation */
     knob__tpe_axis ax;
     knob__tpe_axis_number(&ax, -5, 5, 0, false, false);
-    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.001};
+    knob__tpe_settings set = {
+        .prior_weight = 1.0, .smoothing = 1.0, .magic_clip = true, .min_bandwidth = 0.001};
     knob__tpe_mix1 a = {0}, b = {0};
     assert_int_equal(knob__tpe_mix1_fit(&a, &ax, y, w, N, &set), KNOB_OK);
     assert_int_equal(knob__tpe_mix1_fit(&b, &ax, z, w, N, &set), KNOB_OK);
@@ -984,6 +986,7 @@ static void tpe_ramp_random(void **state)
         static const double floors[] = {0, 0.01, 0.2};
         static const size_t merges[] = {0, 400, 900};
         knob__tpe_settings set = {.prior_weight = 1.0,
+                                  .smoothing = 1.0,
                                   .magic_clip = sc != 16, /* else always from scratch */
                                   .consider_endpoints = knob_rng_below(&r, 2),
                                   .sigma_weighted = knob_rng_below(&r, 2),
@@ -1078,6 +1081,51 @@ static void tpe_categorical(void **state)
     assert_true(picked_c >= 15); /* random search: 6 of 30 */
     knob_study_free(s);
     knob_storage_close(st);
+}
+
+/* The losses' unit changes nothing: the same asks with the losses times 1e-13, 1 and 1e6,
+ * on a categorical of 20 choices beside a float, univariate and multivariate (the choices'
+ * kernels once spread their prior in the losses' unit: at 1e-3 tpe kept to one or two
+ * choices, at 1e3 it tried all 20). */
+static void tpe_scale_free(void **state)
+{
+    (void)state;
+    static const char *const opts[] = {"seed=3", "seed=3,multivariate=true"};
+    char names[20][4];
+    const char *choices[20];
+    for (int c = 0; c < 20; c++) {
+        snprintf(names[c], sizeof names[c], "c%d", c);
+        choices[c] = names[c];
+    }
+    for (int v = 0; v < 2; v++) {
+        double seq[3][50][2];
+        const double scales[3] = {1e-13, 1, 1e6};
+        for (int k = 0; k < 3; k++) {
+            knob_storage *st = knob_test_memory();
+            knob_study *s = make_study(st, "tpe", opts[v], NULL, 0);
+            for (int i = 0; i < 50; i++) {
+                knob_trial *t;
+                size_t c;
+                double x;
+                assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+                assert_int_equal(knob_trial_suggest_categorical(t, "act", choices, 20, &c),
+                                 KNOB_OK);
+                assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+                seq[k][i][0] = (double)c;
+                seq[k][i][1] = x;
+                double y = scales[k] * ((double)((c * 7) % 20) / 20 + (x - 0.3) * (x - 0.3));
+                assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+            }
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+        for (int k = 0; k < 3; k += 2)
+            for (int i = 0; i < 50; i++)
+                if (seq[k][i][0] != seq[1][i][0] || seq[k][i][1] != seq[1][i][1])
+                    fail_msg("%s, losses x %g: trial %d asks (c%g, %.17g), x 1: (c%g, %.17g)",
+                             opts[v], scales[k], i, seq[k][i][0], seq[k][i][1], seq[1][i][0],
+                             seq[1][i][1]);
+    }
 }
 
 /* Log floats, stepped floats, ints with a step and log ints over 80 trials: every
@@ -1701,7 +1749,8 @@ static void check_mix1(const knob_distribution *d, const double *obs, size_t n, 
     for (size_t i = 0; i < n; i++)
         y[i] = knob__tpe_to_kernel(&ax, obs[i]);
     knob__tpe_default_weights(n, w);
-    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
+    knob__tpe_settings set = {
+        .prior_weight = 1.0, .smoothing = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
     knob__tpe_mix1 m = {0};
     assert_int_equal(knob__tpe_mix1_fit(&m, &ax, y, w, n, &set), KNOB_OK);
     if (n >= 1000) /* the fast Gauss transform takes the kernels at the clip's floor */
@@ -1764,6 +1813,7 @@ static void check_mixn(knob_rng *r)
     knob__tpe_default_weights(n, w);
     for (int weighted = 0; weighted < 2; weighted++) {
         knob__tpe_settings set = {.prior_weight = 1.0,
+                                  .smoothing = 1.0,
                                   .magic_clip = true,
                                   .sigma_weighted = weighted,
                                   .min_bandwidth = 0.01};
@@ -1827,7 +1877,8 @@ static void tpe_estimator(void **state)
     check_mixn(&r);
     /* Categorical: the smoothed probabilities sum to one and favour the observed. */
     double y[4] = {2, 2, 2, 0}, w[4] = {1, 1, 1, 1}, p[3];
-    knob__tpe_settings set = {.prior_weight = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
+    knob__tpe_settings set = {
+        .prior_weight = 1.0, .smoothing = 1.0, .magic_clip = true, .min_bandwidth = 0.01};
     knob__tpe_cat_fit(p, 3, y, w, 4, &set);
     assert_true(fabs(p[0] + p[1] + p[2] - 1) < 1e-12);
     assert_true(p[2] > p[0] && p[0] > p[1]);
@@ -1861,8 +1912,11 @@ static void tpe_matches_optuna(void **state)
     static const double ixs[6] = {1, 2, 3, 5, 7, 10};
     static const double iref[6] = {-2.6735437909281488, -2.363613335701478,  -2.284697582638305,
                                    -2.492285217403815,  -1.8690179711225228, -2.6677543621084383};
-    knob__tpe_settings set = {
-        .prior_weight = 1.0, .magic_clip = true, .sigma_weighted = true, .min_bandwidth = 0.01};
+    knob__tpe_settings set = {.prior_weight = 1.0,
+                              .smoothing = 1.0,
+                              .magic_clip = true,
+                              .sigma_weighted = true,
+                              .min_bandwidth = 0.01};
     double y[28], w[28];
     knob__tpe_mix1 m = {0};
     knob_distribution fd = {.kind = KNOB_DIST_FLOAT, .low = -10, .high = 10};
@@ -2060,6 +2114,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_beats_random),
         cmocka_unit_test(tpe_multivariate),
         cmocka_unit_test(tpe_categorical),
+        cmocka_unit_test(tpe_scale_free),
         cmocka_unit_test(tpe_log_step_int),
         cmocka_unit_test(tpe_conditional),
         cmocka_unit_test(tpe_group),
