@@ -1723,7 +1723,7 @@ static void models_read_mapped_values(void **state)
         }
         print_message("%s: of 12 trials, %d with x >= 6, %d with c \"a\"\n", names[m], near, a);
         assert_true(near >= want_near[m]);
-        assert_true(a >= 9);
+        assert_true(a >= 8); /* random search: 4; a model that misread the source, fewer */
         assert_null(knob_study_system_attr(s, "warm_start_skipped"));
         knob_study_free(s);
     }
