@@ -182,11 +182,11 @@ class Study:
         self._kinds_read = 0  # the trials read into _kinds: those numbered below this
         self._kinds_unfinished: List[int] = []  # of those, the ones that may take params yet
         self._optimize_trials: set = set()  # the trials optimize() runs now
-        # Guards _optimize_trials and _failing_reason: set when optimize is interrupted a
-        # second time, the reason every trial of it still running, or asked later by a
-        # worker that was inside its ask then, is failed with
+        # Guards _optimize_trials and _failing_error: set when optimize is interrupted a
+        # second time, the interruption every trial of it still running, or asked later by
+        # a worker that was inside its ask then, is failed with
         self._optimize_lock = threading.Lock()
-        self._failing_reason: Optional[str] = None
+        self._failing_error: Optional[BaseException] = None
         self._asking = 0  # optimize's workers inside an ask (a trial not yet in the set)
         self._asked = threading.Condition(self._optimize_lock)
         self._enqueued_waiting = 0  # trials this object enqueued that no ask of it took yet
@@ -920,7 +920,7 @@ class Study:
             raise ValueError("n_jobs must be a positive integer or -1, got %r." % n_jobs)
         self._stop_flag = False
         self._optimizing = True
-        self._failing_reason = None
+        self._failing_error = None
         deadline = None if timeout is None else time.monotonic() + timeout
         state = {"started": 0, "done": 0, "error": None, "live": 0}
         slot_lock = threading.Lock()
@@ -1025,12 +1025,11 @@ class Study:
         try:
             _wait_workers(ended, state, threads)
         except BaseException as again:
-            reason = "%s: %s" % (type(again).__name__, again)
             with self._optimize_lock:
-                self._failing_reason = reason  # a trial asked from now on is failed by its worker
+                self._failing_error = again  # a trial asked from now on is failed by its worker
                 running = list(self._optimize_trials)
             for trial in running:
-                self._fail_interrupted(trial, reason)
+                self._fail_interrupted(trial, again)
             # a worker inside its ask fails the trial it gets: waited for, in short waits
             # that let a third Ctrl-C through
             with self._asked:
@@ -1038,11 +1037,15 @@ class Study:
                     self._asked.wait(0.25)
             raise
 
-    def _fail_interrupted(self, trial, reason: str) -> None:
+    def _fail_interrupted(self, trial, e: BaseException) -> None:
+        """Fails a trial of an optimize interrupted a second time, and logs it as a trial
+        whose objective raised `e` (without a traceback: `e` was raised in the main thread,
+        not in the objective)."""
         try:
-            self._tell(trial.number, trial, TrialState.FAIL, None, reason)
-        except Exception:  # its worker told it meanwhile
-            pass
+            self._tell(trial.number, trial, TrialState.FAIL, None, "%s: %s" % (type(e).__name__, e))
+        except Exception:  # its worker told it meanwhile (and logged it)
+            return
+        self._log_trial(trial, TrialState.FAIL, None, None, e, traceback=False)
 
     def _run_trial(self, func, catch, frozen_needed, callbacks, gc_after_trial) -> Optional[int]:
         counted = False
@@ -1059,12 +1062,12 @@ class Study:
                 # may find more below what they ran, so they are not stopped.
                 return None
             with self._asked:
-                reason = self._failing_reason
-                if reason is None:
+                failing = self._failing_error
+                if failing is None:
                     self._optimize_trials.add(trial)
-            if reason is not None:
+            if failing is not None:
                 # asked while optimize was interrupted a second time: failed, not run
-                self._fail_interrupted(trial, reason)
+                self._fail_interrupted(trial, failing)
                 return None
         finally:
             if counted:
@@ -1100,6 +1103,7 @@ class Study:
                 reason = "%s: %s" % (type(e).__name__, e)
         except BaseException as e:  # KeyboardInterrupt, SystemExit: the trial fails, then it propagates
             self._tell(number, trial, TrialState.FAIL, None, "%s: %s" % (type(e).__name__, e))
+            self._log_trial(trial, TrialState.FAIL, None, None, e)  # as Optuna logs a KeyboardInterrupt
             raise
         finally:
             if gc_after_trial:
@@ -1117,7 +1121,7 @@ class Study:
                 cb(self, frozen)
         return number
 
-    def _log_trial(self, trial: Trial, state: TrialState, ret, why, err) -> None:
+    def _log_trial(self, trial: Trial, state: TrialState, ret, why, err, traceback: bool = True) -> None:
         n = trial.number
         if state == TrialState.COMPLETE:
             # the values as stored (floats: True is 1.0, as Optuna logs it), by metric name
@@ -1143,7 +1147,7 @@ class Study:
                 n,
                 trial._params,
                 err,
-                exc_info=(type(err), err, err.__traceback__),
+                exc_info=(type(err), err, err.__traceback__) if traceback else None,
             )
             _logger.warning("Trial %d failed with value %r.", n, None)
         else:  # values that cannot complete it (None, NaN, a wrong count ...), as Optuna logs them

@@ -133,6 +133,40 @@ def test_keyboard_interrupt_leaves_the_study_consistent(tmp_db):
     assert len(again.trials) == 5
 
 
+def _failure_lines(records):
+    """The messages of the log's "Trial N failed ..." warnings, and the exc_info of each."""
+    return [(r.getMessage(), r.exc_info) for r in records if " failed with " in r.getMessage()]
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("interrupt", [KeyboardInterrupt, SystemExit])
+def test_an_interrupted_trial_is_logged_as_optuna(caplog, n_jobs, interrupt):
+    # Ctrl-C (or sys.exit) in the objective: the FAIL it records is logged with Optuna 5's
+    # two warnings, the first with the traceback (the trial failed without a line)
+    study = optuna.create_study()
+
+    def objective(trial):
+        trial.suggest_float("x", 0, 1)
+        raise interrupt()
+
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.WARNING, logger="knob"), pytest.raises(interrupt):
+            study.optimize(objective, n_trials=1, n_jobs=n_jobs)
+    finally:
+        optuna.logging.disable_propagation()
+    params = study.trials[0].params
+    lines = _failure_lines(caplog.records)
+    assert [m for m, _ in lines] == [
+        "Trial 0 failed with parameters: %s because of the following error: %s()." % (params, interrupt.__name__),
+        "Trial 0 failed with value None.",
+    ]
+    exc_info = lines[0][1]
+    assert exc_info and exc_info[0] is interrupt
+    assert "objective" in "".join(__import__("traceback").format_exception(*exc_info))
+    assert study.trials[0].state == TrialState.FAIL
+
+
 def _optimize_threads():
     return [th for th in threading.enumerate() if th.name.startswith("knob-optimize-")]
 
@@ -168,8 +202,9 @@ def test_keyboard_interrupt_stops_the_threads(tmp_db):
     assert len(optuna.load_study(study_name="kij", storage=tmp_db).trials) == len(states)
 
 
-def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
-    # interrupted again while the running trials finish: they are failed at once
+def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db, caplog):
+    # interrupted again while the running trials finish: they are failed at once, and each
+    # is logged as a trial that failed of a KeyboardInterrupt
     study = optuna.create_study(storage=tmp_db, study_name="kij2")
     waited = []
 
@@ -191,12 +226,25 @@ def test_second_keyboard_interrupt_fails_the_running_trials(tmp_db):
         time.sleep(5)
         return 1.0
 
-    with pytest.raises(KeyboardInterrupt):
-        study.optimize(objective, n_trials=100, n_jobs=3)
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.WARNING, logger="knob"), pytest.raises(KeyboardInterrupt):
+            study.optimize(objective, n_trials=100, n_jobs=3)
+    finally:
+        optuna.logging.disable_propagation()
     assert waited == [True], "the main thread never waited for the workers after the first"
     states = [t.state for t in optuna.load_study(study_name="kij2", storage=tmp_db).trials]
     assert 2 <= len(states) <= 3 and set(states) == {TrialState.FAIL}, states
     assert all(t.system_attrs["fail_reason"].startswith("KeyboardInterrupt") for t in study.trials)
+    logged = sorted(m for m, _ in _failure_lines(caplog.records))
+    assert logged == sorted(
+        line
+        for t in study.trials
+        for line in (
+            "Trial %d failed with parameters: %s because of the following error: KeyboardInterrupt()." % (t.number, t.params),
+            "Trial %d failed with value None." % t.number,
+        )
+    )
     deadline = time.monotonic() + 30
     while _optimize_threads() and time.monotonic() < deadline:
         time.sleep(0.05)
