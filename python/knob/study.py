@@ -1609,8 +1609,11 @@ def _memory_dump(storage: BaseStorage) -> list:
 
 
 def _memory_load(storage: BaseStorage, dump: list) -> None:
+    """Puts back the studies of _memory_dump (an unpickled InMemoryStorage): made without
+    create_study's "A new study created" line, as Optuna's unpickling logs nothing."""
     for name, directions, user_attrs, system_attrs, trials in dump:
-        study = create_study(storage=storage, study_name=name, directions=directions, sampler=_Plain(), pruner=_PlainPruner())
+        study = Study.__new__(Study)
+        study._init(storage, name, _Plain(), _PlainPruner(), _directions(None, directions))
         for k, v in system_attrs.items():
             study._set_system_attr(k, v)
         for k, v in user_attrs.items():

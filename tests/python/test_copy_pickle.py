@@ -3,6 +3,7 @@ form is cached on it): copy.deepcopy and pickle work as on Optuna's (they raised
 "ctypes objects containing pointers cannot be pickled")."""
 
 import copy
+import logging
 import pickle
 
 import knob as optuna
@@ -51,3 +52,22 @@ def test_a_study_pickles_as_optunas(tmp_db):
         assert copy_.trials[3].params == {"x": 0.5} and copy_.trials[3].user_attrs == {"why": "guess"}
         assert len(copy_.trials) == 5
         assert len(study.trials) == (4 if storage is None else 5)
+
+
+def test_unpickling_a_study_in_memory_logs_nothing(caplog):
+    # as Optuna's: loading a saved study announces no new study (it logged "A new study
+    # created in memory with name: s", as if its trials were lost)
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    optuna.logging.enable_propagation()
+    try:
+        study = optuna.create_study(study_name="s")
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        saved = pickle.dumps(study)
+        with caplog.at_level(logging.DEBUG, logger="knob"):
+            caplog.clear()  # the study's creation and its trials
+            again = pickle.loads(saved)
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert [r.getMessage() for r in caplog.records] == []
+    assert again.study_name == "s" and len(again.trials) == 2
