@@ -1474,13 +1474,15 @@ def create_study(
     study = Study.__new__(Study)
     exists = _name_text(name) in st.get_all_study_names()
     if exists and not load_if_exists:
+        # Optuna 5's words (its f-string's {study_name=} is the name's repr)
         raise DuplicatedStudyError(
-            "Another study with name '%s' already exists. Please specify a different name, or "
-            "reuse the existing one by setting `load_if_exists` (for Python API) or "
-            "`--skip-if-exists` flag (for CLI)." % name
+            "Another study with study_name=%r already exists. Please specify a name not in "
+            "the storage, or reuse the existing one by setting `load_if_exists` (for "
+            "Python API) or `--skip-if-exists` flag (for CLI).\n"
+            "Use `optuna.study.get_all_study_names(storage)` to list all the used names." % (name,)
         )
     if exists:
-        _logger.info("Using an existing study with name '%s' instead of creating a new one.", name)
+        _logger.info("Using an existing study with `study_name=%r` instead of creating a new one.", name)
         study._init(st, name, sampler, pruner, None)
     else:
         study._init(st, name, sampler, pruner, dirs)

@@ -104,6 +104,28 @@ def test_directions_are_checked_as_optuna():
     assert optuna.create_study(directions=("maximize", D.MINIMIZE)).directions == [D.MAXIMIZE, D.MINIMIZE]
 
 
+def test_an_existing_study_is_said_in_optuna5s_words(tmp_db, caplog):
+    optuna.create_study(storage=tmp_db, study_name="x")
+    with pytest.raises(optuna.exceptions.DuplicatedStudyError) as e:
+        optuna.create_study(storage=tmp_db, study_name="x")
+    assert str(e.value) == (
+        "Another study with study_name='x' already exists. Please specify a name not in the storage, "
+        "or reuse the existing one by setting `load_if_exists` (for Python API) or `--skip-if-exists` "
+        "flag (for CLI).\nUse `optuna.study.get_all_study_names(storage)` to list all the used names."
+    )
+    optuna.logging.set_verbosity(optuna.logging.INFO)
+    optuna.logging.enable_propagation()
+    try:
+        with caplog.at_level(logging.INFO, logger="knob"):
+            optuna.create_study(storage=tmp_db, study_name="x", load_if_exists=True)
+    finally:
+        optuna.logging.disable_propagation()
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+    assert [r.getMessage() for r in caplog.records] == [
+        "Using an existing study with `study_name='x'` instead of creating a new one."
+    ]
+
+
 def test_sqlite_memory_url(tmp_path, monkeypatch):
     # SQLAlchemy's in-memory SQLite, as in Optuna's RDBStorage example: a new, empty
     # database of this process (it failed: "cannot switch to WAL mode ... network file system?")
