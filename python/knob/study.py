@@ -81,12 +81,22 @@ class StudyDirection(enum.IntEnum):
     MAXIMIZE = 2
 
 
+def _foreign_direction(d: Any) -> bool:
+    """Whether `d` is another package's StudyDirection member MINIMIZE or MAXIMIZE (Optuna's,
+    from a `from optuna.study import StudyDirection` left as it was): taken by its name,
+    which says what knob's member of that name says."""
+    return isinstance(d, enum.Enum) and not isinstance(d, StudyDirection) and \
+        type(d).__name__ == "StudyDirection" and d.name in ("MINIMIZE", "MAXIMIZE")
+
+
 def _directions(direction, directions) -> List[StudyDirection]:
     """create_study's directions, checked as Optuna 5 checks them: each "minimize",
     "maximize" or a StudyDirection other than NOT_SET (not "MAXIMIZE", not a string given
-    as `directions`)."""
+    as `directions`). Another package's StudyDirection.MINIMIZE or MAXIMIZE is taken by its
+    name; a member of any other enum is refused, naming its type."""
     if direction is not None and directions is not None:
         raise ValueError("Specify only one of `direction` and `directions`.")
+    arg = "`direction`" if directions is None and direction is not None else "each of `directions`"
     if directions is None:
         directions = ["minimize" if direction is None else direction]
     elif not isinstance(directions, Iterable):
@@ -100,6 +110,15 @@ def _directions(direction, directions) -> List[StudyDirection]:
             out.append(StudyDirection[d.upper()])
         elif isinstance(d, StudyDirection) and d != StudyDirection.NOT_SET:
             out.append(d)
+        elif _foreign_direction(d):
+            out.append(StudyDirection[d.name])
+        elif isinstance(d, enum.Enum) and type(d).__name__ != "StudyDirection":
+            kind = type(d)  # (a StudyDirection's NOT_SET, knob's or not, is refused below)
+            raise ValueError(
+                "%s must be `minimize`, `maximize` or knob.study.StudyDirection.MINIMIZE or "
+                ".MAXIMIZE, but got %r, a member of %s.%s, which is not knob's StudyDirection."
+                % (arg, d, kind.__module__, kind.__qualname__)
+            )
         else:
             raise ValueError(
                 "`directions` must be a list of `minimize` or `maximize`, but got %r. For single-objective "

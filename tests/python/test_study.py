@@ -2,6 +2,7 @@
 trials' views; enqueue and add; on every storage."""
 
 import datetime
+import enum
 import logging
 import math
 import time
@@ -102,6 +103,35 @@ def test_directions_are_checked_as_optuna():
         optuna.create_study(directions=[])
     assert optuna.create_study(direction=D.MAXIMIZE).direction == D.MAXIMIZE
     assert optuna.create_study(directions=("maximize", D.MINIMIZE)).directions == [D.MAXIMIZE, D.MINIMIZE]
+
+
+class StudyDirection(enum.IntEnum):
+    """Another package's StudyDirection, as Optuna's (optuna.study.StudyDirection)."""
+
+    NOT_SET = 0
+    MINIMIZE = 1
+    MAXIMIZE = 2
+
+
+class Goal(enum.Enum):
+    MAXIMIZE = "maximize"
+
+
+def test_a_foreign_study_direction():
+    # Optuna's StudyDirection (a `from optuna.study import StudyDirection` left as it was) is
+    # taken by its member's name; another enum is refused naming its type (both were refused
+    # with "please use `direction` instead of `directions`", given as `direction`)
+    D = optuna.study.StudyDirection
+    study = optuna.create_study(direction=StudyDirection.MAXIMIZE)
+    assert study.direction is D.MAXIMIZE
+    assert optuna.create_study(directions=[StudyDirection.MINIMIZE, "maximize"]).directions == [D.MINIMIZE, D.MAXIMIZE]
+    named = r"but got <Goal\.MAXIMIZE: 'maximize'>, a member of %s\.Goal, which is not knob's StudyDirection\." % __name__
+    with pytest.raises(ValueError, match=r"^`direction` must be `minimize`, `maximize` or knob\.study\.StudyDirection\..*" + named):
+        optuna.create_study(direction=Goal.MAXIMIZE)
+    with pytest.raises(ValueError, match=r"^each of `directions` must be .*" + named):
+        optuna.create_study(directions=["minimize", Goal.MAXIMIZE])
+    with pytest.raises(ValueError, match=r"but got \[<StudyDirection\.NOT_SET: 0>\]\. For single-objective"):
+        optuna.create_study(direction=StudyDirection.NOT_SET)  # as knob's own NOT_SET
 
 
 def test_an_existing_study_is_said_in_optuna5s_words(tmp_db, caplog):
