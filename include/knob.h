@@ -483,7 +483,13 @@ KNOB_API void *knob_sampler_state(knob_sampler *sampler);
  * libknob; everything else hangs off a handle. It exists because a plugin is named by
  * text (an options string, a sweep file, `knob samplers`) that has no handle to carry
  * it, as SQLite's sqlite3_vfs_register names VFSes. A mutex guards it: registering,
- * creating by name and listing are safe from any thread at any time. */
+ * creating by name and listing are safe from any thread at any time.
+ *
+ * One setting outside libknob is touched: OpenBLAS's thread count, which is the process's.
+ * While gp (and auto's gp turns) asks, it is set to 1 and then put back as it was (its
+ * threads gained nothing on the model's matrices, and their spinning made an ask on a busy
+ * machine 47 times slower). A program that uses OpenBLAS from other threads sees 1 during
+ * such an ask, and a change it makes then is undone when the ask ends. */
 KNOB_API int knob_sampler_register(const knob_sampler_plugin *plugin);
 
 /* The samplers knob_sampler_create finds by name: the built-ins in a fixed order, then
