@@ -11,12 +11,15 @@ static double loss(const knob_study *s, const double *values, size_t j)
     return s->dirs[j] == KNOB_MAXIMIZE ? -values[j] : values[j];
 }
 
-static void point_text(char *buf, size_t size, const double *p, size_t m)
+/* The point p as text; flip: p is in losses, shown in the objectives' directions. */
+static void point_text(const knob_study *s, char *buf, size_t size, const double *p, size_t m,
+                       bool flip)
 {
     size_t at = 0;
     buf[0] = 0;
     for (size_t j = 0; j < m && at < size; j++)
-        at += (size_t)snprintf(buf + at, size - at, "%s%g", j ? ", " : "(", p[j]);
+        at += (size_t)snprintf(buf + at, size - at, "%s%g", j ? ", " : "(",
+                               flip && s->dirs[j] == KNOB_MAXIMIZE ? -p[j] : p[j]);
     if (at < size)
         snprintf(buf + at, size - at, ")");
 }
@@ -87,7 +90,14 @@ static int check_dominated(knob_study *s, const double *pts, size_t n, const dou
             return KNOB_OK;
     }
     char text[256];
-    point_text(text, sizeof text, ref, m);
+    point_text(s, text, sizeof text, ref, m, ref == r);
+    if (ref == r) /* the default, from the front's finite values */
+        return knob__error(KNOB_EINVAL,
+                           "study '%s': no trial of the Pareto front is better than the default "
+                           "hypervolume reference point %s in every objective (the default "
+                           "comes from the front's finite values, and each trial has an "
+                           "infinite value on the losing side); give a reference point",
+                           s->name, text);
     return knob__error(KNOB_EINVAL,
                        "study '%s': the hypervolume reference point %s is not worse than any "
                        "trial of the Pareto front in every objective, so it bounds nothing (a "
@@ -183,8 +193,11 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
     for (size_t i = 0; i < n_front; i++)
         for (size_t j = 0; j < m; j++)
             pts[i * m + j] = loss(s, front[i]->values, j);
-    /* the caller's point that no trial dominates bounds nothing yet: 0 after each trial */
+    /* the caller's point that no trial dominates bounds nothing yet: 0 after each trial;
+     * the default one is checked as knob_study_hypervolume checks it */
     rc = reference(s, front, n_front, ref, r);
+    if (!rc && !ref)
+        rc = check_dominated(s, pts, n_front, r, r);
     /* The finished trials in the order they finished. */
     const knob__view *v = &s->view;
     const knob_trial_info **done = rc ? NULL : malloc((v->n ? v->n : 1) * sizeof *done);

@@ -146,7 +146,8 @@ static int wfg(row *r, size_t n, size_t m, const double *ref, double *out)
         double inner = 0;
         if (c)
             rc = hv_rows(lr, c, k1, ref, &inner);
-        total += (ref[m - 1] - r[i].p[m - 1]) * (base - inner);
+        /* a box past the largest double: inf, as the sweeps give (inf - inf would be NaN) */
+        total += (ref[m - 1] - r[i].p[m - 1]) * (isinf(base) ? base : base - inner);
     }
     free(lim), free(lr), free(keep);
     if (!rc)

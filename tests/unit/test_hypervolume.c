@@ -4,6 +4,7 @@
 #include "knob.h"
 
 #include <math.h>
+#include <string.h>
 #include <unistd.h>
 
 #define OK(call) assert_int_equal((call), KNOB_OK)
@@ -244,6 +245,53 @@ static void default_reference_infinite_values(void **state)
     knob_storage_close(st);
 }
 
+/* An infinite value on the winning side with 4 objectives: the hypervolume inf, as the
+ * history's last value (it was NaN: inf - inf); and a front infinite on the losing side in
+ * every trial, below no default reference: the history fails as the hypervolume does. */
+static void infinite_fronts_agree(void **state)
+{
+    (void)state;
+    knob_direction dirs[4] = {KNOB_MINIMIZE, KNOB_MINIMIZE, KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 4, .infinite_values = true};
+    knob_storage *st;
+    knob_study *s;
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_study_create(st, "hv4", &o, &s));
+    const double p[2][4] = {{-INFINITY, 1, 0, 0}, {-INFINITY, 0, 1, 0}}, ref[4] = {2, 2, 2, 2};
+    for (int i = 0; i < 2; i++) {
+        knob_trial *t;
+        OK(knob_study_ask(s, &t));
+        OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, p[i], 4));
+    }
+    double hv = 0;
+    OK(knob_study_hypervolume(s, ref, &hv));
+    assert_true(isinf(hv) && hv > 0);
+    const double *h;
+    size_t n;
+    OK(knob_study_hypervolume_history(s, ref, &h, &n));
+    assert_int_equal(n, 2);
+    assert_true(isinf(h[1]) && h[1] > 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+
+    knob_direction two[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    knob_study_options o2 = {.directions = two, .n_objectives = 2, .infinite_values = true};
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_study_create(st, "hv-lost", &o2, &s));
+    add(s, 1, -INFINITY, NAN);
+    assert_int_equal(knob_study_hypervolume(s, NULL, &hv), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "default hypervolume reference point (1.1, -0.1)"));
+    n = 99;
+    assert_int_equal(knob_study_hypervolume_history(s, NULL, &h, &n), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "give a reference point"));
+    const double r2[2] = {2, -1};
+    OK(knob_study_hypervolume_history(s, r2, &h, &n)); /* a given one: 0 after each */
+    assert_int_equal(n, 1);
+    assert_true(h[0] == 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* The history of studies of 3 to 5 objectives (mixed directions) on an integer grid, against
  * the count of grid cells the feasible trials finished so far dominate, after each trial:
  * ties, duplicates, dominated and infeasible trials, and trials outside the reference. */
@@ -389,6 +437,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(one_objective_and_none),
     cmocka_unit_test(default_reference_tiny_range),
     cmocka_unit_test(default_reference_infinite_values),
+    cmocka_unit_test(infinite_fronts_agree),
     cmocka_unit_test(history_against_cells),
     cmocka_unit_test(history_after_front_record),
     cmocka_unit_test(history_of_nothing_dominated),
