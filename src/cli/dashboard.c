@@ -9,6 +9,8 @@
 #include "util/url.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -17,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define MAX_BODY 65536
 #define CONNECTIONS 512 /* served at once; more wait to be accepted (docs/cli.md) */
@@ -246,7 +250,7 @@ static bool loopback(const struct sockaddr *a)
     return false;
 }
 
-static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local)
+static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local, unsigned *bound)
 {
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE}, *ai;
     char service[16];
@@ -257,11 +261,32 @@ static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local
         return NULL;
     }
     *local = d->local = loopback(ai->ai_addr);
+    /* The socket is knob's own, so that a port in use or an address not of this machine is
+     * said once, in knob's words with the system's reason (libmicrohttpd said it too, in its
+     * own words, with the wrong port for --port 0). */
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1;
+    struct sockaddr_storage at;
+    socklen_t at_len = sizeof at;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) ||
+        (ai->ai_family == AF_INET6 &&
+         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one)) ||
+        bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, SOMAXCONN) ||
+        getsockname(fd, (struct sockaddr *)&at, &at_len)) {
+        int e = errno;
+        fprintf(stderr, "knob dashboard: cannot listen on %s port %d: %s\n", host, port,
+                strerror(e));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(ai);
+        return NULL;
+    }
+    *bound = ntohs(at.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&at)->sin6_port
+                                            : ((struct sockaddr_in *)&at)->sin_port);
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     struct MHD_Daemon *m = MHD_start_daemon(
-        flags, (uint16_t)port, NULL, NULL, handle, d, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        flags, (uint16_t)port, NULL, NULL, handle, d, MHD_OPTION_LISTEN_SOCKET, fd,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         /* With 64 connections and 30 s, 64 idle connections (a few stuck tabs, a script)
          * locked every client out for 30 s. A tab polls each second: its connection stays. */
@@ -271,11 +296,10 @@ static struct MHD_Daemon *start(dash *d, const char *host, int port, bool *local
          * were no answer for 30 s, then none) */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(256 << 10), MHD_OPTION_END);
     freeaddrinfo(ai);
-    if (!m)
-        fprintf(stderr,
-                "knob dashboard: cannot listen on %s port %d (in use, or not an address "
-                "of this machine?)\n",
-                host, port);
+    if (!m) {
+        fprintf(stderr, "knob dashboard: cannot serve on %s port %d\n", host, port);
+        close(fd);
+    }
     return m;
 }
 
@@ -329,6 +353,11 @@ int cmd_dashboard(int argc, char **argv)
         fprintf(stderr, "knob dashboard: %s\n", knob_errmsg());
         return EXIT_FAIL;
     }
+    if (dash_watch(&d)) {
+        fprintf(stderr, "knob dashboard: out of memory\n");
+        knob_storage_close(d.st);
+        return EXIT_FAIL;
+    }
     /* The signals are waited for here, not delivered to the server's thread. */
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -337,14 +366,14 @@ int cmd_dashboard(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
     bool local;
+    unsigned bound;
     d.host = host;
-    struct MHD_Daemon *m = start(&d, host, (int)port, &local);
+    struct MHD_Daemon *m = start(&d, host, (int)port, &local, &bound);
     if (!m) {
         knob_storage_close(d.st);
+        free(d.db_path);
         return EXIT_FAIL;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(m, MHD_DAEMON_INFO_BIND_PORT);
-    unsigned bound = info ? info->port : (unsigned)port;
     if (!local)
         fprintf(stderr,
                 "knob dashboard: warning: listening on %s, not on this machine only: whoever "
@@ -363,5 +392,6 @@ int cmd_dashboard(int argc, char **argv)
     MHD_stop_daemon(m);
     dash_free_studies(&d);
     knob_storage_close(d.st);
+    free(d.db_path);
     return 0;
 }

@@ -8,12 +8,22 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* The server's state; every request runs on its one thread, which alone uses the storage
  * handle `st` (the importance thread opens a handle of its own from `url`). */
 typedef struct dash {
-    knob_storage *st;
+    knob_storage *st; /* NULL while the storage's file is gone or cannot be opened again */
     const char *url;
+    /* A SQLite storage's file (NULL: another storage), and the device and inode of the file
+     * opened (dash_watch): a file deleted and made again at that path (rm knob.db; knob run)
+     * is another file, which the dashboard opens in place of the one it read (dash_api);
+     * while no file is there, requests are answered 503, said once on stderr (gone). The
+     * file opened stays open, so no new file at the path can take its inode number. */
+    char *db_path;
+    dev_t db_dev;
+    ino_t db_ino;
+    bool gone;
     bool writable;
     /* It listens on a loopback address: only requests naming this machine as their Host
      * are answered (a page of another site, its name rebound to 127.0.0.1, is not). */
@@ -60,6 +70,11 @@ typedef struct dash_req {
     const char *body;
     size_t body_len;
 } dash_req;
+
+/* Notes which file a SQLite storage's URL opened (d->db_path, db_dev, db_ino), for dash_api to
+ * tell when another file has taken its place; nothing for another storage. -1 when out of
+ * memory. */
+int dash_watch(dash *d);
 
 /* Answers an /api/ request: the HTTP status, and the JSON reply in out. */
 int dash_api(dash *d, const dash_req *r, knobx_buf *out);

@@ -20,6 +20,7 @@
 #include "cli/run.h"
 #include "cli/sweep.h"
 #include "cli/web.h"
+#include "util/url.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -704,9 +705,82 @@ static int write_op(dash *d, const dash_req *r, knobx_buf *out,
     return status;
 }
 
+int dash_watch(dash *d)
+{
+    char path[PATH_MAX];
+    struct stat st;
+    if (!knobx_sqlite_path(d->url, path, sizeof path))
+        return 0;
+    if (!(d->db_path = strdup(path)))
+        return -1;
+    if (stat(path, &st) == 0) {
+        d->db_dev = st.st_dev;
+        d->db_ino = st.st_ino;
+    }
+    return 0;
+}
+
+/* The storage of a SQLite file as it is at its path now: the file opened while it is there
+ * (0), another one opened in its place when the file was deleted and made again (the
+ * studies read from the old one forgotten), or the status of an error in out when no file
+ * is there or it cannot be opened (each said once on stderr). */
+static int storage_now(dash *d, knobx_buf *out)
+{
+    struct stat st;
+    if (!d->db_path)
+        return 0;
+    if (stat(d->db_path, &st) != 0) {
+        knobx_buf msg = {0};
+        knobx_buf_printf(&msg,
+                         "the storage's file %s is gone (%s): deleted? The dashboard reads it "
+                         "again once it is there",
+                         d->db_path, strerror(errno));
+        if (!d->gone)
+            fprintf(stderr, "knob dashboard: %s\n", knobx_buf_cstr(&msg));
+        d->gone = true;
+        int status = error(out, 503, msg.oom ? "the storage's file is gone" : knobx_buf_cstr(&msg));
+        knobx_buf_free(&msg);
+        return status;
+    }
+    if (d->st && st.st_dev == d->db_dev && st.st_ino == d->db_ino) {
+        d->gone = false;
+        return 0;
+    }
+    /* another file at the path (or the last one could not be opened): what was read from
+     * the one before is not this file's. The one before stays open until then, so that the
+     * new file cannot have its inode number. */
+    dash_free_studies(d);
+    knob_storage_close(d->st);
+    d->st = NULL;
+    if (knob_storage_open(d->url, &d->st) != KNOB_OK) {
+        d->st = NULL;
+        knobx_buf msg = {0};
+        knobx_buf_printf(&msg, "the storage's file %s was replaced, and cannot be opened: %s",
+                         d->db_path, knob_errmsg());
+        if (!d->gone)
+            fprintf(stderr, "knob dashboard: %s\n", knobx_buf_cstr(&msg));
+        d->gone = true;
+        int status =
+            error(out, 503, msg.oom ? "the storage cannot be opened" : knobx_buf_cstr(&msg));
+        knobx_buf_free(&msg);
+        return status;
+    }
+    if (stat(d->db_path, &st) == 0) {
+        d->db_dev = st.st_dev;
+        d->db_ino = st.st_ino;
+    }
+    fprintf(stderr, "knob dashboard: %s is %s: the dashboard reads the new file\n", d->db_path,
+            d->gone ? "there again" : "another file now (deleted and made again)");
+    d->gone = false;
+    return 0;
+}
+
 int dash_api(dash *d, const dash_req *r, knobx_buf *out)
 {
     const char *p = r->path + strlen("/api/");
+    int now_status = storage_now(d, out);
+    if (now_status)
+        return now_status;
     if (!strcmp(p, "note"))
         return write_op(d, r, out, note);
     if (!strcmp(p, "tell"))
