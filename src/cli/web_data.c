@@ -1038,6 +1038,8 @@ typedef struct web_sweep {
     bool have;  /* it held a sweep whose params could be read: sw */
     sweep sw;
     knobx_buf cons; /* its constraints as a JSON list of "name <= bound" (empty: none) */
+    knobx_buf names; /* its objectives' names (metric or objectives) as a JSON list (empty: none) */
+    size_t n_names;
 } web_sweep;
 
 struct cli_web_sweeps {
@@ -1052,6 +1054,7 @@ static void web_sweep_free(web_sweep *w)
     if (w->have)
         sweep_free(&w->sw);
     knobx_buf_free(&w->cons);
+    knobx_buf_free(&w->names);
     free(w->text);
     free(w);
 }
@@ -1090,6 +1093,18 @@ static void web_sweep_read(web_sweep *w, const char *text)
             knobx_buf_puts(&w->cons, "]");
         sweep_free(&c);
     }
+    /* the objectives' names, which the page's axes and table say */
+    if (j && j->type == KNOBX_JSON_STRING &&
+        !sweep_load_objectives("(the sweep stored with the study)", j->str, &c)) {
+        for (size_t i = 0; i < c.n_objectives; i++) {
+            knobx_buf_puts(&w->names, i ? "," : "[");
+            knobx_json_add_string(&w->names, c.objectives[i].name);
+        }
+        if (c.n_objectives)
+            knobx_buf_puts(&w->names, "]");
+        w->n_names = c.n_objectives;
+        sweep_free(&c);
+    }
     knobx_json_free(j);
 }
 
@@ -1124,6 +1139,31 @@ static const web_sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_s
     free(w);
     web_sweep_read(own, text);
     return own;
+}
+
+/* The objectives' names: those Python's set_metric_names stored (Optuna's study system
+ * attribute "study:metric_names": a list of as many strings as objectives), else the stored
+ * sweep's metric or objectives (w: NULL when there is none), else null. */
+static void metric_names_json(knobx_buf *b, knob_study *s, const web_sweep *w)
+{
+    size_t n_obj = knob_study_n_objectives(s);
+    const char *attr = knob_study_system_attr(s, "study:metric_names");
+    knobx_json *j = attr ? knobx_json_parse(attr, (size_t)-1, NULL, 0) : NULL;
+    bool given = j && j->type == KNOBX_JSON_ARRAY && j->n == n_obj && n_obj;
+    for (size_t i = 0; given && i < j->n; i++)
+        given = j->kids[i]->type == KNOBX_JSON_STRING;
+    if (given) {
+        for (size_t i = 0; i < j->n; i++) {
+            knobx_buf_puts(b, i ? "," : "[");
+            knobx_json_add_string(b, j->kids[i]->str);
+        }
+        knobx_buf_puts(b, "]");
+    } else if (w && n_obj && w->n_names == n_obj && w->names.len && !w->names.oom) {
+        knobx_buf_add(b, w->names.data, w->names.len);
+    } else {
+        knobx_buf_puts(b, "null");
+    }
+    knobx_json_free(j);
 }
 
 int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra,
@@ -1172,11 +1212,14 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     knobx_json_add_string(b, knob_study_name(s));
     knobx_buf_puts(b, ",\"directions\":");
     directions_json(b, s);
-    knobx_buf_printf(b, ",\"stamp\":%lld,\"params\":", (long long)stamp);
+    knobx_buf_printf(b, ",\"stamp\":%lld", (long long)stamp);
     /* the stored sweep says which params it converts, and how the program gets them */
     web_sweep own = {0};
     const web_sweep *w = stored_sweep(sweeps, knob_study_system_attr(s, "sweep"), &own);
     const sweep *sw = w && w->have ? &w->sw : NULL;
+    knobx_buf_puts(b, ",\"metric_names\":");
+    metric_names_json(b, s, w);
+    knobx_buf_puts(b, ",\"params\":");
     params_json(b, cols, n_cols, sw);
     constants_json(b, sw);
     knobx_buf_puts(b, ",\"constraints\":");

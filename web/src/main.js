@@ -5,7 +5,8 @@ import { ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomC
 import { GridComponent, TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent }
     from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials, parseJson, toJson } from './model.js';
+import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials, parseJson, toJson, objectiveName,
+         objectiveNamed } from './model.js';
 import { plotList } from './plots.js';
 import { TrialsTable } from './table.js';
 
@@ -285,11 +286,12 @@ function studyPage(study, live) {
         app.querySelector('.summary').innerHTML =
             `<b>${ts.length}</b> trials: ${count('complete')} complete, ${count('pruned')} pruned, ` +
             `${count('fail')} failed, ${count('running')} running, ${count('waiting')} waiting · ` +
-            `${study.directions.length ? study.directions.join(', ') : 'no objective'}` +
+            `${study.directions.length ? study.directions.map((d, i) => (objectiveNamed(study, i)
+                ? `${esc(objectiveName(study, i))} (${d})` : d)).join(', ') : 'no objective'}` +
             (best ? ` · best: trial ${best.n}, value ${best.v.map(fmtValue).join(', ')}` : '');
         // The menu of objectives, made again when they changed (a study deleted and made
-        // again under its name), objective 0 then picked.
-        const dirs = study.directions.join(',');
+        // again under its name, names given), objective 0 then picked.
+        const dirs = toJson([study.directions, study.metric_names ?? null]);
         if (pick.dataset.dirs !== dirs) {
             pick.dataset.dirs = dirs;
             pick.innerHTML = '';
@@ -297,7 +299,7 @@ function studyPage(study, live) {
         }
         if (study.directions.length > 1 && !pick.firstChild) {
             pick.innerHTML = 'plots of <select>' + study.directions.map((d, i) =>
-                `<option value="${i}">objective ${i} (${d})</option>`).join('') + '</select>';
+                `<option value="${i}">${esc(objectiveName(study, i))} (${d})</option>`).join('') + '</select>';
             pick.querySelector('select').addEventListener('change', e => {
                 k = Number(e.target.value);
                 showPlots(app.querySelector('#plots'), study, k);
@@ -485,6 +487,21 @@ function report(doc) {
     studyPage(study, false)();
 }
 
+// What a failed request says on the status line: the server unreachable (no status), or
+// what it answered.
+function failure(err) {
+    return err.status === undefined ? `cannot reach knob dashboard: ${err.message}`
+        : `knob dashboard answered ${err.status}: ${err.message}`;
+}
+
+// Whether a failed request is asked again at the next poll: not a request the server refused
+// as it is (400, 401, 403...), which it would refuse again; a study not found may be made, a
+// server unreachable or failing may come back.
+function retried(err) {
+    const s = err.status;
+    return s === undefined || s === 404 || s === 408 || s === 429 || s >= 500;
+}
+
 async function live(name) {
     const study = newStudy();
     let refresh = null;
@@ -517,14 +534,17 @@ async function live(name) {
             statusEl.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
             statusEl.className = 'ok';
         } catch (err) {
-            // 404: the server answered, and has no such study (deleted): not unreachable
+            // 404: the server answered, and has no such study: gone if it was shown, else
+            // none by that name (yet: it is polled for)
             const gone = err.status === 404;
-            statusEl.textContent = gone
-                ? `study '${name}' is gone: it is not in this storage (deleted?)${refresh ? '; shown as it was' : ''}`
-                : `cannot reach knob dashboard: ${err.message}`;
+            statusEl.textContent = !gone ? failure(err)
+                : refresh ? `study '${name}' is gone: it is not in this storage (deleted?); shown as it was`
+                    : `no study '${name}' in this storage`;
             statusEl.className = 'err';
             if (!refresh)
                 app.innerHTML = `<p class="err">${esc(gone ? statusEl.textContent : err.message)}</p>`;
+            if (!retried(err))
+                return;
         }
         setTimeout(poll, POLL_MS);
     };
@@ -545,10 +565,12 @@ async function studies() {
         statusEl.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
         statusEl.className = 'ok';
     } catch (err) {
-        statusEl.textContent = `cannot reach knob dashboard: ${err.message}`;
+        statusEl.textContent = failure(err);
         statusEl.className = 'err';
         if (studiesShown === null)
             app.innerHTML = `<p class="err">${esc(err.message)}</p>`;
+        if (!retried(err))
+            return;
     }
     setTimeout(studies, POLL_MS);
 }

@@ -1,7 +1,8 @@
 // The study as the page holds it: the C side's JSON (knob report inlines it, knob
 // dashboard serves it by /api/study; src/cli/web_data.c writes it), merged poll after poll.
 //
-// {name, directions: ["minimize", ...], params: [{name, kind, log, low, high, choices, shown}],
+// {name, directions: ["minimize", ...], metric_names: the objectives' names, or null,
+//  params: [{name, kind, log, low, high, choices, shown}],
 //  constants: the sweep's (W&B's value:) [{name, value, float}] (trials.kc: where each shows),
 //  constraints: the sweep's, as text ["size_mb <= 10", ...],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
@@ -117,7 +118,7 @@ export function toJson(v, space) {
 // Takes a response (or the report's data) into `study`; returns true when anything changed.
 export function merge(study, doc) {
     let changed = false;
-    for (const k of ['name', 'directions', 'params', 'constants', 'pareto', 'importance',
+    for (const k of ['name', 'directions', 'metric_names', 'params', 'constants', 'pareto', 'importance',
                      'hypervolume', 'note', 'writable', 'constraints']) {
         if (k in doc && toJson(doc[k]) !== toJson(study[k])) {
             study[k] = doc[k];
@@ -161,9 +162,30 @@ export function feasible(study, k) {
     return complete(study, k).filter(t => !t.infeasible);
 }
 
+// The objectives' names: those the study stores (metric_names: Python's set_metric_names, else
+// the sweep's metric or objectives), each where it is a name no other objective has, else
+// `objective k` ('objective' for a study of one). Kept until the study changes. Names are the
+// user's text: they go into HTML only through esc().
+export function objectiveNames(study) {
+    const c = cache(study);
+    if (!c.names) {
+        const n = study.directions.length, given = Array.isArray(study.metric_names) ? study.metric_names : [];
+        const usable = x => typeof x === 'string' && x.trim() !== '' &&
+            given.filter(y => y === x).length === 1;
+        c.names = Array.from({ length: n }, (_, k) => (usable(given[k]) ? given[k]
+            : n > 1 ? `objective ${k}` : 'objective'));
+    }
+    return c.names;
+}
+
 export function objectiveName(study, k) {
-    const n = study.directions.length;
-    return n > 1 ? `objective ${k}` : 'objective';
+    return objectiveNames(study)[k] ?? `objective ${k}`;
+}
+
+// Whether objective k has a name of its own (not `objective k`).
+export function objectiveNamed(study, k) {
+    const given = study.metric_names;
+    return Array.isArray(given) && objectiveName(study, k) === given[k];
 }
 
 export function better(study, k, a, b) {
@@ -428,12 +450,13 @@ export function paramText(study, name, v, t) {
     return asGiven(t, name, v, p ? categoryLabels(study, p).label(v) ?? fmtParam(v) : fmtParam(v));
 }
 
-// Other numbers (axes, shares): 6 significant digits are plenty.
-export function fmt(v) {
+// Other numbers (axes, shares): 6 significant digits are plenty (P: more, for the ticks of
+// an axis whose span is small beside its values).
+export function fmt(v, P = 6) {
     if (v === null || v === undefined)
         return '';
     if (typeof v === 'number')
-        return Number.isInteger(v) ? String(v) : Number(v.toPrecision(6)).toString();
+        return Number.isInteger(v) ? String(v) : Number(v.toPrecision(P)).toString();
     return typeof v === 'string' ? v : toJson(v);
 }
 
@@ -471,7 +494,9 @@ export function tipHtml(study, n) {
     if (!t)
         return '';
     let h = `<b>trial ${t.n}</b> (${t.s}${t.infeasible ? ', infeasible' : ''})<br>`;
-    if (t.v.length)
+    if (t.v.length && t.v.some((_, k) => objectiveNamed(study, k))) // names are text in the HTML
+        h += t.v.map((v, k) => `${esc(objectiveName(study, k))}: ${fmtValue(v)}<br>`).join('');
+    else if (t.v.length)
         h += `value: ${t.v.map(fmtValue).join(', ')}<br>`;
     for (const [k, v] of Object.entries(shown(t)))
         h += `${esc(k)}: ${esc(paramText(study, k, v, t))}<br>`;

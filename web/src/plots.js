@@ -1,7 +1,7 @@
 // The plots, each an ECharts option made from the study. plotList() says which plots a
 // study has (slices per param, contours per top pair, Pareto per pair of objectives...);
 // each entry's option() is called when its chart is drawn.
-import { complete, feasible, trials, better, objectiveName, paramAxisValue, paramView, fmt, fmtValue, esc, STATES }
+import { complete, feasible, trials, better, objectiveName, objectiveNamed, paramAxisValue, paramView, fmt, fmtValue, esc, STATES }
     from './model.js';
 
 const STATE_COLOR = { complete: '#3b6fb6', pruned: '#e08a1e', fail: '#c23b3b', running: '#2f9e6e',
@@ -30,13 +30,45 @@ function valueAxis(name, extra) {
     return Object.assign({ type: 'value', name, nameLocation: 'middle', nameGap: 28, scale: true }, extra);
 }
 
+// An axis of whole numbers (trial numbers, counts, steps): no tick between two of them.
+function countAxis(name, extra) {
+    return valueAxis(name, Object.assign({ minInterval: 1 }, extra));
+}
+
+// The significant digits (fmt's P) the ticks of an axis over [lo, hi], about `step` apart,
+// need to differ from their neighbours: fmt's 6, more where the span is small beside the
+// values (1.0000001 to 1.0000005).
+function tickDigits(lo, hi, step) {
+    const m = Math.max(Math.abs(lo), Math.abs(hi));
+    if (!(step > 0) || !(m > 0) || !Number.isFinite(m / step))
+        return 6;
+    return Math.min(17, Math.max(6, Math.floor(Math.log10(m / step)) + 2));
+}
+
+// The tick labels of an axis ECharts scales itself, over the values (finite or not): the
+// page's numbers (fmt: 1e-12, not 0.000000000001), with the digits the span needs.
+function valueLabels(values) {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values)
+        if (Number.isFinite(v)) {
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+        }
+    const P = lo < hi ? tickDigits(lo, hi, (hi - lo) / 5) : 6;
+    return { formatter: v => fmt(v, P) };
+}
+
+// A log axis's labels: the values as the page writes them (ECharts' own wrote 1e-12 as
+// 0.000000000001, and anything below 1e-20 as 0.00000000000000000000).
+const LOG_LABELS = { formatter: v => fmt(v) };
+
 // p: a paramView (the program's values, on the axis of the sweep's form).
 function paramAxis(p, extra) {
     if (p.kind === 'categorical')
         return Object.assign({ type: 'category', name: p.name, nameLocation: 'middle', nameGap: 28,
                                data: p.labels }, extra);
     return Object.assign({ type: p.log ? 'log' : 'value', name: p.name, nameLocation: 'middle',
-                           nameGap: 28, scale: true }, extra);
+                           nameGap: 28, scale: true }, p.log ? { axisLabel: LOG_LABELS } : {}, extra);
 }
 
 function scatter(name, data, color, extra) {
@@ -52,6 +84,23 @@ function hugeScale(lo, hi) {
     return Math.max(Math.abs(lo), Math.abs(hi)) > HUGE ? HUGE_SCALE : 1;
 }
 
+// Values whose ticks would be closer than TINY_STEP are placed on their axis scaled by the
+// power of ten that brings the span near 1: ECharts rounds a tick to 20 decimals at most,
+// which left no tick at all below about 1e-19. The factors by which values from lo to hi
+// are placed (as two: their product may be beyond a double, 1e320 for values of 1e-320),
+// HUGE_SCALE for huge ones (hugeScale), [1, 1] when ECharts can scale them as they are.
+const TINY_STEP = 1e-14;
+function axisFactors(lo, hi) {
+    const h = hugeScale(lo, hi);
+    if (h !== 1)
+        return [h, 1];
+    const step = hi > lo ? (hi - lo) / 5 : Math.abs(lo) / 2;
+    if (!(step > 0) || step >= TINY_STEP)
+        return [1, 1];
+    const e = -Math.floor(Math.log10(step));
+    return [10 ** Math.min(e, 300), 10 ** Math.max(0, e - 300)];
+}
+
 // A colour scale's ends for values from lo to hi (finite, placed as drawn): a single value
 // in the middle of a span ECharts can divide by (lo + 1 is lo past 2^53).
 function colourRange(lo, hi) {
@@ -62,12 +111,12 @@ function colourRange(lo, hi) {
 }
 
 // An objective's axis where some values are infinite (a study of infinite_values, as
-// Optuna's storages hold them) or huge (hugeScale): scaled on the finite values, in ticks
+// Optuna's storages hold them), huge or tiny (axisFactors): scaled on the finite values, in ticks
 // of a round step, each infinity one step beyond them at the edge of the axis, whose tick
 // says +inf or -inf; the points there drawn as arrows (edgeMarks). {at(v): v's place on the
 // axis, of(x): the value at place x, axis: ECharts' options of the axis, top, bottom: the
-// places of inf and -inf (null: no such value)}; null when no value is infinite or huge (the
-// axis as ECharts scales it).
+// places of inf and -inf (null: no such value)}; null when no value is infinite, huge or tiny
+// (the axis as ECharts scales it).
 // NaN is never a stored value: the page gets null, no point.
 function edgeScale(values) {
     let lo = Infinity, hi = -Infinity, neg = false, pos = false;
@@ -81,10 +130,11 @@ function edgeScale(values) {
             hi = Math.max(hi, v);
         }
     }
-    const finite = lo <= hi, k = finite ? hugeScale(lo, hi) : 1;
-    if (!pos && !neg && k === 1)
+    const finite = lo <= hi, [k1, k2] = finite ? axisFactors(lo, hi) : [1, 1];
+    if (!pos && !neg && k1 === 1 && k2 === 1)
         return null;
-    const [a, b] = finite ? [lo * k, hi * k] : [0, 0];
+    const to = v => v * k1 * k2, of = x => x / k2 / k1;
+    const [a, b] = finite ? [to(lo), to(hi)] : [0, 0];
     const step = roundStep(b > a ? (b - a) / 5 : Math.abs(a) / 2 || 1);
     let min = Math.floor(a / step) * step, max = Math.ceil(b / step) * step;
     if (finite && min === max) { // one finite value: in the middle
@@ -92,9 +142,9 @@ function edgeScale(values) {
         max += step;
     }
     const bottom = neg ? min - step : min, top = pos ? max + step : max;
-    const near = (v, e) => Math.abs(v - e) < step * 1e-6;
-    const formatter = v => pos && near(v, top) ? '+inf' : neg && near(v, bottom) ? '-inf' : finite ? fmt(v / k) : '';
-    return { at: v => (v === Infinity ? top : v === -Infinity ? bottom : v * k), of: x => x / k,
+    const near = (v, e) => Math.abs(v - e) < step * 1e-6, P = tickDigits(min, max, step);
+    const formatter = v => pos && near(v, top) ? '+inf' : neg && near(v, bottom) ? '-inf' : finite ? fmt(of(v), P) : '';
+    return { at: v => (v === Infinity ? top : v === -Infinity ? bottom : to(v)), of,
              top: pos ? top : null, bottom: neg ? bottom : null,
              axis: { scale: false, min: bottom, max: top, interval: step, axisLabel: { formatter } } };
 }
@@ -117,14 +167,15 @@ function edgeMarks({ x = null, y = null }, size) {
              symbolSize: v => (edge(v) === null ? size : size + 4) };
 }
 
-// An objective's value axis: that of edgeScale s where a value is infinite.
-function objectiveAxis(name, s, extra) {
-    return valueAxis(name, Object.assign({}, s ? s.axis : {}, extra));
+// An objective's value axis over `values`: that of edgeScale s where it placed them (an
+// infinity, huge or tiny values), else ECharts' with the page's labels.
+function objectiveAxis(name, s, values, extra) {
+    return valueAxis(name, Object.assign({}, s ? s.axis : { axisLabel: valueLabels(values) }, extra));
 }
 
 function history(study, k) {
     const done = complete(study, k);
-    const s = edgeScale(done.map(t => t.v[k])), at = s ? s.at : v => v;
+    const vals = done.map(t => t.v[k]), s = edgeScale(vals), at = s ? s.at : v => v;
     const pts = done.filter(t => !t.infeasible).map(t => [t.n, at(t.v[k]), t.n]);
     const bad = done.filter(t => t.infeasible).map(t => [t.n, at(t.v[k]), t.n]);
     const marks = s ? edgeMarks({ y: [1, s] }, 5) : {};
@@ -142,7 +193,7 @@ function history(study, k) {
     if (last && best[best.length - 1][0] !== last.n)
         best.push([last.n, at(b), last.n]);
     return base(study, {
-        xAxis: valueAxis('trial'), yAxis: objectiveAxis(objectiveName(study, k), s),
+        xAxis: countAxis('trial'), yAxis: objectiveAxis(objectiveName(study, k), s, vals),
         series: [scatter('value', pts, STATE_COLOR.complete, marks),
                  ...(bad.length ? [scatter('infeasible', bad, '#bbbbbb', marks)] : []),
                  // Under the points and deaf to the mouse: the best trial's own point tells it.
@@ -158,7 +209,7 @@ const LARGE_STEPS = 8;
 function slice(study, k, param) {
     const p = paramView(param, complete(study, k), study);
     const pts = [];
-    const s = edgeScale(complete(study, k).map(t => t.v[k])), at = s ? s.at : v => v;
+    const vals = complete(study, k).map(t => t.v[k]), s = edgeScale(vals), at = s ? s.at : v => v;
     for (const t of complete(study, k)) {
         if (!p.has(t))
             continue;
@@ -182,7 +233,7 @@ function slice(study, k, param) {
             return scatter(p.name, data, color, { large: true, largeThreshold: 1, symbolSize: 5 });
         });
     }
-    const o = base(study, { xAxis: paramAxis(p), yAxis: objectiveAxis(objectiveName(study, k), s), series });
+    const o = base(study, { xAxis: paramAxis(p), yAxis: objectiveAxis(objectiveName(study, k), s, vals), series });
     if (visualMap)
         o.visualMap = visualMap;
     o.legend = { show: false };
@@ -400,6 +451,41 @@ function surface(study, k, px, py) {
     return { done, cells, x0: ex.lo, x1: ex.hi, y0: ey.lo, y1: ey.hi, k: sc };
 }
 
+// The ticks of a log axis over [a, b] (in log10 units) where its labels read round: the
+// powers of ten in it (every so many of them when there are more than LOG_TICKS); where it
+// holds fewer than two, 1, 2 and 5 times them; where those are fewer than two too (less
+// than an octave), round values 1, 2 or 5 times a power of ten apart. In log10 units.
+const LOG_TICKS = 8;
+function logTicks(a, b) {
+    const inRange = vs => vs.filter(v => v >= a && v <= b);
+    const decades = [];
+    for (let e = Math.ceil(a); e <= Math.floor(b); e++)
+        decades.push(e);
+    if (decades.length >= 2) {
+        const every = Math.ceil(decades.length / LOG_TICKS);
+        return decades.filter(e => e % every === 0);
+    }
+    const steps = [];
+    for (let e = Math.floor(a); e <= Math.ceil(b); e++)
+        steps.push(e, e + Math.log10(2), e + Math.log10(5));
+    const round = inRange(steps);
+    if (round.length >= 2)
+        return round;
+    const lo = 10 ** a, hi = 10 ** b, step = roundStep((hi - lo) / 4), first = Math.ceil(lo / step), out = [];
+    for (let i = first; i * step <= hi && out.length < 10; i++)
+        out.push(Math.log10(i * step));
+    return out;
+}
+
+// Options a and b as one, an object member of both merged (axisLabel: the formatter of one,
+// the tick values of the other).
+function merged(a, b) {
+    const o = Object.assign({}, a);
+    for (const [key, v] of Object.entries(b))
+        o[key] = v && typeof v === 'object' && o[key] && typeof o[key] === 'object' ? Object.assign({}, o[key], v) : v;
+    return o;
+}
+
 function contour(study, k, paramX, paramY) {
     const px = paramView(paramX, complete(study, k), study), py = paramView(paramY, complete(study, k), study);
     const { done, cells, x0, x1, y0, y1, k: scale } = surface(study, k, px, py);
@@ -410,8 +496,10 @@ function contour(study, k, paramX, paramY) {
     // Axis labels in the param's terms: 10^v on a log scale, the choice at a whole index.
     const label = p => v => p.log ? fmt(10 ** v) : p.kind === 'categorical'
         ? (Number.isInteger(v) && v >= 0 && v < p.choices.length ? p.labels[v] : '') : fmt(v);
-    // the padded ends unlabelled: their labels crowd the values' own
+    // the padded ends unlabelled: their labels crowd the values' own; a log axis's ticks at
+    // powers of ten (or 1, 2, 5 times them), as the slices' log axes have them
     const ends = { showMinLabel: false, showMaxLabel: false };
+    const ticks = (p, a, b) => (p.log ? { axisLabel: { customValues: logTicks(a, b) }, axisTick: { customValues: logTicks(a, b) } } : {});
     const hid = { show: false };
     const pts = done.map(t => {
         const x = paramAxisValue(px, px.get(t)), y = paramAxisValue(py, py.get(t));
@@ -422,10 +510,10 @@ function contour(study, k, paramX, paramY) {
     const o = base(study, {
         xAxis: [{ type: 'category', data: bins(x0, x1), show: false },
                 { type: 'value', min: x0, max: x1, name: px.name, nameLocation: 'middle', nameGap: 28,
-                  position: 'bottom', splitLine: { show: false }, axisLabel: { formatter: label(px), ...ends } }],
+                  position: 'bottom', splitLine: { show: false }, ...merged({ axisLabel: { formatter: label(px), ...ends } }, ticks(px, x0, x1)) }],
         yAxis: [{ type: 'category', data: bins(y0, y1), show: false },
                 { type: 'value', min: y0, max: y1, name: py.name, nameLocation: 'middle', nameGap: 44,
-                  position: 'left', splitLine: { show: false }, axisLabel: { formatter: label(py), ...ends } }],
+                  position: 'left', splitLine: { show: false }, ...merged({ axisLabel: { formatter: label(py), ...ends } }, ticks(py, y0, y1)) }],
         visualMap: { type: 'continuous', seriesIndex: 0, min: lo, max: hi,
                      calculable: false, orient: 'vertical', right: 0, top: 'middle', itemHeight: 120,
                      inRange: { color: ['#440154', '#3b528b', '#21918c', '#5ec962', '#fde725'] },
@@ -449,10 +537,11 @@ function parallel(study, k) {
     const ps = study.params.map(p => paramView(p, done, study));
     const axes = ps.map((p, i) => p.kind === 'categorical'
         ? { dim: i, name: p.name, type: 'category', data: p.labels }
-        : { dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true });
-    const s = edgeScale(done.map(t => t.v[k])), at = s ? s.at : v => v;
+        : Object.assign({ dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true },
+                        p.log ? { axisLabel: LOG_LABELS } : {}));
+    const values = done.map(t => t.v[k]), s = edgeScale(values), at = s ? s.at : v => v;
     axes.push(Object.assign({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true },
-                            s ? s.axis : {}));
+                            s ? s.axis : { axisLabel: valueLabels(values) }));
     const data = done.map(t => ({
         // a trial without the param (or a numeric null) is missing on its axis, not at a choice
         value: ps.map(p => !p.has(t) ? null : p.kind === 'categorical' ? p.label(p.get(t)) : p.get(t))
@@ -523,14 +612,14 @@ function intermediate(study) {
     });
     // huge values placed as hugeScale says (a stored intermediate value is finite)
     const lines = [groups.complete, groups.pruned, groups.other];
-    const sy = edgeScale(lines.flatMap(g => g.filter(q => q !== '-').map(q => q[1])));
+    const ivals = lines.flatMap(g => g.filter(q => q !== '-').map(q => q[1])), sy = edgeScale(ivals);
     if (sy)
         for (const list of [...lines, ends])
             for (const q of list)
                 if (q !== '-')
                     q[1] = sy.at(q[1]);
     return base(study, {
-        xAxis: valueAxis('step'), yAxis: objectiveAxis('intermediate value', sy),
+        xAxis: countAxis('step'), yAxis: objectiveAxis('intermediate value', sy, ivals),
         series: [line('complete', groups.complete, STATE_COLOR.complete),
                  line('pruned', groups.pruned, STATE_COLOR.pruned),
                  line('running, failed', groups.other, STATE_COLOR.running),
@@ -541,13 +630,13 @@ function intermediate(study) {
 function pareto(study, a, b) {
     const front = new Set(study.pareto || []);
     const done = trials(study).filter(t => t.s === 'complete' && t.v.length > Math.max(a, b));
-    const sx = edgeScale(done.map(t => t.v[a])), sy = edgeScale(done.map(t => t.v[b]));
+    const va = done.map(t => t.v[a]), vb = done.map(t => t.v[b]), sx = edgeScale(va), sy = edgeScale(vb);
     const ax = sx ? sx.at : v => v, ay = sy ? sy.at : v => v;
     const pt = t => [ax(t.v[a]), ay(t.v[b]), t.n];
     const marks = size => (sx || sy ? edgeMarks({ x: sx && [0, sx], y: sy && [1, sy] }, size) : {});
     return base(study, {
-        xAxis: objectiveAxis(objectiveName(study, a) + ` (${study.directions[a]})`, sx),
-        yAxis: objectiveAxis(objectiveName(study, b) + ` (${study.directions[b]})`, sy, { nameGap: 44 }),
+        xAxis: objectiveAxis(objectiveName(study, a) + ` (${study.directions[a]})`, sx, va),
+        yAxis: objectiveAxis(objectiveName(study, b) + ` (${study.directions[b]})`, sy, vb, { nameGap: 44 }),
         series: [scatter('dominated', done.filter(t => !front.has(t.n)).map(pt), '#9bb7dd', marks(5)),
                  scatter('Pareto front', done.filter(t => front.has(t.n)).map(pt), '#c23b3b',
                          Object.assign({ symbolSize: 7, large: false }, marks(7)))],
@@ -582,7 +671,7 @@ function pareto3d(study, view) {
         const end = [-1, -1, -1];
         end[k] = 1.15;
         axes.push(project3d(view, corner), project3d(view, end), '-');
-        labels.push({ value: project3d(view, end), name: `objective ${k}` });
+        labels.push({ value: project3d(view, end), name: objectiveName(study, k) });
     }
     return base(study, {
         xAxis: { type: 'value', show: false, min: -1.9, max: 1.9 },
@@ -604,7 +693,7 @@ function pareto3d(study, view) {
 function hypervolume(study) {
     const s = edgeScale(study.hypervolume), at = s ? s.at : v => v;
     return base(study, {
-        xAxis: valueAxis('trials finished'), yAxis: objectiveAxis('hypervolume', s),
+        xAxis: countAxis('trials finished'), yAxis: objectiveAxis('hypervolume', s, study.hypervolume),
         tooltip: { trigger: 'item', formatter: p => `after ${p.data[0]} trials: ${fmtValue(p.data[2])}` },
         series: [{ type: 'line', name: 'hypervolume', step: 'end', showSymbol: study.hypervolume.length < 500,
                    data: study.hypervolume.map((hv, i) => [i + 1, hv === null ? null : at(hv), hv]),
@@ -613,8 +702,8 @@ function hypervolume(study) {
 }
 
 function edf(study) {
-    const s = edgeScale(study.directions.flatMap((d, k) => complete(study, k).map(t => t.v[k])));
-    const at = s ? s.at : v => v;
+    const vals = study.directions.flatMap((d, k) => complete(study, k).map(t => t.v[k]));
+    const s = edgeScale(vals), at = s ? s.at : v => v;
     const series = study.directions.map((d, k) => {
         // a copy: complete() is the cached list in trial order that the other plots read; no
         // difference of values (inf - inf is NaN)
@@ -623,7 +712,8 @@ function edf(study) {
                  symbolSize: 3, data: done.map((t, i) => [at(t.v[k]), (i + 1) / done.length, t.n]) };
     });
     return base(study, {
-        xAxis: objectiveAxis('objective value', s), yAxis: valueAxis('fraction of trials', { min: 0, max: 1 }),
+        xAxis: objectiveAxis(study.directions.length === 1 ? objectiveName(study, 0) : 'objective value', s, vals),
+        yAxis: valueAxis('fraction of trials', { min: 0, max: 1 }),
         series,
     });
 }
@@ -701,7 +791,8 @@ export function plotList(study, k) {
     const anyComplete = nobj > 0 && complete(study, k).length > 0;
     const add = (section, id, title, option) => out.push({ section, id, title, option });
     if (anyComplete) {
-        add('history', 'history', 'Optimization history', () => history(study, k));
+        add('history', 'history', `Optimization history${nobj > 1 ? ` (${objectiveName(study, k)})` : ''}`,
+            () => history(study, k));
         for (const p of ps)
             add('slice', `slice-${p.name}`, `Slice: ${p.name}`, () => slice(study, k, p));
     }
@@ -720,7 +811,8 @@ export function plotList(study, k) {
     if (anyComplete && ps.length >= 1)
         add('parallel', 'parallel', 'Parallel coordinates', () => parallel(study, k));
     if (nobj > 0 && importanceOf(study, k))
-        add('importance', nobj > 1 ? `importance-${k}` : 'importance', `Parameter importance${nobj > 1 ? ` (objective ${k})` : ''}`,
+        add('importance', nobj > 1 ? `importance-${k}` : 'importance',
+            `Parameter importance${nobj > 1 || objectiveNamed(study, k) ? ` (${objectiveName(study, k)})` : ''}`,
             () => importance(study, k));
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
@@ -728,7 +820,8 @@ export function plotList(study, k) {
     const anyFront = nobj >= 2 && complete(study, nobj - 1).length > 0;
     if (nobj >= 3 && anyFront) {
         const view = study._view3d || (study._view3d = { yaw: 0.6, pitch: 0.45 });
-        out.push({ section: 'pareto3d', id: 'pareto-3d', title: 'Pareto front in 3-D: objectives 0, 1, 2 (drag to turn)',
+        out.push({ section: 'pareto3d', id: 'pareto-3d',
+                   title: `Pareto front in 3-D: ${[0, 1, 2].map(i => objectiveName(study, i)).join(', ')} (drag to turn)`,
                    option: () => pareto3d(study, view),
                    turn: (dx, dy) => {
                        view.yaw += dx * 0.01;
@@ -738,7 +831,7 @@ export function plotList(study, k) {
     if (anyFront) {
         for (let a = 0; a < nobj; a++)
             for (let b = a + 1; b < nobj && out.filter(e => e.section === 'pareto').length < 3; b++)
-                add('pareto', `pareto-${a}-${b}`, `Pareto front: objective ${a} × objective ${b}`,
+                add('pareto', `pareto-${a}-${b}`, `Pareto front: ${objectiveName(study, a)} × ${objectiveName(study, b)}`,
                     () => pareto(study, a, b));
         if (study.hypervolume && study.hypervolume.length)
             add('hypervolume', 'hypervolume', 'Hypervolume history', () => hypervolume(study));

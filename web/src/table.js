@@ -2,7 +2,7 @@
 // text ("lr>0.01" compares a column, '"duration (s)">5' one whose name has a space, other
 // words match any cell), shown 100 rows at a time.
 import { trials, fmt, fmtValue, fmtParam, asGiven, categoricalParam, categoryLabels, esc, shown,
-         shownNames } from './model.js';
+         shownNames, objectiveName, objectiveNamed } from './model.js';
 
 const PAGE = 100;
 
@@ -13,11 +13,19 @@ const stateOf = t => (t.s === 'complete' && t.infeasible ? 'infeasible' : t.s);
 function columns(study) {
     // Each column's text (of a value and its trial) is what knob trials prints: values %.8g,
     // params exact (a categorical's value as the plots label it, a whole float as 3.0).
+    // A value's column is `value k` (`value`: its key, which sorts it), headed by its
+    // objective's name where it has one that is no other column's (the filter takes either).
     const cols = [{ name: 'number', get: t => t.n, text: fmt }, { name: 'state', get: stateOf, text: fmt }];
-    study.directions.forEach((d, k) =>
-        cols.push({ name: study.directions.length > 1 ? `value ${k}` : 'value', get: t => t.v[k] ?? null,
-                    text: fmtValue }));
-    for (const name of shownNames(study)) {
+    const plainOf = k => (study.directions.length > 1 ? `value ${k}` : 'value');
+    const names = shownNames(study);
+    const taken = new Set(['number', 'state', 'duration (s)', ...names, ...study.directions.map((d, k) => plainOf(k))]);
+    study.directions.forEach((d, k) => {
+        const plain = plainOf(k), own = objectiveName(study, k);
+        const label = objectiveNamed(study, k) && !taken.has(own) ? own : plain;
+        taken.add(label);
+        cols.push({ name: plain, label, also: [label], get: t => t.v[k] ?? null, text: fmtValue });
+    });
+    for (const name of names) {
         const p = categoricalParam(study, name), labels = p && categoryLabels(study, p);
         const text = labels ? v => (v === undefined ? '' : labels.label(v) ?? fmtParam(v)) : fmtParam;
         cols.push({ name, get: t => (name in shown(t) ? shown(t)[name] : undefined),
@@ -71,6 +79,19 @@ export function filterWords(text) {
 const unquote = s => (s.length >= 2 && (s[0] === '"' || s[0] === "'") && s[s.length - 1] === s[0]
     ? s.slice(1, -1) : s);
 
+// A number as the filter reads it: decimal only (0x10 and 1_0 are words, as Number() read
+// 0x10 as 16).
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
+
+// The column a filter word names: by its name as written, else by another name of it (a
+// value's `value k`), else either without regard to case (STATE=complete).
+function column(cols, name) {
+    const names = c => [c.name, ...(c.also || [])];
+    const lower = name.toLowerCase();
+    return cols.find(c => c.name === name) || cols.find(c => names(c).includes(name)) ||
+        cols.find(c => names(c).some(n => n.toLowerCase() === lower));
+}
+
 // One word of the filter: "col<op>value" or a plain substring; the column, the value or the
 // substring may be quoted whole (a name with a space or an operator in it).
 function matcher(word, cols) {
@@ -78,13 +99,21 @@ function matcher(word, cols) {
     if (m) {
         m[1] = unquote(m[1]);
         m[3] = unquote(m[3]);
-        const col = cols.find(c => c.name === m[1]);
+        const col = column(cols, m[1]);
         if (col) {
-            const num = m[3].trim() === '' ? NaN : Number(m[3]);
+            const num = DECIMAL.test(m[3]) ? Number(m[3]) : /^\s*[+-]?inf\s*$/i.test(m[3])
+                ? (m[3].includes('-') ? -Infinity : Infinity) : NaN;
             const whole = /^\s*-?\d+\s*$/.test(m[3]) ? BigInt(m[3].trim()) : null;
+            const order = m[2] !== '=' && m[2] !== '!=';
+            // nothing to compare with (x> as typed so far): no trial, as no value is above nothing
+            if (order && m[3].trim() === '')
+                return () => false;
             return t => {
                 const v = col.get(t);
                 const numeric = isNum(v) && !Number.isNaN(num);
+                // a number is not above or below a word (0x10, 1_0): no order between them
+                if (order && isNum(v) && !numeric)
+                    return false;
                 const a = numeric ? v : String(col.text(v, t));
                 // a BigInt against the typed integer exactly, else against its double
                 const b = numeric ? (typeof v === 'bigint' && whole !== null ? whole : num) : m[3];
@@ -152,7 +181,7 @@ export class TrialsTable {
         });
         this.el.querySelector('.count').textContent = `${rows.length} of ${trials(this.study).length} trials`;
         this.el.querySelector('thead').innerHTML = '<tr>' + cols.map(c =>
-            `<th data-col="${esc(c.name)}">${esc(c.name)}${c.name === col.name ? (this.sortDir > 0 ? ' ▲' : ' ▼') : ''}</th>`)
+            `<th data-col="${esc(c.name)}">${esc(c.label ?? c.name)}${c.name === col.name ? (this.sortDir > 0 ? ' ▲' : ' ▼') : ''}</th>`)
             .join('') + '</tr>';
         const shown = rows.slice(0, this.limit);
         this.el.querySelector('tbody').innerHTML = shown.map(t => `<tr data-n="${t.n}" class="st-${t.s}">` +
