@@ -26,8 +26,12 @@ function tip(study, p) {
     return study.tip(n);
 }
 
+// An axis's name cut short past NAME_WIDTH px (an objective's name is the user's, of any
+// length: a long one pushed the plot into a strip).
+const NAME_WIDTH = 200, NAME_TRUNCATE = { maxWidth: NAME_WIDTH, ellipsis: '…' };
 function valueAxis(name, extra) {
-    return Object.assign({ type: 'value', name, nameLocation: 'middle', nameGap: 28, scale: true }, extra);
+    return Object.assign({ type: 'value', name, nameLocation: 'middle', nameGap: 28, scale: true,
+                           nameTruncate: NAME_TRUNCATE }, extra);
 }
 
 // An axis of whole numbers (trial numbers, counts, steps): no tick between two of them.
@@ -499,7 +503,9 @@ function contour(study, k, paramX, paramY) {
     // the padded ends unlabelled: their labels crowd the values' own; a log axis's ticks at
     // powers of ten (or 1, 2, 5 times them), as the slices' log axes have them
     const ends = { showMinLabel: false, showMaxLabel: false };
-    const ticks = (p, a, b) => (p.log ? { axisLabel: { customValues: logTicks(a, b) }, axisTick: { customValues: logTicks(a, b) } } : {});
+    // (each labelled: none is at a padded end)
+    const ticks = (p, a, b) => (p.log ? { axisLabel: { customValues: logTicks(a, b), showMinLabel: true, showMaxLabel: true },
+                                          axisTick: { customValues: logTicks(a, b) } } : {});
     const hid = { show: false };
     const pts = done.map(t => {
         const x = paramAxisValue(px, px.get(t)), y = paramAxisValue(py, py.get(t));
@@ -540,7 +546,8 @@ function parallel(study, k) {
         : Object.assign({ dim: i, name: p.name, type: p.log ? 'log' : 'value', scale: true },
                         p.log ? { axisLabel: LOG_LABELS } : {}));
     const values = done.map(t => t.v[k]), s = edgeScale(values), at = s ? s.at : v => v;
-    axes.push(Object.assign({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true },
+    axes.push(Object.assign({ dim: ps.length, name: objectiveName(study, k), type: 'value', scale: true,
+                              nameTruncate: NAME_TRUNCATE },
                             s ? s.axis : { axisLabel: valueLabels(values) }));
     const data = done.map(t => ({
         // a trial without the param (or a numeric null) is missing on its axis, not at a choice
@@ -712,7 +719,8 @@ function edf(study) {
                  symbolSize: 3, data: done.map((t, i) => [at(t.v[k]), (i + 1) / done.length, t.n]) };
     });
     return base(study, {
-        xAxis: objectiveAxis(study.directions.length === 1 ? objectiveName(study, 0) : 'objective value', s, vals),
+        xAxis: objectiveAxis(study.directions.length === 1 && objectiveNamed(study, 0) ? objectiveName(study, 0)
+            : 'objective value', s, vals),
         yAxis: valueAxis('fraction of trials', { min: 0, max: 1 }),
         series,
     });
