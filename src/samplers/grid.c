@@ -1,6 +1,7 @@
 /* Grid search over the product of given value lists, or over a union of such products
  * (a conditional space: each product holds the params active in it). Points are taken in
- * a seeded random order; each is claimed in the storage before it runs, so workers in any number
+ * a seeded random order, or (option order: product) in the product's own order, as W&B's
+ * grid takes them; each is claimed in the storage before it runs, so workers in any number
  * of processes never run one point twice, and the study ends when every point is
  * claimed. */
 #include "internal.h"
@@ -30,6 +31,7 @@ typedef struct grid_product {
 
 typedef struct grid_state {
     char *search_space; /* the option: a JSON object of each param's values, or an array */
+    char *order_name;   /* the option order: random or product */
     char *parsed_from;  /* the text `space` was parsed from */
     knobx_json *space;
     grid_param *params;
@@ -467,11 +469,15 @@ static int start(grid_state *g, knob_study *s)
     g->taken = calloc((total + 7) / 8, 1);
     if (!g->order || !g->taken)
         return knob_set_error(KNOB_ENOMEM, "out of memory (grid of %" PRIu64 " points)", total);
+    /* product: point by point as their indices go, the last param varying fastest, product
+     * after product; every worker and every run of the study takes them in that order */
+    bool product = g->order_name && !strcmp(g->order_name, "product");
     knob_rng r;
     knob_rng_seed(&r, knob_sampler_seed(knob_study_sampler(s)));
     for (uint64_t i = 0; i < total; i++) {
-        uint64_t j = knob_rng_below(&r, i + 1);
-        g->order[i] = g->order[j];
+        uint64_t j = product ? i : knob_rng_below(&r, i + 1);
+        if (j != i)
+            g->order[i] = g->order[j];
         g->order[j] = (uint32_t)i;
     }
     g->total = total;
@@ -846,6 +852,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
                           name);
 }
 
+static const char *const orders[] = {"random", "product", NULL};
+
 static const knob_option options[] = {
     {"search_space", KNOB_OPT_STRING, offsetof(grid_state, search_space), "", 0, 0,
      "the grid: a JSON object of each param's values, {\"lr\": [0.001, 0.01], \"opt\": "
@@ -853,15 +861,20 @@ static const knob_option options[] = {
      "fastest in a point's index. For a conditional space, an array of such objects: "
      "disjoint products, each with the params active in it, whose union is the grid",
      NULL},
+    {"order", KNOB_OPT_ENUM, offsetof(grid_state, order_name), "random", 0, 0,
+     "the order the points run in: random (seeded) or product (as their indices go, the "
+     "last param of search_space varying fastest, as W&B's grid runs them; the seed is "
+     "unused)",
+     orders},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
 const knob_sampler_plugin knob__sampler_grid = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
     .name = "grid",
-    .help = "Runs every point of a grid once, in a seeded random order; no point runs twice "
-            "across workers. The grid is the option search_space (a sweep file's values make "
-            "it). Options: search_space, seed.",
+    .help = "Runs every point of a grid once, in a seeded random order (or in the product's "
+            "order); no point runs twice across workers. The grid is the option search_space "
+            "(a sweep file's values make it). Options: search_space, order, seed.",
     .state_size = sizeof(grid_state),
     .options = options,
     .init = init,

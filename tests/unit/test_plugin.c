@@ -570,8 +570,8 @@ static void builtin_enum_options(void **state)
     /* gp: startup, acquisition, failed, pending, mo_acquisition, batch_acquisition,
      * incumbent; tpe: weights, gamma_strategy, startup, mo_weights; cmaes:
      * restart_strategy; qmc: qmc_type; nsga2, nsga3: crossover, mutation, selection,
-     * initial. */
-    assert_int_equal(n, 21);
+     * initial; grid: order. */
+    assert_int_equal(n, 22);
     knob_sampler *sp;
     assert_int_equal(knob_sampler_create("gp", "acquisition=pi", &sp), KNOB_EINVAL);
     assert_non_null(

@@ -201,6 +201,37 @@ static void grid_runs_every_point_once(void **state)
     knob_storage_close(st);
 }
 
+/* order=product: the points in the product's order, the last param fastest, whatever the
+ * seed (as W&B's grid runs them); another word is refused naming the choices. */
+static void grid_product_order(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    for (int seed = 1; seed <= 2; seed++) {
+        char opts[32];
+        snprintf(opts, sizeof opts, "order=product,seed=%d", seed);
+        knob_study *s = study_with(st, seed == 1 ? "p1" : "p2", grid3x2(opts));
+        int seen[6] = {0};
+        assert_int_equal(knob_study_optimize(s, grid_objective, seen, 100), KNOB_OK);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 6);
+        for (size_t i = 0; i < n; i++) { /* the value is lr */
+            const knob_param *opt = knob_trial_info_param(trials[i], "opt");
+            assert_int_equal(trials[i]->n_values, 1);
+            assert_true(fabs(trials[i]->values[0] - pow(10, (double)(i / 2) - 3)) < 1e-12);
+            assert_non_null(opt);
+            assert_int_equal((size_t)opt->internal, i % 2);
+        }
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+    knob_sampler *g;
+    assert_int_equal(knob_sampler_create("grid", "order=sorted", &g), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "product"));
+}
+
 static void grid_errors(void **state)
 {
     (void)state;
@@ -589,6 +620,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(random_distributions),
         cmocka_unit_test(stepped_floats_are_decimals),
         cmocka_unit_test(grid_runs_every_point_once),
+        cmocka_unit_test(grid_product_order),
         cmocka_unit_test(grid_errors),
         cmocka_unit_test(grid_enqueued_takes_point),
         cmocka_unit_test(grid_enqueued_off_grid_claims_no_point),
