@@ -105,18 +105,22 @@ static int fail(const char *what)
 }
 
 /* The sampler a sweep names: its `sampler` key, else its method (grid, random, nsga2 and
- * nsga3 are the samplers of those names, with their default options). bayes is knob's default
- * sampler, `auto` (as knob.create_study() picks it): a Gaussian process (gp) while the
- * study has one objective, a fixed space and no pruned trial, TPE otherwise. With several
- * objectives (MOTPE) or early termination (TPE models pruned trials by their last value,
- * and each Hyperband bracket on its own: BOHB) it is TPE from the start. Random search,
- * with a warning, when neither is built in. */
+ * nsga3 are the samplers of those names, with their default options, but grid's order).
+ * bayes is knob's default sampler, `auto` (as knob.create_study() picks it): a Gaussian
+ * process (gp) while the study has one objective, a fixed space and no pruned trial, TPE
+ * otherwise. With several objectives (MOTPE) or early termination (TPE models pruned
+ * trials by their last value, and each Hyperband bracket on its own: BOHB) it is TPE from
+ * the start. Random search, with a warning, when neither is built in. */
 static int create_sampler(const sweep *sw, knob_sampler **out)
 {
     if (sw->sampler.name)
         return sweep_make_sampler(&sw->sampler, out) ? fail("sampler") : 0;
-    if (!strcmp(sw->method, "grid") || !strcmp(sw->method, "random") ||
-        !strcmp(sw->method, "nsga2") || !strcmp(sw->method, "nsga3"))
+    /* W&B's grid runs its points in the product's order (params sorted by name, the last
+     * varying fastest): a capped or stopped sweep has run the same first points there */
+    if (!strcmp(sw->method, "grid"))
+        return knob_sampler_create("grid", "order=product", out) ? fail("sampler") : 0;
+    if (!strcmp(sw->method, "random") || !strcmp(sw->method, "nsga2") ||
+        !strcmp(sw->method, "nsga3"))
         return knob_sampler_create(sw->method, NULL, out) ? fail("sampler") : 0;
     if (!strcmp(sw->method, "pbt")) /* the first population; PBT explores from there */
         return knob_sampler_create("random", NULL, out) ? fail("sampler") : 0;
@@ -139,8 +143,8 @@ static int set_seed(knob_sampler *s, int64_t seed)
 }
 
 /* A grid sampler's search_space: every searched param's points (constants are not
- * searched), in the sweep's order; for a conditional sweep, the products of its valid
- * points (sweep_grid_space). */
+ * searched), in the sweep's order (sorted, as W&B's, in product order); for a conditional
+ * sweep, the products of its valid points (sweep_grid_space). */
 static int add_grid(const sweep *sw, knob_sampler *s)
 {
     char *json;

@@ -270,6 +270,15 @@ bool sweep_is_grid(const sweep *sw)
     return sw->method && !strcmp(sw->method, "grid");
 }
 
+bool sweep_grid_in_product_order(const sweep *sw)
+{
+    if (sw->sampler.name) {
+        const char *order = sweep_sampler_option(sw, "order");
+        return !strcmp(sw->sampler.name, "grid") && order && !strcmp(order, "product");
+    }
+    return sw->method && !strcmp(sw->method, "grid");
+}
+
 bool sweep_enumerates(const sweep *sw)
 {
     return sweep_is_grid(sw) || (sw->sampler.name && !strcmp(sw->sampler.name, "brute_force"));

@@ -226,6 +226,10 @@ const char *sweep_env_missing(const sweep *sw, char *buf, size_t n, size_t *elem
 
 /* True when the sweep searches a grid (sampler: grid, or method: grid without a sampler). */
 bool sweep_is_grid(const sweep *sw);
+/* True when the grid runs in the product's order, as W&B's grid does: method: grid without a
+ * sampler, or sampler grid with its option order: product. The grid's params are then
+ * sorted by their keys, level by level (sweep_grid_space), as W&B sorts them. */
+bool sweep_grid_in_product_order(const sweep *sw);
 /* True when the sweep's sampler enumerates its params' values (grid, brute_force): their
  * enumerable forms are suggested as such (a q_log_uniform_values as its grid's numbers, a
  * categorical with probabilities as its choices, the probabilities unused), not as the
@@ -278,7 +282,8 @@ bool sweep_param_active(const sweep *sw, size_t i, const knob_choice *values, co
 /* The grid sampler's search_space for the sweep: a JSON object of each searched param's
  * values (their product is the grid), or, for a conditional sweep, a JSON array of such
  * objects, disjoint products whose union is every valid point and no other (a param
- * appears in a product only where it is active). *json is freed by the caller; *points
+ * appears in a product only where it is active). The params are in the file's order, or
+ * sorted by their keys when sweep_grid_in_product_order. *json is freed by the caller; *points
  * is the number of points. -1 (after printing why) when the grid is too large. */
 int sweep_grid_space(const sweep *sw, char **json, double *points);
 

@@ -792,12 +792,15 @@ static void add_choice(knobx_buf *b, const knob_choice *c)
         knobx_buf_puts(b, "null");
 }
 
-/* One product as a JSON object of value lists (constants are not searched); its points. */
-static double product_json(knobx_buf *b, const sweep *sw, const product *p, const grid_values *gv)
+/* One product as a JSON object of value lists (constants are not searched), the params in
+ * the order `emit` gives; its points. */
+static double product_json(knobx_buf *b, const sweep *sw, const product *p, const grid_values *gv,
+                           const size_t *emit)
 {
     double points = 1;
     knobx_buf_puts(b, "{");
-    for (size_t i = 0, m = 0; i < sw->n_params; i++) {
+    for (size_t e = 0, m = 0; e < sw->n_params; e++) {
+        size_t i = emit[e];
         if (!p->n[i] || sw->params[i].kind == PK_CONSTANT)
             continue;
         knobx_buf_puts(b, m++ ? "," : "");
@@ -821,12 +824,46 @@ static int not_enumerable(const sweep *sw, const sweep_param *p)
     return -1;
 }
 
+/* W&B's order of params: by their keys, level by level (sorted(d.items()) at each level of
+ * `parameters`), so a nested group's params sit where its key sorts among its siblings. */
+static int by_path(const void *a, const void *b)
+{
+    const sweep_param *x = *(const sweep_param *const *)a, *y = *(const sweep_param *const *)b;
+    for (size_t k = 0; k < x->n_path && k < y->n_path; k++) {
+        int c = strcmp(x->path[k], y->path[k]);
+        if (c)
+            return c;
+    }
+    return (x->n_path > y->n_path) - (x->n_path < y->n_path);
+}
+
+/* The order of the params in the grid's products: the file's, or W&B's in product order. */
+static size_t *emit_order(const sweep *sw)
+{
+    size_t n = sw->n_params ? sw->n_params : 1;
+    size_t *emit = malloc(n * sizeof *emit);
+    const sweep_param **by = malloc(n * sizeof *by);
+    for (size_t i = 0; emit && by && i < sw->n_params; i++)
+        by[i] = &sw->params[i];
+    if (emit && by && sweep_grid_in_product_order(sw))
+        qsort(by, sw->n_params, sizeof *by, by_path);
+    for (size_t i = 0; emit && by && i < sw->n_params; i++)
+        emit[i] = (size_t)(by[i] - sw->params);
+    if (!by) {
+        free(emit);
+        emit = NULL;
+    }
+    free(by);
+    return emit;
+}
+
 int sweep_grid_space(const sweep *sw, char **json, double *points)
 {
     grid_values *gv = calloc(sw->n_params ? sw->n_params : 1, sizeof *gv);
+    size_t *emit = emit_order(sw);
     products ps = {0};
     knobx_buf b = {0};
-    int rc = gv ? 0 : -1;
+    int rc = gv && emit ? 0 : -1;
     *json = NULL;
     *points = 0;
     for (size_t i = 0; !rc && i < sw->n_params; i++)
@@ -844,7 +881,7 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
         knobx_buf_puts(&b, sw->conditional ? "[" : "");
         for (size_t k = 0; k < ps.n; k++) {
             knobx_buf_puts(&b, k ? "," : "");
-            *points += product_json(&b, sw, &ps.p[k], gv);
+            *points += product_json(&b, sw, &ps.p[k], gv, emit);
         }
         knobx_buf_puts(&b, sw->conditional ? "]" : "");
         if (b.oom)
@@ -853,6 +890,7 @@ int sweep_grid_space(const sweep *sw, char **json, double *points)
             *json = sweep_dup(knobx_buf_cstr(&b));
     }
     grid_free(&ps, gv, sw->n_params);
+    free(emit);
     knobx_buf_free(&b);
     return rc ? -1 : 0;
 }

@@ -108,8 +108,9 @@ grep -q "the grid is done: every point has run" held.txt || fail "held, told: $(
 
 # An enqueued trial that gives some of the values takes a point no waiting enqueued trial
 # names in full: a=x took (x, 1), which the next enqueued trial gave in full and ran again
-# (5 trials for a grid of 4)
-printf 'method: grid\nparameters:\n  a: {values: [x, y]}\n  b: {values: [1, 2]}\n' > g4.yaml
+# (5 trials for a grid of 4). The grid runs in W&B's order: y first, so that the first ask
+# takes (y, 1) and leaves both points of x to the enqueued trials.
+printf 'method: grid\nparameters:\n  a: {values: [y, x]}\n  b: {values: [1, 2]}\n' > g4.yaml
 "$KNOB" ask g4 --sweep g4.yaml $S --seed 1 > /dev/null
 "$KNOB" enqueue g4 $S a=x > /dev/null
 "$KNOB" enqueue g4 $S a=x b=1 > /dev/null
