@@ -71,6 +71,8 @@ static int parse_objective(sweep_ctx *c, const yaml_node_t *m, const char *where
             if (sweep_get_string(c, v, key, SWEEP_MAX_METRIC, &o->name) ||
                 blank_name(c, v, key, o->name))
                 return -1;
+            if (is_metric) /* W&B's; objectives are knob's own */
+                sweep_warn_not_string(c, v, key);
         } else if (ks && !strcmp(ks, "goal")) {
             if (!vs || (strcmp(vs, "minimize") && strcmp(vs, "maximize")))
                 return sweep_errorf(c, v, "key '%s': expected minimize or maximize, got %s%s%s",
@@ -802,6 +804,13 @@ static int parse_method(sweep_ctx *c, const yaml_node_t *v)
     size_t k = 0;
     while (m && methods[k] && strcmp(m, methods[k]))
         k++;
+    if (m && !strcmp(m, "custom")) /* W&B's, for a scheduler's own search and `metrics` */
+        return sweep_errorf(c, v,
+                            "key 'method': custom is W&B's method for the search of a "
+                            "scheduler (engine optuna or ax) and for several objectives "
+                            "(`metrics`); knob searches with its own samplers: write "
+                            "`objectives` (a list of {name, goal}, knob's key for several) "
+                            "with method bayes, nsga2 or nsga3, or `sampler: NAME`");
     if (!m || !methods[k]) {
         const char *near = sweep_closest(m, methods);
         return sweep_errorf(c, v,
@@ -1007,15 +1016,34 @@ static int check_controller(sweep_ctx *c, const yaml_node_t *v)
     return 0;
 }
 
-/* W&B's keys that knob has no use for: `apiVersion` and `kind: sweep` (the header of a
- * sweep written as a resource) are accepted; `job` and `image_uri` (W&B Launch's ways to
- * run a trial) are ignored with a warning, since knob runs `program` or `command`. */
+/* A string of W&B's that knob has no use for (description, project, entity, apiVersion): a
+ * list or mapping is a mistake (`project: [a, b]`: a sweep is of one project), refused at
+ * its line as W&B refuses it; in a sweep an older knob stored, which took it, a warning. A
+ * number or boolean is taken, and said (W&B refuses it). */
+static int ignored_string(sweep_ctx *c, const char *ks, const yaml_node_t *v)
+{
+    if (sweep_scalar(v)) {
+        sweep_warn_not_string(c, v, ks);
+        return 0;
+    }
+    static const char why[] = "key '%s': expected a string, got %s (W&B's %s is one text)";
+    if (!c->stored)
+        return sweep_errorf(c, v, why, ks, sweep_kind_name(v), ks);
+    sweep_warnf(c, v, why, ks, sweep_kind_name(v), ks);
+    return 0;
+}
+
+/* W&B's keys that knob has no use for: `description`, `project`, `entity`, and
+ * `apiVersion` and `kind: sweep` (the header of a sweep written as a resource) are
+ * accepted; `job` and `image_uri` (W&B Launch's ways to run a trial) are ignored with a
+ * warning, since knob runs `program` or `command`. */
 static int parse_wandb_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
 {
     char *s = NULL;
     *done = true;
-    if (!strcmp(ks, "apiVersion"))
-        return sweep_get_string(c, v, ks, SWEEP_MAX_TEXT, &s) ? -1 : (free(s), 0);
+    if (!strcmp(ks, "apiVersion") || !strcmp(ks, "description") || !strcmp(ks, "project") ||
+        !strcmp(ks, "entity"))
+        return ignored_string(c, ks, v);
     if (!strcmp(ks, "kind")) {
         if (!sweep_scalar(v) || strcmp(sweep_scalar(v), "sweep"))
             return sweep_errorf(c, v, "key 'kind': expected sweep, got %s%s%s",
@@ -1071,10 +1099,12 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
         knob_choice ch = sweep_to_choice(v); /* null is no program: as a blank one */
         bool null = ch.type == KNOB_CHOICE_NULL;
         free((char *)ch.str);
-        return sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->program) ||
-                       blank_program(c, v, ks, null ? "" : sw->program)
-                   ? -1
-                   : 0;
+        if (sweep_get_string(c, v, ks, SWEEP_MAX_PATH, &sw->program) ||
+            blank_program(c, v, ks, null ? "" : sw->program))
+            return -1;
+        if (!null) /* null is said by blank_program */
+            sweep_warn_not_string(c, v, ks);
+        return 0;
     }
     if (!strcmp(ks, "run_cap"))
         return sweep_get_int(c, v, ks, &sw->run_cap, 1, EXACT_INT);
@@ -1082,8 +1112,12 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
         return name_key(c, v, ks, SWEEP_MAX_PATH, &sw->storage);
     if (!strcmp(ks, "study"))
         return name_key(c, v, ks, SWEEP_MAX_NAME, &sw->study);
-    if (!strcmp(ks, "name")) /* W&B's sweep name: the study's, unless `study` says */
-        return sweep_get_string(c, v, ks, SWEEP_MAX_NAME, &sw->wandb_name);
+    if (!strcmp(ks, "name")) { /* W&B's sweep name: the study's, unless `study` says */
+        if (sweep_get_string(c, v, ks, SWEEP_MAX_NAME, &sw->wandb_name))
+            return -1;
+        sweep_warn_not_string(c, v, ks);
+        return 0;
+    }
     if (!strcmp(ks, "trial_dir"))
         return name_key(c, v, ks, SWEEP_MAX_PATH, &sw->trial_dir);
     if (!strcmp(ks, "parallel"))
@@ -1132,8 +1166,7 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
                                 "the program print it under another name");
         return 0;
     }
-    if (!strcmp(ks, "description") || !strcmp(ks, "project") || !strcmp(ks, "entity") ||
-        !strcmp(ks, "plugins")) /* plugins: read first, by load_plugins */
+    if (!strcmp(ks, "plugins")) /* read first, by load_plugins */
         return 0;
     if (!strcmp(ks, "controller")) /* W&B's local controller: knob's always runs here */
         return check_controller(c, v);
@@ -1146,7 +1179,7 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
 static int parse_scheduler(sweep_ctx *c, const yaml_node_t *v)
 {
     static const char *const keys[] = {"engine", "source", "optimizer", "search_space", NULL};
-    const yaml_node_t *engine = NULL;
+    const yaml_node_t *engine = NULL, *at[4] = {NULL};
     if (v->type != YAML_MAPPING_NODE)
         return sweep_errorf(c, v, "key 'scheduler': expected a mapping {engine: wandb}, got %s",
                             sweep_kind_name(v));
@@ -1158,10 +1191,18 @@ static int parse_scheduler(sweep_ctx *c, const yaml_node_t *v)
             i++;
         if (!ks || !keys[i])
             return sweep_unknown_key(c, k, "scheduler", keys);
+        at[i] = k;
         if (i == 0)
             engine = sweep_node(c, kv->value);
     }
     const char *e = engine ? sweep_scalar(engine) : NULL;
+    /* W&B's schema: optimizer and search_space name functions of the file `source` */
+    for (int i = 2; e && !strcmp(e, "wandb") && !at[1] && i < 4; i++)
+        if (at[i])
+            sweep_warnf(c, at[i],
+                        "key 'scheduler.%s': ignored, and without 'source' (the file of its "
+                        "function) W&B refuses it",
+                        keys[i]);
     if (e && !strcmp(e, "wandb"))
         return 0;
     if (e && (!strcmp(e, "optuna") || !strcmp(e, "ax")))
@@ -1364,6 +1405,29 @@ static int check_sampler_asks(sweep_ctx *c)
 #undef SCRATCH
 
 /* What the whole file needs once every key is read. */
+/* W&B's scheduler does its own search and stopping: W&B refuses it beside early_terminate
+ * and beside its local controller. knob takes {engine: wandb} as W&B's built-in search and
+ * ignores the controller, so both run; said, as W&B refuses the sweep. */
+static void check_scheduler(sweep_ctx *c)
+{
+    const yaml_node_t *sched = top_value(c, "scheduler"), *ctl = top_value(c, "controller");
+    if (!sched)
+        return;
+    if (c->early)
+        sweep_warnf(c, c->early,
+                    "key 'early_terminate': beside 'scheduler', W&B refuses it (its scheduler "
+                    "stops runs itself); knob stops trials by early_terminate");
+    const yaml_node_t *type = NULL;
+    bool map = ctl && ctl->type == YAML_MAPPING_NODE;
+    for (yaml_node_pair_t *kv = map ? ctl->data.mapping.pairs.start : NULL;
+         kv && kv < ctl->data.mapping.pairs.top; kv++)
+        type = sweep_node(c, kv->value); /* check_controller left type as the only key */
+    if (type && sweep_scalar(type) && !strcmp(sweep_scalar(type), "local"))
+        sweep_warnf(c, type,
+                    "key 'controller.type': local beside 'scheduler', W&B refuses it (use one "
+                    "or the other); knob ignores the controller");
+}
+
 static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
 {
     sweep *sw = c->sw;
@@ -1394,6 +1458,7 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
                             sw->n_objectives);
     if (sweep_enumerates(sw) && sweep_check_grid(c))
         return -1;
+    check_scheduler(c);
     return check_sampler_asks(c);
 }
 

@@ -358,6 +358,14 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
                             "key 'parameters.%s': int_uniform needs whole min and max, "
                             "got %g and %g",
                             k, p->min, p->max);
+    /* W&B's int_uniform takes integers only ("format: integer"): 0.0 is refused there */
+    for (int b = 0; p->kind == PK_INT_UNIFORM && b < 2; b++)
+        if (!(b ? p->max_int : p->min_int))
+            sweep_warnf(c, b ? pn->max : pn->min,
+                        "key 'parameters.%s.%s': %s is written as a float, read as the integer "
+                        "%.0f (W&B refuses it; write %.0f)",
+                        k, b ? "max" : "min", sweep_scalar(b ? pn->max : pn->min),
+                        b ? p->max : p->min, b ? p->max : p->min);
     if (p->kind == PK_CATEGORICAL && !p->n_choices)
         return sweep_errorf(c, n, "key 'parameters.%s': categorical needs values", k);
     if (p->kind == PK_CONSTANT && p->n_choices != 1)

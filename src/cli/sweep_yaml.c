@@ -177,6 +177,25 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
     return 0;
 }
 
+void sweep_warn_not_string(const sweep_ctx *c, const yaml_node_t *n, const char *key)
+{
+    const char *s = sweep_scalar(n);
+    if (!s || c->stored)
+        return;
+    knob_choice ch = sweep_to_choice(n);
+    free((char *)ch.str);
+    /* "None" is the string "None" to PyYAML (sweep_to_choice reads it as null) */
+    const char *type = ch.type == KNOB_CHOICE_NUMBER || sweep_nonfinite_word(n) ? "a number"
+                       : ch.type == KNOB_CHOICE_BOOL                            ? "a boolean"
+                       : ch.type == KNOB_CHOICE_NULL && strcmp(s, "None")       ? "null"
+                                                                                : NULL;
+    if (type)
+        sweep_warnf(c, n,
+                    "key '%s': %s is %s to YAML, taken as the text \"%s\" (W&B refuses it: a "
+                    "string is expected; write it in quotes)",
+                    key, s, type, s);
+}
+
 int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
                   int64_t lo, int64_t hi)
 {

@@ -75,6 +75,10 @@ int sweep_load_yaml(sweep_ctx *c);
 int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max,
                      char **out);
 int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
+/* A scalar where W&B's schema wants a string that YAML reads as another type (5, 1.5, true,
+ * null: W&B refuses it) is taken as its text, with a warning that says so. Nothing for the
+ * sweep stored with a study (said when it was run). */
+void sweep_warn_not_string(const sweep_ctx *c, const yaml_node_t *n, const char *key);
 /* A whole number in [lo, hi]; hi at most 2^53. */
 int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
                   int64_t lo, int64_t hi);
