@@ -416,7 +416,8 @@ typedef struct knob_sampler_plugin {
 
 /* Creates a sampler by name: a built-in, "random", "grid" (its option search_space, a
  * JSON object {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}, is the grid: each point runs
- * once, in a seeded random order, across every worker, and then knob_study_ask returns
+ * once, in a seeded random order (option order=product: in the order of the lists, the
+ * last varying fastest), across every worker, and then knob_study_ask returns
  * KNOB_EDONE), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
  * Bayesian optimization), "cmaes", "evolution" (regularized evolution), "smac"
  * (random-forest Bayesian optimization, as SMAC3), "brute_force" (every combination of a
