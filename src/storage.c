@@ -251,7 +251,8 @@ int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob
     return st->be->find_study(st->h, name, id, dirs, n_dirs);
 }
 
-/* A backend's KNOB_EDONE from a trial's creation, said with the study's limit. */
+/* A backend's KNOB_EDONE from a trial's creation, said with the study's limit (knob run
+ * tells it from a sampler's KNOB_EDONE by "its limit (max_trials, run_cap)": keep the words). */
 static int creation_refused(const knob_study *s, int rc)
 {
     if (rc == KNOB_EDONE)
