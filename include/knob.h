@@ -357,7 +357,12 @@ typedef struct knob_option {
  * before failing). `fini` runs when the sampler is freed. The library frees the string
  * and enum options itself. Every method may be NULL (not supported). Methods report
  * failure with a status code and knob_set_error(); they are called from the thread
- * that uses the sampler's study, never two at a time.
+ * that uses the sampler's study, never two at a time. A method starts with this thread's
+ * message empty (the caller's message is put back when it succeeds): one that fails
+ * without knob_set_error gets the message "sampler 'NAME': METHOD returned KNOB_EINVAL
+ * (invalid argument) without a message", and a returned value that is no status of the
+ * enum (42, a negative number) reaches the caller as KNOB_EINVAL, the message saying so.
+ * The same holds for a pruner's init and prune.
  *
  * - before_trial: a trial was just created (or taken from the queue); the sampler may
  *   record state in it with knob_trial_set_system_attr, or claim something with

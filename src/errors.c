@@ -83,7 +83,7 @@ void knob__error_keep(knob__kept_error *k)
         if (errlong_key_made)
             pthread_setspecific(errlong_key, NULL);
     } else {
-        memcpy(k->text, errbuf, sizeof k->text);
+        memcpy(k->text, errbuf, strlen(errbuf) + 1); /* always terminated (knob__verror) */
     }
 }
 
@@ -96,7 +96,52 @@ void knob__error_put(knob__kept_error *k)
         return;
     }
     set_errlong(NULL);
-    memcpy(errbuf, k->text, sizeof errbuf);
+    memcpy(errbuf, k->text, strlen(k->text) + 1);
+}
+
+void knob__plugin_call_begin(knob__kept_error *k)
+{
+    knob__error_keep(k); /* leaves no long message */
+    errbuf[0] = 0;
+}
+
+/* The name of a status of the enum ("KNOB_EINVAL"), NULL for any other value. */
+static const char *status_name(int status)
+{
+    switch (status) {
+#define KNOB__STATUS_NAME(name, value, desc)                                                       \
+    case value:                                                                                    \
+        return #name;
+        KNOB_STATUS_LIST(KNOB__STATUS_NAME)
+#undef KNOB__STATUS_NAME
+    }
+    return NULL;
+}
+
+int knob__plugin_call_end(knob__kept_error *k, int rc, const char *kind, const char *name,
+                          const char *method)
+{
+    if (rc == KNOB_OK) {
+        knob__error_put(k);
+        return KNOB_OK;
+    }
+    free(k->whole); /* the caller's message gives way to this failure's */
+    k->whole = NULL;
+    const char *status = status_name(rc);
+    bool said = knob_errmsg()[0] != 0;
+    if (!status)
+        return said ? knob__error_prefix(KNOB_EINVAL,
+                                         "%s '%s': %s returned %d, no knob status (taken "
+                                         "as KNOB_EINVAL)",
+                                         kind, name, method, rc)
+                    : knob__error(KNOB_EINVAL,
+                                  "%s '%s': %s returned %d, no knob status (taken as "
+                                  "KNOB_EINVAL), without a message",
+                                  kind, name, method, rc);
+    if (!said)
+        knob__error(rc, "%s '%s': %s returned %s (%s) without a message", kind, name, method,
+                    status, knob_status_str(rc));
+    return rc;
 }
 
 int knob__error(int status, const char *fmt, ...)

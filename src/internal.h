@@ -37,6 +37,16 @@ typedef struct knob__kept_error {
 void knob__error_keep(knob__kept_error *k);
 void knob__error_put(knob__kept_error *k);
 
+/* Around each call of a plugin's method (a sampler's, a pruner's), which reports a failure
+ * with a status and knob_set_error: begin takes this thread's message aside and empties
+ * it, so that a failure the method does not describe is never told with an older,
+ * unrelated message. end(k, rc, "sampler", "x", "sample_independent") puts the message back
+ * when rc is KNOB_OK; otherwise it returns rc as a status of the enum, any other value as
+ * KNOB_EINVAL, with a message saying so where the method set none. */
+void knob__plugin_call_begin(knob__kept_error *k);
+int knob__plugin_call_end(knob__kept_error *k, int rc, const char *kind, const char *name,
+                          const char *method);
+
 /* KNOB_ENOMEM with a message naming what could not be allocated. */
 int knob__oom(const char *what);
 

@@ -201,8 +201,11 @@ int knob__plugin_create(const knob__plugin_kind *k, const void *table, const cha
     for (size_t i = 0; !rc && i < n; i++)
         rc = keys[i] && values[i] ? knob__plugin_set_option(h, keys[i], values[i])
                                   : knob__error(KNOB_EINVAL, "%s: option %zu is NULL", h->who, i);
-    if (!rc && head.init)
-        rc = head.init(h->state);
+    if (!rc && head.init) {
+        knob__kept_error kept;
+        knob__plugin_call_begin(&kept);
+        rc = knob__plugin_call_end(&kept, head.init(h->state), k->noun, head.name, "init");
+    }
     if (rc) {
         release(h);
         return rc;
@@ -428,5 +431,8 @@ int knob_pruner_prune(knob_pruner *p, knob_study *s, knob_trial *t, bool *out)
     if (t->unbounded && (!t->n_inter || t->unbounded - 1 > t->inter[t->n_inter - 1].step) &&
         t->unbounded > t->diverged && strcmp(p->plugin->name, "threshold") != 0)
         return KNOB_OK;
-    return p->plugin->prune(p->state, s, t, out);
+    knob__kept_error k;
+    knob__plugin_call_begin(&k);
+    int rc = p->plugin->prune(p->state, s, t, out);
+    return knob__plugin_call_end(&k, rc, "pruner", p->plugin->name, "prune");
 }

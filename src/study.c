@@ -445,9 +445,12 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
     /* The sampler prepares the trial before its row exists, so an exhausted search
      * space leaves no empty trial behind. A queued trial runs whatever it says. */
     if (!rc && sp->before_trial) {
+        knob__kept_error k;
+        knob__plugin_call_begin(&k);
         rc = sp->before_trial(s->sampler->state, s, t);
         if (rc == KNOB_EDONE && queued)
             rc = KNOB_OK;
+        rc = knob__plugin_call_end(&k, rc, "sampler", sp->name, "before_trial");
     }
     if (!rc && claim) {
         /* the caller's attributes join the sampler's, and the first heartbeat, in the
@@ -475,8 +478,12 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
         if (!rc && s->heartbeat_interval > 0)
             rc = knob_trial_heartbeat(t);
     }
-    if (!rc && sp->sample_relative)
+    if (!rc && sp->sample_relative) {
+        knob__kept_error k;
+        knob__plugin_call_begin(&k);
         rc = sp->sample_relative(s->sampler->state, s, t);
+        rc = knob__plugin_call_end(&k, rc, "sampler", sp->name, "sample_relative");
+    }
     /* the first beat was written before the sampler ran: a sampler slower than the beats
      * (a model over a long history) would leave the trial to other workers as stale */
     if (!rc && s->heartbeat_interval > 0 && t->id >= 0 &&
@@ -622,6 +629,16 @@ int knob_study_adopt_trial(knob_study *s, knob_trial *t)
 
 /* ---------------------------------------------------------------- tell */
 
+/* The sampler's after_trial, its failure worded as any plugin method's. */
+static int after_trial(knob_study *s, knob_trial *t, knob_trial_state state)
+{
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    knob__kept_error k;
+    knob__plugin_call_begin(&k);
+    int rc = sp->after_trial(s->sampler->state, s, t, state);
+    return knob__plugin_call_end(&k, rc, "sampler", sp->name, "after_trial");
+}
+
 static int fail_with(knob_study *s, int64_t trial, int status, const char *fmt, ...)
 {
     char reason[512];
@@ -764,7 +781,7 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
     }
     rc = knob__trial_flush_params(t);
     if (!rc && sp->after_trial)
-        rc = sp->after_trial(s->sampler->state, s, t, state);
+        rc = after_trial(s, t, state);
     if (!rc)
         rc = finish_checked(s, t->id, t->number, state, values, n_values, t->inter, t->n_inter);
     knob__trial_free(t);
@@ -824,7 +841,7 @@ static int fail_returned_state(knob_study *s, knob_trial *t, knob_trial_state st
     const knob_sampler_plugin *sp = s->sampler->plugin;
     int rc = knob__trial_flush_params(t);
     if (!rc && sp->after_trial)
-        rc = sp->after_trial(s->sampler->state, s, t, KNOB_TRIAL_FAIL);
+        rc = after_trial(s, t, KNOB_TRIAL_FAIL);
     if (!rc)
         rc = fail_with(s, t->id, KNOB_EINVAL,
                        "trial %lld: the objective returned state %d (%s); expected COMPLETE, "

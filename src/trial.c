@@ -248,7 +248,10 @@ static int sample(knob_trial *t, const char *name, const knob_distribution *d, d
     if (!sp->sample_independent)
         return knob__error(KNOB_EUNSUPPORTED, "sampler '%s' cannot sample param '%s' alone",
                            sp->name, name);
+    knob__kept_error k;
+    knob__plugin_call_begin(&k);
     int rc = sp->sample_independent(s->sampler->state, s, t, name, d, x);
+    rc = knob__plugin_call_end(&k, rc, "sampler", sp->name, "sample_independent");
     if (rc)
         return rc;
     char text[32];

@@ -860,6 +860,138 @@ static void registration_is_thread_safe(void **state)
         }
 }
 
+/* ---------------------------------------------------------------- failures without a message */
+
+/* Methods that fail without knob_set_error: with KNOB_EINVAL, or with 42, no status. */
+static int mute_sample(void *state, knob_study *s, knob_trial *t, const char *name,
+                       const knob_distribution *d, double *internal)
+{
+    (void)s, (void)t, (void)name, (void)d, (void)internal;
+    return *(int *)state ? 42 : KNOB_EINVAL;
+}
+
+static int mute_after(void *state, knob_study *s, knob_trial *t, knob_trial_state st)
+{
+    (void)state, (void)s, (void)t, (void)st;
+    return KNOB_ESTATE;
+}
+
+static int mute_prune(void *state, knob_study *s, knob_trial *t, bool *out)
+{
+    (void)state, (void)s, (void)t, (void)out;
+    return -3;
+}
+
+static const knob_option mute_options[] = {
+    {.name = "odd", .type = KNOB_OPT_INT, .offset = 0, .def = "0", .min = 0, .max = 1},
+    {0},
+};
+
+static const knob_sampler_plugin mute_sampler = {
+    .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .name = "test-mute",
+    .state_size = sizeof(int64_t),
+    .options = mute_options,
+    .sample_independent = mute_sample,
+    .after_trial = mute_after,
+};
+
+static const knob_pruner_plugin mute_pruner = {
+    .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .name = "test-mute-pruner",
+    .prune = mute_prune,
+};
+
+/* A plugin method that returned a failure without a message was told with whatever older
+ * message the thread held (an unrelated storage's), each later failure prefixing it again;
+ * a status outside the enum reached the caller as it was. Each failure gets a message of
+ * its own, naming the plugin and the method, and a known status. */
+static void failure_without_message(void **state)
+{
+    (void)state;
+    knob_storage *st, *bad = NULL;
+    knob_sampler *sm;
+    knob_pruner *pr;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open("sqlite:////no/such/dir/x.db", &bad), KNOB_ESTORAGE);
+    const char *old = "does not exist";
+    assert_non_null(strstr(knob_errmsg(), old));
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_sampler_create_plugin(&mute_sampler, NULL, &sm), KNOB_OK);
+    assert_int_equal(knob_pruner_create_plugin(&mute_pruner, NULL, &pr), KNOB_OK);
+    knob_study_options o = {.sampler = sm, .pruner = pr};
+    assert_int_equal(knob_study_create(st, "mute", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "trial 0, param 'lr': sampler 'test-mute': "
+                                       "sample_independent returned KNOB_EINVAL (invalid "
+                                       "argument) without a message");
+    assert_int_equal(knob_trial_suggest_float(t, "mom", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "trial 0, param 'mom': sampler 'test-mute': "
+                                       "sample_independent returned KNOB_EINVAL (invalid "
+                                       "argument) without a message");
+    assert_int_equal(knob_sampler_set_option(sm, "odd", "1"), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "lr", 0, 1, 0, 0, &x), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "trial 0, param 'lr': sampler 'test-mute': "
+                                       "sample_independent returned 42, no knob status (taken "
+                                       "as KNOB_EINVAL), without a message");
+    bool prune = true;
+    assert_int_equal(knob_trial_report(t, 0, 0.5), KNOB_OK);
+    assert_int_equal(knob_trial_should_prune(t, &prune), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'test-mute-pruner': prune returned -3, no "
+                                          "knob status (taken as KNOB_EINVAL), without a "
+                                          "message"));
+    assert_null(strstr(knob_errmsg(), old));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_ESTATE);
+    assert_string_equal(knob_errmsg(), "sampler 'test-mute': after_trial returned KNOB_ESTATE "
+                                       "(operation not allowed in this state) without a "
+                                       "message");
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A method that succeeds leaves the caller's last message as it was, and where it was. */
+static int quiet_sample(void *state, knob_study *s, knob_trial *t, const char *name,
+                        const knob_distribution *d, double *internal)
+{
+    (void)state, (void)s, (void)t, (void)name;
+    *internal = d->low;
+    return KNOB_OK;
+}
+
+static void success_keeps_the_message(void **state)
+{
+    (void)state;
+    knob_sampler_plugin table = konst_named("test-quiet");
+    table.sample_independent = quiet_sample;
+    knob_storage *st, *bad = NULL;
+    knob_sampler *sm;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_sampler_create_plugin(&table, NULL, &sm), KNOB_OK);
+    knob_study_options o = {.sampler = sm};
+    assert_int_equal(knob_study_create(st, "quiet", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    char path[2000];
+    memset(path, 'd', sizeof path - 1); /* a message longer than the thread's buffer */
+    memcpy(path, "sqlite:////no/", 14);
+    path[sizeof path - 1] = 0;
+    assert_int_equal(knob_storage_open(path, &bad), KNOB_ESTORAGE);
+    const char *msg = knob_errmsg();
+    char *copy = strdup(msg);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_ptr_equal(knob_errmsg(), msg);
+    assert_string_equal(knob_errmsg(), copy);
+    free(copy);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -876,6 +1008,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(create_plugin_runs_init_and_fini),
         cmocka_unit_test(create_pairs_before_init),
         cmocka_unit_test(registration_is_thread_safe),
+        cmocka_unit_test(failure_without_message),
+        cmocka_unit_test(success_keeps_the_message),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
