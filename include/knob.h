@@ -242,9 +242,19 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  *                                  file. A server seen up that
  *                                  restarts during the open is waited for (up to 30 s).
  * A SQLAlchemy driver after the scheme ("sqlite+pysqlite://", "postgresql+psycopg2://"),
- * as Optuna's URLs have it, is dropped.
+ * as Optuna's URLs have it, is dropped. SQLAlchemy's in-memory SQLite database,
+ * "sqlite:///:memory:" or "sqlite://" (with a driver or a query too, which are ignored), is
+ * "memory:", as in the Python package.
  * A SQLite file is created with knob's schema when missing; a file that is not a knob
  * database (or is corrupt, or of a newer schema) is KNOB_ECORRUPT, naming its path.
+ * SQLite's write-ahead log, "path.db-wal", with "path.db-shm", stays beside the file after
+ * every handle on it is closed (knob does not fold it into the file at each close: that
+ * costs a short process four disk syncs), and may hold the last trials: copy or move the
+ * file with both, or with "sqlite3 path.db '.backup copy.db'", and delete all three to
+ * start over, never the file alone. A WAL left from a deleted file is dropped by SQLite
+ * when a new, empty file is made at that path (processes opening it at once too); one
+ * beside another, non-empty database file would be read into it. An I/O error at the open
+ * while a "-wal" or "-shm" lies beside the file says so, naming both to remove.
  * libknob opens libpq on the first PostgreSQL URL, not when it is loaded; when libpq cannot
  * be opened the open fails with KNOB_EUNSUPPORTED, "postgresql storage needs libpq.so.5:
  * <why>" (so do the samplers gp and cmaes, with LAPACKE/OpenBLAS and NLopt, on their first

@@ -32,10 +32,35 @@ static char *without_driver(const char *url, size_t scheme_len)
     return out;
 }
 
+/* SQLAlchemy's in-memory SQLite database, "sqlite:///:memory:" or, without a path,
+ * "sqlite://" (a driver after the scheme and a query too, as the Python package takes
+ * them): a new, empty database of this process alone, which is knob's "memory:". */
+static bool sqlalchemy_memory(const char *url)
+{
+    static const char word[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    if (strncmp(url, "sqlite", 6) != 0)
+        return false;
+    const char *p = url + 6;
+    if (*p == '+') {
+        size_t n = strspn(p + 1, word);
+        if (!n)
+            return false;
+        p += 1 + n;
+    }
+    if (strncmp(p, "://", 3) != 0)
+        return false;
+    p += 3;
+    if (strncmp(p, "/:memory:", 9) == 0)
+        p += 9;
+    return *p == 0 || *p == '?';
+}
+
 int knob_storage_open(const char *url, knob_storage **out)
 {
     if (!url || !out)
         return knob__error(KNOB_EINVAL, "knob_storage_open: NULL argument");
+    if (sqlalchemy_memory(url))
+        url = "memory:";
     const char *colon = strchr(url, ':'), *space = strchr(url, ' ');
     if (!colon || colon == url || (space && space < colon))
         return bad_url(KNOB_EINVAL, url,

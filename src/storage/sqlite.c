@@ -336,6 +336,7 @@ typedef struct db {
     sqlite3_stmt *q[Q_COUNT];
     bool batch;     /* batch_begin's transaction is open: each write is a savepoint in it */
     int wal_frames; /* pages in the WAL after this connection's last commit */
+    int fail_code;  /* SQLite's extended code of the last failure fail() reported */
 } db;
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -399,6 +400,7 @@ static const char *write_why(const db *d, bool full, char *buf, size_t size)
 static int fail(db *d, const char *op)
 {
     int code = sqlite3_extended_errcode(d->h);
+    d->fail_code = code;
     int status = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED ? KNOB_EBUSY
                  : (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB
                      ? KNOB_ECORRUPT
@@ -995,27 +997,11 @@ static int open_failed(db *d)
                        sqlite3_errmsg(d->h));
 }
 
-static int open_db(const char *url, const char *where, void **be)
+/* What open_db does once the file is open: the connection's settings, knob's schema checked
+ * (or made, in an empty file), WAL mode, the schema of an older knob brought up to date. */
+static int ready(db *d)
 {
-    db *d = calloc(1, sizeof *d);
-    if (!d)
-        return knob__oom("sqlite storage");
-    int rc = parse_url(url, where, d);
-    if (rc) {
-        free(d);
-        return rc;
-    }
-    if (sqlite3_open_v2(d->path, &d->h,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        rc = open_failed(d);
-        close_db(d);
-        return rc;
-    }
-    sqlite3_busy_timeout(d->h, d->busy_ms);
-    sqlite3_extended_result_codes(d->h, 1);
-    /* knob's writes keep knob_trial_counts themselves (TRIAL_COUNTS_SCHEMA) */
-    sqlite3_db_config(d->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+    int rc = KNOB_OK;
     /* The first statements to read the file: a text file fails here. A cache of 16 pages
      * (SQLite's default is 2 MB): a page read again costs a pread from the kernel's cache,
      * where each new page of memory costs a page fault, which is what a knob process
@@ -1040,6 +1026,69 @@ static int open_db(const char *url, const char *where, void **be)
         rc = fail(d, "leave the WAL to the next checkpoint");
     if (!rc)
         sqlite3_wal_hook(d->h, on_wal_commit, d);
+    return rc;
+}
+
+/* An I/O error at the open, where a '-wal' or '-shm' file lies beside the database: those
+ * are likely left from a database deleted or replaced since (knob leaves the WAL at close:
+ * close_wal), which SQLite reads with the new file. Said, with what to do. */
+static int stale_wal_hint(db *d, int rc)
+{
+    char side[4200];
+    struct stat st;
+    const char *found = NULL;
+    snprintf(side, sizeof side, "%s-wal", d->path);
+    if (stat(side, &st) == 0)
+        found = "-wal";
+    snprintf(side, sizeof side, "%s-shm", d->path);
+    if (!found && stat(side, &st) == 0)
+        found = "-shm";
+    if (!found)
+        return rc;
+    return knob__error(rc,
+                       "%s; '%s%s' lies beside it, likely left from a database deleted or "
+                       "replaced at that path: with no process using the storage, remove "
+                       "'%s-wal' and '%s-shm' too (a study file is deleted, copied or moved "
+                       "with both)",
+                       knob_errmsg(), d->path, found, d->path, d->path);
+}
+
+static int open_db(const char *url, const char *where, void **be)
+{
+    db *d = calloc(1, sizeof *d);
+    if (!d)
+        return knob__oom("sqlite storage");
+    int rc = parse_url(url, where, d);
+    if (rc) {
+        free(d);
+        return rc;
+    }
+    if (sqlite3_open_v2(d->path, &d->h,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = open_failed(d);
+        close_db(d);
+        return rc;
+    }
+    sqlite3_busy_timeout(d->h, d->busy_ms);
+    sqlite3_extended_result_codes(d->h, 1);
+    /* knob's writes keep knob_trial_counts themselves (TRIAL_COUNTS_SCHEMA) */
+    sqlite3_db_config(d->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+    /* A WAL left beside a database file deleted since (close_wal keeps it) and a new, empty
+     * file: SQLite deletes that WAL at the first read of each connection that finds the
+     * file empty, and when several processes open the path at once, all but the first to
+     * delete it fail with SQLITE_IOERR_DELETE_NOENT ("disk I/O error"): the stale WAL is
+     * gone, as they meant, and the steps of the open, each of which may be that first
+     * read, are taken again (they change nothing twice). */
+    for (int attempt = 0;; attempt++) {
+        d->fail_code = SQLITE_OK;
+        rc = ready(d);
+        if (!rc || d->fail_code != SQLITE_IOERR_DELETE_NOENT || attempt == 20)
+            break;
+        nap_ms(1 + attempt % 5);
+    }
+    if (rc && (d->fail_code & 0xff) == SQLITE_IOERR)
+        rc = stale_wal_hint(d, rc);
     if (rc) {
         close_db(d);
         return rc;

@@ -168,6 +168,32 @@ static void url_driver(void **state)
     unlink(path);
 }
 
+/* SQLAlchemy's in-memory SQLite URLs, as the Python package takes them: "memory:", a new
+ * storage of this process ("cannot switch to WAL mode ... network file system?" for a file
+ * ':memory:', and "expected sqlite:///relative/path.db" for "sqlite://", before). */
+static void url_sqlalchemy_memory(void **state)
+{
+    (void)state;
+    static const char *const urls[] = {
+        "sqlite:///:memory:", "sqlite://",
+        "sqlite+pysqlite:///:memory:", "sqlite:///:memory:?timeout=5"};
+    for (size_t i = 0; i < sizeof urls / sizeof *urls; i++) {
+        knob_storage *st = NULL;
+        knob_study *s;
+        if (knob_storage_open(urls[i], &st) != KNOB_OK)
+            fail_msg("%s: %s", urls[i], knob_errmsg());
+        assert_int_equal(knob_study_create(st, "m", NULL, &s), KNOB_OK);
+        const knob_study_summary *list;
+        size_t n;
+        assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+        assert_int_equal(n, 1);
+        knob_study_free(s);
+        knob_storage_close(st);
+        struct stat info;
+        assert_int_not_equal(stat(":memory:", &info), 0); /* no file of that name */
+    }
+}
+
 /* Groups of (study, state) whose count in knob_trial_counts is not the trials' own. */
 #define COUNTS_WRONG                                                                               \
     "SELECT (SELECT COUNT(*) FROM (SELECT study, state, COUNT(*) AS n FROM trials GROUP BY "       \
@@ -337,10 +363,126 @@ static void lock_wait_keeps_timeout(void **state)
     unlink(path);
 }
 
+/* A VFS over the default one whose deletes of a "-wal" file can be made to fail: `race`
+ * deletes the file first, as another process opening the path at that moment does, so the
+ * delete then finds nothing (SQLITE_IOERR_DELETE_NOENT); `refuse` fails the delete with
+ * SQLITE_IOERR_DELETE and leaves the file. Each is used once, then cleared. */
+static sqlite3_vfs *base_vfs;
+static sqlite3_vfs racing_vfs;
+static bool race, refuse;
+static int deletes;
+
+static bool is_wal(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcmp(path + n - 4, "-wal") == 0;
+}
+
+static int racing_delete(sqlite3_vfs *vfs, const char *path, int sync_dir)
+{
+    (void)vfs;
+    if (is_wal(path) && refuse) {
+        refuse = false;
+        deletes++;
+        return SQLITE_IOERR_DELETE;
+    }
+    if (is_wal(path) && race) {
+        race = false;
+        deletes++;
+        unlink(path);
+    }
+    return base_vfs->xDelete(base_vfs, path, sync_dir);
+}
+
+static void use_racing_vfs(bool on)
+{
+    if (on) {
+        base_vfs = sqlite3_vfs_find(NULL);
+        racing_vfs = *base_vfs;
+        racing_vfs.zName = "knob-test-racing";
+        racing_vfs.xDelete = racing_delete;
+        assert_int_equal(sqlite3_vfs_register(&racing_vfs, 1), SQLITE_OK);
+    } else {
+        sqlite3_vfs_register(base_vfs, 1);
+        sqlite3_vfs_unregister(&racing_vfs);
+    }
+}
+
+/* A study file deleted to start over, its WAL left beside it (knob keeps it at close): the
+ * path opened again makes a new, empty file, and SQLite drops the stale WAL at its first
+ * read. Processes that open the path at once race to delete it, and all but one found it
+ * gone: "disk I/O error", at random, for some of them. The open is taken again then. */
+static void stale_wal_deleted_by_another_opener(void **state)
+{
+    (void)state;
+    char path[4096], wal[4200], shm[4200], url[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("stalewal"));
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    make_study(url);
+    struct stat info;
+    assert_int_equal(stat(wal, &info), 0); /* the WAL stays at close */
+    assert_int_equal(unlink(path), 0);
+    use_racing_vfs(true);
+    race = true;
+    deletes = 0;
+    knob_storage *st = NULL;
+    int rc = knob_storage_open(url, &st);
+    use_racing_vfs(false);
+    if (rc)
+        fail_msg("open beside a stale WAL: %d %s", rc, knob_errmsg());
+    assert_int_equal(deletes, 1);
+    const knob_study_summary *list;
+    size_t n;
+    assert_int_equal(knob_storage_studies(st, &list, &n), KNOB_OK);
+    assert_int_equal(n, 0); /* a new file: nothing of the stale WAL */
+    knob_storage_close(st);
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
+}
+
+/* An I/O error at the open while a "-wal" lies beside the file says what it likely is and
+ * what to do, naming both files. */
+static void stale_wal_named_on_io_error(void **state)
+{
+    (void)state;
+    char path[4096], wal[4200], shm[4200], url[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("stalewal2"));
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    make_study(url);
+    assert_int_equal(unlink(path), 0);
+    use_racing_vfs(true);
+    refuse = true;
+    deletes = 0;
+    knob_storage *st = NULL;
+    int rc = knob_storage_open(url, &st);
+    use_racing_vfs(false);
+    assert_int_equal(rc, KNOB_ESTORAGE);
+    assert_null(st);
+    assert_int_equal(deletes, 1);
+    char want[9000];
+    snprintf(want, sizeof want,
+             "'%s-wal' lies beside it, likely left from a database deleted or replaced at "
+             "that path: with no process using the storage, remove '%s-wal' and '%s-shm' too",
+             path, path, path);
+    if (!strstr(knob_errmsg(), "disk I/O error") || !strstr(knob_errmsg(), want))
+        fail_msg("the message: %s", knob_errmsg());
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(stale_wal_deleted_by_another_opener),
+    cmocka_unit_test(stale_wal_named_on_io_error),
     cmocka_unit_test(opens_beside_a_writer),
     cmocka_unit_test(url_query),
     cmocka_unit_test(url_driver),
+    cmocka_unit_test(url_sqlalchemy_memory),
     cmocka_unit_test(schema_version_whole),
     cmocka_unit_test(trial_counts_are_exact),
     cmocka_unit_test(lock_wait_keeps_timeout),
