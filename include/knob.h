@@ -296,7 +296,10 @@ typedef struct knob_study_summary {
  * borrowed from the handle it came from. */
 KNOB_API int knob_storage_studies(knob_storage *st, const knob_study_summary **out, size_t *n);
 
-/* Deletes a study with all its trials. KNOB_ENOTFOUND when there is none of that name. */
+/* Deletes a study with all its trials. KNOB_ENOTFOUND when there is none of that name.
+ * A study handle still open on it (in this process or another) then gets KNOB_ENOTFOUND
+ * from every call that reads or writes the study, with the message "storage 'URL': study
+ * 'NAME' is no longer there: it was deleted while this handle had it open". */
 KNOB_API int knob_storage_delete_study(knob_storage *st, const char *name);
 
 /* Groups the writes made through `st` from here to knob_storage_batch_end into one
@@ -656,10 +659,10 @@ KNOB_API int knob_study_load(knob_storage *st, const char *name, const knob_stud
 /* Frees the handle; NULL does nothing. Trials asked or opened through it and not told or
  * detached stay RUNNING in the storage, their params written (as knob_trial_detach writes
  * them), and their handles stay the caller's: every call on them that needs the study is
- * then KNOB_ESTATE (knob_study_tell through another handle: KNOB_EINVAL, and it frees the
- * trial's handle, as for a trial of another study), knob_trial_study gives NULL, their
- * params are gone from them (knob_trial_n_params is 0), and knob_trial_detach frees them.
- * Tell them by number through another handle (knob_study_tell_number). */
+ * then KNOB_ESTATE (knob_study_tell through another handle: KNOB_EINVAL, the handle left
+ * as it was), knob_trial_study gives NULL, their params are gone from them
+ * (knob_trial_n_params is 0), and knob_trial_detach frees them. Tell them by number
+ * through another handle (knob_study_tell_number). */
 KNOB_API void knob_study_free(knob_study *s);
 
 /* Opens the study `name` to read, for a sampler or pruner that learns from another study
@@ -728,9 +731,16 @@ KNOB_API int knob_study_ask(knob_study *s, knob_trial **out);
  * KNOB_EINVAL as a wrong count is. Telling a trial that is already finished (by another
  * process, say; but for one failed for its silent heartbeat, see heartbeat_interval) is
  * KNOB_ESTATE and changes nothing, whatever the count of values (the
- * state is checked first). Apart from the refused state or count, `t` is freed whatever
- * the result: a storage failure (KNOB_ESTORAGE, KNOB_EBUSY, KNOB_EIO) means the trial was
- * not saved and stays RUNNING in the storage. */
+ * state is checked first). `s` may be another handle on the study of the handle `t` was
+ * asked or opened through (knob_study_load of the same name, from the same storage handle,
+ * the same SQLite file or the same PostgreSQL database): the trial is then told through
+ * its own handle, its params written and that handle's sampler told, as if told there
+ * (so the call must not run beside another on that handle either). A
+ * trial of another study, or one whose study handle was freed (see knob_study_free), is
+ * refused with KNOB_EINVAL, and `t` stays valid and untouched, as for a wrong count.
+ * Apart from these refusals, `t` is freed whatever the result: a storage failure
+ * (KNOB_ESTORAGE, KNOB_EBUSY, KNOB_EIO) means the trial was not saved and stays RUNNING in
+ * the storage. */
 KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state,
                              const double *values, size_t n_values);
 
@@ -768,8 +778,9 @@ KNOB_API int knob_study_adopt_trial(knob_study *s, knob_trial *t);
 
 /* Writes the params `t` has suggested so far to the storage now. They are otherwise written
  * with the trial's next write (an attribute, a report, a heartbeat, its tell): a trial that
- * another process tells by number (knob_study_tell_number) while this handle holds it
- * would finish without them, and other processes do not see them while it runs. Does
+ * another process or study handle tells by number (knob_study_tell_number) while this
+ * handle holds it would finish without them (a tell by number through the study handle
+ * `t` belongs to writes them first), and other processes do not see them while it runs. Does
  * nothing when every param is written, or before the trial has its row. Returns KNOB_OK,
  * KNOB_EINVAL (t NULL) or a storage status (the params stay unwritten, to be written with
  * the next write). */
@@ -779,7 +790,11 @@ KNOB_API int knob_trial_flush(knob_trial *t);
  * rules as knob_study_tell (a wrong count of values changes nothing); KNOB_ENOTFOUND when
  * there is no such trial. A WAITING trial (enqueued, not asked yet: it has no params) is
  * refused with KNOB_ESTATE whatever the state told, as Optuna's tell refuses it, and
- * changes nothing; it is told once an ask has taken it. */
+ * changes nothing; it is told once an ask has taken it. A handle on the trial open
+ * through `s` (asked or opened there, not told yet) has its unwritten params written first,
+ * so the trial is stored with them; that handle is then one of a finished trial:
+ * knob_study_tell on it is KNOB_ESTATE ("already complete") and frees it, and
+ * knob_trial_detach frees it. */
 KNOB_API int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,
                                     const double *values, size_t n_values, const char *fail_reason);
 
@@ -901,7 +916,8 @@ KNOB_API int knob_study_set_system_attr(knob_study *s, const char *key, const ch
 KNOB_API const char *knob_study_system_attr(knob_study *s, const char *key);
 
 /* Atomically claims `key` in the study for trial `t`: *won is true for exactly one
- * claimant across every process sharing the storage. For samplers (grid points). */
+ * claimant across every process sharing the storage. For samplers (grid points).
+ * KNOB_EINVAL for a NULL argument or an empty key (as knob_study_ask_claimed). */
 KNOB_API int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won);
 
 /* Asks a new trial as knob_study_ask does and claims `key` for it (as knob_study_claim) in

@@ -276,6 +276,39 @@ int knob__store_find_study(knob_storage *st, const char *name, int64_t *id, knob
     return st->be->find_study(st->h, name, id, dirs, n_dirs);
 }
 
+/* Whether the study of s is no longer in its storage (deleted, by this process or
+ * another, while s had it): its name finds no study, or another one (made since). False
+ * when the storage cannot tell; this thread's message is left as it was. */
+static bool study_gone(knob_study *s)
+{
+    knob__kept_error k;
+    knob__error_keep(&k);
+    int64_t id = -1;
+    knob_direction *dirs = NULL;
+    size_t n = 0;
+    int found = s->st->be->find_study(s->st->h, s->name, &id, &dirs, &n);
+    free(dirs);
+    knob__error_put(&k);
+    return found == KNOB_ENOTFOUND || (found == KNOB_OK && id != s->id);
+}
+
+/* A backend's KNOB_ENOTFOUND for the study's row or one of its trials, when the study is
+ * gone (study_gone): said with the study's name, which the backend, knowing the study by its
+ * row id alone, cannot give. Any other status, or a study still there, is left as the
+ * backend said it. */
+static int named(knob_study *s, int rc)
+{
+    if (rc != KNOB_ENOTFOUND || !study_gone(s))
+        return rc;
+    char *shown = knobx_redact_url(s->st->url);
+    knob__error(rc,
+                "storage '%s': study '%s' is no longer there: it was deleted while this "
+                "handle had it open",
+                shown ? shown : "?", s->name);
+    free(shown);
+    return rc;
+}
+
 /* A backend's KNOB_EDONE from a trial's creation, said with the study's limit (knob run
  * tells it from a sampler's KNOB_EDONE by "its limit (max_trials, run_cap)": keep the words). */
 static int creation_refused(const knob_study *s, int rc)
@@ -292,7 +325,7 @@ int knob__store_new_trial(knob_study *s, knob_trial_state state, const knob_attr
 {
     int rc =
         s->st->be->create_trial(s->st->h, s->id, state, s->max_trials, attrs, n_attrs, id, number);
-    return creation_refused(s, rc);
+    return creation_refused(s, named(s, rc));
 }
 
 int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_attr *attrs,
@@ -306,7 +339,7 @@ int knob__store_new_trial_claimed(knob_study *s, const char *key, const knob_att
                            s->name, be->scheme);
     int rc =
         be->create_claimed(s->st->h, s->id, s->max_trials, key, attrs, n_attrs, won, id, number);
-    return creation_refused(s, rc);
+    return creation_refused(s, named(s, rc));
 }
 
 int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *more, size_t n_more)
@@ -344,12 +377,13 @@ int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *
     const knob__backend *be = s->st->be;
     if (!be->create_waiting)
         return waiting_by_parts(s, w, id, number);
-    return creation_refused(s, be->create_waiting(s->st->h, s->id, s->max_trials, w, id, number));
+    return creation_refused(
+        s, named(s, be->create_waiting(s->st->h, s->id, s->max_trials, w, id, number)));
 }
 
 int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found)
 {
-    return s->st->be->pop_waiting(s->st->h, s->id, id, number, found);
+    return named(s, s->st->be->pop_waiting(s->st->h, s->id, id, number, found));
 }
 
 static bool copy_attrs(const knob_attr *from, size_t n, knob_attr **to)
@@ -441,7 +475,7 @@ int knob__store_requeue(knob_study *s, int64_t trial, const knob__taken *k)
         return knob__error(KNOB_EUNSUPPORTED,
                            "study '%s': the storage cannot put a taken trial back in the queue",
                            s->name);
-    return be->requeue(s->st->h, s->id, trial, k->start, &k->w);
+    return named(s, be->requeue(s->st->h, s->id, trial, k->start, &k->w));
 }
 
 bool knob__store_has_pop_or_create(const knob_study *s)
@@ -453,24 +487,27 @@ int knob__store_pop_or_create(knob_study *s, int64_t *id, int64_t *number, bool 
 {
     *popped = false;
     int rc = s->st->be->pop_or_create(s->st->h, s->id, s->max_trials, id, number, popped);
-    return creation_refused(s, rc);
+    return creation_refused(s, named(s, rc));
 }
 
 int knob__store_trial_id(knob_study *s, int64_t number, int64_t *id)
 {
-    return s->st->be->trial_id(s->st->h, s->id, number, id);
+    int rc = s->st->be->trial_id(s->st->h, s->id, number, id);
+    if (rc != KNOB_ENOTFOUND || study_gone(s))
+        return named(s, rc);
+    return knob__error(rc, "study '%s' has no trial %lld", s->name, (long long)number);
 }
 
 int knob__store_params(knob_study *s, int64_t trial, const knob__param_rec *recs, size_t n)
 {
     const knob__backend *be = s->st->be;
     if (be->set_params)
-        return be->set_params(s->st->h, s->id, trial, recs, n);
+        return named(s, be->set_params(s->st->h, s->id, trial, recs, n));
     for (size_t i = 0; i < n; i++) {
         int rc = be->set_param(s->st->h, s->id, trial, recs[i].name, recs[i].dist_json,
                                recs[i].internal);
         if (rc)
-            return rc;
+            return named(s, rc);
     }
     return KNOB_OK;
 }
@@ -480,38 +517,38 @@ int knob__store_finish_params(knob_study *s, int64_t trial, const knob__param_re
 {
     const knob__backend *be = s->st->be;
     if (be->finish_params && n_recs)
-        return be->finish_params(s->st->h, s->id, trial, recs, n_recs, state, values, n);
+        return named(s, be->finish_params(s->st->h, s->id, trial, recs, n_recs, state, values, n));
     int rc = n_recs ? knob__store_params(s, trial, recs, n_recs) : KNOB_OK;
-    return rc ? rc : be->finish(s->st->h, s->id, trial, state, values, n);
+    return rc ? rc : named(s, be->finish(s->st->h, s->id, trial, state, values, n));
 }
 
 int knob__store_report(knob_study *s, int64_t trial, int64_t step, double value)
 {
-    return s->st->be->report(s->st->h, s->id, trial, step, value);
+    return named(s, s->st->be->report(s->st->h, s->id, trial, step, value));
 }
 
 int knob__store_trial_attr(knob_study *s, int64_t trial, bool system, const char *key,
                            const char *json)
 {
-    return s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json, false);
+    return named(s, s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json, false));
 }
 
 int knob__store_unfinished_attr(knob_study *s, int64_t trial, bool system, const char *key,
                                 const char *json)
 {
-    return s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json, true);
+    return named(s, s->st->be->set_trial_attr(s->st->h, s->id, trial, system, key, json, true));
 }
 
 int knob__store_finish(knob_study *s, int64_t trial, knob_trial_state state, const double *values,
                        size_t n)
 {
-    return s->st->be->finish(s->st->h, s->id, trial, state, values, n);
+    return named(s, s->st->be->finish(s->st->h, s->id, trial, state, values, n));
 }
 
 int knob__store_set_times(knob_study *s, int64_t trial, double start, double end)
 {
     const knob__backend *be = s->st->be;
-    return be->set_times ? be->set_times(s->st->h, s->id, trial, start, end) : KNOB_OK;
+    return be->set_times ? named(s, be->set_times(s->st->h, s->id, trial, start, end)) : KNOB_OK;
 }
 
 int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause)
@@ -541,23 +578,23 @@ int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const cha
 
 int knob__store_study_attr(knob_study *s, bool system, const char *key, const char *json)
 {
-    return s->st->be->set_study_attr(s->st->h, s->id, system, key, json);
+    return named(s, s->st->be->set_study_attr(s->st->h, s->id, system, key, json));
 }
 
 int knob__store_study_attrs(knob_study *s, bool system,
                             int (*cb)(void *ctx, const char *key, const char *json), void *ctx)
 {
-    return s->st->be->get_study_attrs(s->st->h, s->id, system, cb, ctx);
+    return named(s, s->st->be->get_study_attrs(s->st->h, s->id, system, cb, ctx));
 }
 
 int knob__store_claim(knob_study *s, const char *key, int64_t trial, bool *won)
 {
-    return s->st->be->claim(s->st->h, s->id, key, trial, won);
+    return named(s, s->st->be->claim(s->st->h, s->id, key, trial, won));
 }
 
 int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq)
 {
-    return s->st->be->sync(s->st->h, s->id, since, cb, ctx, seq);
+    return named(s, s->st->be->sync(s->st->h, s->id, since, cb, ctx, seq));
 }
 
 int knob__store_best_trial(knob_study *s, knob__sync_cb cb, void *ctx, bool *found)
@@ -565,7 +602,7 @@ int knob__store_best_trial(knob_study *s, knob__sync_cb cb, void *ctx, bool *fou
     *found = false;
     if (!s->st->be->best_trial)
         return KNOB_OK;
-    return s->st->be->best_trial(s->st->h, s->id, s->dirs[0], cb, ctx, found);
+    return named(s, s->st->be->best_trial(s->st->h, s->id, s->dirs[0], cb, ctx, found));
 }
 
 bool knob__store_has_snapshots(const knob_study *s)

@@ -754,18 +754,57 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
     }
 }
 
+/* Whether the study handles a and b name one study: the same row of one storage, reached
+ * through one storage handle or through two on the same data (the same SQLite file, or a
+ * PostgreSQL database by its identity). *rc: a failure to tell (KNOB_OK otherwise). */
+static bool same_study(const knob_study *a, const knob_study *b, int *rc)
+{
+    *rc = KNOB_OK;
+    if (a->id != b->id)
+        return false;
+    if (a->st == b->st)
+        return true;
+    const knob_storage *sb = b->st;
+    return same_storage(a->st, sb->abs_url ? sb->abs_url : sb->url) ||
+           knob__store_same(a->st, sb, rc);
+}
+
+/* A trial told through `s`, a handle other than the one it was asked or opened through:
+ * another handle on the same study tells it through the trial's own handle (*own), so its
+ * params are written and its sampler's after_trial runs, as if told there. A trial of
+ * another study, or one left open when its study was freed, is the caller's mistake:
+ * KNOB_EINVAL, and the trial and its handle stay as they were. */
+static int own_handle(knob_study *s, knob_trial *t, knob_study **own)
+{
+    if (!t->s)
+        return knob__error(KNOB_EINVAL,
+                           "knob_study_tell: trial %lld was left open when its study was freed; "
+                           "tell it by number (knob_study_tell_number), then free its handle "
+                           "with knob_trial_detach",
+                           (long long)t->number);
+    int rc;
+    if (same_study(t->s, s, &rc)) {
+        *own = t->s;
+        return KNOB_OK;
+    }
+    if (rc)
+        return knob__error_prefix(rc, "knob_study_tell: trial %lld of study '%s'",
+                                  (long long)t->number, t->s->name);
+    return knob__error(KNOB_EINVAL,
+                       "knob_study_tell: trial %lld is of study '%s', not of study '%s'; tell it "
+                       "through a handle on its own study (the trial is still running)",
+                       (long long)t->number, t->s->name, s->name);
+}
+
 int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const double *values,
                     size_t n_values)
 {
     if (!s || !t)
         return knob__error(KNOB_EINVAL, "knob_study_tell: NULL argument");
-    if (t->s != s) {
-        const char *why = t->s ? "trial belongs to another study"
-                               : "trial was left open when its study was freed";
-        knob__trial_free(t);
-        return knob__error(KNOB_EINVAL, "knob_study_tell: %s", why);
-    }
-    int rc = check_told_state(s, t->number, state);
+    int rc = t->s == s ? KNOB_OK : own_handle(s, t, &s);
+    if (rc)
+        return rc; /* t stays valid and untouched */
+    rc = check_told_state(s, t->number, state);
     if (!rc)
         rc = check_count_after_state(s, t->number, state, values, n_values);
     if (rc == KNOB_ESTATE)
@@ -788,6 +827,24 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
     return rc;
 }
 
+/* Before trial `id` is told by number: the params that a handle on it, open through s,
+ * has not written yet are written, so that the trial is not finished without them. A
+ * trial finished already is left to the finish to refuse, in its own words. */
+static int flush_open(knob_study *s, int64_t id)
+{
+    for (size_t i = 0; i < s->n_open; i++) {
+        knob_trial *t = s->open[i];
+        if (t->id != id || t->n_written == t->n_params)
+            continue;
+        int rc = knob__trial_flush_params(t);
+        if (rc == KNOB_ESTATE)
+            return KNOB_OK;
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
 int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state,
                            const double *values, size_t n_values, const char *fail_reason)
 {
@@ -795,8 +852,6 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
         return knob__error(KNOB_EINVAL, "knob_study_tell_number: NULL study");
     int64_t id;
     int rc = knob__store_trial_id(s, number, &id);
-    if (rc == KNOB_ENOTFOUND) /* a backend knows the study by its row id alone */
-        return knob__error(rc, "study '%s' has no trial %lld", s->name, (long long)number);
     if (!rc)
         rc = check_told_state(s, number, state);
     if (!rc)
@@ -814,6 +869,8 @@ int knob_study_tell_number(knob_study *s, int64_t number, knob_trial_state state
      * storage's finish refuses it too, for a process that has not read the study). */
     if ((rc = knob__refuse_unless_running(s, number, info,
                                           ": a trial is told once it has been asked", "")))
+        return rc;
+    if ((rc = flush_open(s, id)))
         return rc;
     if (state == KNOB_TRIAL_FAIL && fail_reason)
         return knob__store_fail(s, id, fail_reason, NULL);
@@ -1097,6 +1154,8 @@ int knob_study_claim(knob_study *s, const char *key, knob_trial *t, bool *won)
 {
     if (!s || !key || !won)
         return knob__error(KNOB_EINVAL, "knob_study_claim: NULL argument");
+    if (!key[0]) /* as knob_study_ask_claimed */
+        return knob__error(KNOB_EINVAL, "knob_study_claim: the key is empty");
     return knob__store_claim(s, key, t ? t->id : -1, won);
 }
 

@@ -386,8 +386,11 @@ static void free_study_with_open_trials(void **state)
 
     /* the trials stay running in the storage, t's param with it, to be told by number */
     assert_int_equal(knob_study_load(mst, "freed", NULL, &f), KNOB_OK);
-    assert_int_equal(knob_study_tell(f, u, KNOB_TRIAL_FAIL, NULL, 0), KNOB_EINVAL); /* frees u */
+    /* refused, u left as it was */
+    assert_int_equal(knob_study_tell(f, u, KNOB_TRIAL_FAIL, NULL, 0), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "left open when its study was freed"));
+    assert_int_equal(knob_trial_number(u), 1);
+    knob_trial_detach(u);
     const knob_trial_info *const *ts;
     size_t n;
     assert_int_equal(knob_study_trials(f, &ts, &n), KNOB_OK);
@@ -400,6 +403,177 @@ static void free_study_with_open_trials(void **state)
     knob_trial_detach(t);
     knob_study_free(f);
     knob_storage_close(mst);
+}
+
+/* A trial asked through one handle and told through another on the same study (loaded
+ * again from the same storage handle, or from another storage handle on the same file): it
+ * was freed unwritten, "trial belongs to another study", and stayed RUNNING without its
+ * params. It is told through its own handle, params and all. */
+static void tell_through_another_handle(const char *url, bool two_storages)
+{
+    knob_storage *st1, *st2;
+    knob_study *s1, *s2;
+    knob_trial *t;
+    double x, v = 0.5;
+    assert_int_equal(knob_storage_open(url, &st1), KNOB_OK);
+    st2 = st1;
+    if (two_storages)
+        assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+    assert_int_equal(knob_study_create(st1, "demo", NULL, &s1), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "demo", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_ask(s1, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    if (knob_study_tell(s2, t, KNOB_TRIAL_COMPLETE, &v, 1) != KNOB_OK)
+        fail_msg("tell through the other handle: %s", knob_errmsg());
+    knob_study_free(s1); /* t was told: nothing of it is left open there */
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s2, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(ts[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(ts[0]->n_params, 1);
+    assert_true(knob_trial_info_param(ts[0], "x")->internal == x);
+    assert_true(ts[0]->values[0] == v);
+    knob_study_free(s2);
+    if (two_storages)
+        knob_storage_close(st2);
+    knob_storage_close(st1);
+}
+
+static void tell_through_another_handle_memory(void **state)
+{
+    (void)state;
+    tell_through_another_handle("memory:", false);
+}
+
+static void tell_through_another_handle_sqlite(void **state)
+{
+    (void)state;
+    char url[4200], path[4096];
+    snprintf(path, sizeof path, "%s", knob_test_path("otherhandle.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    tell_through_another_handle(url, false);
+    unlink(path);
+    tell_through_another_handle(url, true);
+    unlink(path);
+}
+
+/* A trial told through a handle on another study is the caller's mistake, refused as a
+ * wrong count is: the trial stays running, its handle valid (it was freed). */
+static void tell_of_another_study_refused(void **state)
+{
+    (void)state;
+    knob_study *o;
+    knob_trial *t;
+    double x, v = 1;
+    assert_int_equal(knob_study_create(st, "other", NULL, &o), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell(o, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "trial 0 is of study 'misuse', not of study 'other'"));
+    /* t is still the caller's, on its own study */
+    assert_ptr_equal(knob_trial_study(t), s);
+    assert_int_equal(knob_trial_n_params(t), 1);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(o, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(knob_study_trials(s, &ts, &n), KNOB_OK);
+    assert_int_equal(ts[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(ts[0]->n_params, 1);
+    knob_study_free(o);
+}
+
+/* knob_study_tell_number through the handle that holds the trial open: the trial was
+ * finished without the params suggested through it, and the tell of the handle then said
+ * "cannot set a param". The params are written first; the handle's tell says the trial is
+ * finished. */
+static void tell_number_writes_open_params(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    double x, v = 1;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_COMPLETE, &v, 1, NULL), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &ts, &n), KNOB_OK);
+    assert_int_equal(ts[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(ts[0]->n_params, 1);
+    assert_true(knob_trial_info_param(ts[0], "x")->internal == x);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_ESTATE); /* frees t */
+    if (!strstr(knob_errmsg(), "trial 0 of study 'misuse' is already complete") ||
+        strstr(knob_errmsg(), "param"))
+        fail_msg("the message: %s", knob_errmsg());
+}
+
+/* An empty claim key is refused, as knob_study_ask_claimed refuses it. */
+static void claim_empty_key_refused(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    bool won = false;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_claim(s, "", t, &won), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "knob_study_claim: the key is empty");
+    assert_false(won);
+    assert_int_equal(knob_study_claim(s, "k", t, &won), KNOB_OK);
+    assert_true(won);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+}
+
+/* A study deleted while a handle had it open: the calls through the handle said "no study
+ * with id 1" (the backend knows the study by its row id alone). They name the study. */
+static void deleted_study_named(const char *url)
+{
+    knob_storage *dst;
+    knob_study *d;
+    knob_trial *t;
+    double x, v = 1;
+    assert_int_equal(knob_storage_open(url, &dst), KNOB_OK);
+    assert_int_equal(knob_study_create(dst, "mystudy", NULL, &d), KNOB_OK);
+    assert_int_equal(knob_study_ask(d, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_storage_delete_study(dst, "mystudy"), KNOB_OK);
+    const char *gone = "study 'mystudy' is no longer there: it was deleted while this handle "
+                       "had it open";
+    assert_int_equal(knob_study_tell(d, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_ENOTFOUND);
+    if (!strstr(knob_errmsg(), gone))
+        fail_msg("tell: %s", knob_errmsg());
+    assert_int_equal(knob_study_ask(d, &t), KNOB_ENOTFOUND);
+    if (!strstr(knob_errmsg(), gone))
+        fail_msg("ask: %s", knob_errmsg());
+    assert_int_equal(knob_study_set_user_attr(d, "a", "1"), KNOB_ENOTFOUND);
+    if (!strstr(knob_errmsg(), gone))
+        fail_msg("attr: %s", knob_errmsg());
+    assert_int_equal(knob_study_tell_number(d, 0, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_ENOTFOUND);
+    if (!strstr(knob_errmsg(), gone))
+        fail_msg("tell_number: %s", knob_errmsg());
+    knob_study_free(d);
+    /* a study that is there, without that trial: as before */
+    assert_int_equal(knob_study_create(dst, "mystudy", NULL, &d), KNOB_OK);
+    assert_int_equal(knob_study_tell_number(d, 7, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_ENOTFOUND);
+    assert_string_equal(knob_errmsg(), "study 'mystudy' has no trial 7");
+    knob_study_free(d);
+    knob_storage_close(dst);
+}
+
+static void deleted_study_named_memory(void **state)
+{
+    (void)state;
+    deleted_study_named("memory:");
+}
+
+static void deleted_study_named_sqlite(void **state)
+{
+    (void)state;
+    char url[4200], path[4096];
+    snprintf(path, sizeof path, "%s", knob_test_path("deleted.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    deleted_study_named(url);
+    unlink(path);
 }
 
 /* Runs an NSGA-II study with UNDX crossover over many dims and returns a digest of every
@@ -556,6 +730,13 @@ int main(int argc, char **argv)
         cmocka_unit_test(finished_elsewhere_sqlite),
         cmocka_unit_test(finished_elsewhere_postgresql),
         cmocka_unit_test(free_study_with_open_trials),
+        cmocka_unit_test(tell_through_another_handle_memory),
+        cmocka_unit_test(tell_through_another_handle_sqlite),
+        cmocka_unit_test_setup_teardown(tell_of_another_study_refused, open_study, close_study),
+        cmocka_unit_test_setup_teardown(tell_number_writes_open_params, open_study, close_study),
+        cmocka_unit_test_setup_teardown(claim_empty_key_refused, open_study, close_study),
+        cmocka_unit_test(deleted_study_named_memory),
+        cmocka_unit_test(deleted_study_named_sqlite),
         cmocka_unit_test(undx_in_two_threads),
         cmocka_unit_test(corrupt_rows_are_corrupt),
     };
