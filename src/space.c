@@ -11,11 +11,16 @@
  * is an integer within the rounding of that division (0.9 of [0, 1] by 0.3 is 3 steps, and
  * so is the high 3 * 0.3 = 0.8999999999999999 an older knob stored for it, or 1e6 + 0.123 by
  * 0.001). */
+/* The steps of [low, high]: (high - low) / step, less what rounding may have taken from it
+ * (low and high are decimals held to an ulp or so of their size). At most half a step is
+ * forgiven: where the bounds' rounding is larger than that (1e-9 steps at 1e6, 8.6 ulps
+ * each), a count past the range, clamped to high, made high twice as likely as any other
+ * value ([1e6, 1e6 + 1] by 1e-9 counted 1e9 + 1 steps). */
 static double step_count(double low, double high, double step)
 {
     double k = (high - low) / step;
     double tol = 1e-9 + 4 * DBL_EPSILON * ((fabs(low) + fabs(high)) / step + fabs(k));
-    return floor(k + tol);
+    return floor(k + fmin(tol, 0.5));
 }
 
 double knob__dist_steps(const knob_distribution *d)

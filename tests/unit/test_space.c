@@ -349,6 +349,17 @@ static void steps_far_from_zero(void **state)
     d = fl(1e15, 1e15 + 1, 0.1, 0);
     assert_int_equal(knob__dist_check(&d, "crowded"), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "finer than doubles near 1e+15 can hold apart"));
+    /* steps of a few ulps of the bounds: as many steps as fit, not one past high that the
+     * draws clamp to high (which made high twice as likely as any other value) */
+    d = fl(1e6, 1e6 + 1, 1e-9, 0);
+    assert_int_equal(knob__dist_check(&d, "ulps"), KNOB_OK);
+    assert_true(knob__dist_steps(&d) == 1e9);
+    d = fl(0, 1, 1e-15, 0);
+    assert_int_equal(knob__dist_check(&d, "fifteen"), KNOB_OK);
+    assert_true(knob__dist_steps(&d) == 1e15);
+    d = fl(0, 0.3, 0.1, 0); /* rounding forgiven: 2.9999999999999996 steps are 3 */
+    assert_int_equal(knob__dist_check(&d, "tenths"), KNOB_OK);
+    assert_true(knob__dist_steps(&d) == 3);
     /* the spacing below the edge: [0, 1] by 8e-16 is 7 doubles a step */
     d = fl(0, 1, 8e-16, 0);
     assert_int_equal(knob__dist_check(&d, "fine"), KNOB_OK);
