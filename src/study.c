@@ -760,13 +760,18 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
 static bool same_study(const knob_study *a, const knob_study *b, int *rc)
 {
     *rc = KNOB_OK;
-    if (a->id != b->id)
+    /* the name too: a study made at an id a deleted one had (a file made anew at the path)
+     * is another study */
+    if (a->id != b->id || strcmp(a->name, b->name) != 0)
         return false;
     if (a->st == b->st)
         return true;
     const knob_storage *sb = b->st;
-    return same_storage(a->st, sb->abs_url ? sb->abs_url : sb->url) ||
-           knob__store_same(a->st, sb, rc);
+    /* the data's identity where the backend tells it (a SQLite file's inode: a file made
+     * anew at the path is another storage), else the URL */
+    if (a->st->be == sb->be && a->st->be->identity)
+        return knob__store_same(a->st, sb, rc);
+    return same_storage(a->st, sb->abs_url ? sb->abs_url : sb->url);
 }
 
 /* A trial told through `s`, a handle other than the one it was asked or opened through:
@@ -790,6 +795,12 @@ static int own_handle(knob_study *s, knob_trial *t, knob_study **own)
     if (rc)
         return knob__error_prefix(rc, "knob_study_tell: trial %lld of study '%s'",
                                   (long long)t->number, t->s->name);
+    if (!strcmp(t->s->name, s->name)) /* a study of that name made since, or elsewhere */
+        return knob__error(KNOB_EINVAL,
+                           "knob_study_tell: trial %lld is of another study named '%s' (one "
+                           "deleted since, or of another storage); tell it through the handle "
+                           "it was asked from (the trial is still running)",
+                           (long long)t->number, s->name);
     return knob__error(KNOB_EINVAL,
                        "knob_study_tell: trial %lld is of study '%s', not of study '%s'; tell it "
                        "through a handle on its own study (the trial is still running)",

@@ -594,9 +594,10 @@ int run_launch(runner *r, slot *sl)
         /* An exhausted grid, or a study at its run_cap (perhaps filled by other workers): the
          * storage's refusal says so, and a read of the trials when that read is not kept from
          * the file by the other writers. */
+        bool capped = r->sw->run_cap && strstr(knob_errmsg(), "its limit (max_trials, run_cap)");
         char why[sizeof r->done_why];
         snprintf(why, sizeof why, "%s", knob_errmsg());
-        if ((r->sw->run_cap && strstr(why, "its limit (max_trials, run_cap)")) || at_run_cap(r))
+        if (capped || at_run_cap(r))
             snprintf(r->done_why, sizeof r->done_why, "the study holds its run_cap of %lld trials",
                      (long long)r->sw->run_cap);
         else if (!r->ref.grid) /* the sampler's reason (brute_force: every combination ran) */

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -337,6 +338,8 @@ typedef struct db {
     bool batch;     /* batch_begin's transaction is open: each write is a savepoint in it */
     int wal_frames; /* pages in the WAL after this connection's last commit */
     int fail_code;  /* SQLite's extended code of the last failure fail() reported */
+    bool have_file; /* the database file's device and inode at open: its identity */
+    uintmax_t dev, ino;
 } db;
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -1093,7 +1096,26 @@ static int open_db(const char *url, const char *where, void **be)
         close_db(d);
         return rc;
     }
+    struct stat info;
+    if (stat(d->path, &info) == 0) {
+        d->have_file = true;
+        d->dev = (uintmax_t)info.st_dev;
+        d->ino = (uintmax_t)info.st_ino;
+    }
     *be = d;
+    return KNOB_OK;
+}
+
+/* The file this connection opened, by device and inode: another path to it (a symbolic
+ * link, another spelling) is the same storage, and a file made anew at the path, after the
+ * one opened was deleted, another. */
+static int identity_db(void *be, char *out, size_t size)
+{
+    const db *d = be;
+    if (d->have_file)
+        snprintf(out, size, "sqlite:%ju:%ju", d->dev, d->ino);
+    else if (size)
+        out[0] = 0;
     return KNOB_OK;
 }
 
@@ -2474,6 +2496,7 @@ const knob__backend knob__backend_sqlite = {
     .scheme = "sqlite",
     .open = open_db,
     .close = close_db,
+    .identity = identity_db,
     .create_study = create_study,
     .find_study = find_study,
     .list_studies = list_studies,

@@ -182,7 +182,8 @@ bool knobx_sqlite_path(const char *url, char *path, size_t size)
         return false;
     p += 4;
     size_t n = strcspn(p, "?");
-    if (!n || n >= size)
+    /* ":memory:" is SQLAlchemy's in-memory database, no file (the storage's memory:) */
+    if (!n || n >= size || (n == 8 && strncmp(p, ":memory:", 8) == 0))
         return false;
     memcpy(path, p, n);
     path[n] = 0;

@@ -23,8 +23,9 @@ char knobx_url_userinfo_unescaped(const char *url);
 void knobx_redact_secret(char *text, size_t size, const char *url);
 
 /* The file of a SQLite storage URL ("sqlite:///x.db", "sqlite+pysqlite:////abs/x.db?timeout=5":
- * a SQLAlchemy driver and the query dropped) into path; false for another scheme, or a file
- * name empty or longer than size - 1 (the storage says what else is wrong). */
+ * a SQLAlchemy driver and the query dropped) into path; false for another scheme, a file
+ * name empty or longer than size - 1 (the storage says what else is wrong), or ":memory:",
+ * SQLAlchemy's in-memory database (no file: the storage opens it as memory:). */
 bool knobx_sqlite_path(const char *url, char *path, size_t size);
 
 /* path's one absolute name, into out: symbolic links followed and "." and ".." resolved

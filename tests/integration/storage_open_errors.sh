@@ -66,4 +66,8 @@ chmod 666 rodir/r.db
 expect_eq "$rc" 1 "exit status of a read-only copy in a directory not writable ($(cat ro.err))"
 grep -qF "(the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too" ro.err ||
     fail "a read-only copy in a directory not writable: $(cat ro.err)"
+# SQLAlchemy's in-memory URL is the storage's memory:, no file to look for (it was "no file
+# ':memory:'")
+"$KNOB" studies --storage sqlite:///:memory: > mem.out 2> mem.err || fail "sqlite:///:memory:: $(cat mem.err)"
+grep -q "^STUDY" mem.out || fail "sqlite:///:memory:: $(cat mem.out)"
 echo ok

@@ -458,6 +458,48 @@ static void tell_through_another_handle_sqlite(void **state)
     unlink(path);
 }
 
+/* A study made at the path of a deleted file, with the id the deleted study had: another
+ * study (it was taken for the same one, and the tell freed the trial and failed on the
+ * deleted file), refused as such; and one of the same name there is said to be another
+ * study, not "of study 's', not of study 's'". */
+static void tell_through_a_file_made_anew(void **state)
+{
+    (void)state;
+    char url[4200], path[4096], wal[4200], shm[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("anew.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    const char *names[2] = {"other", "s"};
+    for (int k = 0; k < 2; k++) {
+        unlink(path), unlink(wal), unlink(shm);
+        knob_storage *st1, *st2;
+        knob_study *s1, *s2;
+        knob_trial *t;
+        double v = 1;
+        assert_int_equal(knob_storage_open(url, &st1), KNOB_OK);
+        assert_int_equal(knob_study_create(st1, "s", NULL, &s1), KNOB_OK);
+        assert_int_equal(knob_study_ask(s1, &t), KNOB_OK);
+        unlink(path), unlink(wal), unlink(shm);
+        assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+        assert_int_equal(knob_study_create(st2, names[k], NULL, &s2), KNOB_OK);
+        assert_int_equal(knob_study_tell(s2, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), k ? "is of another study named 's'"
+                                                : "is of study 's', not of study 'other'"));
+        assert_ptr_equal(knob_trial_study(t), s1); /* still the caller's */
+        const knob_trial_info *const *ts;
+        size_t n = 9;
+        assert_int_equal(knob_study_trials(s2, &ts, &n), KNOB_OK);
+        assert_int_equal(n, 0);
+        knob_trial_detach(t); /* its own file is gone: nothing to tell it in */
+        knob_study_free(s1);
+        knob_study_free(s2);
+        knob_storage_close(st1);
+        knob_storage_close(st2);
+    }
+    unlink(path), unlink(wal), unlink(shm);
+}
+
 /* A trial told through a handle on another study is the caller's mistake, refused as a
  * wrong count is: the trial stays running, its handle valid (it was freed). */
 static void tell_of_another_study_refused(void **state)
@@ -732,6 +774,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(free_study_with_open_trials),
         cmocka_unit_test(tell_through_another_handle_memory),
         cmocka_unit_test(tell_through_another_handle_sqlite),
+        cmocka_unit_test(tell_through_a_file_made_anew),
         cmocka_unit_test_setup_teardown(tell_of_another_study_refused, open_study, close_study),
         cmocka_unit_test_setup_teardown(tell_number_writes_open_params, open_study, close_study),
         cmocka_unit_test_setup_teardown(claim_empty_key_refused, open_study, close_study),
