@@ -88,11 +88,15 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
 #define BEST_READ_MARK "INSERT OR IGNORE INTO knob_meta(key, value) VALUES('best_readable', '1')"
 
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
- * and stamp must not sync a new study under it. */
+ * and stamp must not sync a new study under it. Files made before it get it on their first
+ * open (upgrade_ids). */
+#define STUDIES_COLUMNS                                                                            \
+    "(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, directions TEXT NOT "       \
+    "NULL, seq INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL)"
+
 static const char *const schema[] = {
     "CREATE TABLE knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    "CREATE TABLE studies(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL UNIQUE, "
-    "directions TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL)",
+    "CREATE TABLE studies" STUDIES_COLUMNS,
     "CREATE TABLE study_attrs(study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE, "
     "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "
     "PRIMARY KEY(study, system, key))",
@@ -130,6 +134,13 @@ static const char *const schema[] = {
     "json_each(a.json) j WHERE a.trial = t.id AND a.system = 1 AND a.key = 'constraints' AND "     \
     "NOT (j.value <= 0)))"
 
+/* A study's best first value (?1) from the rows of every complete trial */
+#define BEST_OF_ROWS(agg)                                                                          \
+    "SELECT " agg "(v.value) FROM trials t JOIN trial_values v ON v.trial = t.id AND v.idx = 0 "   \
+    "WHERE t.study = ?1 AND t.state = 1 AND NOT EXISTS (SELECT 1 FROM trial_attrs a, "             \
+    "json_each(a.json) j WHERE a.trial = t.id AND a.system = 1 AND a.key = 'constraints' AND "     \
+    "NOT (j.value <= 0))"
+
 /* A study's best trial (?1) as the view finds it (src/view.c, note_best): of the fresh
  * complete trials with a best (feasible, a first value), the least or greatest best by a
  * seek of trials_best, and of the trials that hold it the lowest number (a tie's winner). */
@@ -150,6 +161,9 @@ enum {
     Q_BEST_MIN,
     Q_BEST_MAX,
     Q_BEST_REFRESH,
+    Q_COUNT_ROWS,
+    Q_BEST_ROWS_MIN,
+    Q_BEST_ROWS_MAX,
     Q_DELETE_STUDY,
     Q_SET_STUDY_ATTR,
     Q_GET_STUDY_ATTRS,
@@ -218,6 +232,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_BEST_MIN] = BEST_OF("MIN"),
     [Q_BEST_MAX] = BEST_OF("MAX"),
     [Q_BEST_REFRESH] = "UPDATE trials SET " BEST_SET " WHERE id = ?1 AND state = 1",
+    /* the same in a file of an older knob read as it is (db.older): from the rows */
+    [Q_COUNT_ROWS] = "SELECT COUNT(*), COALESCE(SUM(state = 1), 0) FROM trials WHERE study = ?1",
+    [Q_BEST_ROWS_MIN] = BEST_OF_ROWS("MIN"),
+    [Q_BEST_ROWS_MAX] = BEST_OF_ROWS("MAX"),
     [Q_DELETE_STUDY] = "DELETE FROM studies WHERE id = ?1",
     [Q_SET_STUDY_ATTR] = "INSERT INTO study_attrs(study, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(study, system, key) DO UPDATE SET json = excluded.json",
@@ -340,6 +358,9 @@ typedef struct db {
     int fail_code;  /* SQLite's extended code of the last failure fail() reported */
     bool have_file; /* the database file's device and inode at open: its identity */
     uintmax_t dev, ino;
+    /* a file of an older knob that this process cannot write, read as it is: the trial
+     * counts and the best values from the rows (upgrade_schema) */
+    bool older;
 } db;
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -409,9 +430,13 @@ static int fail(db *d, const char *op)
                      ? KNOB_ECORRUPT
                      : KNOB_ESTORAGE;
     char why[4200] = "";
-    if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN)
+    if ((code & 0xff) == SQLITE_READONLY || (code & 0xff) == SQLITE_CANTOPEN) {
         readonly_why(d, why, sizeof why);
-    else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
+        if (d->older) /* upgrade_schema */
+            snprintf(why + strlen(why), sizeof why - strlen(why),
+                     "; the file is of an older knob, read as it is: its first open by a "
+                     "process that can write it (or a copy of it) upgrades it, once");
+    } else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
         write_why(d, (code & 0xff) == SQLITE_FULL, why, sizeof why);
     else if ((code & 0xff) == SQLITE_BUSY) /* SQLITE_LOCKED: this connection's own */
         snprintf(why, sizeof why,
@@ -774,52 +799,49 @@ static int check_schema(db *d, bool *wal)
     return rollback(d, KNOB_OK);
 }
 
-/* A file of a knob before knob_trial_counts, or before the trials' best (BEST_COLUMNS), or
- * before BEST_READ_MARK: the tables, columns and indexes it lacks, filled from its rows, in
- * one write transaction (so a second opener finds it done). A file that has them takes one
- * read of the schema. */
-static int upgrade_schema(db *d)
+/* What a file holds of the parts of the schema that knob_trial_counts, the trials' best
+ * (BEST_COLUMNS), BEST_READ_MARK and AUTOINCREMENT ids added, one bit each (PARTS_ALL: all
+ * of them, as in a file this knob made). */
+#define PART_COUNTS 1
+#define PART_BEST 2
+#define PART_BEST_READ 4
+#define PART_IDS 8
+#define PARTS_ROWS (PART_COUNTS | PART_BEST | PART_BEST_READ) /* what the listing reads */
+#define PARTS_ALL (PARTS_ROWS | PART_IDS)
+static const char parts_sql[] =
+    "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
+    "'knob_trial_counts') + 2 * EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'trials_best') "
+    "+ 4 * EXISTS (SELECT 1 FROM knob_meta WHERE key = 'best_readable') + 8 * EXISTS (SELECT 1 "
+    "FROM sqlite_master WHERE type = 'table' AND name = 'studies' AND sql LIKE "
+    "'%AUTOINCREMENT%')";
+
+/* Within the upgrade's write transaction: the trial counts, the trials' best and its mark,
+ * filled from the rows, where `parts` lacks them. */
+static int upgrade_rows(db *d, int64_t parts)
 {
-    static const char has[] = "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE name IN "
-                              "('knob_trial_counts', 'trials_best')) + (SELECT COUNT(*) FROM "
-                              "knob_meta WHERE key = 'best_readable')";
-    int64_t n = 0;
-    int rc = int_query(d, has, &n);
-    if (rc || n == 3)
-        return rc;
-    if ((rc = begin(d)))
-        return rc;
-    if ((rc = int_query(d, has, &n)) || n == 3)
-        return rc ? rollback(d, rc) : commit(d);
-    int64_t best = 0;
-    if ((rc = int_query(d, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'trials_best'",
-                        &best)))
-        return rollback(d, rc);
+    int rc = KNOB_OK;
     /* best kept by the knob before BEST_READABLE: its trials of a constraints attribute that
      * is not an array, stale (read from their rows), as this knob leaves them */
-    if (best && sqlite3_exec(d->h,
-                             "UPDATE trials SET best_seq = NULL WHERE state = 1 AND NOT "
-                             BEST_READABLE,
-                             NULL, NULL, NULL) != SQLITE_OK)
-        return rollback(d, fail(d, "mark the best values of a file of an older knob"));
-    if (sqlite3_exec(d->h, BEST_READ_MARK, NULL, NULL, NULL) != SQLITE_OK)
-        return rollback(d, fail(d, "mark the best values of a file of an older knob"));
-    int64_t counts = 0;
-    if ((rc = int_query(d,
-                        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
-                        "'knob_trial_counts'",
-                        &counts)))
-        return rollback(d, rc);
-    if (!counts && sqlite3_exec(d->h,
-                                TRIAL_COUNTS_SCHEMA "; INSERT INTO knob_trial_counts(study, "
-                                                    "state, n) SELECT study, state, COUNT(*) "
-                                                    "FROM trials GROUP BY study, state",
-                                NULL, NULL, NULL) != SQLITE_OK)
-        return rollback(d, fail(d, "add the trial counts to a file of an older knob"));
+    if ((parts & PART_BEST) && !(parts & PART_BEST_READ) &&
+        sqlite3_exec(d->h,
+                     "UPDATE trials SET best_seq = NULL WHERE state = 1 AND NOT " BEST_READABLE,
+                     NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, "mark the best values of a file of an older knob");
+    if (!(parts & PART_BEST_READ) &&
+        sqlite3_exec(d->h, BEST_READ_MARK, NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, "mark the best values of a file of an older knob");
+    if (!(parts & PART_COUNTS) && sqlite3_exec(d->h,
+                                               TRIAL_COUNTS_SCHEMA "; INSERT INTO "
+                                                                   "knob_trial_counts(study, "
+                                                                   "state, n) SELECT study, "
+                                                                   "state, COUNT(*) FROM trials "
+                                                                   "GROUP BY study, state",
+                                               NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, "add the trial counts to a file of an older knob");
     /* the index made after the rows are filled (one sort), with the sorter's memory of a
      * cache of 16 MB instead of 16 pages: at 100,000 trials 1.79 G instructions, once
      * (3.21 G with the index made first and 16 pages) */
-    if (!best &&
+    if (!(parts & PART_BEST) &&
         sqlite3_exec(d->h,
                      "PRAGMA cache_size = -16384; " BEST_COLUMNS "; UPDATE trials SET " BEST_SET
                      " WHERE state = 1; " BEST_INDEX,
@@ -827,7 +849,91 @@ static int upgrade_schema(db *d)
         rc = fail(d, "add the trials' best values to a file of an older knob");
     if (sqlite3_exec(d->h, "PRAGMA cache_size = 16", NULL, NULL, NULL) != SQLITE_OK && !rc)
         rc = fail(d, "set pragmas");
-    return rc ? rollback(d, rc) : commit(d);
+    return rc;
+}
+
+/* Within the upgrade's write transaction, foreign keys off: the studies table of a file made
+ * before AUTOINCREMENT (where SQLite gave a new study the greatest id + 1, so the id of the
+ * last study deleted again) made again with it, by SQLite's procedure for what ALTER TABLE
+ * cannot change: a new table, the rows copied with their ids, the old one dropped, the new
+ * one renamed. Foreign keys off, the drop deletes none of the studies' rows (ON DELETE
+ * CASCADE), and the tables that refer to studies(id) refer to the new one by its name; every
+ * id kept, none of their rows loses its study. No index or trigger is on studies but its
+ * UNIQUE(name), made with the new table. legacy_alter_table: the rename changes nothing
+ * else in the schema (a view of the user's over studies reads the new one by its name). The
+ * ids deleted before are known only as far as rows still name them: new ids start above the
+ * greatest id of a study, or of a trial, attribute or claim of one. */
+static int upgrade_ids(db *d)
+{
+    static const char rebuild[] =
+        "PRAGMA legacy_alter_table = ON; CREATE TABLE knob_studies_new" STUDIES_COLUMNS "; "
+        "INSERT INTO knob_studies_new(id, name, directions, seq, created) SELECT id, name, "
+        "directions, seq, created FROM studies; DROP TABLE studies; ALTER TABLE "
+        "knob_studies_new RENAME TO studies; PRAGMA legacy_alter_table = OFF; "
+        "DELETE FROM sqlite_sequence WHERE name = 'studies'; "
+        "INSERT INTO sqlite_sequence(name, seq) SELECT 'studies', MAX((SELECT COALESCE(MAX(id), "
+        "0) FROM studies), (SELECT COALESCE(MAX(study), 0) FROM trials), (SELECT "
+        "COALESCE(MAX(study), 0) FROM study_attrs), (SELECT COALESCE(MAX(study), 0) FROM claims))";
+    int64_t keys = 1;
+    int rc = int_query(d, "PRAGMA foreign_keys", &keys);
+    if (rc || keys) /* the drop would delete every study's rows */
+        return rc ? rc
+                  : knob__error(KNOB_ESTORAGE,
+                                "sqlite storage '%s': give the studies of a file of an older "
+                                "knob ids never used again: foreign keys are on",
+                                d->path);
+    rc = sqlite3_exec(d->h, rebuild, NULL, NULL, NULL) == SQLITE_OK
+             ? KNOB_OK
+             : fail(d, "give the studies of a file of an older knob ids never used again");
+    sqlite3_exec(d->h, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+    return rc;
+}
+
+/* The upgrade's write transaction: the parts the file lacks, read again once the lock is
+ * taken (a second opener finds them done). */
+static int upgrade_write(db *d)
+{
+    int64_t parts = 0;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    if ((rc = int_query(d, parts_sql, &parts)) || parts == PARTS_ALL)
+        return rc ? rollback(d, rc) : commit(d);
+    if ((parts & PARTS_ROWS) != PARTS_ROWS && (rc = upgrade_rows(d, parts)))
+        return rollback(d, rc);
+    if (!(parts & PART_IDS) && (rc = upgrade_ids(d)))
+        return rollback(d, rc);
+    return commit(d);
+}
+
+/* A file of a knob before one of the parts above: what it lacks, filled from its rows, in
+ * one write transaction (atomic: a process killed in it leaves the file as it was). A file
+ * that has them takes one read of the schema. A file this process cannot write (a
+ * colleague's, an archive, a read-only mount) is read as it is (d->older: counts and best
+ * values from the rows), and a write to it fails. */
+static int upgrade_schema(db *d)
+{
+    int64_t parts = 0;
+    int rc = int_query(d, parts_sql, &parts);
+    if (rc || parts == PARTS_ALL)
+        return rc;
+    if (sqlite3_db_readonly(d->h, "main") == 1) {
+        d->older = (parts & PARTS_ROWS) != PARTS_ROWS;
+        return KNOB_OK;
+    }
+    /* PRAGMA foreign_keys does nothing inside a transaction */
+    bool ids = !(parts & PART_IDS);
+    if (ids && sqlite3_exec(d->h, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL) != SQLITE_OK)
+        return fail(d, "set pragmas");
+    rc = upgrade_write(d);
+    if (ids && sqlite3_exec(d->h, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK && !rc)
+        rc = fail(d, "set pragmas");
+    /* SQLite found the file read-only only at the write (its -shm, say): read it as it is */
+    if (rc && (d->fail_code & 0xff) == SQLITE_READONLY) {
+        d->older = (parts & PARTS_ROWS) != PARTS_ROWS;
+        return KNOB_OK;
+    }
+    return rc;
 }
 
 /* After the schema check, so that a foreign file is never switched to WAL. */
@@ -1020,7 +1126,8 @@ static int ready(db *d)
     bool wal = false;
     if (!rc)
         rc = check_schema(d, &wal);
-    if (!rc && !wal)
+    /* a file this process cannot write is read in its own mode */
+    if (!rc && !wal && sqlite3_db_readonly(d->h, "main") != 1)
         rc = use_wal(d);
     if (!rc)
         rc = upgrade_schema(d);
@@ -1251,7 +1358,7 @@ static int prepare_once(db *d, const char *text, sqlite3_stmt **s, const char *o
 
 static int summarize(db *d, int64_t id, knob_study_summary *e)
 {
-    sqlite3_stmt *s = stmt(d, Q_COUNT_TRIALS);
+    sqlite3_stmt *s = stmt(d, d->older ? Q_COUNT_ROWS : Q_COUNT_TRIALS);
     int rc, row = 0;
     if (!s)
         return KNOB_ESTORAGE;
@@ -1264,7 +1371,9 @@ static int summarize(db *d, int64_t id, knob_study_summary *e)
     e->best_value = NAN;
     if (e->n_objectives == 0)
         return KNOB_OK;
-    if (!(s = stmt(d, e->directions[0] == KNOB_MAXIMIZE ? Q_BEST_MAX : Q_BEST_MIN)))
+    bool max = e->directions[0] == KNOB_MAXIMIZE;
+    if (!(s = stmt(d, d->older ? (max ? Q_BEST_ROWS_MAX : Q_BEST_ROWS_MIN)
+                               : (max ? Q_BEST_MAX : Q_BEST_MIN))))
         return KNOB_ESTORAGE;
     sqlite3_bind_int64(s, 1, id);
     if ((rc = step(d, s, "find the best value", &row)))
@@ -2260,6 +2369,8 @@ static int best_trial(void *be, int64_t study, knob_direction dir, knob__sync_cb
     int64_t now = 0, stale = 1, id = -1;
     bool row = false, got = false;
     *found = false;
+    if (d->older) /* no trials_best: the caller reads the study */
+        return KNOB_OK;
     int rc = begin_read(d);
     if (rc)
         return rc;

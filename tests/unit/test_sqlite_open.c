@@ -299,6 +299,102 @@ static void trial_counts_are_exact(void **state)
     unlink(path);
 }
 
+/* A file as a knob before AUTOINCREMENT ids made it (its schema as that knob wrote it; no
+ * trial counts, no trials' best), with studies "a" (id 1: a complete trial with a param, a
+ * value and an attribute) and "b" (id 2). */
+#define OLDER_FILE                                                                                 \
+    "PRAGMA application_id = 1802399586; PRAGMA journal_mode = WAL; "                              \
+    "CREATE TABLE knob_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL); "                          \
+    "CREATE TABLE studies(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "                     \
+    "directions TEXT NOT NULL, seq INTEGER NOT NULL DEFAULT 0, created REAL NOT NULL); "           \
+    "CREATE TABLE study_attrs(study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE, "   \
+    "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "                             \
+    "PRIMARY KEY(study, system, key)); "                                                           \
+    "CREATE TABLE trials(id INTEGER PRIMARY KEY, study INTEGER NOT NULL REFERENCES studies(id) "   \
+    "ON DELETE CASCADE, number INTEGER NOT NULL, state INTEGER NOT NULL, start_time REAL, "        \
+    "end_time REAL, seq INTEGER NOT NULL, UNIQUE(study, number)); "                                \
+    "CREATE INDEX trials_by_seq ON trials(study, seq); "                                           \
+    "CREATE INDEX trials_by_state ON trials(study, state, number); "                               \
+    "CREATE TABLE params(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "         \
+    "position INTEGER NOT NULL, name TEXT NOT NULL, dist TEXT NOT NULL, internal REAL NOT NULL, "  \
+    "PRIMARY KEY(trial, name)); "                                                                  \
+    "CREATE TABLE trial_values(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "   \
+    "idx INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, idx)); "                        \
+    "CREATE TABLE intermediate(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "   \
+    "step INTEGER NOT NULL, value REAL NOT NULL, PRIMARY KEY(trial, step)); "                      \
+    "CREATE TABLE trial_attrs(trial INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE, "    \
+    "system INTEGER NOT NULL, key TEXT NOT NULL, json TEXT NOT NULL, "                             \
+    "PRIMARY KEY(trial, system, key)); "                                                           \
+    "CREATE TABLE claims(study INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE, "        \
+    "key TEXT NOT NULL, trial INTEGER, PRIMARY KEY(study, key)); "                                 \
+    "INSERT INTO knob_meta(key, value) VALUES('schema_version', '1'); "                            \
+    "INSERT INTO studies(id, name, directions, seq, created) VALUES(1, 'a', 'minimize', 2, 1), "   \
+    "(2, 'b', 'minimize', 0, 2); "                                                                 \
+    "INSERT INTO study_attrs VALUES(1, 0, 'note', '\"kept\"'); "                                   \
+    "INSERT INTO trials VALUES(1, 1, 0, 1, 1, 2, 2); "                                             \
+    "INSERT INTO params VALUES(1, 0, 'x', "                                                        \
+    "'{\"type\":\"float\",\"low\":0,\"high\":4,\"step\":0,\"log\":false}', 2.5); "                 \
+    "INSERT INTO trial_values VALUES(1, 0, 0.25)"
+
+/* Studies never reuse an id, in a file made before AUTOINCREMENT too: its first open makes
+ * the studies table again with it, keeping every study's rows. There a new study took the
+ * id of the last one deleted, and a process still holding the deleted study's handle
+ * wrote its trials into the new study. */
+static void older_file_ids_are_not_reused(void **state)
+{
+    (void)state;
+    char path[4096], url[4200];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("older-ids"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    unlink(path);
+    knob_test_sql_exec(path, OLDER_FILE);
+    knob_storage *st, *other;
+    knob_study *a, *b, *n;
+    knob_trial *t;
+    const knob_trial_info *const *tr;
+    size_t k;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                             "'studies' AND sql LIKE '%AUTOINCREMENT%'"),
+                     1);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM pragma_integrity_check WHERE "
+                                             "integrity_check != 'ok'"),
+                     0);
+    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM pragma_foreign_key_check"), 0);
+    /* study a as it was */
+    expect_listed(st, "a", 1, 1);
+    assert_int_equal(knob_study_load(st, "a", NULL, &a), KNOB_OK);
+    assert_int_equal(knob_study_trials(a, &tr, &k), KNOB_OK);
+    assert_int_equal(k, 1);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(tr[0]->n_params, 1);
+    assert_true(tr[0]->params[0].internal == 2.5);
+    assert_int_equal(tr[0]->n_values, 1);
+    assert_true(tr[0]->values[0] == 0.25);
+    assert_string_equal(knob_study_user_attr(a, "note"), "\"kept\"");
+    knob_study_free(a);
+
+    /* b deleted (the study of the greatest id) while a handle holds it, a new study made */
+    assert_int_equal(knob_study_load(st, "b", NULL, &b), KNOB_OK);
+    assert_int_equal(knob_storage_open(url, &other), KNOB_OK);
+    assert_int_equal(knob_storage_delete_study(other, "b"), KNOB_OK);
+    assert_int_equal(knob_study_create(other, "n", NULL, &n), KNOB_OK);
+    assert_int_equal(knob_test_sql_int(path, "SELECT id FROM studies WHERE name = 'n'"), 3);
+    assert_int_equal(knob_study_ask(b, &t), KNOB_ENOTFOUND);
+    assert_int_equal(knob_study_trials(n, &tr, &k), KNOB_OK);
+    assert_int_equal(k, 0);
+    knob_study_free(n);
+    knob_study_free(b);
+    knob_storage_close(other);
+    knob_storage_close(st);
+    /* opened again: nothing more to do */
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    expect_listed(st, "a", 1, 1);
+    expect_listed(st, "n", 0, 0);
+    knob_storage_close(st);
+    unlink(path);
+}
+
 /* A write waits for another process's lock its URL's timeout in all, even while signals
  * cut SQLite's sleeps short (knob run gets SIGCHLD at each trial's exit): the busy handler
  * then gave up early, and each retry waited a whole timeout again (about 4 s of a 2 s
@@ -485,6 +581,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(url_sqlalchemy_memory),
     cmocka_unit_test(schema_version_whole),
     cmocka_unit_test(trial_counts_are_exact),
+    cmocka_unit_test(older_file_ids_are_not_reused),
     cmocka_unit_test(lock_wait_keeps_timeout),
 };
 KNOB_TEST_MAIN(tests)
