@@ -243,6 +243,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     int opened = cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref);
     if (opened)
         return opened == CLI_SWEEP_MISMATCH ? EXIT_USAGE : EXIT_FAIL;
+    sweep_warn_kind_changes(sw, r->ref.s, r->study_name);
     if (r->setup_only) {
         char *where = knobx_redact_url(r->storage);
         if (strncmp(r->storage, "memory:", 7) == 0)

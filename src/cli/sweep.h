@@ -239,6 +239,13 @@ bool sweep_enumerates(const sweep *sw);
 /* True when p is searched as an integer: int_uniform, and q_uniform with whole min, max
  * and q. */
 bool sweep_param_is_int(const sweep_param *p);
+
+/* Warns (stderr), for each param of sw that trials of study s (named `study`) hold under
+ * another kind of distribution (an int, a float, a categorical) than sw searches it as now:
+ * the program gets values of another kind from then on (a study of a knob that read a
+ * sweep's whole bounds otherwise, a distribution edited). */
+void sweep_warn_kind_changes(const sweep *sw, knob_study *s, const char *study);
+
 /* Whether two choices are the same value exactly: type, text or number. */
 bool sweep_choice_same(const knob_choice *a, const knob_choice *b);
 

@@ -82,6 +82,66 @@ bool sweep_param_is_int(const sweep_param *p)
            (!p->has_q || p->q == floor(p->q));
 }
 
+/* The kind of distribution p's values are held under in the study's trials, as
+ * params_suggest suggests them (params.c, suggest_one), or -1 for a constant, which is not
+ * held. `grid`: the sampler enumerates (sweep_enumerates). */
+static int held_kind(const sweep_param *p, bool grid)
+{
+    switch (p->kind) {
+    case PK_CONSTANT:
+        return -1;
+    case PK_CATEGORICAL: /* with probabilities a sampler searches a quantile */
+        return p->probs && !grid ? KNOB_DIST_FLOAT : KNOB_DIST_CATEGORICAL;
+    case PK_INT_UNIFORM:
+        return KNOB_DIST_INT;
+    case PK_Q_UNIFORM:
+        return sweep_param_is_int(p) ? KNOB_DIST_INT : KNOB_DIST_FLOAT;
+    case PK_Q_LOG_UNIFORM_VALUES:
+        return grid ? KNOB_DIST_CATEGORICAL : KNOB_DIST_FLOAT;
+    default:
+        return KNOB_DIST_FLOAT;
+    }
+}
+
+static const char *dist_kind_str(int kind)
+{
+    return kind == KNOB_DIST_INT ? "an int" : kind == KNOB_DIST_FLOAT ? "a float" : "a categorical";
+}
+
+void sweep_warn_kind_changes(const sweep *sw, knob_study *s, const char *study)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    bool grid = sweep_enumerates(sw) && !sw->pbt; /* PBT suggests as a sampler's params */
+    if (knob_study_trials(s, &tr, &n))
+        return; /* the run says what is wrong with the storage */
+    for (size_t i = 0; i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        int now = held_kind(p, grid), was = -1;
+        size_t other = 0;
+        for (size_t k = 0; now >= 0 && k < n; k++) {
+            const knob_param *held = knob_trial_info_param(tr[k], p->name);
+            if (held && held->dist && (int)held->dist->kind != now) {
+                was = (int)held->dist->kind;
+                other++;
+            }
+        }
+        if (!other)
+            continue;
+        fprintf(stderr,
+                "knob: warning: study '%s': %s searches param '%s' as %s, and %zu of the "
+                "study's trials hold it as %s: its values change kind from here on%s\n",
+                study, sw->path ? sw->path : "the sweep", p->name, dist_kind_str(now), other,
+                dist_kind_str(was),
+                was == KNOB_DIST_INT && p->kind == PK_UNIFORM && !p->form &&
+                        p->min == floor(p->min) && p->max == floor(p->max)
+                    ? " (whole bounds written as floats, as 0.0, are a float's range, which "
+                      "knob's first sweeps searched as an int's: distribution: int_uniform "
+                      "keeps it an int)"
+                    : "");
+    }
+}
+
 bool sweep_choice_same(const knob_choice *a, const knob_choice *b)
 {
     if (a->type != b->type)
