@@ -69,33 +69,50 @@ static int64_t attr_int(const knob_trial_info *info, const char *key, int64_t df
     return v && sscanf(v, "%" SCNd64, &x) == 1 ? x : dflt;
 }
 
-/* Enqueues the retry of a failed trial (its heartbeat lost, or knob_study_retry_trial),
- * unless its chain holds max_retry retries or the study is full (max_trials); *enqueued
- * (may be NULL) says whether it was. */
+/* The retry of a failed trial (its heartbeat lost, or knob_study_retry_trial): its params
+ * fixed, linked to its original, with the user attributes it had (a checkpoint's path, say),
+ * as Optuna's RetryFailedTrialCallback makes a retry. r->w borrows from info and from r. */
+typedef struct retry_rec {
+    knobx_buf fixed;
+    char of[32], nth[32];
+    knob_attr sys[3];
+    knob__waiting_rec w;
+} retry_rec;
+
+/* Fills r unless the trial's chain holds max_retry retries already (false: no retry; r
+ * needs no freeing then). */
+static bool retry_make(const knob_study *s, const knob_trial_info *info, retry_rec *r)
+{
+    int64_t count = attr_int(info, "retry_count", 0);
+    if (count >= s->max_retry)
+        return false;
+    int64_t origin = attr_int(info, "retry_of", info->number);
+    snprintf(r->of, sizeof r->of, "%" PRId64, origin);
+    snprintf(r->nth, sizeof r->nth, "%" PRId64, count + 1);
+    r->fixed = (knobx_buf){0};
+    params_json(&r->fixed, info);
+    r->sys[0] = (knob_attr){"fixed_params", knobx_buf_cstr(&r->fixed)};
+    r->sys[1] = (knob_attr){"retry_of", r->of};
+    r->sys[2] = (knob_attr){"retry_count", r->nth};
+    r->w = (knob__waiting_rec){.user_attrs = info->user_attrs,
+                               .n_user_attrs = info->n_user_attrs,
+                               .system_attrs = r->sys,
+                               .n_system_attrs = 3};
+    return true;
+}
+
+/* Enqueues the retry of a failed trial, unless its chain holds max_retry retries or the
+ * study is full (max_trials); *enqueued (may be NULL) says whether it was. */
 static int retry(knob_study *s, const knob_trial_info *info, bool *enqueued)
 {
     if (enqueued)
         *enqueued = false;
-    int64_t count = attr_int(info, "retry_count", 0);
-    if (count >= s->max_retry)
+    retry_rec r;
+    if (!retry_make(s, info, &r))
         return KNOB_OK;
-    int64_t origin = attr_int(info, "retry_of", info->number);
-    char of[32], nth[32];
-    snprintf(of, sizeof of, "%" PRId64, origin);
-    snprintf(nth, sizeof nth, "%" PRId64, count + 1);
-    knobx_buf b = {0};
-    params_json(&b, info);
-    /* its params fixed, linked to its original, with the user attributes it had (a
-     * checkpoint's path, say), as Optuna's RetryFailedTrialCallback makes a retry */
-    const knob_attr sys[3] = {
-        {"fixed_params", knobx_buf_cstr(&b)}, {"retry_of", of}, {"retry_count", nth}};
-    const knob__waiting_rec w = {.user_attrs = info->user_attrs,
-                                 .n_user_attrs = info->n_user_attrs,
-                                 .system_attrs = sys,
-                                 .n_system_attrs = 3};
     int64_t id, number;
-    int rc = b.oom ? knob__oom("retry") : knob__store_new_waiting(s, &w, &id, &number);
-    knobx_buf_free(&b);
+    int rc = r.fixed.oom ? knob__oom("retry") : knob__store_new_waiting(s, &r.w, &id, &number);
+    knobx_buf_free(&r.fixed);
     if (enqueued)
         *enqueued = rc == KNOB_OK;
     return rc == KNOB_EDONE ? KNOB_OK : rc;
@@ -160,14 +177,20 @@ bool knob__retry_unneeded(const knob_study *s, const knob_trial_info *info, int6
     return false;
 }
 
+/* Fails a silent trial and enqueues its retry in one write (knob__store_fail_retry): a
+ * failer killed between the two left the trial failed and never run again. */
 static int fail_one(knob_study *s, const knob_trial_info *info, double silent)
 {
     char reason[128];
     snprintf(reason, sizeof reason, "no heartbeat for %.0f s (its worker stopped)", silent);
-    int rc = knob__store_fail(s, info->id, reason, "worker_lost");
-    if (rc == KNOB_ESTATE) /* another worker noticed first */
-        return KNOB_OK;
-    return rc ? rc : retry(s, info, NULL);
+    retry_rec r;
+    bool again = retry_make(s, info, &r);
+    int rc = again && r.fixed.oom ? knob__oom("retry")
+                                  : knob__store_fail_retry(s, info->id, reason, "worker_lost",
+                                                           again ? &r.w : NULL, NULL);
+    if (again)
+        knobx_buf_free(&r.fixed);
+    return rc == KNOB_ESTATE ? KNOB_OK : rc; /* ESTATE: another worker noticed first */
 }
 
 int knob__fail_stale(knob_study *s)

@@ -381,18 +381,31 @@ int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *
         s, named(s, be->create_waiting(s->st->h, s->id, s->max_trials, w, id, number)));
 }
 
-int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found)
+int knob__store_pop_waiting(knob_study *s, const knob_attr *attrs, size_t n_attrs, int64_t *id,
+                            int64_t *number, bool *found)
 {
-    return named(s, s->st->be->pop_waiting(s->st->h, s->id, id, number, found));
+    const knob__backend *be = s->st->be;
+    if (be->pop_attrs)
+        return named(s, be->pop_attrs(s->st->h, s->id, attrs, n_attrs, id, number, found));
+    int rc = named(s, be->pop_waiting(s->st->h, s->id, id, number, found));
+    for (size_t i = 0; !rc && *found && i < n_attrs; i++)
+        rc = knob__store_trial_attr(s, *id, true, attrs[i].key, attrs[i].json);
+    return rc;
 }
 
-static bool copy_attrs(const knob_attr *from, size_t n, knob_attr **to)
+/* Copies the n attributes of `from` but one of key `skip` (NULL: none); *kept: how many. */
+static bool copy_attrs(const knob_attr *from, size_t n, const char *skip, knob_attr **to,
+                       size_t *kept)
 {
     *to = calloc(n ? n : 1, sizeof **to);
+    *kept = 0;
     for (size_t i = 0; *to && i < n; i++) {
-        (*to)[i].key = knob__strdup(from[i].key);
-        (*to)[i].json = knob__strdup(from[i].json);
-        if (!(*to)[i].key || !(*to)[i].json)
+        if (skip && !strcmp(from[i].key, skip))
+            continue;
+        knob_attr *a = &(*to)[(*kept)++];
+        a->key = knob__strdup(from[i].key);
+        a->json = knob__strdup(from[i].json);
+        if (!a->key || !a->json)
             return false;
     }
     return *to != NULL;
@@ -451,14 +464,15 @@ int knob__taken_copy(const knob_trial_info *info, knob__taken **out)
     if (ok && info->n_intermediate)
         memcpy(inter, info->intermediate, info->n_intermediate * sizeof *inter);
     if (ok) {
-        ok = copy_attrs(info->user_attrs, info->n_user_attrs, &ua);
+        ok = copy_attrs(info->user_attrs, info->n_user_attrs, NULL, &ua, &k->w.n_user_attrs);
         k->w.user_attrs = ua;
-        k->w.n_user_attrs = ua ? info->n_user_attrs : 0;
     }
+    /* not the heartbeat the take wrote with it: a waiting trial has none (taken next by a
+     * worker without heartbeats, it would be failed for its silence) */
     if (ok) {
-        ok = copy_attrs(info->system_attrs, info->n_system_attrs, &sa);
+        ok = copy_attrs(info->system_attrs, info->n_system_attrs, "heartbeat", &sa,
+                        &k->w.n_system_attrs);
         k->w.system_attrs = sa;
-        k->w.n_system_attrs = sa ? info->n_system_attrs : 0;
     }
     if (!ok) {
         knob__taken_free(k);
@@ -551,29 +565,51 @@ int knob__store_set_times(knob_study *s, int64_t trial, double start, double end
     return be->set_times ? named(s, be->set_times(s->st->h, s->id, trial, start, end)) : KNOB_OK;
 }
 
-int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause)
+int knob__store_fail_retry(knob_study *s, int64_t trial, const char *reason, const char *cause,
+                           const knob__waiting_rec *retry, bool *enqueued)
 {
-    /* The cause first: a trial failed as lost is never FAIL without it, so its worker's late
-     * end is taken from the moment it is FAIL (storage/backend.h, finish). Then the finish,
-     * which decides who fails it first (a second failer, a trial ended meanwhile: KNOB_ESTATE);
-     * only that one writes the reason. */
+    /* The cause first, committed alone: a trial failed as lost is never FAIL without it, so
+     * its worker's late end is taken from the moment it is FAIL (storage/backend.h, finish;
+     * a late end waiting for the FAIL's transaction reads the attributes as they were when
+     * it began). Then the finish, which decides who fails it first (a second failer, a trial
+     * ended meanwhile: KNOB_ESTATE); only that one writes the reason and the retry, in the
+     * finish's transaction where the backend has fail_retry. */
+    const knob__backend *be = s->st->be;
     knobx_buf b = {0};
     int rc = KNOB_OK;
+    bool made = false;
     if (cause) {
         knobx_json_add_string(&b, cause);
         rc = b.oom ? knob__oom("fail cause")
                    : knob__store_trial_attr(s, trial, true, "fail_cause", knobx_buf_cstr(&b));
     }
-    if (!rc)
-        rc = knob__store_finish(s, trial, KNOB_TRIAL_FAIL, NULL, 0);
-    if (!rc && reason) {
-        knobx_buf_reset(&b);
+    knobx_buf_reset(&b);
+    if (reason)
         knobx_json_add_string(&b, reason);
-        rc = b.oom ? knob__oom("fail reason")
-                   : knob__store_trial_attr(s, trial, true, "fail_reason", knobx_buf_cstr(&b));
+    const char *why = reason ? knobx_buf_cstr(&b) : NULL;
+    if (!rc && b.oom)
+        rc = knob__oom("fail reason");
+    if (!rc && be->fail_retry) {
+        rc = named(s, be->fail_retry(s->st->h, s->id, trial, s->max_trials, why, retry, &made));
+    } else if (!rc) {
+        rc = knob__store_finish(s, trial, KNOB_TRIAL_FAIL, NULL, 0);
+        if (!rc && why)
+            rc = knob__store_trial_attr(s, trial, true, "fail_reason", why);
+        int64_t id, number;
+        if (!rc && retry && !(rc = knob__store_new_waiting(s, retry, &id, &number)))
+            made = true;
+        if (rc == KNOB_EDONE) /* the study at its cap: failed all the same, no retry */
+            rc = KNOB_OK;
     }
     knobx_buf_free(&b);
+    if (enqueued)
+        *enqueued = made;
     return rc;
+}
+
+int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause)
+{
+    return knob__store_fail_retry(s, trial, reason, cause, NULL, NULL);
 }
 
 int knob__store_study_attr(knob_study *s, bool system, const char *key, const char *json)

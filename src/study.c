@@ -334,11 +334,41 @@ static bool reads_no_trials(const knob_sampler_plugin *sp)
  * was should the ask fail after this. A retry that need not run (knob__retry_unneeded: the
  * trial it runs again was finished by its worker after all, late) is failed, saying so, and
  * the next is taken. */
+/* With heartbeats, the first beat of a trial that turns RUNNING (made, or taken from the
+ * queue) goes in the same write: a worker killed between two writes left a RUNNING trial
+ * without one, which no failer of silent trials takes (heartbeat.c), for good. *beat: the
+ * attribute (its text in json), and how many (0 without heartbeats); *now its time. */
+static size_t first_beat(const knob_study *s, char json[40], knob_attr *beat, double *now)
+{
+    *now = knob__now();
+    snprintf(json, 40, "%.6f", *now);
+    *beat = (knob_attr){"heartbeat", json};
+    return s->heartbeat_interval > 0;
+}
+
+static int create_running(knob_study *s, knob_trial *t)
+{
+    char json[40];
+    knob_attr beat;
+    double now;
+    size_t n = first_beat(s, json, &beat, &now);
+    int rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, n ? &beat : NULL, n, &t->id, &t->number);
+    if (!rc && n)
+        t->last_beat = now;
+    return rc;
+}
+
 static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued, knob__taken **taken)
 {
     for (;;) {
+        char json[40];
+        knob_attr beat;
+        double now;
+        size_t n = first_beat(s, json, &beat, &now);
         int rc = or_create ? knob__store_pop_or_create(s, &t->id, &t->number, queued)
-                           : knob__store_pop_waiting(s, &t->id, &t->number, queued);
+                           : knob__store_pop_waiting(s, &beat, n, &t->id, &t->number, queued);
+        if (!rc && *queued && n && !or_create)
+            t->last_beat = now;
         if (rc || !*queued || (rc = knob__view_sync(s)))
             return rc;
         const knob_trial_info *info = knob__view_trial(&s->view, t->number);
@@ -471,12 +501,11 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
             return KNOB_OK;
         }
     } else if (!rc) {
+        /* with heartbeats, its first beat written with it (first_beat) */
         if (!queued && !fused)
-            rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &t->id, &t->number);
+            rc = create_running(s, t);
         if (!rc)
             rc = knob__trial_flush_attrs(t);
-        if (!rc && s->heartbeat_interval > 0)
-            rc = knob_trial_heartbeat(t);
     }
     if (!rc && sp->sample_relative) {
         knob__kept_error k;

@@ -297,7 +297,10 @@ int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *
  * transaction (backend create_waiting): a failure leaves no trial. */
 int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *id,
                             int64_t *number);
-int knob__store_pop_waiting(knob_study *s, int64_t *id, int64_t *number, bool *found);
+/* Takes the oldest waiting trial (*found) and sets the n_attrs system attributes on it (its
+ * first heartbeat), in one transaction where the backend has pop_attrs. */
+int knob__store_pop_waiting(knob_study *s, const knob_attr *attrs, size_t n_attrs, int64_t *id,
+                            int64_t *number, bool *found);
 /* What a trial taken from the queue held when it was taken (its start time, the take's, and
  * its params, intermediate values and attributes, every string its own), to put it back so
  * (knob__store_requeue). knob__taken_copy: from the trial as the view read it after the
@@ -337,6 +340,12 @@ int knob__store_set_times(knob_study *s, int64_t trial, double start, double end
  * for people) as fail_reason and `cause` (a word, for programs: "worker_lost") as
  * fail_cause; either may be NULL. KNOB_ESTATE when it was already finished. */
 int knob__store_fail(knob_study *s, int64_t trial, const char *reason, const char *cause);
+/* knob__store_fail, and, when this call failed the trial, the waiting trial `retry` (unless
+ * NULL) made as knob__store_new_waiting makes it; the FAIL, its reason and the retry in one
+ * transaction where the backend has fail_retry (the cause before, alone). A study at its
+ * max_trials refuses the retry only (KNOB_OK). *enqueued (may be NULL): whether it was made. */
+int knob__store_fail_retry(knob_study *s, int64_t trial, const char *reason, const char *cause,
+                           const knob__waiting_rec *retry, bool *enqueued);
 int knob__store_study_attr(knob_study *s, bool system, const char *key, const char *json);
 int knob__store_study_attrs(knob_study *s, bool system,
                             int (*cb)(void *ctx, const char *key, const char *json), void *ctx);

@@ -278,6 +278,24 @@ typedef struct knob__backend {
      * KNOB_ENOTFOUND when the study has no such trial. */
     int (*requeue)(void *be, int64_t study, int64_t trial, double start,
                    const knob__waiting_rec *w);
+
+    /* Optional (NULL: pop_waiting, then set_trial_attr for each attribute): takes the oldest
+     * waiting trial as pop_waiting does and sets the n_attrs system attributes on it (an
+     * attribute of the same key is replaced), in one transaction: a taker that dies leaves the
+     * trial WAITING, or RUNNING with them (its first heartbeat: never RUNNING without one,
+     * which no failer of silent trials would ever fail). */
+    int (*pop_attrs)(void *be, int64_t study, const knob_attr *attrs, size_t n_attrs, int64_t *id,
+                     int64_t *number, bool *found);
+    /* Optional (NULL: finish, then set_trial_attr, then create_waiting, each alone): fails a
+     * RUNNING trial as finish does (state FAIL, no values) and, when this call failed it, sets
+     * its system attribute fail_reason to reason_json (unless NULL) and creates the waiting
+     * trial w (unless NULL: a retry) as create_waiting does, all in one transaction: whoever
+     * dies when, the trial is left as it was, or FAIL with its reason and its retry. The cap
+     * (cap > 0) refuses the retry only: the trial is failed all the same, *enqueued false.
+     * KNOB_ESTATE as finish when the trial is not this call's to fail (nothing written).
+     * *enqueued: whether the retry was made. */
+    int (*fail_retry)(void *be, int64_t study, int64_t trial, int64_t cap, const char *reason_json,
+                      const knob__waiting_rec *w, bool *enqueued);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

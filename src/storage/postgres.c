@@ -503,11 +503,15 @@ static const char *const sql[Q_COUNT] = {
             "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
     /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
      * random search's every ask: one statement, no transaction id taken). */
-    /* $3 the ask's token (taken_by) */
+    /* $3 the ask's token (taken_by), $4 keys and $5 jsons of system attributes set on the
+     * trial taken, in the take's statement (its first heartbeat: pop_attrs) */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
               "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND "
-              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number) SELECT u.id, u.number FROM "
+              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number), a AS (INSERT INTO "
+              "knob_trial_attrs(trial, system, key, json) SELECT u.id, true, v.k, v.j FROM u, "
+              "unnest($4::text[], $5::text[]) AS v(k, j) ON CONFLICT(trial, system, key) DO "
+              "UPDATE SET json = excluded.json RETURNING 1) SELECT u.id, u.number FROM "
               "knob_studies s LEFT JOIN u ON true WHERE s.id = $1",
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
@@ -812,9 +816,14 @@ static const char *const sql[Q_COUNT] = {
                      "l AS MATERIALIZED (SELECT " TOKEN_LOCK("pg_advisory_xact_lock",
                                                              "$1::bigint") " FROM t) "
                      "SELECT set_config('lock_timeout', o.v, true) FROM o, l",
-    /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token) */
-    [Q_GIVE_BACK] = "UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq "
-                    "= " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND taken_by = $3",
+    /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token),
+     * without the heartbeat the take gave it (pop_attrs): a trial taken next by a worker
+     * without heartbeats would have it, and be failed for its silence */
+    [Q_GIVE_BACK] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = "
+                    "NULL, seq = " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND "
+                    "taken_by = $3 RETURNING id), h AS (DELETE FROM knob_trial_attrs a USING u "
+                    "WHERE a.trial = u.id AND a.system AND a.key = 'heartbeat') SELECT count(*) "
+                    "FROM u",
     /* $1 study, $2 trial, $3 the take's start time, $4 names, $5 dists, $6 internals: a taken
      * trial waits again (requeue), with those params and without its attributes and
      * intermediate values (then Q_REQUEUE_ROWS), while it is RUNNING from that take. No row:
@@ -2528,9 +2537,15 @@ static int pop_once(pg *d, void *a_)
 {
     id_args *a = a_;
     char s[32], now[32], tok[32];
-    const char *p[3] = {num(s, a->study), dbl(now, knob__now()), num(tok, a->token)};
+    knobx_buf keys = {0}, jsons = {0};
+    attr_arrays(a, &keys, &jsons);
+    const char *p[5] = {num(s, a->study), dbl(now, knob__now()), num(tok, a->token),
+                        knobx_buf_cstr(&keys), knobx_buf_cstr(&jsons)};
     PGresult *r = NULL;
-    int rc = run_creation(d, Q_POP, 3, p, a, &r, "take a waiting trial");
+    int rc = keys.oom || jsons.oom ? knob__oom("trial attributes")
+                                   : run_creation(d, Q_POP, 5, p, a, &r, "take a waiting trial");
+    knobx_buf_free(&keys);
+    knobx_buf_free(&jsons);
     if (rc)
         return rc;
     bool study = PQntuples(r) > 0;
@@ -2603,15 +2618,26 @@ static int pop_or_create(void *be, int64_t study, int64_t cap, int64_t *id, int6
     return rc;
 }
 
-static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+static int pop_attrs(void *be, int64_t study, const knob_attr *attrs, size_t n_attrs,
+                     int64_t *id, int64_t *number, bool *found)
 {
-    id_args a = {.study = study, .out = id, .out2 = number, .token = new_token(be)};
+    id_args a = {.study = study,
+                 .attrs = attrs,
+                 .n = n_attrs,
+                 .out = id,
+                 .out2 = number,
+                 .token = new_token(be)};
     int rc = with_retry(be, op_pop, &a, false, "take a waiting trial");
     *found = !rc && a.found;
     pg *d = be;
     if (!rc && !a.found && a.retried)
         d->spare_token = a.token, d->spare_study = study;
     return rc;
+}
+
+static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+{
+    return pop_attrs(be, study, NULL, 0, id, number, found);
 }
 
 static int op_trial_id(pg *d, void *a_)
@@ -2826,17 +2852,13 @@ typedef struct waiting_args {
     int64_t id, number;
 } waiting_args;
 
-/* The statements of create_trial, set_params, report and set_trial_attr between BEGIN and
- * COMMIT: the trial is made whole or not at all (a failure rolls back its number too). */
-static int waiting_whole(pg *d, void *a_)
+/* The statements of create_trial, set_params, report and set_trial_attr that make a waiting
+ * trial whole, in the caller's transaction. */
+static int waiting_rows(pg *d, waiting_args *a)
 {
-    waiting_args *a = a_;
     const knob__waiting_rec *w = a->w;
     int64_t study = a->c.study;
-    int rc = exec_plain(d, "BEGIN");
-    bool open = !rc;
-    if (!rc)
-        rc = insert_trial(d, &a->c);
+    int rc = insert_trial(d, &a->c);
     if (!rc && w->n_params) {
         params_args p = {study, a->id, w->params, w->n_params};
         rc = op_set_params(d, &p);
@@ -2855,6 +2877,18 @@ static int waiting_whole(pg *d, void *a_)
                      .json = w->user_attrs[i].json};
         rc = op_set_trial_attr(d, &u);
     }
+    return rc;
+}
+
+/* waiting_rows between BEGIN and COMMIT: the trial is made whole or not at all (a failure
+ * rolls back its number too). */
+static int waiting_whole(pg *d, void *a_)
+{
+    waiting_args *a = a_;
+    int rc = exec_plain(d, "BEGIN");
+    bool open = !rc;
+    if (!rc)
+        rc = waiting_rows(d, a);
     if (!rc && !(rc = exec_plain(d, "COMMIT")))
         return KNOB_OK;
     if (open && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
@@ -3084,6 +3118,95 @@ static int finish_params(void *be, int64_t study, int64_t trial, const knob__par
                  .params = params,
                  .n_params = n_params};
     return with_retry(be, op_finish, &a, false, "finish a trial");
+}
+
+typedef struct fail_args {
+    waiting_args r; /* the retry: r.w NULL for none; r.c the study, cap and token */
+    int64_t trial;
+    const char *reason_json;
+    bool enqueued;
+    bool retried; /* an attempt was cut off by a lost connection: it may have committed */
+} fail_args;
+
+/* The trial's FAIL, its fail_reason and its retry between BEGIN and COMMIT (fail_retry). The
+ * FAIL comes first: it takes the trial's row and holds it to the end, so another failer, or
+ * this one's next attempt after a lost connection (whose first the server may still be
+ * running), waits for this transaction and then finds the trial failed, and writes nothing:
+ * the retry is made once. */
+static int fail_whole(pg *d, fail_args *a)
+{
+    char s[32], t[32], st[32], now[32];
+    const char *p[5] = {num(s, a->r.c.study), num(t, a->trial), num(st, KNOB_TRIAL_FAIL),
+                        dbl(now, knob__now()), "{}"};
+    PGresult *r = NULL;
+    a->enqueued = false;
+    int rc = exec_plain(d, "BEGIN");
+    bool open = !rc, failed = false;
+    if (!rc && !(rc = q1(d, Q_FINISH, 5, p, &r, "fail a trial")))
+        failed = get_i64(r, 0, 0) > 0;
+    PQclear(r);
+    if (!rc && failed && a->reason_json) {
+        id_args u = {.study = a->r.c.study,
+                     .trial = a->trial,
+                     .system = true,
+                     .key = "fail_reason",
+                     .json = a->reason_json};
+        rc = op_set_trial_attr(d, &u);
+    }
+    if (!rc && failed && a->r.w) {
+        rc = waiting_rows(d, &a->r);
+        a->enqueued = !rc;
+        if (rc == KNOB_EDONE) /* the study at its cap: failed all the same, no retry */
+            rc = KNOB_OK;
+    }
+    if (!rc && failed && !(rc = exec_plain(d, "COMMIT")))
+        return KNOB_OK;
+    a->enqueued = false;
+    if (open && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    if (rc)
+        return rc;
+    id_args f = {.study = a->r.c.study,
+                 .trial = a->trial,
+                 .state = KNOB_TRIAL_FAIL,
+                 .retried = a->retried};
+    return not_finished(d, &f); /* finished already: by another, or by an earlier attempt */
+}
+
+static int op_fail_retry(pg *d, void *a_)
+{
+    fail_args *a = a_;
+    int rc = KNOB_OK;
+    /* a clash: the retry's token is another write's (or its lock), drawn again */
+    for (int i = 0; i < 8; i++) {
+        a->r.c.clash = false;
+        rc = fail_whole(d, a);
+        if (rc && connection_lost(d))
+            a->retried = true;
+        if (!rc || !a->r.c.clash || connection_lost(d))
+            break;
+        a->r.c.token = new_token(d);
+    }
+    return rc;
+}
+
+static int fail_retry(void *be, int64_t study, int64_t trial, int64_t cap, const char *reason_json,
+                      const knob__waiting_rec *w, bool *enqueued)
+{
+    fail_args a = {.r = {.c = {.study = study,
+                               .state = KNOB_TRIAL_WAITING,
+                               .number = cap,
+                               .attrs = w ? w->system_attrs : NULL,
+                               .n = w ? w->n_system_attrs : 0,
+                               .token = new_token(be)},
+                         .w = w},
+                   .trial = trial,
+                   .reason_json = reason_json};
+    a.r.c.out = &a.r.id;
+    a.r.c.out2 = &a.r.number;
+    int rc = with_retry(be, op_fail_retry, &a, false, "fail a trial");
+    *enqueued = !rc && a.enqueued;
+    return rc;
 }
 
 /* A claim for a trial found taken by an attempt after one that was sent (with_retry, after
@@ -3588,4 +3711,6 @@ const knob__backend knob__backend_postgres = {
     .best_trial = best_trial,
     .identity = identity_pg,
     .requeue = requeue,
+    .pop_attrs = pop_attrs,
+    .fail_retry = fail_retry,
 };

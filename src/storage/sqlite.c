@@ -1742,7 +1742,9 @@ static int start_oldest(db *d, int64_t study, int64_t *id, int64_t *number, bool
     return KNOB_OK;
 }
 
-static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+/* pop_waiting, and the attributes (the take's first heartbeat) in its transaction. */
+static int pop_attrs(void *be, int64_t study, const knob_attr *attrs, size_t n_attrs, int64_t *id,
+                     int64_t *number, bool *found)
 {
     db *d = be;
     int64_t tid = 0, num = 0;
@@ -1755,12 +1757,20 @@ static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bo
         return rollback(d, rc);
     if (!got)
         return rollback(d, KNOB_OK);
+    for (size_t i = 0; i < n_attrs; i++)
+        if ((rc = insert_trial_attr(d, tid, true, &attrs[i])))
+            return rollback(d, rc);
     if ((rc = commit(d)))
         return rc;
     *id = tid;
     *number = num;
     *found = true;
     return KNOB_OK;
+}
+
+static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
+{
+    return pop_attrs(be, study, NULL, 0, id, number, found);
 }
 
 static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
@@ -2635,4 +2645,5 @@ const knob__backend knob__backend_sqlite = {
     .batch_end = batch_end,
     .best_trial = best_trial,
     .requeue = requeue,
+    .pop_attrs = pop_attrs,
 };
