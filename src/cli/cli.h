@@ -179,6 +179,11 @@ int cli_trial_state(knob_study *s, int64_t number);
 const char *cli_storage(const cli_args *a, const sweep *sw);
 
 int cmd_run(int argc, char **argv);
+/* run_loop.c: knob run's and knob worker's handler of SIGINT and SIGTERM, installed first
+ * thing: until the run starts, a stop only sets the flag that run_stopped reads (the
+ * command then exits with 130 once the study is open). */
+void run_signals_early(void);
+bool run_stopped(void);
 /* knob run with the arguments of knob worker --study (no sweep file) on the sweep `text`
  * stored with the study; `label` names it in errors. */
 int cli_run_stored(int argc, char **argv, const char *label, const char *text);

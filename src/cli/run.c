@@ -241,8 +241,12 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     if (!r->setup_only && cli_refuse_unset_env(sw))
         return EXIT_USAGE;
     int opened = cli_open_sweep_study(sw, r->storage, r->study_name, has_seed, seed, true, &r->ref);
-    if (opened)
-        return opened == CLI_SWEEP_MISMATCH ? EXIT_USAGE : EXIT_FAIL;
+    if (opened) /* stopped while it waited to open: a stop (130) still */
+        return run_stopped() ? 130 : opened == CLI_SWEEP_MISMATCH ? EXIT_USAGE : EXIT_FAIL;
+    if (run_stopped()) { /* stopped while it opened: no trial asked yet */
+        cli_close(&r->ref);
+        return 130;
+    }
     sweep_warn_kind_changes(sw, r->ref.s, r->study_name);
     if (r->setup_only) {
         char *where = knobx_redact_url(r->storage);
@@ -317,6 +321,7 @@ static void keep_heap(void)
 /* knob run, from a sweep file, or (label and text) from the sweep stored with a study. */
 static int run_command(int argc, char **argv, const char *label, const char *text)
 {
+    run_signals_early();
     keep_heap();
     run_args a;
     sweep sw;

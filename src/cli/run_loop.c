@@ -52,23 +52,45 @@ static void on_signal(int sig)
     errno = saved;
 }
 
+static void handle(int sig)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
+void run_signals_early(void)
+{
+    /* Before the storage is open (no wake pipe yet: its write fails, harmlessly) a stop only
+     * sets the flag, which run_stopped reads once the study is open. Installed later, a
+     * stop in the first moments (opening a PostgreSQL study takes a few round trips) killed
+     * knob by the signal: status 143, not the 130 of a stop. */
+    handle(SIGINT);
+    handle(SIGTERM);
+}
+
+bool run_stopped(void)
+{
+    return interrupted != 0;
+}
+
 static int install_signals(knob_storage *st)
 {
     stopping = st;
+    if (interrupted) /* a stop before now: the storage's waits end at once too */
+        knob_storage_interrupt(st);
     if (pipe(wake))
         return -1;
     for (int i = 0; i < 2; i++) {
         fcntl(wake[i], F_SETFL, O_NONBLOCK);
         fcntl(wake[i], F_SETFD, FD_CLOEXEC);
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGCHLD, &sa, NULL);
+    handle(SIGINT);
+    handle(SIGTERM);
+    handle(SIGCHLD);
     signal(SIGPIPE, SIG_IGN);
     /* A file size limit (ulimit -f) makes a write fail, which is said, not kill knob
      * silently with the study's writes half done. */

@@ -41,6 +41,7 @@ static char *stored_sweep(const char *storage, const char *study)
 
 int cmd_worker(int argc, char **argv)
 {
+    run_signals_early();
     const char *study = NULL, *storage = NULL, *sweep_path = NULL;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--")) { /* what follows is the sweep file (knob run's "--") */
@@ -72,6 +73,10 @@ int cmd_worker(int argc, char **argv)
         return EXIT_USAGE;
     }
     char *text = stored_sweep(storage ? storage : KNOB_DEFAULT_STORAGE, study);
+    if (run_stopped()) { /* stopped while it opened: no trial asked yet */
+        free(text);
+        return 130;
+    }
     if (!text)
         return EXIT_FAIL;
     char label[300];
