@@ -604,10 +604,11 @@ typedef struct knob_study_options {
     knob_sampler *sampler; /* taken over by the study, even on failure; NULL: "random" */
     knob_pruner *pruner;   /* taken over by the study, even on failure; NULL: "none" */
     /* Fault tolerance for workers that may die. With heartbeat_interval > 0 (seconds),
-     * each trial this handle asks beats at ask, on knob_trial_report once the interval
-     * has passed, and on knob_trial_heartbeat. A RUNNING trial whose last beat is older
-     * than grace_period (0: 2 x heartbeat_interval) is failed by the next ask of any
-     * worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
+     * each trial this handle asks beats at ask (its first beat written with the trial's
+     * creation or take, so it is never RUNNING without one), on knob_trial_report once
+     * the interval has passed, and on knob_trial_heartbeat. A RUNNING trial whose last
+     * beat is older than grace_period (0: 2 x heartbeat_interval) is failed by the next
+     * ask of any worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
      * WAITING trial with the same params and user attributes is then enqueued, linked
      * to the failed one by the system attributes "retry_of" and "retry_count", up to
      * max_retry times per original trial. max_retry 0 (the default; a negative value is
