@@ -166,6 +166,13 @@ static const char *const schema[] = {
      * this one: it refuses a schema 2 database. */
     "UPDATE knob_trials SET seq = txid_current() WHERE EXISTS (SELECT 1 FROM knob_meta WHERE "
     "key = 'schema_version' AND value = '1')",
+    /* The first schema-1 databases (the knobs of 2026-11-22 before n_trials came into
+     * schema 1) have no count of numbers: every number up to the largest taken counts. */
+    "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = "
+    "current_schema() AND table_name = 'knob_studies' AND column_name = 'n_trials') THEN ALTER "
+    "TABLE knob_studies ADD COLUMN n_trials BIGINT NOT NULL DEFAULT 0; UPDATE knob_studies s SET "
+    "n_trials = COALESCE((SELECT MAX(number) + 1 FROM knob_trials t WHERE t.study = s.id), 0); "
+    "END IF; END $$",
     "UPDATE knob_meta SET value = '2' WHERE key = 'schema_version' AND value = '1'",
     /* Upgrading schema 2: its studies' counts are their trials, every number below taken,
      * so they have no free numbers. A knob of schema 2 (numbers from the count alone) would
@@ -1552,6 +1559,7 @@ static int run_schema(pg *d, const char *mark, bool *lost_race)
     char comment[128];
     bool current = false;
     int rc = schema_begin(d, mark, &current, lost_race);
+    bool ran = !rc && !current; /* this open runs schema[]: makes or upgrades the schema */
     for (size_t i = 0; !rc && !current && i < sizeof schema / sizeof *schema; i++)
         rc = exec_text(d, schema[i], lost_race);
     if (!rc && !current) {
@@ -1573,6 +1581,21 @@ static int run_schema(pg *d, const char *mark, bool *lost_race)
         if (!rc && !current)
             rc = exec_text(d, i < n ? schema_apart[i] : comment, lost_race);
         if (!rc && !current)
+            rc = exec_text(d, "COMMIT", lost_race);
+    }
+    /* An upgrade leaves this knob's mark, even where the steps apart were there (a schema 4
+     * of the knobs that made the tokens first): with the older knob's mark left, that knob
+     * took the schema for its own, skipped its check of the version, and failed on a table
+     * the upgrade had dropped, not with "created by a newer knob". */
+    if (!rc && ran && current) {
+        char lock[64];
+        snprintf(lock, sizeof lock, "SELECT pg_advisory_xact_lock(%d)", KNOB_PG_LOCK);
+        rc = exec_text(d, "BEGIN", lost_race);
+        if (!rc)
+            rc = exec_text(d, lock, lost_race);
+        if (!rc)
+            rc = exec_text(d, comment, lost_race);
+        if (!rc)
             rc = exec_text(d, "COMMIT", lost_race);
     }
     if (rc && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)

@@ -417,6 +417,33 @@ static void schema1_is_upgraded_in_place(void **state)
     knob_storage_close(st);
 }
 
+/* A schema 1 database of the first knobs, whose studies had no count of numbers
+ * (n_trials): upgraded, its study asks the number after its trials (every ask failed on the
+ * missing column). */
+static void schema1_without_counts_is_upgraded(void **state)
+{
+    (void)state;
+    char u[4096];
+    snprintf(u, sizeof u, "%s", knob_test_pg_url_or_skip());
+    make_schema1(u, "1");
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "ALTER TABLE knob_studies DROP COLUMN n_trials");
+    PQfinish(c);
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "old", NULL, &s), KNOB_OK);
+    if (knob_study_ask(s, &t))
+        fail_msg("ask: %s", knob_errmsg());
+    assert_int_equal(knob_trial_number(t), 5);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A database of a newer schema is refused, naming the database and both schemas, and left
  * as it was. */
 static void newer_schema_is_refused(void **state)
@@ -1561,6 +1588,11 @@ static void schema4_is_upgraded_in_place(void **state)
     assert_string_equal(knobx_buf_cstr(&after), knobx_buf_cstr(&before));
     assert_string_equal(pg_value(u, "SELECT value FROM knob_meta WHERE key = 'schema_version'"),
                         "5");
+    /* the upgrade's mark, not the schema 4 knob's (which then took the schema for its own and
+     * failed on the tables gone, not with "created by a newer knob") */
+    assert_string_equal(pg_value(u, "SELECT left(obj_description('knob_meta'::regclass, "
+                                    "'pg_class'), 13)"),
+                        "knob schema 5");
     assert_string_equal(pg_value(u, "SELECT count(*) FROM pg_class WHERE relname IN "
                                     "('knob_params', 'knob_values') AND relnamespace = "
                                     "current_schema()::regnamespace"),
@@ -3710,6 +3742,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(syncs_miss_nothing_while_workers_write),
         cmocka_unit_test(a_running_write_holds_the_stamp_back),
         cmocka_unit_test(schema1_is_upgraded_in_place),
+        cmocka_unit_test(schema1_without_counts_is_upgraded),
         cmocka_unit_test(newer_schema_is_refused),
         cmocka_unit_test(secrets_stay_out_of_messages),
         cmocka_unit_test(nothing_listening_fails_at_once),
