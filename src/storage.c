@@ -264,6 +264,21 @@ bool knob__store_same(const knob_storage *a, const knob_storage *b, int *rc)
     return ia[0] && strcmp(ia, ib) == 0;
 }
 
+bool knob__store_same_or(const knob_storage *a, const knob_storage *b, bool by_url)
+{
+    char ia[512], ib[512];
+    if (a->be != b->be)
+        return false;
+    if (!a->be->identity)
+        return by_url;
+    knob__kept_error k;
+    knob__error_keep(&k);
+    bool read = !a->be->identity(a->h, ia, sizeof ia) && !b->be->identity(b->h, ib, sizeof ib) &&
+                ia[0] && ib[0];
+    knob__error_put(&k);
+    return read ? strcmp(ia, ib) == 0 : by_url;
+}
+
 int knob__store_create_study(knob_storage *st, const char *name, const knob_direction *dirs,
                              size_t n_dirs, int64_t *id)
 {

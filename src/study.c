@@ -798,9 +798,7 @@ static bool same_study(const knob_study *a, const knob_study *b, int *rc)
     const knob_storage *sb = b->st;
     /* the data's identity where the backend tells it (a SQLite file's inode: a file made
      * anew at the path is another storage), else the URL */
-    if (a->st->be == sb->be && a->st->be->identity)
-        return knob__store_same(a->st, sb, rc);
-    return same_storage(a->st, sb->abs_url ? sb->abs_url : sb->url);
+    return knob__store_same_or(a->st, sb, same_storage(a->st, sb->abs_url ? sb->abs_url : sb->url));
 }
 
 /* A trial told through `s`, a handle other than the one it was asked or opened through:

@@ -276,6 +276,10 @@ void knob__study_forget(knob_study *s, knob_trial *t);
  * (a PostgreSQL database reached by URLs spelt differently); false when it cannot tell.
  * *rc: the backend's failure, if any (KNOB_OK otherwise). */
 bool knob__store_same(const knob_storage *a, const knob_storage *b, int *rc);
+/* Whether a and b hold the same data, by their backend's identity where both can be read
+ * (a SQLite file's device and inode); else (no identity, or one a server keeps from its
+ * users) by_url, the caller's comparison of their URLs. The thread's message is kept. */
+bool knob__store_same_or(const knob_storage *a, const knob_storage *b, bool by_url);
 
 int knob__store_create_study(knob_storage *st, const char *name, const knob_direction *dirs,
                              size_t n_dirs, int64_t *id);

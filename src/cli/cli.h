@@ -180,8 +180,8 @@ const char *cli_storage(const cli_args *a, const sweep *sw);
 
 int cmd_run(int argc, char **argv);
 /* run_loop.c: knob run's and knob worker's handler of SIGINT and SIGTERM, installed first
- * thing: until the run starts, a stop only sets the flag that run_stopped reads (the
- * command then exits with 130 once the study is open). */
+ * thing: until the storage's handle is the run's, a stop exits at once with 130 (no trial
+ * of the run exists); run_stopped says whether a stop came. */
 void run_signals_early(void);
 bool run_stopped(void);
 /* knob run with the arguments of knob worker --study (no sweep file) on the sweep `text`

@@ -27,6 +27,12 @@ double run_now(void)
 static void on_signal(int sig)
 {
     int saved = errno;
+    /* A stop before the storage is open (run_signals_early) ends knob at once with the status
+     * of a stop: no trial of this run exists yet, and an open may wait a minute for another
+     * process's lock, or longer for a server that is away. What the open wrote is committed
+     * or rolled back whole, as after kill -9. */
+    if ((sig == SIGINT || sig == SIGTERM) && !stopping)
+        _exit(130);
     /* A second stop while the first is under way ends knob at once, as kill -9 would: the
      * storage may be held by another process's lock (SQLite waits for it). What was
      * committed stays; the guard stops the trials; those not saved stay RUNNING until a
@@ -64,9 +70,8 @@ static void handle(int sig)
 
 void run_signals_early(void)
 {
-    /* Before the storage is open (no wake pipe yet: its write fails, harmlessly) a stop only
-     * sets the flag, which run_stopped reads once the study is open. Installed later, a
-     * stop in the first moments (opening a PostgreSQL study takes a few round trips) killed
+    /* Before the storage is open a stop exits at once with 130 (on_signal). Installed later,
+     * a stop in the first moments (opening a PostgreSQL study takes a few round trips) killed
      * knob by the signal: status 143, not the 130 of a stop. */
     handle(SIGINT);
     handle(SIGTERM);

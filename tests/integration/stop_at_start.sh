@@ -73,6 +73,16 @@ lock
 status=$(SIG=TERM DELAY=0.3 RELEASE=release stop_early "$KNOB" worker sweep.yaml --storage "$DB" --study neww --trials 3)
 wait $holder 2> /dev/null || true
 expect_eq "$status" 130 "exit status of knob worker SWEEP stopped while it opened ($(cat err.txt))"
+# the lock kept: the stop ends the wait at once (it waited out the lock's 20 s before)
+: > err.txt
+lock
+start=$(date +%s)
+status=$(SIG=INT DELAY=0.3 stop_early "$KNOB" run sweep.yaml --storage "$DB" --study held --trials 3)
+took=$(($(date +%s) - start))
+release
+wait $holder 2> /dev/null || true
+expect_eq "$status" 130 "exit status of knob run stopped while the lock was held ($(cat err.txt))"
+[ "$took" -lt 10 ] || fail "a stop while the open waited for a lock took ${took} s"
 # a stop before any trial: none was asked
 "$KNOB" trials neww --storage "$DB" --format json > t.json 2> /dev/null || echo '[]' > t.json
 expect_eq "$(py 'len(d)' < t.json)" 0 "trials of the study stopped while it opened"
