@@ -1229,6 +1229,7 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     if (own.have)
         sweep_free(&own.sw);
     knobx_buf_free(&own.cons);
+    knobx_buf_free(&own.names);
     free(ts);
     columns_free(cols, n_cols);
     knobx_buf_puts(b, ",\"pareto\":");
