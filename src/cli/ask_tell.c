@@ -114,15 +114,16 @@ int cmd_ask(int argc, char **argv)
     study_ref r;
     if (a.sweep ? sweep_load(a.sweep, &sw) : load_stored(&a, &sw))
         return a.sweep ? EXIT_USAGE : EXIT_FAIL;
-    /* knob tell takes no cost: a metric's cost is knob run's to read (said when the file is) */
-    if (a.sweep && sw.cost && strcmp(sw.cost, "duration"))
+    int rc =
+        cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false, &r);
+    /* knob tell takes no cost: a metric's cost is knob run's to read. Said when the sweep is
+     * stored (the first ask of a study, or another sweep), not at every ask of a loop. */
+    if (!rc && r.stored && a.sweep && sw.cost && strcmp(sw.cost, "duration"))
         fprintf(stderr,
                 "%s:%d:%d: warning: key 'cost': knob tell takes no cost, so under knob ask and "
                 "knob tell the search is cost-blind (cost: duration is read from the trials' "
                 "times; knob run reads '%s' from the program's records)\n",
                 sw.path, sw.cost_line, sw.cost_col, sw.cost);
-    int rc =
-        cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false, &r);
     if (!rc) {
         rc = ask_one(&sw, &r);
         cli_close(&r);

@@ -23,6 +23,7 @@ typedef struct study_ref {
     knob_storage *st;
     knob_study *s;
     bool grid;
+    bool stored; /* cli_open_sweep_study stored the sweep: a new study, or another sweep */
 } study_ref;
 
 /* Opens the storage and creates or loads the study a sweep describes (sampler, pruner,

@@ -488,7 +488,8 @@ static int make_pruner(const sweep *sw, knob_pruner **out)
 /* The sweep stored with study s: sw's text, stored when the study is made and again when
  * it differs from what the study holds (a sweep file edited between runs), so that knob
  * worker --study, knob enqueue and the dashboard read the sweep the study runs now. */
-static void store_sweep(const sweep *sw, const char *name, knob_study *s)
+/* Returns whether it stored the sweep (a study without one, or with another). */
+static bool store_sweep(const sweep *sw, const char *name, knob_study *s)
 {
     const char *stored = knob_study_system_attr(s, "sweep");
     if (stored) {
@@ -496,7 +497,7 @@ static void store_sweep(const sweep *sw, const char *name, knob_study *s)
         bool same = j && j->type == KNOBX_JSON_STRING && strcmp(j->str, sw->text) == 0;
         knobx_json_free(j);
         if (same)
-            return;
+            return false;
     }
     knobx_buf b = {0};
     knobx_json_add_string(&b, sw->text);
@@ -510,6 +511,7 @@ static void store_sweep(const sweep *sw, const char *name, knob_study *s)
                 "now on)\n",
                 name, sw->path ? sw->path : "the sweep");
     knobx_buf_free(&b);
+    return true;
 }
 
 /* A sweep file edited between runs of a study keeps its objectives in their order, and its
@@ -689,7 +691,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         cli_close(out);
         return CLI_SWEEP_MISMATCH;
     }
-    store_sweep(sw, name, out->s);
+    out->stored = store_sweep(sw, name, out->s);
     return 0;
 }
 

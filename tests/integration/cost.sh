@@ -45,6 +45,9 @@ grep -qF "e.yaml:3:7: key 'cost': empty" run.err || fail "an empty cost: $(cat r
 # cost-blind without a word)
 "$KNOB" ask ac --sweep z.yaml $S > /dev/null 2> ask.err || fail "ask: $(cat ask.err)"
 grep -qF "z.yaml:3:7: warning: key 'cost': knob tell takes no cost" ask.err || fail "ask with a cost: $(cat ask.err)"
+# said once a study, when its sweep is stored, not at each ask of a loop
+"$KNOB" ask ac --sweep z.yaml $S > /dev/null 2> ask2.err || fail "ask again: $(cat ask2.err)"
+grep -q "takes no cost" ask2.err && fail "the cost warning again at the second ask: $(cat ask2.err)"
 # cost: null (or ~), YAML's null, is no metric's name: refused at its line (every trial failed)
 printf 'command: [/bin/sh, -c, "echo loss=0.5"]\nmetric: {name: loss}\ncost: ~\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > n.yaml
 rc=0
