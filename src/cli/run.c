@@ -180,6 +180,10 @@ static void apply_run_cap(runner *r)
         r->exhausted = (!running && !waiting) || r->sw->pbt;
         left = r->exhausted ? 0 : 1;
     }
+    /* every waiting trial runs, counted or not: more than run_cap leaves places (a run_cap
+     * lowered since, Python's enqueue_trial, an older knob's file) ran one a run */
+    if (!r->sw->pbt && waiting > left)
+        left = waiting;
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
 

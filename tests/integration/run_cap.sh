@@ -89,6 +89,17 @@ rc=0
 expect_eq "$rc" 2 "exit status of knob run without a program"
 grep -q "no program or command" np.err || fail "no program: $(cat np.err)"
 
+# More waiting trials than run_cap leaves places (run_cap lowered since they were enqueued):
+# every one runs in one run, none is left waiting (one ran a run).
+sed 's/run_cap: 20/run_cap: 10/' cap.yaml > wide.yaml
+sed 's/run_cap: 20/run_cap: 3/' cap.yaml > low.yaml
+W="--storage sqlite:///$T/wait.db"
+"$KNOB" run wide.yaml $W --study w --trials 1 > /dev/null || fail "the first run of w"
+for x in 0.1 0.2 0.3 0.4; do "$KNOB" enqueue w x=$x $W > /dev/null || fail "enqueue $x"; done
+"$KNOB" run low.yaml $W --study w > low.txt 2>&1 || fail "a run with run_cap lowered: $(cat low.txt)"
+"$KNOB" trials w $W --format json > t.json
+expect_eq "$(py '",".join(t["state"] for t in d)' < t.json)" "complete,complete,complete,complete,complete" "the waiting trials past run_cap ($(cat low.txt))"
+
 # Eight workers on PostgreSQL with run_cap 60.
 if [ -n "${KNOB_TEST_PG_URL:-}" ]; then
     schema="cap_$$_$(date +%s)"
