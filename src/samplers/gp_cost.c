@@ -30,6 +30,18 @@ void knob__bo_observe_cost(const bo *p, const knob_trial_info *ti, data *D)
     }
 }
 
+/* What a finished trial that is no observation (pruned, failed, of no finite value) spent:
+ * counted against cost_budget as the observations' costs are (a pruned trial's time was
+ * spent all the same), though the cost model, of the observations, does not see it. */
+void knob__bo_observe_spent(const bo *p, const knob_trial_info *ti, data *D)
+{
+    if (!D->cost || ti->state == KNOB_TRIAL_RUNNING || ti->state == KNOB_TRIAL_WAITING)
+        return;
+    double k = trial_cost(p, ti);
+    if (isfinite(k))
+        D->spent += k;
+}
+
 /* Option cost: subtracts alpha x the predicted log cost (in the log costs' unit, ksd)
  * from out (m points): log acquisition - alpha log cost, i.e. the acquisition per unit
  * cost^alpha (CArBO), for log EI as for log EHVI. */

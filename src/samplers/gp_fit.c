@@ -294,8 +294,10 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];
-        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0]))
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0])) {
+            knob__bo_observe_spent(p, ti, D);
             continue;
+        }
         if (!knob__bo_encode(p, ti, D->X + (size_t)D->n * d))
             continue;
         knob__bo_observe_extra(p, ti, D, nc);

@@ -399,6 +399,8 @@ double knob__bo_terrace_grad(ctx *c, unsigned n, double *grad);
 
 /* Notes observation D->n's cost (option cost) and what the trials spent. */
 void knob__bo_observe_cost(const bo *p, const knob_trial_info *ti, data *D);
+/* What a finished trial that is no observation spent, counted against cost_budget. */
+void knob__bo_observe_spent(const bo *p, const knob_trial_info *ti, data *D);
 
 /* Subtracts alpha x the predicted log cost from out (m points). */
 void knob__bo_cost_batch(ctx *c, const double *x, int m, double *out);

@@ -956,6 +956,43 @@ static void gp_cost_aware(void **state)
     assert_true(aware < 0.85 * blind);
 }
 
+/* As costly, but the first 5 trials cost 100 each and are pruned. */
+static knob_trial_state costly_pruned(knob_trial *t, void *ctx, double *values)
+{
+    knob_trial_state state = costly(t, ctx, values);
+    if (state != KNOB_TRIAL_COMPLETE || knob_trial_number(t) >= 5)
+        return state;
+    return knob_trial_set_user_attr(t, "cost", "100") ? KNOB_TRIAL_FAIL : KNOB_TRIAL_PRUNED;
+}
+
+/* What pruned trials cost counts against cost_budget: 5 pruned trials of cost 100 have spent
+ * a budget of 300, so the cost's weight has cooled to nothing and the asks are the
+ * cost-blind ones (only the complete trials' costs were counted: the budget was far from
+ * spent, and the asks went on favouring the cheap x). */
+static void gp_cost_counts_pruned(void **state)
+{
+    (void)state;
+    double x[2][30];
+    const char *opts[2] = {"seed=4,cost=cost,cost_budget=300", "seed=4"};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        knob_study *s = new_study(&st, "gp", opts[k]);
+        assert_int_equal(knob_study_optimize(s, costly_pruned, NULL, 30), 0);
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), 0);
+        assert_int_equal(n, 30);
+        assert_int_equal(tr[0]->state, KNOB_TRIAL_PRUNED);
+        for (size_t i = 0; i < n; i++)
+            x[k][i] = knob_trial_info_param(tr[i], "x")->internal;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    for (int i = 0; i < 30; i++)
+        if (x[0][i] != x[1][i])
+            fail_msg("trial %d: x %.17g with the cost, %.17g without", i, x[0][i], x[1][i]);
+}
+
 /* cost=duration reads the trials' times; a cost attr that is missing or not a number
  * leaves the trial out of the cost model without an error. */
 static void gp_cost_duration_and_missing(void **state)
@@ -1097,6 +1134,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_constraints_none_feasible_yet),
         cmocka_unit_test(gp_constraints_infinite),
         cmocka_unit_test(gp_cost_aware),
+        cmocka_unit_test(gp_cost_counts_pruned),
         cmocka_unit_test(gp_warm_start),
         cmocka_unit_test(gp_warm_start_missing_or_disjoint),
         cmocka_unit_test(gp_cost_duration_and_missing),
