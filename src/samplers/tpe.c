@@ -2101,6 +2101,13 @@ static int cost_begin(tpe *p, size_t d, const knob__tpe_axis *axes, bool *on)
         least = k > 0 && k < least ? k : least;
         seen++;
     }
+    /* a failed trial is no observation, but what it cost was spent all the same */
+    for (size_t i = 0; i < p->n_rec; i++) {
+        const knob_trial_info *t = p->rec[i].info;
+        double k = t && t->state == KNOB_TRIAL_FAIL ? knob__trial_cost(p->cost, t) : NAN;
+        if (isfinite(k))
+            spent += k;
+    }
     p->kfloor = knob__cost_floor(&least, 1); /* a hundredth of the least positive cost */
     p->alpha =
         knob__cost_alpha(p->cost_budget, spent, spent0, (int64_t)p->n_done, p->n_startup_trials);

@@ -88,9 +88,51 @@ static void tpe_cost_cools_and_needs_costs(void **state)
     assert_true(memcmp(xb + 10, xa + 10, 20 * sizeof *xb) != 0);
 }
 
+/* dear_best, but the first 5 trials cost 100 each and fail. */
+static knob_trial_state dear_failures(knob_trial *t, void *ctx, double *v)
+{
+    knob_trial_state state = dear_best(t, ctx, v);
+    if (state != KNOB_TRIAL_COMPLETE || knob_trial_number(t) >= 5)
+        return state;
+    return knob_trial_set_user_attr(t, "cost", "100") ? KNOB_TRIAL_COMPLETE : KNOB_TRIAL_FAIL;
+}
+
+/* What failed trials cost counts against cost_budget: 5 failed trials of cost 100 have spent
+ * a budget of 300, so the asks are the blind ones (only complete and pruned trials were
+ * counted: the budget was far from spent). */
+static void tpe_cost_counts_failures(void **state)
+{
+    (void)state;
+    double x[2][30];
+    const char *opts[2] = {"seed=3,cost=cost,cost_budget=300", "seed=3"};
+    for (int k = 0; k < 2; k++) {
+        knob_storage *st;
+        knob_sampler *sp;
+        knob_study *s;
+        OK(knob_storage_open("memory:", &st));
+        OK(knob_sampler_create("tpe", opts[k], &sp));
+        knob_study_options o = {.sampler = sp};
+        OK(knob_study_create(st, "cost", &o, &s));
+        OK(knob_study_optimize(s, dear_failures, (void *)"cost", 30));
+        const knob_trial_info *const *tr;
+        size_t n;
+        OK(knob_study_trials(s, &tr, &n));
+        assert_int_equal(n, 30);
+        assert_int_equal(tr[0]->state, KNOB_TRIAL_FAIL);
+        for (size_t i = 0; i < n; i++)
+            x[k][i] = knob_trial_info_param(tr[i], "x")->internal;
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    for (int i = 0; i < 30; i++)
+        if (x[0][i] != x[1][i])
+            fail_msg("trial %d: x %.17g with the cost, %.17g without", i, x[0][i], x[1][i]);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(tpe_cost_cheaper_early),
     cmocka_unit_test(tpe_cost_cools_and_needs_costs),
+    cmocka_unit_test(tpe_cost_counts_failures),
 };
 
 KNOB_TEST_MAIN(tests)
