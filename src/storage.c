@@ -252,14 +252,20 @@ int knob_storage_batch_end(knob_storage *st)
  * steps that belong together (a trial with its fixed params, a failure with its reason)
  * are made here, once. */
 
+/* The identities of a and b, of one backend that has them, into ia and ib (size each). */
+static int identities(const knob_storage *a, const knob_storage *b, char *ia, char *ib, size_t size)
+{
+    int rc = a->be->identity(a->h, ia, size);
+    return rc ? rc : b->be->identity(b->h, ib, size);
+}
+
 bool knob__store_same(const knob_storage *a, const knob_storage *b, int *rc)
 {
     char ia[512], ib[512];
     *rc = KNOB_OK;
     if (a->be != b->be || !a->be->identity)
         return false;
-    if ((*rc = a->be->identity(a->h, ia, sizeof ia)) ||
-        (*rc = b->be->identity(b->h, ib, sizeof ib)))
+    if ((*rc = identities(a, b, ia, ib, sizeof ia)))
         return false;
     return ia[0] && strcmp(ia, ib) == 0;
 }
@@ -273,8 +279,7 @@ bool knob__store_same_or(const knob_storage *a, const knob_storage *b, bool by_u
         return by_url;
     knob__kept_error k;
     knob__error_keep(&k);
-    bool read = !a->be->identity(a->h, ia, sizeof ia) && !b->be->identity(b->h, ib, sizeof ib) &&
-                ia[0] && ib[0];
+    bool read = !identities(a, b, ia, ib, sizeof ia) && ia[0] && ib[0];
     knob__error_put(&k);
     return read ? strcmp(ia, ib) == 0 : by_url;
 }

@@ -364,10 +364,11 @@ static int pop(knob_study *s, knob_trial *t, bool or_create, bool *queued, knob_
         char json[40];
         knob_attr beat;
         double now;
-        size_t n = first_beat(s, json, &beat, &now);
+        /* pop_or_create serves studies without heartbeats only (ask's `lean`) */
+        size_t n = or_create ? 0 : first_beat(s, json, &beat, &now);
         int rc = or_create ? knob__store_pop_or_create(s, &t->id, &t->number, queued)
                            : knob__store_pop_waiting(s, &beat, n, &t->id, &t->number, queued);
-        if (!rc && *queued && n && !or_create)
+        if (!rc && *queued && n)
             t->last_beat = now;
         if (rc || !*queued || (rc = knob__view_sync(s)))
             return rc;
@@ -487,11 +488,11 @@ static int ask(knob_study *s, const char *claim, const knob_attr *attrs, size_t 
          * trial's handle and in its creation */
         for (size_t i = 0; !rc && i < n_attrs; i++)
             rc = knob_trial_set_system_attr(t, attrs[i].key, attrs[i].json);
-        double now = knob__now();
-        char beat[40];
-        snprintf(beat, sizeof beat, "%.6f", now);
-        if (!rc && s->heartbeat_interval > 0 &&
-            !(rc = knob_trial_set_system_attr(t, "heartbeat", beat)))
+        char json[40];
+        knob_attr beat;
+        double now;
+        if (!rc && first_beat(s, json, &beat, &now) &&
+            !(rc = knob_trial_set_system_attr(t, beat.key, beat.json)))
             t->last_beat = now;
         if (!rc)
             rc = knob__store_new_trial_claimed(s, claim, t->attrs[1], t->n_attrs[1], won, &t->id,
@@ -785,10 +786,9 @@ static int finish_checked(knob_study *s, int64_t trial, int64_t number, knob_tri
 
 /* Whether the study handles a and b name one study: the same row of one storage, reached
  * through one storage handle or through two on the same data (the same SQLite file, or a
- * PostgreSQL database by its identity). *rc: a failure to tell (KNOB_OK otherwise). */
-static bool same_study(const knob_study *a, const knob_study *b, int *rc)
+ * PostgreSQL database by its identity). */
+static bool same_study(const knob_study *a, const knob_study *b)
 {
-    *rc = KNOB_OK;
     /* the name too: a study made at an id a deleted one had (a file made anew at the path)
      * is another study */
     if (a->id != b->id || strcmp(a->name, b->name) != 0)
@@ -814,14 +814,10 @@ static int own_handle(knob_study *s, knob_trial *t, knob_study **own)
                            "tell it by number (knob_study_tell_number), then free its handle "
                            "with knob_trial_detach",
                            (long long)t->number);
-    int rc;
-    if (same_study(t->s, s, &rc)) {
+    if (same_study(t->s, s)) {
         *own = t->s;
         return KNOB_OK;
     }
-    if (rc)
-        return knob__error_prefix(rc, "knob_study_tell: trial %lld of study '%s'",
-                                  (long long)t->number, t->s->name);
     if (!strcmp(t->s->name, s->name)) /* a study of that name made since, or elsewhere */
         return knob__error(KNOB_EINVAL,
                            "knob_study_tell: trial %lld is of another study named '%s' (one "
