@@ -2093,6 +2093,43 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     return commit(d);
 }
 
+/* The trial's FAIL, its fail_reason and its retry in one transaction (backend.h,
+ * fail_retry): a failer that dies, or a retry that cannot be written, leaves the trial as
+ * it was, for the next failer. */
+static int fail_retry(void *be, int64_t study, int64_t trial, int64_t cap, const char *reason_json,
+                      const knob__waiting_rec *w, bool *enqueued)
+{
+    db *d = be;
+    bool constrained = false, made = false;
+    int64_t id, number;
+    *enqueued = false;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    if ((rc = check_trial(d, study, trial, "finish", false, &constrained, NULL)) ||
+        (rc = write_finish(d, study, trial, KNOB_TRIAL_FAIL, NULL, 0, constrained)))
+        return rollback(d, rc);
+    if (reason_json) {
+        knob_attr why = {.key = "fail_reason", .json = reason_json};
+        if ((rc = insert_trial_attr(d, trial, true, &why)))
+            return rollback(d, rc);
+    }
+    if (w) {
+        rc = insert_trial(d, study, KNOB_TRIAL_WAITING, cap, &id, &number);
+        if (!rc)
+            rc = write_waiting_rows(d, id, w);
+        made = !rc;
+        if (rc == KNOB_EDONE) /* the study at its cap: failed all the same, no retry */
+            rc = KNOB_OK;
+        if (rc)
+            return rollback(d, rc);
+    }
+    if ((rc = commit(d)))
+        return rc;
+    *enqueued = made;
+    return KNOB_OK;
+}
+
 static int claim(void *be, int64_t study, const char *key, int64_t trial, bool *won)
 {
     db *d = be;
@@ -2646,4 +2683,5 @@ const knob__backend knob__backend_sqlite = {
     .best_trial = best_trial,
     .requeue = requeue,
     .pop_attrs = pop_attrs,
+    .fail_retry = fail_retry,
 };

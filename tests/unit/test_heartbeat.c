@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "knob.h"
 
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -90,6 +91,59 @@ static void dead_worker_is_failed_and_retried(void **state)
     assert_string_equal(knob_trial_info_attr(tr[2], "retry_count", true), "1");
     knob_study_free(s);
     knob_storage_close(st);
+}
+
+/* A failer whose retry cannot be written leaves the lost trial RUNNING (the FAIL, its reason
+ * and its retry are one write): the next failer fails it and makes the retry. Here the retry's
+ * rows are refused by a unique index; with the index gone, the retry runs the lost trial's x. */
+static void failed_without_its_retry_is_not_failed(void **state)
+{
+    (void)state;
+    char url[4200];
+    const char *path = knob_test_path("hb_whole.db");
+    unlink(path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    double x = die_mid_trial(url);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    /* one retry_of row at most: a user attribute of the lost trial holds it */
+    assert_int_equal(sqlite3_exec(h,
+                                  "CREATE UNIQUE INDEX one_retry ON trial_attrs(key) WHERE key = "
+                                  "'retry_of'; INSERT INTO trial_attrs(trial, system, key, json) "
+                                  "SELECT id, 0, 'retry_of', '0' FROM trials",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    nap(0.5);
+    knob_storage *st;
+    knob_study *s = open_study(url, &st, 1);
+    knob_trial *t;
+    assert_int_not_equal(knob_study_ask(s, &t), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_RUNNING);
+    assert_null(knob_trial_info_attr(tr[0], "fail_reason", true));
+    assert_int_equal(sqlite3_exec(h,
+                                  "DROP INDEX one_retry; DELETE FROM trial_attrs WHERE system = 0 "
+                                  "AND key = 'retry_of'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    double y;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_number(t), 1);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &y), KNOB_OK);
+    assert_true(y == x);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_FAIL);
+    assert_non_null(strstr(knob_trial_info_attr(tr[0], "fail_reason", true), "no heartbeat"));
+    assert_string_equal(knob_trial_info_attr(tr[1], "retry_of", true), "0");
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(path);
 }
 
 static int count_attr(void *ctx, const char *key, const char *json)
@@ -625,6 +679,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(slow_sampler_keeps_its_trial),
         cmocka_unit_test(claimed_trial_of_a_dead_worker),
         cmocka_unit_test(ask_claimed_refusals),
+        cmocka_unit_test(failed_without_its_retry_is_not_failed),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
