@@ -1434,6 +1434,7 @@ class _Progress:
 
     def __init__(self, n_trials, timeout) -> None:
         self.n, self.timeout, self.t0 = n_trials, timeout, time.monotonic()
+        self.width = 0  # of the line last written
 
     def update(self, done: int, study: Study) -> None:
         total = "/%d" % self.n if self.n else ""
@@ -1441,7 +1442,12 @@ class _Progress:
             best = " best %s" % study.best_value if not study._is_multi_objective else ""
         except ValueError:
             best = ""
-        sys.stderr.write("\r%d%s trials, %.1f s%s" % (done, total, time.monotonic() - self.t0, best))
+        line = "%d%s trials, %.1f s%s" % (done, total, time.monotonic() - self.t0, best)
+        # padded with spaces over the longer line before it (as tqdm pads), whose tail the
+        # carriage return would leave on screen: "best 0.05" after "best 0.123456789" read
+        # "best 0.053456789"
+        sys.stderr.write("\r" + line.ljust(self.width))
+        self.width = len(line)
         sys.stderr.flush()
 
     def close(self) -> None:

@@ -3,6 +3,7 @@ threads that run in parallel, the progress line and the log messages."""
 
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -390,6 +391,28 @@ def test_logging_and_progress(capsys, caplog):
     finally:
         optuna.logging.disable_propagation()
         optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def _terminal_lines(text):
+    """The lines a terminal shows for `text`: a carriage return moves back to the line's
+    start, and what is written next overwrites the old characters, no more."""
+    lines = []
+    for raw in text.split("\n"):
+        shown = ""
+        for part in raw.split("\r"):
+            shown = part + shown[len(part):]
+        lines.append(shown)
+    return lines
+
+
+def test_progress_line_shows_the_best_value(capsys):
+    """Each progress line covers the one before it: a shorter line left the old one's tail
+    on screen, and "best 0.05" after "best 0.123456789" read "best 0.053456789"."""
+    values = iter([0.123456789, 0.5, 0.05, 7.0])
+    study = optuna.create_study()
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), next(values))[1], n_trials=4, show_progress_bar=True)
+    shown = [line.rstrip() for line in _terminal_lines(capsys.readouterr().err) if "trials" in line]
+    assert len(shown) == 1 and re.fullmatch(r"4/4 trials, \d+\.\d s best 0\.05", shown[0]), shown
 
 
 def test_optuna_logger_name():
