@@ -82,8 +82,8 @@ def get_param_importances(
     objective: Optional[int] = None,
 ) -> Dict[str, float]:
     """Each param's share of the objective's variance, most important first (they sum to 1;
-    when nothing can be told, fewer than two trials or a flat objective, each param gets
-    1 / the number of params, as Optuna's normalize gives). normalize=False (Optuna's): the
+    when nothing can be told, fewer than two trials, a flat objective or no finite value,
+    each param gets 1 / the number of params, as Optuna's normalize gives). normalize=False (Optuna's): the
     evaluator's own numbers, not divided by their sum (fANOVA: the variance fraction of each
     param's main effect, averaged over the trees; PED-ANOVA: its weighted divergence; all 0
     when nothing can be told), in the same order. `target` (Optuna's) evaluates
@@ -144,8 +144,11 @@ _RAW = 1  # libknob's KNOB_IMPORTANCE_RAW
 
 
 def _evaluate(
-    study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], objective: int, normalize: bool = True
+    study, evaluator: BaseImportanceEvaluator, params: Optional[List[str]], objective: int, normalize: bool = True, source=None
 ) -> Dict[str, float]:
+    """libknob's importances of `objective` of the study's COMPLETE trials; `source` (the
+    study itself if None) is the study whose COMPLETE trials name the params when none of
+    those trials has a finite value (_of_target's scratch study holds only finite ones)."""
     names = list(params) if params else []
     arr = (ctypes.c_char_p * max(len(names), 1))(*[_lib.enc(n) for n in names])
     out = ctypes.POINTER(_lib.Importance)()
@@ -162,22 +165,66 @@ def _evaluate(
             ctypes.byref(n),
         )
     if rc == _lib.ENOTFOUND and names:
-        # a param no complete trial has: Optuna's ValueError
-        from .trial import TrialState
-
-        seen = set()
-        for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
-            seen.update(t.params)
-        missing = [p for p in names if p not in seen] or names
+        # a param no complete trial with a finite value has: Optuna's ValueError, unless no
+        # trial has a finite value at all
+        err = _lib.error(rc)
+        evaluated = _finite_trials(study, objective)
+        if not evaluated:
+            return _nothing_told(source if source is not None else study, evaluator, names)
+        seen = {p for t in evaluated for p in t.params}
+        missing = [p for p in names if p not in seen] or names  # (fanova: never held together)
         raise ValueError(
             "Study must contain at least one completed trial for each specified parameter. Missing parameters: %s." % missing
-        ) from _lib.error(rc)
+        ) from err
     _lib.check(rc)
     with study._lock:
         try:
-            return {out[i].name.decode("utf-8"): out[i].share for i in range(n.value)}
+            shares = {out[i].name.decode("utf-8"): out[i].share for i in range(n.value)}
         finally:
             _lib.lib.knob_importance_free(out)
+    if not shares and not names and not _finite_trials(study, objective):
+        return _nothing_told(source if source is not None else study, evaluator, None)
+    return shares
+
+
+def _finite_trials(study, objective: int) -> list:
+    """The COMPLETE trials libknob evaluates: those whose value of `objective` (of every
+    objective for _PARETO) is finite."""
+    from .trial import TrialState
+
+    out = []
+    for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)):
+        values = t.values or []
+        wanted = values if objective == _PARETO else values[objective : objective + 1]
+        if wanted and all(math.isfinite(v) for v in wanted):
+            out.append(t)
+    return out
+
+
+def _nothing_told(study, evaluator: BaseImportanceEvaluator, names: Optional[List[str]]) -> Dict[str, float]:
+    """The importances when no COMPLETE trial has a finite value to evaluate, as Optuna's
+    evaluators give them: 0 for each param (normalized: equal shares), the params being
+    `names` (each in some COMPLETE trial; for fanova, all of them in one) or, without names,
+    those of the COMPLETE trials (fanova: those every one holds), in the order first met."""
+    from .trial import TrialState
+
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    fanova = evaluator._method == "fanova"
+    if names:
+        seen = {p for t in trials for p in t.params}
+        missing = [p for p in names if p not in seen]
+        if not missing and fanova and not any(all(p in t.params for p in names) for t in trials):
+            missing = list(names)
+        if missing:
+            raise ValueError("Study must contain at least one completed trial for each specified parameter. Missing parameters: %s." % missing)
+        return {p: 0.0 for p in names}
+    everywhere = set.intersection(*[set(t.params) for t in trials]) if fanova and trials else None
+    found: Dict[str, float] = {}
+    for t in trials:
+        for p in t.params:
+            if everywhere is None or p in everywhere:
+                found.setdefault(p, 0.0)
+    return found
 
 
 def _of_target(
@@ -194,7 +241,7 @@ def _of_target(
         v = float(target(t))
         if math.isfinite(v):
             scratch._add_trial(TrialState.COMPLETE, t.params, t.distributions, [v], {}, {}, {}, None, None)
-    return _evaluate(scratch, evaluator, params, 0, normalize)
+    return _evaluate(scratch, evaluator, params, 0, normalize, source=study)
 
 
 def _normalized(shares: Dict[str, float], normalize: bool = True) -> Dict[str, float]:

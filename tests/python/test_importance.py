@@ -132,6 +132,31 @@ def test_nothing_to_tell_gives_equal_shares(evaluator):
     assert get_param_importances(flat, evaluator=evaluator) == {"x": 0.5, "y": 0.5}
 
 
+@pytest.mark.parametrize("evaluator", [FanovaImportanceEvaluator(), PedAnovaImportanceEvaluator()])
+def test_no_finite_value_gives_equal_shares(evaluator):
+    """As Optuna 5: when no COMPLETE trial has a finite value (or target), every param the
+    trials hold gets an equal share (0 not normalized); knob gave {} without params, and
+    with them the false error that every param was missing from the trials."""
+    d = optuna.distributions
+    dists = {"x": d.FloatDistribution(0, 1), "n": d.IntDistribution(0, 4)}
+    study = optuna.create_study()
+    for i in range(20):
+        study.add_trial(optuna.trial.create_trial(params={"x": i / 20, "n": i % 5}, distributions=dists, value=float("inf")))
+    half = {"x": 0.5, "n": 0.5}
+    assert get_param_importances(study, evaluator=evaluator) == half
+    assert get_param_importances(study, evaluator=evaluator, params=["x", "n"]) == half
+    assert get_param_importances(study, evaluator=evaluator, params=["n"]) == {"n": 1.0}
+    assert get_param_importances(study, evaluator=evaluator, normalize=False) == {"x": 0.0, "n": 0.0}
+    assert evaluator.evaluate(study, params=["x"]) == {"x": 0.0}
+    with pytest.raises(ValueError, match=r"Missing parameters: \['nope'\]"):
+        get_param_importances(study, evaluator=evaluator, params=["x", "nope"])
+    finite = study_of(n=20)  # a target that is NaN for every trial
+    assert get_param_importances(finite, evaluator=evaluator, target=lambda t: float("nan")) == {"x": 1 / 3, "y": 1 / 3, "c": 1 / 3}
+    assert get_param_importances(finite, evaluator=evaluator, target=lambda t: float("nan"), params=["y", "c"]) == {"y": 0.5, "c": 0.5}
+    both = study_of(n=20, directions=["minimize", "maximize"])
+    assert get_param_importances(both, evaluator=evaluator, target=lambda t: float("-inf"), params=["c"]) == {"c": 1.0}
+
+
 def test_ped_anova_arguments_of_optuna_5():
     # Optuna 5's names (knob had Optuna 4's baseline_quantile alone: a TypeError)
     PedAnovaImportanceEvaluator(target_quantile=0.1, region_quantile=1.0, evaluate_on_local=True)
