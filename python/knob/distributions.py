@@ -231,15 +231,22 @@ class CategoricalDistribution(BaseDistribution):
 
     def to_internal_repr(self, v: Any) -> int:
         """The index of `v` in choices, an int as Optuna's (to_external_repr takes it, or the
-        float libknob stores)."""
+        float libknob stores). Of choices equal to `v` in Python (1 == True), the first
+        that is a bool as `v` is or is not one: 1 of [True, 1] is the 1 (Optuna's is the
+        True, and add_trial, copy_study and a pickled study turned the trial's 1 into
+        True); else the first equal one (True of [1.0, 2.0] is 1.0)."""
         try:
-            return self.choices.index(v)
+            first = self.choices.index(v)
         except ValueError as e:
             if _is_nan(v):  # a NaN is no NaN's equal: found as Optuna finds it
                 for i, c in enumerate(self.choices):
                     if _is_nan(c):
                         return i
             raise ValueError("%r not in %r." % (v, self.choices)) from e
+        if _is_bool(self.choices[first]) == _is_bool(v):
+            return first
+        b = _is_bool(v)
+        return next((i for i, c in enumerate(self.choices) if i > first and _is_bool(c) == b and c == v), first)
 
     def single(self) -> bool:
         return len(self.choices) == 1

@@ -71,3 +71,29 @@ def test_unpickling_a_study_in_memory_logs_nothing(caplog):
         optuna.logging.set_verbosity(optuna.logging.WARNING)
     assert [r.getMessage() for r in caplog.records] == []
     assert again.study_name == "s" and len(again.trials) == 2
+
+
+def test_a_choice_equal_to_another_keeps_its_type(tmp_db):
+    """Of a categorical's choices equal in Python (1 == True, 0 == False), a trial's choice
+    stays the one it is: add_trials, copy_study and a pickled study in memory turned the
+    1 of choices [True, 1] into True (the choice's index was found by ==), while the study
+    itself read 1."""
+    choices = [True, 1, False, 0]
+    src = optuna.create_study(study_name="bools", sampler=optuna.samplers.RandomSampler(seed=0))
+    for c in (1, True, 0, False):
+        src.enqueue_trial({"c": c})
+    src.optimize(lambda t: float(choices.index(t.suggest_categorical("c", choices))), n_trials=4)
+    want = [(1, int), (True, bool), (0, int), (False, bool)]
+    typed = lambda study: [(t.params["c"], type(t.params["c"])) for t in study.trials]  # noqa: E731
+    assert typed(src) == want
+    added = optuna.create_study()
+    added.add_trials(src.trials)
+    assert typed(added) == want
+    optuna.copy_study(from_study_name="bools", from_storage=src._storage, to_storage=tmp_db, to_study_name="copied")
+    assert typed(optuna.load_study(study_name="copied", storage=tmp_db)) == want
+    assert typed(pickle.loads(pickle.dumps(src))) == want
+    dist = CategoricalDistribution(choices)
+    assert [dist.to_internal_repr(c) for c in (1, True, 0, False, 1.0)] == [1, 0, 3, 2, 1]
+    # a bool of choices without one: the number == takes it for, as Optuna's
+    assert CategoricalDistribution([1.0, 2.0, "x"]).to_internal_repr(True) == 0
+    assert CategoricalDistribution([True, False]).to_internal_repr(0) == 1

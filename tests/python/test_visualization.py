@@ -496,13 +496,13 @@ def test_slice_of_numeric_choices_as_optuna_5():
     words_dist = {"c": optuna.distributions.CategoricalDistribution(["q", "p"])}
     words.add_trial(optuna.trial.create_trial(params={"c": "q"}, distributions=words_dist, value=0.0))
     assert list(visualization.plot_slice(words).layout.xaxis.categoryarray) == ["'q'", "'p'"]
-    # choices equal in Python (1 == True): each trial drawn once (it was under both); the
-    # trials hold 1 for True, as Optuna's (the choice's index is found by ==)
+    # choices equal in Python (1 == True): each trial drawn once, under its own choice (Optuna
+    # 5 draws each under both); the trials keep their choices, as Optuna's in memory
     mixed = optuna.create_study()
     mixed_dist = {"a": optuna.distributions.CategoricalDistribution([1, True])}
     for i, a in enumerate([1, True, True]):
         mixed.add_trial(optuna.trial.create_trial(params={"a": a}, distributions=mixed_dist, value=float(i)))
-    assert list(visualization.plot_slice(mixed).data[0].x) == ["1", "1", "1"]
+    assert list(visualization.plot_slice(mixed).data[0].x) == ["1", "True", "True"]
 
 
 def _timeline_study():
