@@ -208,14 +208,17 @@ def _edf(go, study, *, target=None, target_name: str = "Objective Value"):
     return _figure(go, traces, "Empirical Distribution Function Plot", xaxis={"title": {"text": target_name}}, yaxis={"title": {"text": "Cumulative Probability"}})
 
 
-def _params(trials: List[FrozenTrial], params: Optional[List[str]]) -> List[str]:
+def _params(trials: List[FrozenTrial], params: Optional[List[str]], sort: bool = False) -> List[str]:
+    """The params to draw: every param of the trials, sorted, or those asked for (each must
+    be in some trial), in the order given, or (`sort`, as Optuna's plot_slice and
+    plot_parallel_coordinate) sorted and each once."""
     names = sorted({k for t in trials for k in t.params})
     if params is None:
         return names
     for p in params:
         if p not in names:
             raise ValueError("Parameter %s does not exist in your study." % p)
-    return list(params)
+    return sorted(set(params)) if sort else list(params)
 
 
 def _is_log(trials: List[FrozenTrial], name: str) -> bool:
@@ -269,7 +272,7 @@ def _first_distribution(trials: List[FrozenTrial], name: str):
 
 def _slice(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
     trials, values = _complete(study, target)
-    names = _params(trials, params)
+    names = _params(trials, params, sort=True)
     traces, layout = [], {}
     feasible = {t.number: _feasible(t) for t in trials}
     for i, p in enumerate(names):
@@ -305,19 +308,35 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
 
 
 def _param_importances(go, study, evaluator=None, params=None, *, target=None, target_name: str = "Objective Value"):
+    """As Optuna 5's: the importances of the target (the objective's value), or, for a study
+    of several objectives without a target, one bar set per objective, of its own
+    importances (as target=lambda t: t.values[k]); a set named by set_metric_names's name
+    of its objective, else "<target_name> <k>". A target no COMPLETE trial has finite draws
+    no bars."""
     from .importance import get_param_importances
 
-    kwargs: Dict[str, Any] = {"evaluator": evaluator, "params": params}
-    if target is not None:
-        kwargs["target"] = target
-    shares = get_param_importances(study, **kwargs)
-    if target is None and study.metric_names is not None:  # set_metric_names's, as Optuna 5
-        target_name = study.metric_names[0]
-    names = list(shares)[::-1]  # the most important at the top
-    if not names:  # as Optuna: an empty figure
-        return _figure(go, [], "Hyperparameter Importances", xaxis={"title": {"text": "Hyperparameter Importance"}}, yaxis={"title": {"text": "Hyperparameter"}}, showlegend=False)
-    trace = go.Bar(x=[shares[n] for n in names], y=names, orientation="h", text=["%.2f" % shares[n] for n in names], name=target_name)
-    return _figure(go, [trace], "Hyperparameter Importances", xaxis={"title": {"text": "Hyperparameter Importance"}}, yaxis={"title": {"text": "Hyperparameter"}}, showlegend=False)
+    metric_names = study.metric_names
+    if target is not None or not study._is_multi_objective:
+        if target is None and metric_names is not None:  # set_metric_names's, as Optuna 5
+            target_name = metric_names[0]
+        sets = [(target, target_name)]
+    else:
+        names = metric_names or ["%s %d" % (target_name, k) for k in range(len(study.directions))]
+        sets = [(lambda t, k=k: t.values[k], name) for k, name in enumerate(names)]
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
+    traces = []
+    for of, name in sets:
+        if not any(math.isfinite(float(of(t) if of is not None else t.value)) for t in trials):
+            continue  # as Optuna: no bars (Optuna warns)
+        shares = get_param_importances(study, evaluator=evaluator, params=params, target=of)
+        shown = list(shares)[::-1]  # the most important at the top
+        if shown:
+            traces.append(go.Bar(x=[shares[n] for n in shown], y=shown, orientation="h", name=name,
+                                 text=["%.2f" % shares[n] if shares[n] >= 0.01 else "<0.01" for n in shown]))
+    layout: Dict[str, Any] = {"xaxis": {"title": {"text": "Hyperparameter Importance"}}, "yaxis": {"title": {"text": "Hyperparameter"}}}
+    if len(traces) < 2:  # (several sets: the legend tells them apart)
+        layout["showlegend"] = False
+    return _figure(go, traces, "Hyperparameter Importances", **layout)
 
 
 def _axis_values(vals: list) -> tuple:
@@ -381,7 +400,7 @@ def _parallel_coordinate(go, study, params=None, *, target=None, target_name: st
         trials = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)) if all(math.isfinite(v) for v in t.values)]
     else:
         trials, values = _complete(study, target)
-    names = _params(trials, params)
+    names = _params(trials, params, sort=True)
     if not trials:  # as Optuna: an empty figure
         return _figure(go, [], "Parallel Coordinate Plot")
     keep = [i for i, t in enumerate(trials) if all(p in t.params for p in names)]
@@ -416,9 +435,12 @@ def _parallel_coordinate(go, study, params=None, *, target=None, target_name: st
     return _figure(go, [trace], "Parallel Coordinate Plot")
 
 
-def _pairs(go, study, params, target, target_name, title: str, cell: Callable, min_params: int = 2):
-    """A matrix of the params' pairs (one plot for two params), each cell made by `cell`."""
+def _pairs(go, study, params, target, target_name, title: str, make_cell: Callable, min_params: int = 2):
+    """A matrix of the params' pairs (one plot for two params), each cell made by the
+    function make_cell(values) gives for the target values of all the COMPLETE trials; a
+    cell's points are (x, y, value, feasible, the trial's index among those trials)."""
     trials, values = _complete(study, target)
+    cell = make_cell(values)
     names = _params(trials, params)
     # as Optuna: an empty figure (Optuna warns) without trials, and for contour with one param;
     # Optuna 5's rank draws one param against itself
@@ -434,7 +456,8 @@ def _pairs(go, study, params, target, target_name, title: str, cell: Callable, m
                             px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
                             _axis_type(trials, px), _axis_type(trials, py))
         # a diagonal cell (px == py) too, as Optuna 5's: the param against itself, on x = y
-        pts = [(t.params[px], t.params[py], v, _feasible(t)) for t, v in zip(trials, values) if px in t.params and py in t.params]
+        pts = [(t.params[px], t.params[py], v, _feasible(t), i) for i, (t, v) in enumerate(zip(trials, values))
+               if px in t.params and py in t.params]
         traces.extend(cell(go, pts, xa, ya, k == 0))
     return _figure(go, traces, title, showlegend=False, **layout)
 
@@ -488,11 +511,10 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
     trials, values = _complete(study, target)
     keep = [i for i, v in enumerate(values) if v is not None and math.isfinite(v)]
     trials, values = [trials[i] for i in keep], [values[i] for i in keep]
-    names = _params(trials, params)
+    names = _params(trials, params, sort=True)
     title = "Contour Plot"
     if not trials or len(names) < 2:  # as Optuna: an empty figure (Optuna warns)
         return _figure(go, [], title)
-    names = sorted(set(names))
     reverse = target is not None or study.directions[0].name == "MINIMIZE"
     # as Optuna 5: of the trials at one point, the best by the study's direction; with a
     # target, whose values may mean anything, the last one (as Optuna 3.1 does always)
@@ -526,22 +548,38 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
     return _figure(go, traces, title, showlegend=False, **layout)
 
 
-def _rank_cell(go, pts, xa, ya, first):
-    zs = [c for _, _, c, _ in pts]
-    order = sorted(range(len(zs)), key=lambda i: zs[i])
-    rank = [0.0] * len(zs)
-    for r, i in enumerate(order):
-        rank[i] = r / max(1, len(zs) - 1)
-    ok = [i for i, q in enumerate(pts) if q[3]]
-    out = [go.Scatter(x=[pts[i][0] for i in ok], y=[pts[i][1] for i in ok], mode="markers", xaxis=xa, yaxis=ya,
-                      text=["%g" % zs[i] for i in ok],
-                      marker={"color": [rank[i] for i in ok], "colorscale": "RdYlBu_r", "cmin": 0, "cmax": 1, "showscale": first,
-                              "colorbar": {"title": {"text": "Rank"}}})]
-    bad = [i for i, q in enumerate(pts) if not q[3]]
-    if bad:  # as Optuna 5: the infeasible trials in grey (ranked among all the same)
-        out.append(go.Scatter(x=[pts[i][0] for i in bad], y=[pts[i][1] for i in bad], mode="markers", xaxis=xa, yaxis=ya,
-                              text=["%g" % zs[i] for i in bad], name="Infeasible Trial", marker={"color": "#cccccc"}))
-    return out
+def _rank_colours(values: List[float]) -> List[float]:
+    """As Optuna 5's plot_rank: each trial's colour, its target's rank among all the trials
+    (0 for the least; tied values share the mean of their ranks) over the number of trials
+    less one, the same in every cell (a cell ranking its own trials alone drew a trial
+    worse than most as the best); 0.5 for a lone trial. A NaN has no rank (NaN)."""
+    ordered = sorted(v for v in values if not math.isnan(v))
+    first: Dict[float, int] = {}
+    last: Dict[float, int] = {}
+    for r, v in enumerate(ordered):
+        first.setdefault(v, r)
+        last[v] = r
+    if len(values) < 2:
+        return [0.5] * len(values)
+    return [math.nan if math.isnan(v) else (first[v] + last[v]) / 2 / (len(values) - 1) for v in values]
+
+
+def _rank_cell(values: List[float]) -> Callable:
+    colours = _rank_colours(values)
+
+    def cell(go, pts, xa, ya, first):
+        ok = [q for q in pts if q[3]]
+        out = [go.Scatter(x=[q[0] for q in ok], y=[q[1] for q in ok], mode="markers", xaxis=xa, yaxis=ya,
+                          text=["%g" % q[2] for q in ok],
+                          marker={"color": [colours[q[4]] for q in ok], "colorscale": "RdYlBu_r", "cmin": 0, "cmax": 1,
+                                  "showscale": first, "colorbar": {"title": {"text": "Rank"}}})]
+        bad = [q for q in pts if not q[3]]
+        if bad:  # as Optuna 5: the infeasible trials in grey (ranked among all the same)
+            out.append(go.Scatter(x=[q[0] for q in bad], y=[q[1] for q in bad], mode="markers", xaxis=xa, yaxis=ya,
+                                  text=["%g" % q[2] for q in bad], name="Infeasible Trial", marker={"color": "#cccccc"}))
+        return out
+
+    return cell
 
 
 def _rank(go, study, params=None, *, target=None, target_name: str = "Objective Value"):

@@ -118,8 +118,8 @@ def _call(lib, name, kind):
     """lib.visualization.<name> of the kind's study: ("figure", fig) or ("error", type)."""
     study = _study(lib, kind)
     kwargs = {}
-    # (knob's importances take no target function: with several objectives they ask for the
-    # objective's index, as Optuna 3.1 asks for a target)
+    # (plot_param_importances of several objectives: one bar set per objective, as Optuna 4.x
+    # and 5 draw them; Optuna 3.1 asks for a target)
     if len(KINDS[kind]) > 1 and name not in ("plot_pareto_front", "plot_hypervolume_history", "plot_intermediate_values", "plot_timeline",
                                              "plot_param_importances"):
         kwargs["target"] = lambda t: t.values[0]
@@ -214,8 +214,13 @@ def test_plotly_figures_as_optunas(name, kind):
     if not hasattr(real.visualization, name):  # Optuna 3.1 has no plot_rank, plot_timeline, ...
         return
     theirs = _call(real, name, kind)
-    if name == "plot_param_importances" and len(KINDS[kind]) > 1 and theirs[0] == "figure":
-        return  # Optuna 4.x plots every objective's importances; knob, as Optuna 3.1, asks which
+    if name == "plot_param_importances" and len(KINDS[kind]) > 1:
+        # as Optuna 4.x and 5: every objective's importances (Optuna 3.1 asks for a target)
+        assert what == "figure" and [t.name for t in fig.data] == ["Objective Value %d" % k for k in range(len(KINDS[kind]))]
+        if theirs[0] == "figure":
+            assert [t.name for t in theirs[1].data] == [t.name for t in fig.data]
+            assert [sorted(t.y) for t in fig.data] == [sorted(t.y) for t in theirs[1].data]
+        return
     assert (what, fig if what == "error" else None) == (theirs[0], theirs[1] if theirs[0] == "error" else None), (name, kind, fig, theirs)
     if what == "figure":
         _compare(name, fig, theirs[1])
@@ -457,6 +462,72 @@ def test_parallel_coordinate_of_several_objectives_as_optuna_5():
     study.set_metric_names(["loss", "acc"])
     labels = [d.label for d in visualization.plot_parallel_coordinate(study).data[0].dimensions]
     assert labels == ["loss", "acc", "x"]
+
+
+def test_param_importances_of_several_objectives_as_optuna_5():
+    """As Optuna 5: a study of several objectives without a target draws one bar set per
+    objective, named by set_metric_names (else "<target_name> <k>"), each of that
+    objective's own importances (as target=lambda t: t.values[k]); knob drew one set, of
+    PED-ANOVA's Pareto-front importances, named after objective 0. (Optuna 3.1 asks for a
+    target: the expectations are Optuna 5's, computed by hand.)"""
+    from knob import importance
+
+    for evaluator in (importance.PedAnovaImportanceEvaluator(), importance.FanovaImportanceEvaluator()):
+        study = optuna.create_study(directions=["minimize", "maximize"], sampler=optuna.samplers.RandomSampler(seed=0))
+        study.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1) + 0.1 * t.suggest_float("z", 0, 1)), n_trials=40)
+        fig = visualization.plot_param_importances(study, evaluator=evaluator, target_name="T")
+        assert [t.name for t in fig.data] == ["T 0", "T 1"] and fig.layout.showlegend is not False
+        study.set_metric_names(["loss", "latency"])
+        fig = visualization.plot_param_importances(study, evaluator=evaluator)
+        assert [t.name for t in fig.data] == ["loss", "latency"]
+        for k, trace in enumerate(fig.data):
+            own = importance.get_param_importances(study, evaluator=evaluator, target=lambda t: t.values[k])
+            assert dict(zip(trace.y, trace.x)) == own and list(trace.y) == list(own)[::-1]
+        assert list(fig.data[0].y)[-1] == "x" and list(fig.data[1].y)[-1] == "y"
+        one = visualization.plot_param_importances(study, evaluator=evaluator, target=lambda t: t.values[1])
+        assert [t.name for t in one.data] == ["Objective Value"] and one.layout.showlegend is False
+    # an objective no trial has finite: no bars for it (as Optuna, which warns)
+    inf = optuna.create_study(directions=["minimize", "minimize"])
+    dists = {"x": optuna.distributions.FloatDistribution(0, 1)}
+    for i in range(4):
+        inf.add_trial(optuna.trial.create_trial(params={"x": i / 4}, distributions=dists, values=[float(i), float("inf")]))
+    assert [t.name for t in visualization.plot_param_importances(inf).data] == ["Objective Value 0"]
+
+
+def test_rank_colours_as_optuna_5():
+    """As Optuna 5's plot_rank: each trial's colour is its target's rank among all the
+    COMPLETE trials (ties share the mean of their ranks) over their number less one, the
+    same in every cell; a lone trial's is 0.5. knob ranked each cell's trials alone, ties by
+    position: a cell of the two worst trials drew one as the best. (Optuna 3.1 has no
+    plot_rank: the expectations are Optuna 5's, computed by hand.)"""
+    d = optuna.distributions
+    study = optuna.create_study()
+    for x, v in [(0.1, 1.0), (0.3, 1.0), (0.5, 2.0), (0.7, 3.0)]:
+        study.add_trial(optuna.trial.create_trial(params={"x": x, "y": x + 0.1}, distributions={"x": d.FloatDistribution(0, 1),
+                        "y": d.FloatDistribution(0, 1)}, value=v))
+    for x, v in [(0.9, 10.0), (0.95, 11.0)]:  # a conditional param only the two worst trials have
+        study.add_trial(optuna.trial.create_trial(params={"x": x, "y": x, "z": 0.5}, distributions={
+            "x": d.FloatDistribution(0, 1), "y": d.FloatDistribution(0, 1), "z": d.FloatDistribution(0, 1)}, value=v))
+    colours = lambda fig: [round(c, 12) for c in fig.data[0].marker.color]  # noqa: E731
+    assert colours(visualization.plot_rank(study, params=["x", "y"])) == [0.1, 0.1, 0.4, 0.6, 0.8, 1.0]
+    assert colours(visualization.plot_rank(study, params=["x", "z"])) == [0.8, 1.0]
+    # the 3 x 3 matrix: the 5 cells of z hold the two worst trials, the 4 others all six
+    cells = sorted([round(c, 12) for c in t.marker.color] for t in visualization.plot_rank(study).data)
+    assert cells == [[0.1, 0.1, 0.4, 0.6, 0.8, 1.0]] * 4 + [[0.8, 1.0]] * 5
+    one = optuna.create_study()
+    one.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": d.FloatDistribution(0, 1)}, value=3.0))
+    assert list(visualization.plot_rank(one).data[0].marker.color) == [0.5]
+
+
+def test_slice_and_parallel_coordinate_params_sorted_once_as_optuna_5():
+    """As Optuna 5 (and as plot_contour): plot_slice and plot_parallel_coordinate draw the
+    params asked for sorted, each once; knob drew them as given, duplicates too."""
+    study = _study(optuna, "single")
+    fig = visualization.plot_slice(study, params=["x", "lr", "x"])
+    assert [t.name for t in fig.data] == ["lr", "x"] and (fig.layout.xaxis.title.text, fig.layout.xaxis2.title.text) == ("lr", "x")
+    assert "xaxis3" not in fig.layout.to_plotly_json()
+    dims = visualization.plot_parallel_coordinate(study, params=["x", "c", "x"]).data[0].dimensions
+    assert [d.label for d in dims] == ["Objective Value", "c", "x"]
 
 
 def test_rank_diagonal_as_optuna_5():
