@@ -1332,8 +1332,9 @@ typedef struct knob_hypergrad_options {
     double rate;       /* the first learning rate, > 0 */
     double hyper_rate; /* the hypergradient's step beta, >= 0 (0: the rate stays: plain SGD
                         * or Adam) */
-    double momentum;   /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g) */
-    double beta1, beta2, eps; /* Adam (0: 0.9, 0.999, 1e-8) */
+    double momentum;   /* SGD: heavy-ball momentum in [0, 1) (v = momentum v + g); set for
+                        * Adam (whose first moment is beta1): KNOB_EINVAL */
+    double beta1, beta2, eps;  /* Adam (0: 0.9, 0.999, 1e-8); set for SGD: KNOB_EINVAL */
     double min_rate, max_rate; /* the rate is kept in [min_rate, max_rate] (0: [0, inf)) */
 } knob_hypergrad_options;
 

@@ -31,14 +31,26 @@ static int check(const knob_hypergrad_options *o, size_t n)
     if (!(o->momentum >= 0 && o->momentum < 1))
         return knob__error(KNOB_EINVAL, "hypergrad: momentum must be in [0, 1), got %g",
                            o->momentum);
-    if (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1))
+    bool adam = o->method == KNOB_HYPERGRAD_ADAM;
+    if (adam && (!(o->beta1 >= 0 && o->beta1 < 1) || !(o->beta2 >= 0 && o->beta2 < 1)))
         return knob__error(KNOB_EINVAL,
                            "hypergrad: beta1 and beta2 must be in [0, 1), got %g "
                            "and %g",
                            o->beta1, o->beta2);
     /* an infinite eps made every Adam direction 0: the params never moved */
-    if (!(o->eps > 0) || !isfinite(o->eps))
+    if (adam && (!(o->eps > 0) || !isfinite(o->eps)))
         return knob__error(KNOB_EINVAL, "hypergrad: eps must be finite and > 0, got %g", o->eps);
+    /* an option of the other method would be ignored without a word: SGD's momentum given
+     * to Adam (whose first moment is beta1), or Adam's moments given to SGD */
+    if (adam && o->momentum != 0)
+        return knob__error(KNOB_EINVAL,
+                           "hypergrad: momentum %g is SGD's; Adam's first moment is beta1",
+                           o->momentum);
+    if (!adam && (o->beta1 != 0 || o->beta2 != 0 || o->eps != 0))
+        return knob__error(KNOB_EINVAL,
+                           "hypergrad: beta1, beta2 and eps are Adam's; SGD takes momentum "
+                           "(got beta1 %g, beta2 %g, eps %g)",
+                           o->beta1, o->beta2, o->eps);
     if (!(o->min_rate >= 0) || !(o->max_rate > o->min_rate))
         return knob__error(KNOB_EINVAL,
                            "hypergrad: need 0 <= min_rate < max_rate, got min_rate %g, "
@@ -56,11 +68,12 @@ int knob_hypergrad_create(const knob_hypergrad_options *opts, size_t n, knob_hyp
         return knob__error(KNOB_EINVAL, "knob_hypergrad_create: NULL argument");
     *out = NULL;
     knob_hypergrad_options o = *opts;
-    if (o.beta1 == 0)
+    bool adam = o.method == KNOB_HYPERGRAD_ADAM;
+    if (o.beta1 == 0 && adam)
         o.beta1 = 0.9;
-    if (o.beta2 == 0)
+    if (o.beta2 == 0 && adam)
         o.beta2 = 0.999;
-    if (o.eps == 0)
+    if (o.eps == 0 && adam)
         o.eps = 1e-8;
     if (o.max_rate == 0)
         o.max_rate = INFINITY;
@@ -222,7 +235,9 @@ int knob_hypergrad_step(knob_hypergrad *h, double *params, const double *grad)
         return knob__error(KNOB_EINVAL, "knob_hypergrad_step: NULL argument");
     for (size_t i = 0; i < h->n; i++)
         if (!isfinite(grad[i]))
-            return knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, grad[i]);
+            return knob__error(KNOB_EINVAL,
+                               "hypergrad: step %lld: gradient %zu is %g (nothing changed)",
+                               (long long)h->t + 1, i, grad[i]);
     double rate = 0, hyper = 0;
     int rc = prepare(h, grad, &rate, &hyper);
     const double *dir = h->next + 2 * h->n;
@@ -247,7 +262,9 @@ int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad)
     for (size_t i = 0; i < h->n && !rc; i++) {
         g[i] = grad[i];
         if (!isfinite(g[i]))
-            rc = knob__error(KNOB_EINVAL, "hypergrad: gradient %zu is %g", i, g[i]);
+            rc = knob__error(KNOB_EINVAL,
+                             "hypergrad: step %lld: gradient %zu is %g (nothing changed)",
+                             (long long)h->t + 1, i, g[i]);
     }
     double rate = 0, hyper = 0;
     if (!rc)

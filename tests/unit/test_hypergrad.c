@@ -321,6 +321,36 @@ static void bad_options_are_named(void **state)
     knob_hypergrad_free(NULL);
 }
 
+/* An option of the other method is refused, not ignored: SGD's momentum given to Adam,
+ * Adam's beta1, beta2 or eps given to SGD. */
+static void other_methods_options_are_refused(void **state)
+{
+    (void)state;
+    knob_hypergrad *h = (knob_hypergrad *)1;
+    knob_hypergrad_options o = {.method = KNOB_HYPERGRAD_ADAM, .rate = 1e-3, .momentum = 0.5};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_null(h);
+    assert_non_null(strstr(knob_errmsg(), "momentum 0.5 is SGD's; Adam's first moment is beta1"));
+    o = (knob_hypergrad_options){.rate = 0.1, .momentum = 0.9, .beta2 = 0.99};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "beta1, beta2 and eps are Adam's"));
+    o = (knob_hypergrad_options){.rate = 0.1, .eps = 1e-6};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_EINVAL);
+    o = (knob_hypergrad_options){.method = KNOB_HYPERGRAD_ADAM, .rate = 1e-3, .beta1 = 0.8};
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_OK);
+    /* a gradient that is not finite names the step, and nothing changes */
+    double x[N] = {1, 2}, g[N] = {0.5, 0.5}, bad[N] = {0, NAN};
+    assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    double x1 = x[0], x2 = x[1];
+    assert_int_equal(knob_hypergrad_step(h, x, bad), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "step 2: gradient 1 is nan (nothing changed)"));
+    float xf[N] = {1, 2}, bf[N] = {INFINITY, 0};
+    assert_int_equal(knob_hypergrad_step_f(h, xf, bf), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "step 2: gradient 0 is inf (nothing changed)"));
+    assert_true(x[0] == x1 && x[1] == x2);
+    knob_hypergrad_free(h);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -333,6 +363,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_overflowing_adam_moment_is_refused),
         cmocka_unit_test(an_overflowing_new_state_is_refused),
         cmocka_unit_test(bad_options_are_named),
+        cmocka_unit_test(other_methods_options_are_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
