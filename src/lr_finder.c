@@ -163,7 +163,7 @@ int knob_lr_finder_result_get(const knob_lr_finder *f, knob_lr_finder_result *ou
      * the steepest descent is looked for from step skip up to the minimum. Before it the
      * smoothed loss is the mean of a few noisy minibatches (the bias correction makes it
      * one even when the smoothing is heavy): skip is half the steps the smoothing averages
-     * over, 1 / (1 - beta), and at least 10 (fastai skips 10), but at most a quarter of the
+     * over, 1 / (1 - beta), and at least 10 (fastai skips a tenth), but at most a quarter of the
      * curve. With skip 10 and beta 0.98 the digits network at batch size 16 got 1.9e-05,
      * a dip of its first steps' noise (the loss 2.72-2.82 there), instead of 0.0155 in its
      * descent (2.7 to 0.8). */
