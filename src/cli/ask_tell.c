@@ -35,7 +35,8 @@ static int ask_one(const sweep *sw, study_ref *r)
         fprintf(stderr, "knob: ask: %s\n", knob_errmsg());
         return EXIT_FAIL;
     }
-    if (params_suggest(sw, t, sweep_enumerates(sw), &tp) || knob_trial_set_user_attr(t, "params", tp.json)) {
+    if (params_suggest(sw, t, sweep_enumerates(sw), &tp) ||
+        knob_trial_set_system_attr(t, CLI_GIVEN_PARAMS, tp.json)) {
         if (tp.json)
             fprintf(stderr, "knob: %s\n", knob_errmsg());
         knob_study_tell(r->s, t, KNOB_TRIAL_FAIL, NULL, 0);

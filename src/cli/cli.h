@@ -95,24 +95,59 @@ bool cli_hv_affordable(size_t m, size_t n_front);
 struct knobx_buf;
 void cli_json_value(struct knobx_buf *b, double v);
 
+/* Writes b to stdout and flushes it, for `knob COMMAND`: 0, or EXIT_FAIL said with the reason
+ * of the failed write (`No space left on device`; out of memory when b could not be built
+ * whole). */
+int cli_print_buf(const char *command, struct knobx_buf *b);
+
 /* Says a ${envvar:NAME} of the sweep's command whose variable is not set, at its element
  * (the program would get an empty value); -1 then, else 0. */
 int cli_refuse_unset_env(const sweep *sw);
 
-/* The params of a trial as JSON for people: its "params" user attribute (what the
- * program got), else its params' external values, else (an enqueued trial) its fixed
- * params. Appends to b. */
+/* The system attribute where knob run and knob ask keep a trial's params as the program
+ * got them (a JSON object). An older knob kept them as the user attribute "params", which
+ * is the user's own key in Optuna: see cli_trial_given_params. */
+#define CLI_GIVEN_PARAMS "program_params"
+
+/* What a study's records say of how its trials' params are shown, read once for a listing
+ * (cli_params_view_read): whether the study has a sweep stored (knob run and knob ask store
+ * it), and the categorical choices Python's knob records in study system attributes
+ * "knob:float_choices:..." (an int beyond 2^53, which the library holds as a double). */
+struct knobx_json;
+typedef struct cli_params_view {
+    bool swept;
+    size_t n;
+    struct knobx_json **recs; /* each a record's value as stored ({"param", "choices"}) */
+} cli_params_view;
+/* Reads them from s; a record that cannot be read is left out (the params are then shown
+ * as the library holds them). cli_params_view_free frees what it read. */
+void cli_params_view_read(knob_study *s, cli_params_view *v);
+void cli_params_view_free(cli_params_view *v);
+
+/* The params of a trial as JSON for people: what the program got (cli_trial_given_params),
+ * else its params' external values (an int choice beyond 2^53 in full, from v's records),
+ * else (an enqueued trial) its given or fixed params. Appends to b. */
 struct knobx_buf;
 struct trial_params;
-void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t);
-/* The stored JSON text cli_trial_params_json gives as it is (the "params" user attribute,
- * an enqueued trial's given or fixed params), borrowed from t; NULL when it writes the
- * params' external values instead. */
-const char *cli_trial_params_text(const knob_trial_info *t);
-/* The user attribute "params" that knob run and knob ask write (the params as the program
- * got them, a JSON object), or NULL: one of another kind is the user's own (a Python
- * objective's set_user_attr("params", 1234567)), not the params. */
-const char *cli_trial_given_params(const knob_trial_info *t);
+void cli_trial_params_json(struct knobx_buf *b, const knob_trial_info *t, const cli_params_view *v);
+/* The stored JSON text cli_trial_params_json gives as it is (what the program got, an
+ * enqueued trial's given or fixed params), borrowed from t; NULL when it writes the params'
+ * external values instead. */
+const char *cli_trial_params_text(const knob_trial_info *t, const cli_params_view *v);
+/* The params as the program got them (a JSON object), borrowed from t, or NULL: the system
+ * attribute CLI_GIVEN_PARAMS; for a trial without it in a study with a sweep stored
+ * (v->swept), the user attribute "params" when it is a JSON object, where a knob older than
+ * this record kept them. A user attribute "params" is otherwise the user's own (a Python
+ * objective's set_user_attr("params", {...})), not the params. */
+const char *cli_trial_given_params(const knob_trial_info *t, const cli_params_view *v);
+/* The text of choice k of the categorical d of param `name` as the study records it (an int
+ * beyond 2^53 of a Python-made study: its digits; the param's own record, else an older
+ * unnamed one, as Python's knob reads them), or NULL: the library's value is the choice. */
+const char *cli_recorded_choice(const cli_params_view *v, const char *name,
+                                const knob_distribution *d, size_t k);
+/* Whether t's user attribute "params" is the params cli_trial_given_params reads (an older
+ * knob's record), not the user's own. */
+bool cli_trial_params_attr_is_knobs(const knob_trial_info *t, const cli_params_view *v);
 
 /* knob enqueue's write, which knob dashboard's POST /api/enqueue shares: a waiting trial in
  * s with the params of given_json (a JSON object of what the program should get). With a
@@ -139,7 +174,8 @@ cli_enqueue_status cli_enqueue(knob_storage *st, knob_study *s, const char *give
                                sweep_warned *warned, struct knobx_buf *enqueued, int64_t *number,
                                struct knobx_buf *err);
 
-/* Finds "--name value" or "--name=value" in argv[i]; advances *i. */
+/* Finds "--name value" or "--name=value" in argv[i]; advances *i. No value, or "--" (which
+ * ends the options) for it, is said and exits with EXIT_USAGE. */
 bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value);
 
 /* The options and positional arguments of the commands other than run. */
@@ -178,6 +214,17 @@ int cli_trial_state(knob_study *s, int64_t number);
 
 /* The storage: --storage, else the sweep's (sw may be NULL), else the default. */
 const char *cli_storage(const cli_args *a, const sweep *sw);
+
+/* cli_enqueue's checks and conversions for a study with no sweep stored (made from Python
+ * or C), whose space is what its trials have used: each given param against the
+ * distribution of the latest trial that has it (a choice, a number in its range and steps,
+ * whole for an int), a number that is not finite refused for any param, a name no trial has
+ * said as a warning on stderr. given's values may be retyped ("3" for an int param is 3);
+ * the values the library is to hold are appended to lib as JSON. Returns as cli_enqueue
+ * does, with why in err. */
+struct knobx_json;
+cli_enqueue_status cli_enqueue_unswept(knob_study *s, struct knobx_json *given,
+                                       struct knobx_buf *lib, struct knobx_buf *err);
 
 int cmd_run(int argc, char **argv);
 /* run_loop.c: knob run's and knob worker's handler of SIGINT and SIGTERM, installed first

@@ -25,8 +25,10 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
     }
     if (a[n] != 0)
         return false;
-    if (*i + 1 >= argc) {
-        fprintf(stderr, "knob: option %s needs a value\n", name);
+    /* "--" ends the options: it is no option's value (`--format=--` gives that) */
+    if (*i + 1 >= argc || !strcmp(argv[*i + 1], "--")) {
+        fprintf(stderr, "knob: option %s needs a value%s\n", name,
+                *i + 1 < argc ? " (the '--' after it ends the options)" : "");
         exit(EXIT_USAGE);
     }
     *value = argv[++*i];
@@ -818,23 +820,158 @@ void cli_close(study_ref *r)
     memset(r, 0, sizeof *r);
 }
 
-const char *cli_trial_given_params(const knob_trial_info *t)
+/* A JSON object's text (after spaces), else NULL. */
+static const char *object_text(const char *json)
 {
-    const char *given = knob_trial_info_attr(t, "params", false);
-    while (given && isspace((unsigned char)*given))
-        given++;
-    return given && *given == '{' ? given : NULL;
+    while (json && isspace((unsigned char)*json))
+        json++;
+    return json && *json == '{' ? json : NULL;
 }
 
-const char *cli_trial_params_text(const knob_trial_info *t)
+bool cli_trial_params_attr_is_knobs(const knob_trial_info *t, const cli_params_view *v)
 {
-    const char *given = cli_trial_given_params(t);
+    /* a study of knob run or knob ask: an older knob's trials have no system record, and
+     * kept the params as the user attribute; with the system record, or in a study no
+     * sweep made, a user attribute "params" is the user's */
+    return v->swept && !knob_trial_info_attr(t, CLI_GIVEN_PARAMS, true) &&
+           object_text(knob_trial_info_attr(t, "params", false));
+}
+
+const char *cli_trial_given_params(const knob_trial_info *t, const cli_params_view *v)
+{
+    const char *given = object_text(knob_trial_info_attr(t, CLI_GIVEN_PARAMS, true));
+    if (!given && cli_trial_params_attr_is_knobs(t, v))
+        given = object_text(knob_trial_info_attr(t, "params", false));
+    return given;
+}
+
+const char *cli_trial_params_text(const knob_trial_info *t, const cli_params_view *v)
+{
+    const char *given = cli_trial_given_params(t, v);
     if (!given && t->state == KNOB_TRIAL_WAITING) /* as knob enqueue was given them */
         given = knob_trial_info_attr(t, "enqueued_params", true);
     const char *fixed = knob_trial_info_attr(t, "fixed_params", true);
     if (given || (!t->n_params && fixed)) /* fixed: an enqueued trial not yet run */
         return given ? given : fixed;
     return NULL;
+}
+
+static int add_record(void *ctx, const char *key, const char *json)
+{
+    cli_params_view *v = ctx;
+    static const char prefix[] = "knob:float_choices:";
+    if (strncmp(key, prefix, sizeof prefix - 1))
+        return KNOB_OK;
+    knobx_json *j = knobx_json_parse(json, (size_t)-1, NULL, 0);
+    /* {"param": name, "choices": [...]}, or an older knob's list of choices */
+    const knobx_json *c = j && j->type == KNOBX_JSON_OBJECT ? knobx_json_get(j, "choices") : j;
+    knobx_json **grown =
+        c && c->type == KNOBX_JSON_ARRAY ? realloc(v->recs, (v->n + 1) * sizeof *v->recs) : NULL;
+    if (!grown) {
+        knobx_json_free(j);
+        return KNOB_OK;
+    }
+    v->recs = grown;
+    v->recs[v->n++] = j;
+    return KNOB_OK;
+}
+
+void cli_params_view_read(knob_study *s, cli_params_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->swept = knob_study_system_attr(s, "sweep") != NULL;
+    knob_study_attrs(s, true, add_record, v); /* none read: the library's values */
+}
+
+void cli_params_view_free(cli_params_view *v)
+{
+    for (size_t i = 0; i < v->n; i++)
+        knobx_json_free(v->recs[i]);
+    free(v->recs);
+    memset(v, 0, sizeof *v);
+}
+
+/* Whether the recorded choice r is the choice c as the library holds it. */
+static bool recorded_is(const knobx_json *r, const knob_choice *c)
+{
+    switch (r->type) {
+    case KNOBX_JSON_NUMBER:
+        return c->type == KNOB_CHOICE_NUMBER && c->num == r->num;
+    case KNOBX_JSON_STRING:
+        return c->type == KNOB_CHOICE_STRING && !strcmp(c->str, r->str);
+    case KNOBX_JSON_BOOL:
+        return c->type == KNOB_CHOICE_BOOL && (c->num != 0) == r->b;
+    case KNOBX_JSON_NULL:
+        return c->type == KNOB_CHOICE_NULL;
+    default:
+        return false;
+    }
+}
+
+const char *cli_recorded_choice(const cli_params_view *v, const char *name,
+                                const knob_distribution *d, size_t k)
+{
+    if (!v || !v->n || !d || d->kind != KNOB_DIST_CATEGORICAL || k >= d->n_choices ||
+        d->choices[k].type != KNOB_CHOICE_NUMBER)
+        return NULL;
+    const char *unnamed = NULL;
+    for (size_t i = 0; i < v->n; i++) {
+        const knobx_json *j = v->recs[i], *param = NULL, *c = j;
+        if (j->type == KNOBX_JSON_OBJECT) {
+            param = knobx_json_get(j, "param");
+            c = knobx_json_get(j, "choices");
+            if (!param || param->type != KNOBX_JSON_STRING || strcmp(param->str, name))
+                continue;
+        }
+        bool same = c->n == d->n_choices;
+        for (size_t m = 0; same && m < c->n; m++)
+            same = recorded_is(c->kids[m], &d->choices[m]);
+        if (same && param)
+            return c->kids[k]->big;
+        if (same && !unnamed)
+            unnamed = c->kids[k]->big;
+    }
+    return unnamed;
+}
+
+/* The text of the choice the categorical param p took, as cli_recorded_choice gives it. */
+static const char *recorded_big(const cli_params_view *v, const knob_param *p)
+{
+    double x = p->internal;
+    if (!p->dist || !(x >= 0) || x >= (double)p->dist->n_choices)
+        return NULL;
+    return cli_recorded_choice(v, p->name, p->dist, (size_t)x);
+}
+
+void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t, const cli_params_view *pv)
+{
+    const char *text = cli_trial_params_text(t, pv);
+    if (text) {
+        knobx_buf_puts(b, text);
+        return;
+    }
+    knobx_buf_puts(b, "{");
+    for (size_t i = 0; i < t->n_params; i++) {
+        /* a long choice (600 characters; control bytes, 6 a byte escaped) in a buffer of
+         * its length: a fixed one cut it, and the JSON with it */
+        char v[512], *big = NULL;
+        const char *full = recorded_big(pv, &t->params[i]);
+        int len = full ? (int)strlen(full) : knob_param_format(&t->params[i], v, sizeof v);
+        if (!full && len >= (int)sizeof v && (big = malloc((size_t)len + 1)))
+            knob_param_format(&t->params[i], big, (size_t)len + 1);
+        if (i)
+            knobx_buf_puts(b, ",");
+        knobx_json_add_string(b, t->params[i].name);
+        knobx_buf_puts(b, ":");
+        if (full)
+            knobx_buf_puts(b, full);
+        else if (len < 0 || (len >= (int)sizeof v && !big))
+            knobx_buf_puts(b, "null"); /* a param the library cannot write, or no memory */
+        else
+            knobx_buf_puts(b, big ? big : v);
+        free(big);
+    }
+    knobx_buf_puts(b, "}");
 }
 
 int cli_refuse_unset_env(const sweep *sw)
@@ -850,40 +987,29 @@ int cli_refuse_unset_env(const sweep *sw)
     return missing ? -1 : 0;
 }
 
+int cli_print_buf(const char *command, knobx_buf *b)
+{
+    if (b->oom) {
+        fprintf(stderr, "knob %s: out of memory\n", command);
+        return EXIT_FAIL;
+    }
+    /* said here, where errno is the write's: once the stream has failed, a later flush has
+     * nothing left to write and no reason to give */
+    errno = 0;
+    if ((b->len && fwrite(b->data, 1, b->len, stdout) != b->len) || fflush(stdout) != 0) {
+        fprintf(stderr, "knob %s: cannot write to stdout: %s\n", command,
+                errno ? strerror(errno) : "write error");
+        return EXIT_FAIL;
+    }
+    return 0;
+}
+
 void cli_json_value(knobx_buf *b, double v)
 {
     if (isinf(v))
         knobx_buf_puts(b, v > 0 ? "1e999" : "-1e999");
     else
         knobx_json_add_number(b, v);
-}
-
-void cli_trial_params_json(knobx_buf *b, const knob_trial_info *t)
-{
-    const char *text = cli_trial_params_text(t);
-    if (text) {
-        knobx_buf_puts(b, text);
-        return;
-    }
-    knobx_buf_puts(b, "{");
-    for (size_t i = 0; i < t->n_params; i++) {
-        /* a long choice (600 characters; control bytes, 6 a byte escaped) in a buffer of
-         * its length: a fixed one cut it, and the JSON with it */
-        char v[512], *big = NULL;
-        int len = knob_param_format(&t->params[i], v, sizeof v);
-        if (len >= (int)sizeof v && (big = malloc((size_t)len + 1)))
-            knob_param_format(&t->params[i], big, (size_t)len + 1);
-        if (i)
-            knobx_buf_puts(b, ",");
-        knobx_json_add_string(b, t->params[i].name);
-        knobx_buf_puts(b, ":");
-        if (len < 0 || (len >= (int)sizeof v && !big))
-            knobx_buf_puts(b, "null"); /* a param the library cannot write, or no memory */
-        else
-            knobx_buf_puts(b, big ? big : v);
-        free(big);
-    }
-    knobx_buf_puts(b, "}");
 }
 
 static bool is_number_arg(const char *s)

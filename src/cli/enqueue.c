@@ -946,9 +946,8 @@ cli_enqueue_status cli_enqueue(knob_storage *st, knob_study *s, const char *give
         sweep_free(&sw);
     } else if (given_twice(given, err)) {
         rc = CLI_ENQUEUE_REFUSED;
-    } else { /* a number as it reads back (2, not the 2.0 given), as with a sweep */
-        knobx_json_add_node(&lib, given);
-        knobx_json_add_node(&shown, given);
+    } else if (!(rc = cli_enqueue_unswept(s, given, &lib, err))) {
+        knobx_json_add_node(&shown, given); /* as the library holds them: no conversion */
     }
     if (!rc && (lib.oom || shown.oom)) {
         knobx_buf_puts(err, "out of memory\n");

@@ -133,10 +133,10 @@ int cmd_studies(int argc, char **argv)
     }
     if (a.json)
         knobx_buf_puts(&b, "]\n");
-    fputs(knobx_buf_cstr(&b), stdout);
+    int rc = cli_print_buf("studies", &b);
     knobx_buf_free(&b);
     knob_storage_close(st);
-    return 0;
+    return rc;
 }
 
 static void values_json(knobx_buf *b, const knob_trial_info *t)
@@ -165,7 +165,7 @@ static void attrs_json(knobx_buf *b, const knob_attr *a, size_t n)
 
 /* A trial as a JSON object; written without printf's format parsing (`knob trials --format
  * json` writes 100,000 of them). */
-static void trial_json(knobx_buf *b, const knob_trial_info *t)
+static void trial_json(knobx_buf *b, const knob_trial_info *t, const cli_params_view *pv)
 {
     knobx_buf_puts(b, "{\"number\":");
     knobx_json_add_number(b, (double)t->number);
@@ -174,7 +174,7 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t)
     knobx_buf_puts(b, "\",\"values\":");
     values_json(b, t);
     knobx_buf_puts(b, ",\"params\":");
-    cli_trial_params_json(b, t);
+    cli_trial_params_json(b, t, pv);
     knobx_buf_puts(b, ",\"intermediate\":{");
     for (size_t i = 0; i < t->n_intermediate; i++) {
         knobx_buf_printf(b, "%s\"%lld\":", i ? "," : "", (long long)t->intermediate[i].step);
@@ -235,7 +235,8 @@ static void values_text(knobx_buf *v, const knob_trial_info *t, bool csv)
     }
 }
 
-static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t n, bool csv)
+static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t n, bool csv,
+                         const cli_params_view *pv)
 {
     /* the table's VALUE column as wide as its widest (several objectives' values joined
      * passed the 16 it had, and shifted that row's DURATION and PARAMS) */
@@ -256,7 +257,7 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
         const knob_trial_info *t = tr[i];
         knobx_buf v = {0}, p = {0};
         values_text(&v, t, csv);
-        cli_trial_params_json(&p, t);
+        cli_trial_params_json(&p, t, pv);
         char dur[32];
         duration_text(t, dur, sizeof dur);
         const char *reason = knob_trial_info_attr(t, "fail_reason", true);
@@ -315,33 +316,36 @@ int cmd_trials(int argc, char **argv)
         return EXIT_FAIL;
     }
     knobx_buf b = {0};
+    cli_params_view pv;
+    cli_params_view_read(r.s, &pv);
     if (!strcmp(fmt, "json")) {
         knobx_buf_puts(&b, "[");
         for (size_t i = 0; i < n; i++) {
             if (i)
                 knobx_buf_puts(&b, ",\n");
-            trial_json(&b, tr[i]);
+            trial_json(&b, tr[i], &pv);
         }
         knobx_buf_puts(&b, "]\n");
     } else {
-        trials_table(&b, tr, n, !strcmp(fmt, "csv"));
+        trials_table(&b, tr, n, !strcmp(fmt, "csv"), &pv);
     }
-    fputs(knobx_buf_cstr(&b), stdout);
+    cli_params_view_free(&pv);
+    int rc = cli_print_buf("trials", &b);
     knobx_buf_free(&b);
     const knob_trial_info *best = NULL;
-    if (!strcmp(fmt, "table") && knob_study_n_objectives(r.s) == 1 &&
+    if (!rc && !strcmp(fmt, "table") && knob_study_n_objectives(r.s) == 1 &&
         !knob_study_best_trial(r.s, &best) && knob_trial_info_attr(best, "pbt", true)) {
         printf("\nbest trial %lld: ", (long long)best->number);
         pbt_print_schedule(stdout, r.s, best->number);
     }
     cli_close(&r);
-    return 0;
+    return rc;
 }
 
-static void best_text(knobx_buf *b, const knob_trial_info *t, bool json)
+static void best_text(knobx_buf *b, const knob_trial_info *t, bool json, const cli_params_view *pv)
 {
     if (json) {
-        trial_json(b, t);
+        trial_json(b, t, pv);
         knobx_buf_puts(b, "\n");
         return;
     }
@@ -349,7 +353,7 @@ static void best_text(knobx_buf *b, const knob_trial_info *t, bool json)
     for (size_t k = 0; k < t->n_values; k++)
         knobx_buf_printf(b, " %.10g", t->values[k]);
     knobx_buf_puts(b, "\n  params: ");
-    cli_trial_params_json(b, t);
+    cli_trial_params_json(b, t, pv);
     knobx_buf_puts(b, "\n");
 }
 
@@ -374,9 +378,11 @@ static int print_best(study_ref *r, bool json)
         return EXIT_FAIL;
     }
     knobx_buf b = {0};
+    cli_params_view pv;
+    cli_params_view_read(r->s, &pv);
     int64_t pbt = one && knob_trial_info_attr(one, "pbt", true) ? one->number : -1;
     if (one)
-        best_text(&b, one, json);
+        best_text(&b, one, json, &pv);
     if (pbt >= 0 && json && b.len >= 2) { /* method pbt: the schedule in the trial's object */
         b.len -= 2;
         knobx_buf_puts(&b, ",\"schedule\":");
@@ -384,7 +390,7 @@ static int print_best(study_ref *r, bool json)
         knobx_buf_puts(&b, "}\n");
     }
     for (size_t i = 0; i < n; i++)
-        best_text(&b, front[i], json);
+        best_text(&b, front[i], json, &pv);
     double hv;
     size_t m = knob_study_n_objectives(r->s);
     if (n && !json && !cli_hv_affordable(m, n))
@@ -398,11 +404,12 @@ static int print_best(study_ref *r, bool json)
                          "Pareto front: %zu feasible trial%s, hypervolume %.10g (reference: the "
                          "front's nadir + 10%% of its range)\n",
                          n, n == 1 ? "" : "s", hv);
-    fputs(knobx_buf_cstr(&b), stdout);
+    cli_params_view_free(&pv);
+    rc = cli_print_buf("best", &b);
     knobx_buf_free(&b);
-    if (pbt >= 0 && !json)
+    if (!rc && pbt >= 0 && !json)
         pbt_print_schedule(stdout, r->s, pbt);
-    return 0;
+    return rc;
 }
 
 int cmd_best(int argc, char **argv)

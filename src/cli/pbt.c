@@ -135,6 +135,8 @@ void pbt_schedule_json(knobx_buf *b, knob_study *s, int64_t t)
     const knob_trial_info **chain = calloc(PBT_MAX_LINEAGE, sizeof *chain);
     pbt_record *recs = calloc(PBT_MAX_LINEAGE, sizeof *recs);
     size_t n = chain && recs ? lineage(s, t, chain, recs, PBT_MAX_LINEAGE) : 0;
+    cli_params_view pv;
+    cli_params_view_read(s, &pv);
     knobx_buf_puts(b, "[");
     for (size_t i = n; i-- > 0;) {
         knobx_buf_printf(b, "%s{\"trial\":%lld,\"member\":%lld,\"start\":%lld,\"end\":%lld,",
@@ -145,7 +147,7 @@ void pbt_schedule_json(knobx_buf *b, knob_study *s, int64_t t)
             knobx_buf_printf(b, "\"copied_member\":%lld,\"copied_trial\":%lld,",
                              (long long)recs[i].donor, (long long)recs[i].donor_trial);
         knobx_buf_puts(b, "\"params\":");
-        cli_trial_params_json(b, chain[i]);
+        cli_trial_params_json(b, chain[i], &pv);
         knobx_buf_puts(b, ",\"value\":");
         if (chain[i]->n_values)
             cli_json_value(b, chain[i]->values[0]);
@@ -154,6 +156,7 @@ void pbt_schedule_json(knobx_buf *b, knob_study *s, int64_t t)
         knobx_buf_puts(b, "}");
     }
     knobx_buf_puts(b, "]");
+    cli_params_view_free(&pv);
     free(chain);
     free(recs);
 }
@@ -163,6 +166,8 @@ void pbt_print_schedule(FILE *f, knob_study *s, int64_t t)
     const knob_trial_info **chain = calloc(PBT_MAX_LINEAGE, sizeof *chain);
     pbt_record *recs = calloc(PBT_MAX_LINEAGE, sizeof *recs);
     size_t n = chain && recs ? lineage(s, t, chain, recs, PBT_MAX_LINEAGE) : 0;
+    cli_params_view pv;
+    cli_params_view_read(s, &pv);
     if (n)
         fprintf(f,
                 "schedule (population-based training, oldest interval first):\n"
@@ -175,7 +180,7 @@ void pbt_print_schedule(FILE *f, knob_study *s, int64_t t)
         if (chain[i]->n_values)
             snprintf(value, sizeof value, "%.6g", chain[i]->values[0]);
         knobx_buf p = {0};
-        cli_trial_params_json(&p, chain[i]);
+        cli_trial_params_json(&p, chain[i], &pv);
         fprintf(f, "  %-15s %6lld %7lld  %-10s %s", steps, (long long)chain[i]->number,
                 (long long)recs[i].member, value, knobx_buf_cstr(&p));
         if (recs[i].donor >= 0)
@@ -184,6 +189,7 @@ void pbt_print_schedule(FILE *f, knob_study *s, int64_t t)
         fputc('\n', f);
         knobx_buf_free(&p);
     }
+    cli_params_view_free(&pv);
     free(chain);
     free(recs);
 }

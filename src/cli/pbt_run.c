@@ -143,7 +143,10 @@ static void scan(runner *r, const knob_trial_info *const *tr, size_t n)
             continue;
         const knob_trial_info *t = tr[m->last];
         m->since = isnan(t->end_time) ? now : t->end_time;
-        m->started = cli_trial_given_params(t) != NULL;
+        /* a study of the sweep's, whose trials knob gave their params (an older one as
+         * the user attribute "params") */
+        static const cli_params_view swept = {.swept = true};
+        m->started = cli_trial_given_params(t, &swept) != NULL;
         switch (t->state) {
         case KNOB_TRIAL_COMPLETE:
             m->st = m->last_rec.end >= c->max_steps ? M_FINISHED : M_NEXT;

@@ -50,7 +50,10 @@ static void refresh_best(runner *r, knob_study *s)
         if (!(rc = knob_study_best_trial(s, &best))) {
             knobx_buf_printf(&b, "best %.6g (trial %lld) ", best->values[0],
                              (long long)best->number);
-            cli_trial_params_json(&b, best);
+            /* a study of the sweep's: its trials' params as the program got them (no
+             * study record read at each trial's end) */
+            static const cli_params_view swept = {.swept = true};
+            cli_trial_params_json(&b, best, &swept);
         }
     }
     /* trials complete, none feasible: not "no complete trial yet" */

@@ -624,7 +624,7 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
         knobx_buf_printf(&why, "its params could not be suggested: %s", knob_errmsg());
     } else {
         cli_enqueued_taken(r->sw, t, &sl->tp);
-        if (!run_saved(r, sl->number, knob_trial_set_user_attr(t, "params", sl->tp.json),
+        if (!run_saved(r, sl->number, knob_trial_set_system_attr(t, CLI_GIVEN_PARAMS, sl->tp.json),
                        "its params"))
             knobx_buf_puts(&why, "its params could not be saved");
     }

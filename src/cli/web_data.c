@@ -693,7 +693,8 @@ static void constants_json(knobx_buf *b, const sweep *sw)
  * quantile, a reciprocal). g: {position: {name: value}}, nested names dotted. The stored
  * text is parsed where it is (cli_trial_params_text), not copied first, and a trial's
  * members are written only when they are shown. */
-static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n, const sweep *sw)
+static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n, const sweep *sw,
+                       const cli_params_view *pv)
 {
     knobx_buf_puts(b, ",\"g\":{");
     knobx_buf wf = {0};
@@ -703,14 +704,14 @@ static void shown_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = ts[i];
         bool waiting = t->state == KNOB_TRIAL_WAITING && !t->n_params;
-        if (!waiting && !cli_trial_given_params(t)) {
+        if (!waiting && !cli_trial_given_params(t, pv)) {
             spans_add(&spans, i, NULL);
             continue; /* its params are p's */
         }
         knobx_buf text = {0}, one = {0}, prefix = {0};
-        const char *stored = cli_trial_params_text(t);
+        const char *stored = cli_trial_params_text(t, pv);
         if (!stored)
-            cli_trial_params_json(&text, t);
+            cli_trial_params_json(&text, t, pv);
         knobx_json *j = stored ? knobx_json_parse_as_written(stored, strlen(stored), NULL, 0)
                         : text.oom
                             ? NULL
@@ -827,7 +828,8 @@ static const char *state_code(knob_trial_state st)
  * shows as whole floats, 3.0); intermediate values, a curve's points, 6 significant digits;
  * times in ms from the earliest start (time0, seconds). */
 static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n,
-                        const column *cols, size_t n_cols, size_t n_obj, const sweep *sw)
+                        const column *cols, size_t n_cols, size_t n_obj, const sweep *sw,
+                        const cli_params_view *pv)
 {
     double time0 = INFINITY;
     for (size_t i = 0; i < n; i++)
@@ -938,8 +940,8 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
     knobx_buf_free(&i0);
     knobx_buf_free(&iv);
     knobx_buf_free(&is);
-    /* Sparse: infeasible positions, fail reasons, user attributes (not the CLI's "params",
-     * which repeats p). */
+    /* Sparse: infeasible positions, fail reasons, user attributes (not an older knob's
+     * "params", which repeats p; a user's own "params" is shown). */
     knobx_buf_puts(b, ",\"x\":[");
     size_t shown = 0;
     for (size_t i = 0; i < n; i++)
@@ -958,8 +960,8 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
         size_t m = 0;
         for (size_t a = 0; a < ts[i]->n_user_attrs; a++) {
             const knob_attr *u = &ts[i]->user_attrs[a];
-            if (!strcmp(u->key, "params") && cli_trial_given_params(ts[i]))
-                continue; /* knob run's own, shown as the params */
+            if (!strcmp(u->key, "params") && cli_trial_params_attr_is_knobs(ts[i], pv))
+                continue; /* an older knob run's own, shown as the params */
             if (m++ == 0)
                 knobx_buf_printf(b, "%s\"%zu\":{", shown++ ? "," : "", i);
             else
@@ -971,7 +973,7 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
             knobx_buf_puts(b, "}");
     }
     knobx_buf_puts(b, "}");
-    shown_json(b, ts, n, sw);
+    shown_json(b, ts, n, sw, pv);
     runners_json(b, ts, n);
     knobx_buf_puts(b, "}");
 }
@@ -1225,7 +1227,10 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     knobx_buf_puts(b, ",\"constraints\":");
     knobx_buf_puts(b, w && w->cons.len && !w->cons.oom ? w->cons.data : "[]");
     knobx_buf_puts(b, ",\"trials\":");
-    trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s), sw);
+    cli_params_view pv;
+    cli_params_view_read(s, &pv);
+    trials_json(b, ts, n, cols, n_cols, knob_study_n_objectives(s), sw, &pv);
+    cli_params_view_free(&pv);
     if (own.have)
         sweep_free(&own.sw);
     knobx_buf_free(&own.cons);
