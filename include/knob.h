@@ -949,10 +949,12 @@ KNOB_API int knob_study_ask_claimed(knob_study *s, const char *key, const knob_a
  * has no values or times; the next ask takes it as an enqueued one, with the params of its
  * system attribute "fixed_params" (a JSON object, as knob_study_enqueue writes it) and its
  * own params (as Optuna's add_trial: they are kept, and written into fixed_params over the
- * values given there). It is written whole in one write, with its params, intermediate
- * values and attributes: a reader sees it with them from the start, no ask takes it without
- * them, and a failure leaves no trial. Its id and number are ignored: the trial is numbered
- * after the study's others.
+ * values given there). A trial of any state is written whole in one write, in its state,
+ * with its params, values, intermediate values, attributes and times: a reader sees it so
+ * from the start (a finished trial is never seen RUNNING, nor without any of them), no ask
+ * takes a waiting one without them, and a failure (or a process killed mid-write) leaves no
+ * trial and uses no number. Its id and number are ignored: the trial is numbered after the
+ * study's others.
  * Nothing of `info` is kept. The sampler is not asked and the pruner not called. *number
  * (may be NULL) is the trial's number. Returns KNOB_OK; KNOB_EINVAL (naming what is wrong:
  * a state, a count of values, values where the state has none (RUNNING, WAITING, FAIL), a

@@ -401,6 +401,45 @@ int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *
         s, named(s, be->create_waiting(s->st->h, s->id, s->max_trials, w, id, number)));
 }
 
+/* Without the backend's create_added: a RUNNING trial with its system attributes, then the
+ * rest one write at a time; one that fails fails the trial (it cannot be taken back). */
+static int added_by_parts(knob_study *s, const knob__added_rec *a, int64_t *id, int64_t *number)
+{
+    const knob__waiting_rec *w = &a->rows;
+    int rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, w->system_attrs, w->n_system_attrs, id,
+                                   number);
+    if (rc)
+        return rc;
+    if (w->n_params)
+        rc = knob__store_params(s, *id, w->params, w->n_params);
+    for (size_t i = 0; !rc && i < w->n_intermediate; i++)
+        rc = knob__store_report(s, *id, w->intermediate[i].step, w->intermediate[i].value);
+    for (size_t i = 0; !rc && i < w->n_user_attrs; i++)
+        rc = knob__store_trial_attr(s, *id, false, w->user_attrs[i].key, w->user_attrs[i].json);
+    if (!rc && a->state != KNOB_TRIAL_RUNNING)
+        rc = knob__store_finish(s, *id, a->state, a->n_values ? a->values : NULL, a->n_values);
+    double end = a->state == KNOB_TRIAL_RUNNING ? NAN : a->end_time;
+    if (!rc && (!isnan(a->start_time) || !isnan(end)))
+        rc = knob__store_set_times(s, *id, a->start_time, end);
+    if (rc) {
+        /* the message says why the add failed, not what failing the trial met */
+        knob__kept_error k;
+        knob__error_keep(&k);
+        knob__store_fail(s, *id, "the trial could not be added whole", NULL);
+        knob__error_put(&k);
+    }
+    return rc;
+}
+
+int knob__store_new_added(knob_study *s, const knob__added_rec *a, int64_t *id, int64_t *number)
+{
+    const knob__backend *be = s->st->be;
+    if (!be->create_added)
+        return added_by_parts(s, a, id, number);
+    return creation_refused(
+        s, named(s, be->create_added(s->st->h, s->id, s->max_trials, a, id, number)));
+}
+
 int knob__store_pop_waiting(knob_study *s, const knob_attr *attrs, size_t n_attrs, int64_t *id,
                             int64_t *number, bool *found)
 {

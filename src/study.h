@@ -301,6 +301,10 @@ int knob__store_enqueue(knob_study *s, const char *fixed_json, const knob_attr *
  * transaction (backend create_waiting): a failure leaves no trial. */
 int knob__store_new_waiting(knob_study *s, const knob__waiting_rec *w, int64_t *id,
                             int64_t *number);
+/* A trial of any other state added whole (knob_study_add_trial) with everything of a, in one
+ * transaction (backend create_added): a failure leaves no trial. Without create_added, the
+ * trial is written in parts, and one whose later part fails is failed. */
+int knob__store_new_added(knob_study *s, const knob__added_rec *a, int64_t *id, int64_t *number);
 /* Takes the oldest waiting trial (*found) and sets the n_attrs system attributes on it (its
  * first heartbeat), in one transaction where the backend has pop_attrs. */
 int knob__store_pop_waiting(knob_study *s, const knob_attr *attrs, size_t n_attrs, int64_t *id,

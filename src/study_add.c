@@ -195,18 +195,6 @@ static int param_recs(knob_study *s, const knob_trial_info *info, knob__param_re
     return KNOB_OK;
 }
 
-/* The system attribute "constraints": the values (checked) as a JSON array. */
-static int write_constraints(knob_study *s, int64_t id, const double *values, size_t n)
-{
-    char stack[512], *text;
-    int rc = knob__constraints_text(values, n, stack, &text);
-    if (!rc)
-        rc = knob__store_trial_attr(s, id, true, "constraints", text);
-    if (text != stack)
-        free(text);
-    return rc;
-}
-
 /* The count of constraint values `info` is added with: its own, else its "constraints"
  * system attribute's. */
 static size_t constraints_count(const knob_trial_info *info)
@@ -215,30 +203,6 @@ static size_t constraints_count(const knob_trial_info *info)
         return info->n_constraints;
     const char *json = knob_trial_info_attr(info, "constraints", true);
     return json ? knob__constraints_parse(json, NULL, 0) : 0;
-}
-
-/* Writes everything of `info` but its state into the new row `id` (an asked one: a waiting
- * row is made whole, add_waiting). */
-static int write_rows(knob_study *s, int64_t id, const knob_trial_info *info,
-                      const knob__param_rec *recs)
-{
-    int rc = info->n_params ? knob__store_params(s, id, recs, info->n_params) : KNOB_OK;
-    for (size_t i = 0; i < info->n_intermediate && !rc; i++)
-        if (!isnan(info->intermediate[i].value))
-            rc = knob__store_report(s, id, info->intermediate[i].step, info->intermediate[i].value);
-    for (size_t i = 0; i < info->n_user_attrs && !rc; i++)
-        rc =
-            knob__store_trial_attr(s, id, false, info->user_attrs[i].key, info->user_attrs[i].json);
-    /* The constraint values, when given, are the "constraints" attribute (a trial read
-     * back holds both, the same values). */
-    bool cons = info->n_constraints > 0;
-    for (size_t i = 0; i < info->n_system_attrs && !rc; i++)
-        if (!cons || strcmp(info->system_attrs[i].key, "constraints") != 0)
-            rc = knob__store_trial_attr(s, id, true, info->system_attrs[i].key,
-                                        info->system_attrs[i].json);
-    if (cons && !rc)
-        rc = write_constraints(s, id, info->constraints, info->n_constraints);
-    return rc;
 }
 
 /* The fixed params of a waiting trial with params: those of its system attribute
@@ -310,20 +274,46 @@ static int first_per_step(const knob_step_value *in, size_t n, knob_step_value *
     return KNOB_OK;
 }
 
-/* A waiting trial is made whole in one write (backend create_waiting): no ask takes it, and
- * no listing shows it, without its params and attributes, and a failure leaves no trial.
- * Its system attributes are its own with the constraint values (when given) and the merged
- * fixed params (when it has params); its intermediate values those a report would keep. */
-static int add_waiting(knob_study *s, const knob_trial_info *info, const knob__param_rec *recs,
-                       int64_t *id, int64_t *num)
+/* What a trial of another state than WAITING is added with but its rows: its state, values
+ * (a pruned trial without any takes its last intermediate value, `last`: that of its highest
+ * step, as written, the first at a step) and its own times, as Optuna's add_trial keeps them
+ * (copy_study); none given (NaN, or 0 from a zeroed struct): the write's. */
+static knob__added_rec added_rec(const knob_study *s, const knob_trial_info *info,
+                                 const knob_step_value *last)
 {
+    bool finished = info->state != KNOB_TRIAL_RUNNING;
+    knob__added_rec a = {.state = info->state,
+                         .values = info->n_values ? info->values : NULL,
+                         .n_values = info->n_values,
+                         .start_time = NAN,
+                         .end_time = NAN};
+    if (info->state == KNOB_TRIAL_PRUNED && !info->n_values && s->n_dirs == 1 && last) {
+        a.values = &last->value;
+        a.n_values = 1;
+    }
+    if (isfinite(info->start_time) && info->start_time > 0)
+        a.start_time = info->start_time;
+    if (finished && isfinite(info->end_time) && info->end_time > 0)
+        a.end_time = info->end_time;
+    return a;
+}
+
+/* The trial is made whole in one write (backend create_waiting, create_added): no ask takes
+ * it, and no reader sees it, without its params, values and attributes or in a state it
+ * passes through, and a failure leaves no trial. Its system attributes are its own with the
+ * constraint values (when given) and, for a waiting trial with params, the merged fixed
+ * params; its intermediate values those a report would keep. */
+static int add_whole(knob_study *s, const knob_trial_info *info, const knob__param_rec *recs,
+                     int64_t *id, int64_t *num)
+{
+    bool waiting = info->state == KNOB_TRIAL_WAITING;
     size_t n_sys = info->n_system_attrs + 2, n_sys_out = 0, n_inter = 0;
     knob_attr *sys = malloc(n_sys * sizeof *sys);
     knob_step_value *inter = malloc((info->n_intermediate + 1) * sizeof *inter);
     knobx_buf fixed = {0};
     char stack[512], *cons = stack;
     int rc = sys && inter ? KNOB_OK : knob__oom("added trial");
-    bool has_cons = info->n_constraints > 0, has_params = info->n_params > 0;
+    bool has_cons = info->n_constraints > 0, has_params = waiting && info->n_params > 0;
     if (!rc && has_cons)
         rc = knob__constraints_text(info->constraints, info->n_constraints, stack, &cons);
     if (!rc && has_params)
@@ -340,16 +330,20 @@ static int add_waiting(knob_study *s, const knob_trial_info *info, const knob__p
         sys[n_sys_out++] = (knob_attr){"fixed_params", knobx_buf_cstr(&fixed)};
     if (!rc)
         rc = first_per_step(info->intermediate, info->n_intermediate, inter, &n_inter);
-    if (!rc) {
-        knob__waiting_rec w = {.params = recs,
-                               .n_params = info->n_params,
-                               .intermediate = inter,
-                               .n_intermediate = n_inter,
-                               .user_attrs = info->user_attrs,
-                               .n_user_attrs = info->n_user_attrs,
-                               .system_attrs = sys,
-                               .n_system_attrs = n_sys_out};
+    knob__waiting_rec w = {.params = recs,
+                           .n_params = info->n_params,
+                           .intermediate = inter,
+                           .n_intermediate = n_inter,
+                           .user_attrs = info->user_attrs,
+                           .n_user_attrs = info->n_user_attrs,
+                           .system_attrs = sys,
+                           .n_system_attrs = n_sys_out};
+    if (!rc && waiting) {
         rc = knob__store_new_waiting(s, &w, id, num);
+    } else if (!rc) {
+        knob__added_rec a = added_rec(s, info, n_inter ? &inter[n_inter - 1] : NULL);
+        a.rows = w;
+        rc = knob__store_new_added(s, &a, id, num);
     }
     if (cons != stack)
         free(cons);
@@ -372,48 +366,10 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         return knob__oom("params");
     rc = param_recs(s, info, recs);
     int64_t id = -1, num = -1;
-    bool waiting = info->state == KNOB_TRIAL_WAITING;
-    bool finished = !waiting && info->state != KNOB_TRIAL_RUNNING;
-    if (!rc && waiting)
-        rc = add_waiting(s, info, recs, &id, &num);
-    else if (!rc)
-        rc = knob__store_new_trial(s, KNOB_TRIAL_RUNNING, NULL, 0, &id, &num);
-    if (!rc && !waiting)
-        rc = write_rows(s, id, info, recs);
-    if (!rc && finished) {
-        /* A pruned trial keeps the value it was given, else its last intermediate value:
-         * that of its highest step, as written (write_rows: the first at a step, no NaN),
-         * whatever the order the entries came in. */
-        const double *v = info->values;
-        size_t n = info->n_values;
-        if (info->state == KNOB_TRIAL_PRUNED && !n && s->n_dirs == 1) {
-            const knob_step_value *last = NULL;
-            for (size_t i = 0; i < info->n_intermediate; i++) {
-                const knob_step_value *e = &info->intermediate[i];
-                if (!isnan(e->value) && (!last || e->step > last->step))
-                    last = e;
-            }
-            v = last ? &last->value : NULL;
-            n = last ? 1 : 0;
-        }
-        rc = knob__store_finish(s, id, info->state, n ? v : NULL, n);
-    }
-    /* its own times, as Optuna's add_trial keeps them (copy_study); none given (NaN, or 0
-     * from a zeroed struct): the writes' */
-    double t0 =
-        isfinite(info->start_time) && info->start_time > 0 && !waiting ? info->start_time : NAN;
-    double t1 = isfinite(info->end_time) && info->end_time > 0 && finished ? info->end_time : NAN;
-    if (!rc && (!isnan(t0) || !isnan(t1)))
-        rc = knob__store_set_times(s, id, t0, t1);
+    if (!rc)
+        rc = add_whole(s, info, recs, &id, &num);
     if (recs != small)
         free(recs);
-    if (rc && id >= 0 && !waiting) { /* a waiting trial's failed write left nothing */
-        /* the message says why the add failed, not what failing the trial met */
-        char why[1024];
-        snprintf(why, sizeof why, "%s", knob_errmsg());
-        knob__store_fail(s, id, "the trial could not be added whole", NULL);
-        knob__error(rc, "%s", why);
-    }
     /* the study's count from now on, whichever door the values came by (a trial asked
      * next, or added next, is checked against it before the view reads this one) */
     if (!rc && !s->view.n_constraints)

@@ -71,6 +71,19 @@ typedef struct knob__waiting_rec {
     size_t n_system_attrs;
 } knob__waiting_rec;
 
+/* What a trial of another state is added with (knob_study_add_trial): its state (RUNNING,
+ * COMPLETE, PRUNED or FAIL), its values (n_values may be 0), its start and end times (NaN:
+ * the time of the write; a RUNNING trial has no end time) and its rows, as a waiting trial's
+ * (a finished trial's system attributes hold its constraints, when it has any). Every
+ * pointer is borrowed for the call. */
+typedef struct knob__added_rec {
+    knob_trial_state state;
+    const double *values;
+    size_t n_values;
+    double start_time, end_time;
+    knob__waiting_rec rows;
+} knob__added_rec;
+
 #define KNOB__BACKEND_VERSION 1
 
 /* The study snapshot's chain as its writer finds it (snap_write), and what make gives to
@@ -296,6 +309,16 @@ typedef struct knob__backend {
      * *enqueued: whether the retry was made. */
     int (*fail_retry)(void *be, int64_t study, int64_t trial, int64_t cap, const char *reason_json,
                       const knob__waiting_rec *w, bool *enqueued);
+
+    /* Optional (NULL: a RUNNING trial made as create_trial makes it, then its params,
+     * intermediate values, attributes, finish and times written one by one): creates a trial
+     * as create_trial does (the next number, cap, KNOB_EDONE) in the state of `a`, with its
+     * values, times and rows, in one transaction and stamped as one write: a failure writes
+     * nothing and uses no number, and no reader sees the trial in another state or without
+     * any of it. A complete trial enters whatever the backend keeps of the study's best
+     * values and counts as a finish does. */
+    int (*create_added)(void *be, int64_t study, int64_t cap, const knob__added_rec *a, int64_t *id,
+                        int64_t *number);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -377,11 +377,11 @@ static int fill_waiting(mem *m, mem_trial *t, const knob__waiting_rec *w)
     return KNOB_OK;
 }
 
-/* create_trial, and with w create_waiting: everything is allocated before the trial joins
- * the study, so a failure leaves no trial. */
+/* create_trial, with w create_waiting, and with a create_added: everything is allocated
+ * before the trial joins the study, so a failure leaves no trial. */
 static int create_in(mem *m, int64_t study, knob_trial_state state, int64_t cap,
                      const knob_attr *attrs, size_t n_attrs, const knob__waiting_rec *w,
-                     int64_t *id, int64_t *number)
+                     const knob__added_rec *a, int64_t *id, int64_t *number)
 {
     mem_study *s = study_of(m, study);
     if (!s)
@@ -395,6 +395,12 @@ static int create_in(mem *m, int64_t study, knob_trial_state state, int64_t cap,
         rc = put_attr(&t->attrs[1], &t->n_attrs[1], &t->cap_attrs[1], attrs[i].key, attrs[i].json);
     if (!rc && w)
         rc = fill_waiting(m, t, w);
+    if (!rc && a && a->n_values) {
+        if ((t->values = malloc(a->n_values * sizeof *t->values)))
+            memcpy(t->values, a->values, a->n_values * sizeof *t->values);
+        t->n_values = a->n_values;
+        rc = t->values ? KNOB_OK : knob__oom("trial values");
+    }
     if (!rc && (knob__grow(&m->trials, &m->cap_trials, m->n_trials + 1, sizeof *m->trials) ||
                 knob__grow(&s->trials, &s->cap_trials, s->n_trials + 1, sizeof *s->trials) ||
                 (state == KNOB_TRIAL_WAITING &&
@@ -411,10 +417,15 @@ static int create_in(mem *m, int64_t study, knob_trial_state state, int64_t cap,
     t->state = state;
     t->start = state == KNOB_TRIAL_WAITING ? NAN : knob__now();
     t->end = NAN;
+    if (a && !isnan(a->start_time))
+        t->start = a->start_time;
+    if (a && state != KNOB_TRIAL_RUNNING)
+        t->end = isnan(a->end_time) ? knob__now() : a->end_time;
     m->trials[t->id - 1] = t;
     s->trials[s->n_trials++] = t;
     if (state == KNOB_TRIAL_WAITING)
         s->waiting[s->n_waiting++] = t->number;
+    count_finished(s, t);
     touch(s, t);
     *id = t->id;
     *number = t->number;
@@ -424,14 +435,21 @@ static int create_in(mem *m, int64_t study, knob_trial_state state, int64_t cap,
 static int create_trial(void *be, int64_t study, knob_trial_state state, int64_t cap,
                         const knob_attr *attrs, size_t n_attrs, int64_t *id, int64_t *number)
 {
-    return create_in(be, study, state, cap, attrs, n_attrs, NULL, id, number);
+    return create_in(be, study, state, cap, attrs, n_attrs, NULL, NULL, id, number);
 }
 
 static int create_waiting(void *be, int64_t study, int64_t cap, const knob__waiting_rec *w,
                           int64_t *id, int64_t *number)
 {
-    return create_in(be, study, KNOB_TRIAL_WAITING, cap, w->system_attrs, w->n_system_attrs, w, id,
-                     number);
+    return create_in(be, study, KNOB_TRIAL_WAITING, cap, w->system_attrs, w->n_system_attrs, w,
+                     NULL, id, number);
+}
+
+static int create_added(void *be, int64_t study, int64_t cap, const knob__added_rec *a, int64_t *id,
+                        int64_t *number)
+{
+    return create_in(be, study, a->state, cap, a->rows.system_attrs, a->rows.n_system_attrs,
+                     &a->rows, a, id, number);
 }
 
 static int pop_waiting(void *be, int64_t study, int64_t *id, int64_t *number, bool *found)
@@ -809,4 +827,5 @@ const knob__backend knob__backend_memory = {
     .sync = sync_mem,
     .create_claimed = create_claimed,
     .requeue = requeue,
+    .create_added = create_added,
 };

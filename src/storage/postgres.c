@@ -2089,6 +2089,9 @@ typedef struct id_args {
     bool sent, clash, taken; /* taken: the trial found by its token was taken, not made */
     /* a->token is a take's (spare_token): the trial it took waits again (give_back) */
     bool give_back;
+    /* the creation makes its trial whole in its transaction, and the trial its token finds
+     * is its own in any state (create_added: a RUNNING trial finished in that transaction) */
+    bool whole;
 } id_args;
 
 static int no_such_study(pg *d, int64_t study)
@@ -2268,7 +2271,8 @@ static int run_creation(pg *d, int q, int n, const char *const *p, id_args *a, P
 /* The trial of the study that holds a->token, into *a->out and *a->out2 (*found), and
  * whether it was taken with it (a->taken). Only a trial that is still the attempt's is
  * found: a RUNNING one, made or taken with the token; for a creation of a WAITING trial (an
- * enqueue) one in any state, since another worker may have taken it, and run it, since. A
+ * enqueue) one in any state, since another worker may have taken it, and run it, since; for
+ * a trial added whole (a->whole), one made in any state, the state its transaction gave it. A
  * RUNNING trial's token found on a finished one (failed for its lost heartbeats while the
  * retry waited for the server, or finished by another process) was the attempt's, and is
  * not handed back as a fresh trial: *stale set, the caller makes or takes another with a
@@ -2285,7 +2289,8 @@ static int by_token(pg *d, id_args *a, bool *found, bool *stale)
     if (PQntuples(r) == 1) {
         bool taken = PQgetvalue(r, 0, 2)[0] == 't';
         int state = atoi(PQgetvalue(r, 0, 3));
-        *found = state == KNOB_TRIAL_RUNNING || (a->state == KNOB_TRIAL_WAITING && !taken);
+        *found = state == KNOB_TRIAL_RUNNING ||
+                 ((a->state == KNOB_TRIAL_WAITING || a->whole) && !taken);
         *stale = !*found;
         if (*found) {
             *a->out = get_i64(r, 0, 0);
@@ -2944,6 +2949,95 @@ static int create_waiting(void *be, int64_t study, int64_t cap, const knob__wait
     if (!rc) {
         *id = a.id;
         *number = a.number;
+    }
+    return rc;
+}
+
+typedef struct added_args {
+    waiting_args r; /* the creation (a RUNNING trial made whole) and its rows */
+    const knob__added_rec *a;
+} added_args;
+
+/* The finish of an added trial (Q_FINISH: its state, values and end time), in its
+ * creation's transaction. */
+static int added_finish(pg *d, added_args *x)
+{
+    const knob__added_rec *a = x->a;
+    char s[32], t[32], st[32], end[32];
+    knobx_buf arr = {0};
+    knobx_buf_puts(&arr, "{");
+    for (size_t i = 0; i < a->n_values; i++)
+        knobx_buf_printf(&arr, "%s%.17g", i ? "," : "", a->values[i]);
+    knobx_buf_puts(&arr, "}");
+    const char *p[5] = {num(s, x->r.c.study), num(t, x->r.id), num(st, a->state),
+                        dbl(end, isnan(a->end_time) ? knob__now() : a->end_time),
+                        knobx_buf_cstr(&arr)};
+    PGresult *r = NULL;
+    int rc = arr.oom ? knob__oom("trial values")
+                     : q1(d, Q_FINISH, 5, p, &r, "finish an added trial");
+    if (!rc && get_i64(r, 0, 0) != 1)
+        rc = knob__error(KNOB_ESTORAGE,
+                         "postgresql storage '%s': added trial %lld could not be finished",
+                         d->where, (long long)x->r.number);
+    PQclear(r);
+    knobx_buf_free(&arr);
+    return rc;
+}
+
+/* waiting_rows of a RUNNING trial, then its finish (added_finish) and its own start time,
+ * between BEGIN and COMMIT: every write stamps it with this transaction's id, and a reader
+ * sees it as the transaction leaves it, in its state with everything of it, or not at all
+ * (a failure rolls back its number too). */
+static int added_whole(pg *d, void *a_)
+{
+    added_args *x = a_;
+    const knob__added_rec *a = x->a;
+    int rc = exec_plain(d, "BEGIN");
+    bool open = !rc;
+    if (!rc)
+        rc = waiting_rows(d, &x->r);
+    if (!rc && a->state != KNOB_TRIAL_RUNNING)
+        rc = added_finish(d, x);
+    if (!rc && !isnan(a->start_time)) {
+        char s[32], t[32], t0[32];
+        const char *p[4] = {num(s, x->r.c.study), num(t, x->r.id), dbl(t0, a->start_time),
+                            NULL};
+        rc = trial_write(d, Q_SET_TIMES, 4, p, "set a trial's times", x->r.id, false);
+    }
+    if (!rc && !(rc = exec_plain(d, "COMMIT")))
+        return KNOB_OK;
+    if (open && !connection_lost(d) && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        exec_plain(d, "ROLLBACK");
+    return rc;
+}
+
+/* As op_create_waiting: a trial found by its token was made whole by an attempt whose
+ * COMMIT's reply was lost, and is not made again. */
+static int op_create_added(pg *d, void *a_)
+{
+    added_args *x = a_;
+    bool made;
+    return create_once(d, &x->r.c, added_whole, x, &made);
+}
+
+static int create_added(void *be, int64_t study, int64_t cap, const knob__added_rec *a,
+                        int64_t *id, int64_t *number)
+{
+    added_args x = {.r = {.c = {.study = study,
+                                .state = KNOB_TRIAL_RUNNING,
+                                .number = cap,
+                                .attrs = a->rows.system_attrs,
+                                .n = a->rows.n_system_attrs,
+                                .token = new_token(be),
+                                .whole = true},
+                          .w = &a->rows},
+                    .a = a};
+    x.r.c.out = &x.r.id;
+    x.r.c.out2 = &x.r.number;
+    int rc = with_retry(be, op_create_added, &x, false, "add a trial");
+    if (!rc) {
+        *id = x.r.id;
+        *number = x.r.number;
     }
     return rc;
 }
@@ -3736,4 +3830,5 @@ const knob__backend knob__backend_postgres = {
     .requeue = requeue,
     .pop_attrs = pop_attrs,
     .fail_retry = fail_retry,
+    .create_added = create_added,
 };

@@ -1887,6 +1887,72 @@ static int create_waiting(void *be, int64_t study, int64_t cap, const knob__wait
     return KNOB_OK;
 }
 
+/* Within a write transaction: the values of `trial`. */
+static int insert_values(db *d, int64_t trial, const double *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *s = stmt(d, Q_INSERT_VALUE);
+        if (!s)
+            return KNOB_ESTORAGE;
+        sqlite3_bind_int64(s, 1, trial);
+        sqlite3_bind_int64(s, 2, (int64_t)i);
+        sqlite3_bind_double(s, 3, values[i]);
+        int rc = step(d, s, "record a value", NULL);
+        if (rc)
+            return rc;
+    }
+    return KNOB_OK;
+}
+
+/* Within a write transaction: an added trial's times (insert_trial's start, unless given;
+ * a finished trial's end, now unless given) and a complete one's best (BEST_COLUMNS) from its
+ * rows, which are all written: stamped with its insert (best_seq its seq). */
+static int added_ends(db *d, int64_t trial, const knob__added_rec *a)
+{
+    sqlite3_stmt *s = stmt(d, Q_SET_TIMES);
+    if (!s)
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    if (!isnan(a->start_time))
+        sqlite3_bind_double(s, 2, a->start_time);
+    if (a->state != KNOB_TRIAL_RUNNING)
+        sqlite3_bind_double(s, 3, isnan(a->end_time) ? knob__now() : a->end_time);
+    int rc = step(d, s, "set a trial's times", NULL);
+    if (rc || a->state != KNOB_TRIAL_COMPLETE)
+        return rc;
+    if (!(s = stmt(d, Q_BEST_REFRESH)))
+        return KNOB_ESTORAGE;
+    sqlite3_bind_int64(s, 1, trial);
+    return step(d, s, "find a trial's best value", NULL);
+}
+
+/* A trial added in its state with its values, times and rows, in one transaction stamped
+ * once (insert_trial's), counted in its state at once: a failure rolls it all back, number
+ * included. */
+static int create_added(void *be, int64_t study, int64_t cap, const knob__added_rec *a, int64_t *id,
+                        int64_t *number)
+{
+    db *d = be;
+    int64_t new_id = -1, num = -1;
+    int rc = begin(d);
+    if (rc)
+        return rc;
+    rc = insert_trial(d, study, a->state, cap, &new_id, &num);
+    if (!rc)
+        rc = write_waiting_rows(d, new_id, &a->rows);
+    if (!rc)
+        rc = insert_values(d, new_id, a->values, a->n_values);
+    if (!rc)
+        rc = added_ends(d, new_id, a);
+    if (rc)
+        return rollback(d, rc);
+    if ((rc = commit(d)))
+        return rc;
+    *id = new_id;
+    *number = num;
+    return KNOB_OK;
+}
+
 /* Within a write transaction: the rows of `trial` in table q's (Q_CLEAR_*) removed. */
 static int clear_rows(db *d, int q, int64_t trial)
 {
@@ -2045,17 +2111,9 @@ static int write_finish(db *d, int64_t study, int64_t trial, knob_trial_state st
             sqlite3_bind_double(s, 5, values[0]);
         sqlite3_bind_int64(s, 6, seq);
     }
-    if ((rc = step(d, s, "finish a trial", NULL)) || (rc = count_enter(d, study, state)))
+    if ((rc = step(d, s, "finish a trial", NULL)) || (rc = count_enter(d, study, state)) ||
+        (rc = insert_values(d, trial, values, n)))
         return rc;
-    for (size_t i = 0; i < n; i++) {
-        if (!(s = stmt(d, Q_INSERT_VALUE)))
-            return KNOB_ESTORAGE;
-        sqlite3_bind_int64(s, 1, trial);
-        sqlite3_bind_int64(s, 2, (int64_t)i);
-        sqlite3_bind_double(s, 3, values[i]);
-        if ((rc = step(d, s, "record a value", NULL)))
-            return rc;
-    }
     if (state != KNOB_TRIAL_COMPLETE || !constrained)
         return KNOB_OK;
     if (!(s = stmt(d, Q_BEST_REFRESH)))
@@ -2684,4 +2742,5 @@ const knob__backend knob__backend_sqlite = {
     .requeue = requeue,
     .pop_attrs = pop_attrs,
     .fail_retry = fail_retry,
+    .create_added = create_added,
 };

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
 
 static knob_study *new_study(knob_storage *st, const char *name, size_t n_obj)
 {
@@ -585,6 +586,164 @@ static void waiting_postgres(void **state)
     in_postgres(waiting_whole);
 }
 
+/* A finished (or running) trial added with params, values, intermediate values, attributes
+ * and times is written whole in one write: the study's stamp moves once (memory, SQLite: a
+ * stamp per write; it moved for the trial's creation, its params, each intermediate value
+ * and attribute, its finish and its times), and a write of it that fails leaves no trial
+ * (it was left FAIL, "could not be added whole") and uses no number. */
+static void finished_whole(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study *s = new_study(st, "finished", 1);
+    knob_trial *t;
+    double y = 4;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK); /* trial 0 by ask */
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_param params[3];
+    knob_step_value inter[2];
+    knob_attr user[2], sys[1];
+    double v = 0.5;
+    knob_trial_info info = full_info(params, inter, user, sys, &v);
+    info.start_time = 1000.5;
+    info.end_time = 1012.25;
+    const knob_trial_info *const *trials;
+    size_t n;
+    if (strncmp(url, "postgresql", 10) != 0) {
+        int64_t before, after;
+        assert_int_equal(knob_study_trials_since(s, 0, &trials, &n, &before), KNOB_OK);
+        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+        assert_int_equal(knob_study_trials_since(s, before, &trials, &n, &after), KNOB_OK);
+        assert_int_equal(after - before, 1);
+        assert_int_equal(n, 1);
+        assert_int_equal(trials[0]->state, KNOB_TRIAL_COMPLETE);
+        assert_true(trials[0]->start_time == 1000.5 && trials[0]->end_time == 1012.25);
+    } else {
+        assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+    }
+    const knob_trial_info *best;
+    assert_int_equal(knob_study_best_trial(s, &best), KNOB_OK);
+    assert_int_equal(best->number, 1);
+
+    if (strcmp(url, "memory:") != 0) {
+        refuse_boom(url);
+        user[1] = (knob_attr){.key = "boom", .json = "1"};
+        info.n_user_attrs = 2;
+        const knob_trial_state states[] = {KNOB_TRIAL_COMPLETE, KNOB_TRIAL_PRUNED, KNOB_TRIAL_FAIL,
+                                           KNOB_TRIAL_RUNNING};
+        for (size_t k = 0; k < sizeof states / sizeof *states; k++) {
+            info.state = states[k];
+            info.n_values = states[k] == KNOB_TRIAL_COMPLETE;
+            int64_t number = -1;
+            assert_int_not_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+            assert_true(strstr(knob_errmsg(), "boom refused") ||
+                        strstr(knob_errmsg(), "boom_refused"));
+            assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+            assert_int_equal(n, 2);
+        }
+        knob_study *fresh;
+        assert_int_equal(knob_study_load(st, "finished", NULL, &fresh), KNOB_OK);
+        assert_int_equal(knob_study_trials(fresh, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(trials[1]->state, KNOB_TRIAL_COMPLETE);
+        assert_int_equal(knob_study_ask(fresh, &t), KNOB_OK);
+        assert_int_equal(knob_trial_number(t), 2);
+        assert_int_equal(knob_study_tell(fresh, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        knob_study_free(fresh);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void finished_memory(void **state)
+{
+    (void)state;
+    finished_whole("memory:");
+}
+
+static void finished_sqlite(void **state)
+{
+    (void)state;
+    in_sqlite(finished_whole, "study_add_finished.db");
+}
+
+static void finished_postgres(void **state)
+{
+    (void)state;
+    in_postgres(finished_whole);
+}
+
+#define ADDED_BY_WRITER 300
+
+/* Whether a trial as the writer of added_seen_whole adds it is all there. */
+static bool seen_whole(const knob_trial_info *t)
+{
+    return t->state == KNOB_TRIAL_COMPLETE && t->n_params == 3 && t->n_values == 1 &&
+           t->n_intermediate == 2 && t->start_time == 1000.5 && t->end_time == 1012.25 &&
+           knob_trial_info_attr(t, "note", false) && knob_trial_info_attr(t, "origin", true);
+}
+
+/* A reader in another process, syncing while trials are added, sees each whole from the
+ * start: it saw them RUNNING, without params, values or end time. */
+static void added_seen_whole(const char *url)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    knob_study_free(new_study(st, "seen", 1));
+    knob_storage_close(st);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        knob_study *s = NULL;
+        if (knob_storage_open(url, &st) || knob_study_load(st, "seen", NULL, &s))
+            _exit(2);
+        knob_param params[3];
+        knob_step_value inter[2];
+        knob_attr user[1], sys[1];
+        double v = 0.5;
+        knob_trial_info info = full_info(params, inter, user, sys, &v);
+        info.start_time = 1000.5;
+        info.end_time = 1012.25;
+        for (int i = 0; i < ADDED_BY_WRITER; i++)
+            if (knob_study_add_trial(s, &info, NULL))
+                _exit(3);
+        _exit(0);
+    }
+    knob_study *s;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "seen", NULL, &s), KNOB_OK);
+    int status = 0, reads = 0;
+    bool done = false;
+    size_t n = 0;
+    while (!done) {
+        done = waitpid(pid, &status, WNOHANG) == pid; /* a last read after the writer's end */
+        const knob_trial_info *const *trials;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        for (size_t i = 0; i < n; i++)
+            if (!seen_whole(trials[i]))
+                fail_msg("read %d: trial %lld is %s with %zu params, %zu values, end %g", reads,
+                         (long long)trials[i]->number, knob_trial_state_str(trials[i]->state),
+                         trials[i]->n_params, trials[i]->n_values, trials[i]->end_time);
+        reads++;
+    }
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(n, ADDED_BY_WRITER);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void seen_whole_sqlite(void **state)
+{
+    (void)state;
+    in_sqlite(added_seen_whole, "study_add_seen.db");
+}
+
+static void seen_whole_postgres(void **state)
+{
+    (void)state;
+    in_postgres(added_seen_whole);
+}
+
 /* With infinite_values, +-inf complete a trial (told, told by number, added) and count for
  * the best trial; NaN still fails it. Without it any non-finite value fails the trial. */
 static void infinite_told(const char *url)
@@ -913,6 +1072,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(waiting_memory),
         cmocka_unit_test(waiting_sqlite),
         cmocka_unit_test(waiting_postgres),
+        cmocka_unit_test(finished_memory),
+        cmocka_unit_test(finished_sqlite),
+        cmocka_unit_test(finished_postgres),
+        cmocka_unit_test(seen_whole_sqlite),
+        cmocka_unit_test(seen_whole_postgres),
         cmocka_unit_test(infinite_memory),
         cmocka_unit_test(infinite_sqlite),
         cmocka_unit_test(infinite_postgres),
