@@ -563,7 +563,8 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
         o->good = false;
         o->w_good = 1;
         /* an infeasible observation may be a pruned trial with fewer values (none): its
-         * losses are never read (split_multi leaves it bad), and none is read past them */
+         * losses are never read (split_multi ranks it by its violation), and none is read
+         * past them */
         for (size_t j = 0; m > 1 && j < m; j++)
             p->loss[p->n_obs * m + j] =
                 j >= r->info->n_values
@@ -655,14 +656,54 @@ static void split_single(tpe *p, size_t k)
         p->obs[i].good = p->obs[i].step_key != INFINITY && !ranks_before(edge, &p->obs[i]);
 }
 
-/* Several objectives: nondominated fronts, then weights by hypervolume contribution. */
+/* An infeasible observation and its summed violation, to sort them by. */
+typedef struct violator {
+    double v;
+    size_t i;
+} violator;
+
+static int cmp_violator(const void *a, const void *b)
+{
+    const violator *x = a, *y = b;
+    if (x->v != y->v)
+        return x->v < y->v ? -1 : 1;
+    return (x->i > y->i) - (x->i < y->i); /* ties keep the older trial first */
+}
+
+/* Several objectives, the rest of the good side when fewer than k feasible trials are
+ * good: the infeasible trials with the least summed violation (o->loss), the older first
+ * among equal ones, each weighing 1 (the most a feasible good one weighs). So the search
+ * is steered towards the feasible region before it has found enough of it, as with one
+ * objective and as Optuna's constrained TPE does for any number of objectives. at[0 ..
+ * n_inf) holds the infeasible observations. Returns 0, or -1 when out of memory. */
+static int fill_infeasible(tpe *p, const size_t *at, size_t n_inf, size_t need)
+{
+    if (need == 0 || n_inf == 0)
+        return 0;
+    violator *vs = malloc(n_inf * sizeof *vs);
+    if (!vs)
+        return -1;
+    for (size_t j = 0; j < n_inf; j++)
+        vs[j] = (violator){p->obs[at[j]].loss, at[j]};
+    qsort(vs, n_inf, sizeof *vs, cmp_violator);
+    for (size_t j = 0; j < need && j < n_inf; j++) {
+        p->obs[vs[j].i].good = true;
+        p->obs[vs[j].i].w_good = 1;
+    }
+    free(vs);
+    return 0;
+}
+
+/* Several objectives: nondominated fronts of the feasible trials, then weights by
+ * hypervolume contribution (or uniform); infeasible trials fill what remains of the good
+ * side (fill_infeasible). */
 static int split_multi(tpe *p, size_t k)
 {
-    size_t n = p->n_obs, m = p->n_objectives, nf = 0;
+    size_t n = p->n_obs, m = p->n_objectives, nf = 0, ni = 0;
     bool *sel = malloc((n ? n : 1) * sizeof *sel);
     double *good = malloc((k ? k : 1) * m * sizeof *good), *w = malloc((k ? k : 1) * sizeof *w);
-    /* Fronts of the feasible trials (moved to the front of p->loss, their obs in at[]);
-     * infeasible ones stay bad. */
+    /* Fronts of the feasible trials (moved to the front of p->loss, their obs in at[]); the
+     * infeasible ones' obs are at the end of at[], from the last slot down. */
     size_t *at = malloc((n ? n : 1) * sizeof *at);
     int rc = sel && good && w && at ? 0 : -1;
     bool hv = strcmp(p->mo_weights, "hypervolume") == 0;
@@ -670,8 +711,10 @@ static int split_multi(tpe *p, size_t k)
     for (size_t i = 0; !rc && i < n; i++) {
         if (p->obs[i].n_params > p->mo_params)
             p->mo_params = p->obs[i].n_params;
-        if (p->obs[i].step_key == INFEASIBLE_KEY)
+        if (p->obs[i].step_key == INFEASIBLE_KEY) {
+            at[n - ++ni] = i;
             continue;
+        }
         memmove(p->loss + nf * m, p->loss + i * m, m * sizeof *p->loss);
         at[nf++] = i;
     }
@@ -691,6 +734,8 @@ static int split_multi(tpe *p, size_t k)
             p->obs[at[i]].w_good = w[j++];
         }
     }
+    if (!rc)
+        rc = fill_infeasible(p, at + n - ni, ni, k - g);
     if (rc)
         p->have_snap = false; /* rows moved: the next call reads them again */
     free(at);

@@ -439,6 +439,52 @@ static void tpe_constraints(void **state)
     assert_true(mo <= 65);
 }
 
+/* Two objectives (x + y minimized, y maximized) on [0, 1]^2, feasible only where x >= 0.9
+ * and y <= 0.2 (2% of the square); returns how many of 40 trials are feasible. */
+static int feasible_of_corner(int seed)
+{
+    char opts[64];
+    snprintf(opts, sizeof opts, "seed=%d", seed);
+    knob_storage *st = knob_test_memory();
+    const knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MAXIMIZE};
+    knob_study *s = make_study(st, "tpe", opts, dirs, 2);
+    int feasible = 0;
+    for (int i = 0; i < 40; i++) {
+        knob_trial *t;
+        double x, y;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+        double c[2] = {0.9 - x, y - 0.2}, v[2] = {x + y, y};
+        assert_int_equal(knob_trial_set_constraints(t, c, 2), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, v, 2), KNOB_OK);
+        feasible += c[0] <= 0 && c[1] <= 0;
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    return feasible;
+}
+
+/* Several objectives: while fewer feasible trials than the good side's size exist, the
+ * infeasible ones with the least summed violation fill it (as with one objective, and as
+ * Optuna's constrained TPE), so TPE walks towards a small feasible region instead of
+ * drawing from the prior until it hits it. Seeds 0-9: 8-12 feasible trials of 40 (103 in
+ * all; Optuna 5's TPESampler 8-11, 100 in all). With the good side left to the feasible
+ * trials alone, 4 of the 10 seeds found none (50 in all); random search finds 0.8 a seed. */
+static void tpe_constraints_multi_objective(void **state)
+{
+    (void)state;
+    int total = 0;
+    for (int seed = 0; seed < 10; seed++) {
+        int f = feasible_of_corner(seed);
+        if (getenv("KNOB_TEST_VERBOSE"))
+            printf("seed %d: %d feasible trials of 40\n", seed, f);
+        assert_true(f >= 5);
+        total += f;
+    }
+    assert_true(total >= 80);
+}
+
 /* ---------------------------------------------------------------- warm start */
 
 /* A source study `name` of 40 TPE trials of the bowl over params a and b (or u and v). */
@@ -2141,6 +2187,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_sorted_input),
         cmocka_unit_test(tpe_merged_cells),
         cmocka_unit_test(tpe_constraints),
+        cmocka_unit_test(tpe_constraints_multi_objective),
         cmocka_unit_test(tpe_warm_start),
     };
     if (argc > 1)
