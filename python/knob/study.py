@@ -845,6 +845,8 @@ class Study:
                 # no constraint at all (constraints_func gave []): feasible, as Optuna's,
                 # whose trial holds the empty tuple (written below, for a trial in hand)
                 cons, no_cons = None, True
+            if cons:
+                self._say_constraints_ignored()
         with self._lock:
             if t is not None and t._h is not None:
                 h = t._h
@@ -892,6 +894,28 @@ class Study:
             if rc:
                 raise _lib.error(rc)
         return state, reason
+
+    # Samplers that steer by the trials yet ignore their constraints (knob run warns of them
+    # too); random, qmc, grid and brute_force steer by nothing.
+    _CONSTRAINT_BLIND = ("smac", "cmaes", "evolution")
+
+    def _say_constraints_ignored(self) -> None:
+        """A warning, once for this Study object, when trials carry constraints
+        (set_constraint) and its sampler has no constraint handling: it searches as if
+        every trial were feasible, where GPSampler, TPESampler, NSGAIISampler and the
+        default AutoSampler steer away from infeasible regions."""
+        name = getattr(self.sampler, "_knob_name", "")
+        if name not in self._CONSTRAINT_BLIND or self.__dict__.get("_constraints_said"):
+            return
+        self._constraints_said = True
+        warnings.warn(
+            "constraints: %s (knob's sampler %r) has no constraint handling: it searches as if "
+            "every trial were feasible (best_trial and best_trials still count feasible trials "
+            "only); GPSampler, TPESampler, NSGAIISampler and the default AutoSampler steer by "
+            "them" % (type(self.sampler).__name__, name),
+            UserWarning,
+            stacklevel=4,  # tell's caller
+        )
 
     def _constraints_of(self, t, state: TrialState, vals) -> List[float]:
         """The sampler's constraints_func on the trial about to be told (a Trial, or the

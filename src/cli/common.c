@@ -443,6 +443,19 @@ static int check_option_source(const sweep *sw, const char *storage, const char 
     return opt.study ? check_warm_source(sw, &opt, storage, name, &use) : 0;
 }
 
+/* Whether the built-in sampler `name` steers by what the trials learned yet ignores their
+ * constraints (no model of them, no ranking by them): a sweep with `constraints:` would
+ * expect them honoured. The samplers without a model (random, qmc, grid, brute_force)
+ * steer by nothing, and a plugin's handling is its own. */
+static bool constraint_blind(const char *name)
+{
+    static const char *const blind[] = {"smac", "cmaes", "evolution"};
+    for (size_t i = 0; i < sizeof blind / sizeof *blind; i++)
+        if (!strcmp(name, blind[i]))
+            return true;
+    return false;
+}
+
 static int make_sampler(const sweep *sw, const char *storage, const char *name, bool has_seed,
                         int64_t seed, knob_sampler **out, bool *grid)
 {
@@ -466,6 +479,12 @@ static int make_sampler(const sweep *sw, const char *storage, const char *name, 
                 "cost-blind\n",
                 knob_sampler_name(*out), sweep_samplers_with_option("cost", which));
     }
+    if (sw->n_constraints && constraint_blind(knob_sampler_name(*out)))
+        fprintf(stderr,
+                "knob: warning: constraints: sampler '%s' has no constraint handling (nsga2, "
+                "nsga3, gp, tpe and the default auto do); it searches as if every trial were "
+                "feasible (knob best still shows feasible trials only)\n",
+                knob_sampler_name(*out));
     if (has_seed || sw->has_seed) {
         if (set_seed(*out, has_seed ? seed : sw->seed))
             return -1;

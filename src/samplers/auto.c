@@ -20,8 +20,9 @@
  * a staircase loss, where a deterministic objective repeats itself); without ties, and
  * beside running trials, it asks as gp does.
  *
- * Where gp is used, every third trial (smac_every) is smac's (but while a cost is set: smac
- * has none, and its turns are gp's): a random forest over the same
+ * Where gp is used, every third trial (smac_every) is smac's (but while a cost is set or a
+ * trial carries constraints: smac handles neither, and its turns are gp's, which does): a
+ * random forest over the same
  * trials, which models the steps of a decision tree's or a boosted model's loss that gp's
  * stationary kernel smooths over, while gp keeps refining smooth losses between its turns. On
  * bench/bayesmark (15 problems, seeds 0-9) the mix scored 88.6 at 64 sequential trials and
@@ -184,6 +185,19 @@ static int sync_cost(auto_state *a)
     return KNOB_OK;
 }
 
+/* Whether a trial of the study carries constraints (knob_trial_set_constraints): smac has
+ * no constraint handling, so while one does its turns are gp's. */
+static int constrained(knob_study *s, bool *yes)
+{
+    const knob_trial_info *const *tr;
+    size_t n;
+    *yes = false;
+    int rc = knob_study_trials(s, &tr, &n);
+    for (size_t i = 0; !rc && i < n && !*yes; i++)
+        *yes = tr[i]->n_constraints > 0;
+    return rc;
+}
+
 static int choose(auto_state *a, knob_study *s, knob_trial *t)
 {
     int64_t number = knob_trial_number(t);
@@ -196,6 +210,11 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
         rc = gp_fits(a, s, &a->use_gp);
     a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1 &&
                   !(a->cost && a->cost[0]);
+    if (!rc && a->use_smac) {
+        bool c;
+        rc = constrained(s, &c);
+        a->use_smac = !c;
+    }
     if (!rc && a->use_gp)
         rc = sync_gp(a);
     if (!rc)
@@ -292,7 +311,7 @@ static const knob_option options[] = {
      NULL},
     {"smac_every", KNOB_OPT_INT, offsetof(auto_state, smac_every), "3", 0, 1e9,
      "while gp is used, every smac_every-th trial is asked by smac (a random forest) instead "
-     "(0: never)",
+     "(0: never; gp's while a cost is set or trials carry constraints)",
      NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(auto_state, ws_study), "", 0, 0,
      "a related study each delegate learns from as with its own warm_start_study (gp: the "
@@ -315,7 +334,8 @@ const knob_sampler_plugin knob__sampler_auto = {
             "fixed space of at most gp_params params, no pruned trial and fewer than "
             "gp_trials completed trials, every explore_every-th trial a Sobol point while "
             "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
-            "smac_every-th trial smac's (a random forest; gp's while a cost is set); tpe (with "
+            "smac_every-th trial smac's (a random forest; gp's while a cost is set or trials "
+            "carry constraints); tpe (with "
             "constant_liar) otherwise; a cost is given to gp and tpe. "
             "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
             "warm_start_study, warm_start_storage, warm_start_first, cost, cost_budget, seed.",

@@ -150,4 +150,14 @@ rc=0
 "$KNOB" run bad.yaml $S --study bad > /dev/null 2> bad.err || rc=$?
 [ "$rc" != 0 ] || fail "a constraint without bound was accepted"
 grep -q "bad.yaml:3:.*constraints\[0\]': missing its bound, max or min" bad.err || fail "error: $(cat bad.err)"
+# smac has no constraint handling: a warning, and the trials run; the default (method: bayes)
+# honours them, and random steers by nothing: no warning
+printf 'command: [/bin/sh, -c, "echo loss=1 size=3"]\nsampler: smac\nmetric: {name: loss}\nconstraints: [{name: size, max: 2}]\ntrials: 2\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > sm.yaml
+"$KNOB" run sm.yaml $S --study sm > run.txt 2> run.err || fail "smac: $(cat run.txt run.err)"
+grep -q "warning: constraints: sampler 'smac' has no constraint handling" run.err || fail "smac's warning: $(cat run.err)"
+for m in "method: bayes" "method: random"; do
+    sed "s/^sampler: smac/$m/" sm.yaml > m.yaml
+    "$KNOB" run m.yaml $S --study "m$RANDOM" > run.txt 2> run.err || fail "$m: $(cat run.txt run.err)"
+    grep -q "warning: constraints" run.err && fail "$m warns: $(cat run.err)"
+done
 echo ok

@@ -133,3 +133,38 @@ def test_infinite_constraints_are_taken(tmp_db):
         copy = optuna.create_study()
         copy.add_trials(study.trials)
         assert copy.best_trial.number == study.best_trial.number
+
+
+def _corner(t):
+    x = t.suggest_float("x", 0, 1)
+    y = t.suggest_float("y", 0, 1)
+    t.set_constraint("cx", 0.9 - x)  # feasible only for x >= 0.9
+    return x + y
+
+
+def test_the_default_gives_smacs_turns_to_gp_under_constraints():
+    """smac has no constraint handling: while trials carry constraints, AutoSampler's smac
+    turns (every third trial) are gp's, so the study runs as without smac at all."""
+    runs = []
+    for extra in ({}, {"smac_every": 0}):
+        study = optuna.create_study(sampler=optuna.samplers.AutoSampler(seed=1, **extra))
+        study.optimize(_corner, n_trials=16)
+        runs.append([t.params for t in study.trials])
+    assert runs[0] == runs[1]
+
+
+def test_a_constraint_blind_sampler_warns_once():
+    for sampler, says in (
+        (optuna.samplers.SMACSampler(seed=1), True),
+        (optuna.samplers.CmaEsSampler(seed=1), True),
+        (optuna.samplers.TPESampler(seed=1), False),
+        (optuna.samplers.RandomSampler(seed=1), False),
+    ):
+        study = optuna.create_study(sampler=sampler)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            study.optimize(_corner, n_trials=3)
+        said = [str(x.message) for x in w if "no constraint handling" in str(x.message)]
+        assert len(said) == (1 if says else 0), (sampler, said)
+        if says:
+            assert type(sampler).__name__ in said[0]

@@ -24,7 +24,8 @@ static double branin(double x0, double x1)
 }
 
 /* kind 0: flat (x0, x1 in Branin's box); 1: conditional (a choice, then x or y); 2: flat,
- * every fifth trial pruned; 3: flat, Branin in steps of 50 (a terrace: trials tie). */
+ * every fifth trial pruned; 3: flat, Branin in steps of 50 (a terrace: trials tie); 4: flat,
+ * feasible where x0 <= 0 (the constraint x0 <= 0). */
 static knob_trial_state history_objective(knob_trial *t, void *ctx, double *values)
 {
     int kind = *(int *)ctx;
@@ -43,6 +44,8 @@ static knob_trial_state history_objective(knob_trial *t, void *ctx, double *valu
         knob_trial_suggest_float(t, "x1", 0, 15, 0, 0, &x1))
         return KNOB_TRIAL_FAIL;
     values[0] = kind == 3 ? floor(branin(x0, x1) / 50) : branin(x0, x1);
+    if (kind == 4 && knob_trial_set_constraints(t, &x0, 1))
+        return KNOB_TRIAL_FAIL;
     if (kind == 2 && knob_trial_number(t) % 5 == 4)
         return KNOB_TRIAL_PRUNED;
     return KNOB_TRIAL_COMPLETE;
@@ -150,6 +153,20 @@ static void auto_interleaves_smac(void **state)
         assert_memory_equal(a, b, sizeof a);
         assert_true(memcmp(a, c, sizeof a) != 0);
     }
+}
+
+/* While the trials carry constraints smac's turns are gp's, which honours them (smac has no
+ * constraint handling): trial 14 on a constrained Branin is the one auto asks without smac,
+ * not smac's. */
+static void auto_gives_smac_turns_to_gp_under_constraints(void **state)
+{
+    (void)state;
+    double a[2], b[2], c[2];
+    next_after_history(4, false, 14, sampler("auto", "seed=7"), a, 2);
+    next_after_history(4, false, 14, sampler("auto", "seed=7,smac_every=0"), b, 2);
+    next_after_history(4, false, 14, sampler("smac", "seed=7"), c, 2);
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(memcmp(a, c, sizeof a) != 0);
 }
 
 /* A conditional space: TPE (with constant_liar). */
@@ -489,6 +506,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(auto_uses_gp_on_a_fixed_space),
         cmocka_unit_test(auto_interleaves_smac),
+        cmocka_unit_test(auto_gives_smac_turns_to_gp_under_constraints),
         cmocka_unit_test(auto_uses_tpe_on_a_conditional_space),
         cmocka_unit_test(auto_uses_tpe_once_trials_are_pruned),
         cmocka_unit_test(auto_uses_tpe_for_two_objectives),
