@@ -625,6 +625,7 @@ class Study:
             with self._lock:
                 _lib.check(_lib.lib.knob_trial_heartbeat_stop(trial._h))
         self._warn_warm_skipped()  # the sampler says it during an ask: not only optimize's users
+        self._warn_cost_unseen()
         return trial
 
     def _ask(self, fixed_distributions: Optional[Dict[str, BaseDistribution]] = None, eager: bool = False) -> Trial:
@@ -1032,6 +1033,27 @@ class Study:
             if bar:
                 bar.close()
         self._warn_warm_skipped()
+        self._warn_cost_unseen()
+
+    def _warn_cost_unseen(self) -> None:
+        """The sampler's option cost naming a user attr that none of the trials complete
+        after the startup has (a misspelt name, or one the objective never sets: the search
+        is cost-blind; the library says it in the study's system attribute cost_unseen: it
+        prints nothing), as a UserWarning: at the end of optimize and after an ask, once for
+        this Study object. Only its own sampler's sentence (AutoSampler's: gp's and TPE's)
+        of its own cost."""
+        cost = getattr(self._sampler, "_options", {}).get("cost")
+        if not cost or self.__dict__.get("_cost_said"):
+            return
+        said = self._system_attrs().get("cost_unseen")
+        if not isinstance(said, str):
+            return
+        name = getattr(self._sampler, "_knob_name", "")
+        who, sep, rest = said.partition(": ")
+        if not sep or not rest.startswith("cost '%s'" % cost) or (name != "auto" and who != name):
+            return
+        self._cost_said = True
+        warnings.warn("cost: " + said, UserWarning, stacklevel=3)  # ask's or optimize's caller
 
     def _warn_warm_skipped(self) -> None:
         """What the sampler's warm start left out of its source (the library says it in the

@@ -106,6 +106,36 @@ static int fail(const char *what)
     return -1;
 }
 
+/* Whether the sampler `name` is given the key cost as its option cost (which its cost_budget
+ * needs when it is made). */
+static bool takes_cost(const sweep *sw, const char *name)
+{
+    return sw->cost && sweep_sampler_has_option(name, "cost");
+}
+
+/* The sampler of the key `sampler` with its options, and the key cost's as its option cost
+ * when it takes one. */
+static int create_named(const sweep *sw, knob_sampler **out)
+{
+    if (!takes_cost(sw, sw->sampler.name))
+        return sweep_make_sampler(&sw->sampler, out);
+    size_t n = sw->sampler.n;
+    const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
+    int rc = keys && values ? 0 : knob_set_error(KNOB_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        keys[i] = sw->sampler.keys[i];
+        values[i] = sw->sampler.values[i];
+    }
+    if (!rc) {
+        keys[n] = "cost";
+        values[n] = sw->cost;
+        rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, n + 1, out);
+    }
+    free(keys);
+    free(values);
+    return rc;
+}
+
 /* The sampler a sweep names: its `sampler` key, else its method (grid, random, nsga2 and
  * nsga3 are the samplers of those names, with their default options, but grid's order).
  * bayes is knob's default sampler, `auto` (as knob.create_study() picks it): a Gaussian
@@ -116,7 +146,7 @@ static int fail(const char *what)
 static int create_sampler(const sweep *sw, knob_sampler **out)
 {
     if (sw->sampler.name)
-        return sweep_make_sampler(&sw->sampler, out) ? fail("sampler") : 0;
+        return create_named(sw, out) ? fail("sampler") : 0;
     /* W&B's grid runs its points in the product's order (params sorted by name, the last
      * varying fastest): a capped or stopped sweep has run the same first points there */
     if (!strcmp(sw->method, "grid"))
@@ -399,13 +429,23 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
         return -1;
     }
     size_t n = sw->sampler.name ? sw->sampler.n : 0;
-    const char **keys = calloc(n + 3, sizeof *keys), **values = calloc(n + 3, sizeof *values);
+    const char **keys = calloc(n + 4, sizeof *keys), **values = calloc(n + 4, sizeof *values);
     char first[32];
     snprintf(first, sizeof first, "%lld", (long long)sw->warm_first);
-    int rc = keys && values ? 0 : knob_set_error(KNOB_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < n; i++) {
+    if (!keys || !values) {
+        free(keys);
+        free(values);
+        knob_set_error(KNOB_ENOMEM, "out of memory");
+        return fail("sampler");
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
         keys[i] = sw->sampler.keys[i];
         values[i] = sw->sampler.values[i];
+    }
+    if (takes_cost(sw, name)) {
+        keys[n] = "cost";
+        values[n++] = sw->cost;
     }
     keys[n] = "warm_start_study";
     values[n++] = sw->warm_study;

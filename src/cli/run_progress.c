@@ -238,6 +238,30 @@ static void warm_skipped(runner *r)
     knobx_json_free(j);
 }
 
+/* What the sampler said of its option cost (the library prints nothing: gp and tpe write the
+ * study's system attribute cost_unseen once the startup trials are complete and none has a
+ * cost, a misspelt user attr or one the program never sets), as a warning: by a run that
+ * asked trials, and only a sentence of this run's sampler (auto's: its delegates') and cost.
+ * A cost metric of the key cost is always set (a trial without it fails): this is the
+ * sampler's own option cost naming an attr. */
+static void cost_unseen(runner *r)
+{
+    const char *cost = r->sw->cost ? r->sw->cost : sweep_sampler_option(r->sw, "cost");
+    const char *said =
+        cost && cost[0] && r->launched ? knob_study_system_attr(r->ref.s, "cost_unseen") : NULL;
+    knobx_json *j = said ? knobx_json_parse(said, (size_t)-1, NULL, 0) : NULL;
+    const char *sampler = knob_sampler_name(knob_study_sampler(r->ref.s));
+    if (j && j->type == KNOBX_JSON_STRING && sampler) {
+        size_t n = strcspn(j->str, ":"), k = strlen(cost);
+        bool ours = strcmp(sampler, "auto") == 0 ||
+                    (strlen(sampler) == n && strncmp(j->str, sampler, n) == 0);
+        if (ours && strncmp(j->str + n, ": cost '", 8) == 0 &&
+            strncmp(j->str + n + 8, cost, k) == 0 && j->str[n + 8 + k] == '\'')
+            fprintf(stderr, "knob: warning: cost: %s\n", j->str);
+    }
+    knobx_json_free(j);
+}
+
 /* Whether the run's study is gone from its storage (another process deleted it): what
  * failed the run's reads and writes then is that, which the storage's own message ("no
  * study with id 1") does not say. */
@@ -335,6 +359,7 @@ void run_summary(runner *r)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);
     warm_skipped(r);
+    cost_unseen(r);
     knob_study_free(fresh);
     free(where);
     knobx_buf_free(&b);

@@ -307,18 +307,40 @@ static bool has_top_key(sweep_ctx *c, const char *key)
     return top_value(c, key) != NULL;
 }
 
-/* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`;
- * returns the library's status. */
-static int make_plugin(const char *key, const plugin_spec *ps, size_t first, size_t n)
+/* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`, and a
+ * sampler with the option cost too when `cost` is not NULL (the key cost's, which the
+ * sampler's cost_budget needs); returns the library's status. */
+static int make_plugin(const char *key, const plugin_spec *ps, size_t first, size_t n,
+                       const char *cost)
 {
     int rc;
     /* no options: no arrays (NULL + 0 is undefined) */
     const char *const *keys = ps->keys ? (const char *const *)ps->keys + first : NULL;
     const char *const *values = ps->values ? (const char *const *)ps->values + first : NULL;
     if (!strcmp(key, "sampler")) {
+        const char **k = NULL, **v = NULL;
+        if (cost) {
+            k = calloc(n + 1, sizeof *k);
+            v = calloc(n + 1, sizeof *v);
+            if (!k || !v) {
+                free(k);
+                free(v);
+                return knob_set_error(KNOB_ENOMEM, "out of memory");
+            }
+            for (size_t i = 0; i < n; i++) {
+                k[i] = keys[i];
+                v[i] = values[i];
+            }
+            k[n] = "cost";
+            v[n] = cost;
+            keys = k;
+            values = v;
+        }
         knob_sampler *s = NULL;
-        rc = knob_sampler_create_pairs(ps->name, keys, values, n, &s);
+        rc = knob_sampler_create_pairs(ps->name, keys, values, n + (cost != NULL), &s);
         knob_sampler_free(s);
+        free(k);
+        free(v);
     } else {
         knob_pruner *p = NULL;
         rc = knob_pruner_create_pairs(ps->name, keys, values, n, &p);
@@ -402,19 +424,27 @@ static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, con
              !strcmp(ps->keys[i], "warm_start_first")) &&
             has_top_key(c, "warm_start"))
             return 0;
-    if (!make_plugin(key, ps, 0, ps->n))
+    /* the key cost sets the sampler's option cost, which its cost_budget needs */
+    const yaml_node_t *ck = top_value(c, "cost");
+    const char *cost = ck && !strcmp(key, "sampler") && plugin_declares(key, ps->name, "cost")
+                           ? sweep_scalar(ck)
+                           : NULL;
+    if (cost && !cost[0])
+        cost = NULL;
+    if (!make_plugin(key, ps, 0, ps->n, cost))
         return 0;
     char *msg = sweep_dup(knob_errmsg());
     if (!msg)
         return sweep_errorf(c, v, "out of memory");
     /* the plugin without options refusing so: the name's fault, or the defaults' */
-    bool base = make_plugin(key, ps, 0, 0) && !strcmp(knob_errmsg(), msg);
+    bool base = make_plugin(key, ps, 0, 0, cost) && !strcmp(knob_errmsg(), msg);
     const yaml_node_t *k, *val;
     /* an option alone, then the first options up to one (a value read beside those
      * before it: patient's wrapped_options by its wrapped pruner) */
     for (size_t j = 0; !base && j < 2 * ps->n; j++) {
         size_t i = j % ps->n;
-        int rc = j < ps->n ? make_plugin(key, ps, i, 1) : make_plugin(key, ps, 0, i + 1);
+        int rc =
+            j < ps->n ? make_plugin(key, ps, i, 1, cost) : make_plugin(key, ps, 0, i + 1, cost);
         if (!rc || strcmp(knob_errmsg(), msg) || !option_nodes(c, v, i, &k, &val))
             continue;
         rc = sweep_errorf(c, plugin_declares(key, ps->name, ps->keys[i]) ? val : k,
@@ -1368,6 +1398,10 @@ static int check_sampler_asks(sweep_ctx *c)
             keys[m] = sw->sampler.keys[i];
             values[m++] = sw->sampler.values[i];
         }
+    }
+    if (!rc && sw->cost && sweep_sampler_has_option(sw->sampler.name, "cost")) {
+        keys[m] = "cost"; /* the key's, which the sampler's cost_budget needs */
+        values[m++] = sw->cost;
     }
     size_t n_obj =
         sw->n_objectives < SWEEP_MAX_OBJECTIVES ? sw->n_objectives : SWEEP_MAX_OBJECTIVES;

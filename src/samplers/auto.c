@@ -271,6 +271,8 @@ static int init(void *state)
     a->gp_explore_every = a->gp_explore_ties = a->gp_step_mask = -1;
     int rc = knob__warm_options_check("sampler 'auto'", a->ws_study, a->ws_storage, a->ws_first);
     if (!rc)
+        rc = knob__cost_options_check("sampler 'auto'", a->cost, a->cost_budget);
+    if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_gp, NULL, &a->gp);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);

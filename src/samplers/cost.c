@@ -1,10 +1,71 @@
 /* Cost-aware search: the pieces gp and tpe share (cost.h). */
 #include "samplers/cost.h"
 #include "internal.h"
+#include "util/json.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+int knob__cost_options_check(const char *sampler, const char *cost, double budget)
+{
+    if ((cost && cost[0]) || !(budget > 0))
+        return KNOB_OK;
+    return knob_set_error(KNOB_EINVAL,
+                          "%s: option 'cost_budget' (%g) is set without 'cost' (\"duration\" or "
+                          "the user attr holding each trial's cost, which the budget is spent "
+                          "in); give both, or neither",
+                          sampler, budget);
+}
+
+/* Whether the attribute's JSON is a sentence of `sampler` about option cost `cost`. */
+static bool said_by(const char *json, const char *sampler, const char *cost)
+{
+    knobx_json *j = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    size_t n = strlen(sampler), k = strlen(cost);
+    bool ours = j && j->type == KNOBX_JSON_STRING && strncmp(j->str, sampler, n) == 0 &&
+                strncmp(j->str + n, ": cost '", 8) == 0 && strncmp(j->str + n + 8, cost, k) == 0 &&
+                j->str[n + 8 + k] == '\'';
+    knobx_json_free(j);
+    return ours;
+}
+
+void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64_t n_startup)
+{
+    if (!cost || !cost[0])
+        return;
+    knob__kept_error kept;
+    knob__error_keep(&kept);
+    const knob_trial_info *const *tr;
+    size_t n, complete = 0;
+    bool seen = false;
+    if (knob_study_trials(s, &tr, &n))
+        n = 0, seen = true; /* nothing read: nothing said */
+    for (size_t i = 0; i < n && !seen; i++) {
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE)
+            continue;
+        seen = isfinite(knob__trial_cost(cost, tr[i]));
+        complete++;
+    }
+    const char *was = knob_study_system_attr(s, "cost_unseen");
+    if (seen && n && said_by(was, sampler, cost)) {
+        knob_study_set_system_attr(s, "cost_unseen", "null");
+    } else if (!seen && complete > 0 && (int64_t)complete >= n_startup &&
+               !said_by(was, sampler, cost)) { /* said once, with the count of then */
+        char text[512];
+        snprintf(text, sizeof text,
+                 "%s: cost '%.200s': none of the first %zu complete trials has it (the trial's "
+                 "user attr of that name, a number): the search is cost-blind until one has",
+                 sampler, cost, complete);
+        knobx_buf b = {0};
+        knobx_json_add_string(&b, text);
+        if (!b.oom)
+            knob_study_set_system_attr(s, "cost_unseen", knobx_buf_cstr(&b));
+        knobx_buf_free(&b);
+    }
+    knob__error_put(&kept);
+}
 
 double knob__trial_cost(const char *cost, const knob_trial_info *t)
 {

@@ -27,13 +27,29 @@ double knob__cost_floor(const double *k, size_t n);
 double knob__cost_alpha(double budget, double spent, double spent_startup, int64_t n_seen,
                         int64_t n_startup);
 
+/* cost_budget without cost is refused (KNOB_EINVAL, naming the sampler and both options): a
+ * budget alone (a misspelt or forgotten cost) would be a cost-blind search without a word, as
+ * warm_start_storage without warm_start_study would be a cold start. `sampler` as
+ * "sampler 'gp'". */
+int knob__cost_options_check(const char *sampler, const char *cost, double budget);
+
+/* The study's system attribute cost_unseen, which the library writes where it cannot print:
+ * once at least max(1, n_startup) trials are complete and none of them has a cost for option
+ * cost (a user attr that no trial sets: a typo, or a program that does not report it), this
+ * sampler's sentence ("gp: cost 'NAME': none of the first 12 complete trials has it ...": the
+ * search is cost-blind), written once; null once a trial has one, if the attribute holds this
+ * sampler's sentence. The scan stops at the first complete trial with a cost. A diagnostic: a
+ * failed read or write never fails the ask, and the caller's error message is left as it
+ * was. `sampler` is its bare name ("gp"). */
+void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64_t n_startup);
+
 /* The option row cost_budget of every cost-aware sampler (`type` its state, `field` the
  * member), for its option table. */
 #define KNOB__COST_BUDGET_OPTION(type, field)                                                      \
     {                                                                                              \
         "cost_budget", KNOB_OPT_DOUBLE, offsetof(type, field), "0", 0, 1e300,                      \
             "cost: the total the study will spend, over which the cost's weight cools from 1 to "  \
-            "0 (0: over the 9 x n_startup_trials trials after the startup)",                       \
+            "0 (0: over the 9 x n_startup_trials trials after the startup; needs cost)",           \
             NULL                                                                                   \
     }
 

@@ -244,6 +244,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     if ((int64_t)n_complete < p->n_startup_trials && !p->ws_study[0])
         return KNOB_OK;
+    knob__cost_note(s, "gp", p->cost, p->n_startup_trials);
     if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
         return rc;
     /* the model's libraries are opened now, when it is first needed */
@@ -318,6 +319,8 @@ static int init(void *state)
     p->hedge = strcmp(p->batch_acquisition, "hedge") == 0;
     p->inc_mean = strcmp(p->incumbent, "mean") == 0;
     int rc = knob__warm_options_check("sampler 'gp'", p->ws_study, p->ws_storage, p->ws_first);
+    if (!rc)
+        rc = knob__cost_options_check("sampler 'gp'", p->cost, p->cost_budget);
     /* TuRBO's box and local model replace the global model the source informs: the source
      * would be read and left unused, without a word */
     if (!rc && p->trust_region && p->ws_study && p->ws_study[0])

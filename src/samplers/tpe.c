@@ -2328,6 +2328,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
                               "(give it a metric, or use random, grid or qmc)",
                               knob_study_name(s));
     tpe *p = state;
+    knob__cost_note(s, "tpe", p->cost, p->n_startup_trials);
     int rc = read_source(p, s);
     if (!rc)
         say_unfit(p, s, t);
@@ -2367,7 +2368,8 @@ static int init(void *state)
     if (p->group && !p->multivariate)
         return knob_set_error(KNOB_EINVAL, "sampler 'tpe': option 'group' needs "
                                            "'multivariate=true'");
-    return knob__warm_options_check("sampler 'tpe'", p->ws_study, p->ws_storage, p->ws_first);
+    int rc = knob__warm_options_check("sampler 'tpe'", p->ws_study, p->ws_storage, p->ws_first);
+    return rc ? rc : knob__cost_options_check("sampler 'tpe'", p->cost, p->cost_budget);
 }
 
 static void fini(void *state)

@@ -68,4 +68,21 @@ rc=0
 expect_eq "$rc" 2 "exit status of cost: params ($(cat run.err))"
 grep -qF "p.yaml:3:7: key 'cost': a cost metric named 'params' would replace the params a trial got" run.err ||
     fail "cost: params: $(cat run.err)"
+# cost_budget needs a cost: beside the key cost it is taken (the key sets the sampler's option
+# cost when it is made); without it, refused at the option's line, naming both (a budget
+# alone searched cost-blind without a word)
+printf 'command: [/bin/sh, -c, "echo loss=0.5 gpu_s=2"]\nmetric: {name: loss}\ncost: gpu_s\nsampler: {name: gp, options: {cost_budget: 50, n_startup_trials: 2}}\ntrials: 3\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > b.yaml
+"$KNOB" run b.yaml $S --study b > run.txt 2> run.err || fail "cost with cost_budget: $(cat run.txt run.err)"
+sed -i '/^cost:/d' b.yaml
+rc=0
+"$KNOB" run b.yaml $S --study b2 > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of cost_budget without cost ($(cat run.err))"
+grep -qF "b.yaml:3:" run.err && grep -qF "option 'cost_budget' (50) is set without 'cost'" run.err ||
+    fail "cost_budget without cost: $(cat run.err)"
+# the sampler's own option cost naming a user attr no trial sets (the key cost would have
+# stored the metric): the search is cost-blind, said once at the end of the run
+printf 'command: [/bin/sh, -c, "echo loss=0.5 gpu_s=2"]\nmetric: {name: loss}\nsampler: {name: tpe, options: {cost: gpu_s, n_startup_trials: 2}}\ntrials: 4\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > u.yaml
+"$KNOB" run u.yaml $S --study u > run.txt 2> run.err || fail "u: $(cat run.txt run.err)"
+expect_eq "$(grep -c "warning: cost: tpe: cost 'gpu_s': none of the first 2 complete trials has it" run.err)" 1 \
+    "the unseen cost ($(cat run.err))"
 echo ok

@@ -709,6 +709,37 @@ def test_auto_sampler_takes_a_cost():
     assert share["cost"] >= 0.75 and share["blind"] <= 0.6, share
 
 
+def test_cost_budget_needs_a_cost():
+    """cost_budget without cost is refused, naming both (it searched cost-blind without a
+    word: a misspelt or forgotten cost); with cost it is taken."""
+    for cls in (samplers.GPSampler, samplers.TPESampler, samplers.AutoSampler):
+        with pytest.raises(ValueError, match="option 'cost_budget' \\(10\\) is set without 'cost'"):
+            optuna.create_study(sampler=cls(cost_budget=10))
+        optuna.create_study(sampler=cls(cost_budget=10, cost="duration"))
+
+
+def test_a_cost_no_trial_has_is_said_once():
+    """A cost naming a user attr that no trial sets: the search is cost-blind, said once per
+    Study (a UserWarning after optimize) once the startup trials are complete; none when the
+    trials set it."""
+    for cls in (samplers.GPSampler, samplers.TPESampler, samplers.AutoSampler):
+        for attr, says in (("price", 1), ("c", 0)):
+
+            def f(t):
+                t.set_user_attr("c", 1.0)
+                return t.suggest_float("x", 0, 1)
+
+            study = optuna.create_study(sampler=cls(seed=1, cost=attr))
+            with warnings.catch_warnings(record=True) as w:
+                warnings.simplefilter("always")
+                study.optimize(f, n_trials=12)
+                study.optimize(f, n_trials=2)
+            said = [str(x.message) for x in w if "cost '%s'" % attr in str(x.message)]
+            assert len(said) == says, (cls.__name__, attr, said)
+            if says:
+                assert "none of the first 10 complete trials has it" in said[0], said
+
+
 def test_a_cost_of_zero_is_cheapest():
     """A trial that cost nothing (0) counts as far cheaper than any that cost something: with
     the loss blind to x and x < 0.5 free (cost 0, else 10), seeds 0-3 put 97% of tpe's trials

@@ -1,6 +1,8 @@
 /* Cost-aware tpe (option cost, src/samplers/tpe.c with src/samplers/cost.c): cheaper trials
  * early on where cost and quality pull apart, the cooling of the cost's weight, and a cost
- * the trials never report leaving the search cost-blind. */
+ * the trials never report leaving the search cost-blind, which tpe and gp say in the study's
+ * system attribute cost_unseen; cost_budget without cost refused by every cost-aware
+ * sampler. */
 #include "testutil.h"
 #include "knob.h"
 
@@ -129,10 +131,80 @@ static void tpe_cost_counts_failures(void **state)
             fail_msg("trial %d: x %.17g with the cost, %.17g without", i, x[0][i], x[1][i]);
 }
 
+/* cost_budget without cost is refused when gp, tpe or auto is made, naming both options (a
+ * budget alone searched cost-blind without a word); with cost, or a budget of 0, it is taken. */
+static void cost_budget_needs_cost(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"gp", "tpe", "auto"};
+    for (size_t i = 0; i < 3; i++) {
+        knob_sampler *sp = NULL;
+        assert_int_equal(knob_sampler_create(names[i], "cost_budget=50", &sp), KNOB_EINVAL);
+        assert_null(sp);
+        assert_non_null(strstr(knob_errmsg(), "option 'cost_budget' (50) is set without 'cost'"));
+        assert_non_null(strstr(knob_errmsg(), names[i]));
+        OK(knob_sampler_create(names[i], "cost_budget=50,cost=duration", &sp));
+        knob_sampler_free(sp);
+        OK(knob_sampler_create(names[i], "cost_budget=0", &sp));
+        knob_sampler_free(sp);
+    }
+}
+
+/* The study's system attribute cost_unseen after `trials` trials of sampler `name` with
+ * cost=price, the trials from `priced` on setting the user attr price (NULL: none). */
+static char *unseen_after(const char *name, int trials, int priced)
+{
+    knob_storage *st;
+    knob_sampler *sp;
+    knob_study *s;
+    OK(knob_storage_open("memory:", &st));
+    OK(knob_sampler_create(name, "seed=3,cost=price,n_startup_trials=4", &sp));
+    knob_study_options o = {.sampler = sp};
+    OK(knob_study_create(st, "cost", &o, &s));
+    for (int i = 0; i < trials; i++) {
+        knob_trial *t;
+        double v;
+        OK(knob_study_ask(s, &t));
+        OK(dear_best(t, i >= priced ? "price" : NULL, &v) == KNOB_TRIAL_COMPLETE ? 0 : -1);
+        OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1));
+    }
+    const char *said = knob_study_system_attr(s, "cost_unseen");
+    char *out = said ? strdup(said) : NULL;
+    knob_study_free(s);
+    knob_storage_close(st);
+    return out;
+}
+
+/* A cost that no trial has (a misspelt attr, one never set) leaves the search cost-blind:
+ * tpe and gp say so in the study's system attribute cost_unseen once the startup trials are
+ * complete (the library prints nothing; knob run and Python show it), nothing before, and
+ * take it back (null) once a trial has the cost. */
+static void cost_unseen_is_said(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"tpe", "gp"};
+    for (size_t i = 0; i < 2; i++) {
+        char *said = unseen_after(names[i], 4, 1000);
+        assert_null(said); /* the startup: the next ask is the first to model */
+        said = unseen_after(names[i], 8, 1000);
+        assert_non_null(said);
+        char want[64];
+        snprintf(want, sizeof want, "\"%s: cost 'price': none of the first 4 complete", names[i]);
+        if (strncmp(said, want, strlen(want)) != 0)
+            fail_msg("%s said %s", names[i], said);
+        free(said);
+        said = unseen_after(names[i], 10, 6); /* said at trial 4, taken back once priced */
+        assert_non_null(said);
+        assert_string_equal(said, "null");
+        free(said);
+        assert_null(unseen_after(names[i], 10, 0)); /* every trial has it */
+    }
+}
+
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(tpe_cost_cheaper_early),
-    cmocka_unit_test(tpe_cost_cools_and_needs_costs),
-    cmocka_unit_test(tpe_cost_counts_failures),
+    cmocka_unit_test(tpe_cost_cheaper_early),   cmocka_unit_test(tpe_cost_cools_and_needs_costs),
+    cmocka_unit_test(tpe_cost_counts_failures), cmocka_unit_test(cost_budget_needs_cost),
+    cmocka_unit_test(cost_unseen_is_said),
 };
 
 KNOB_TEST_MAIN(tests)
