@@ -450,7 +450,7 @@ static int check_param(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
 static int check_int_bound(sweep_ctx *c, const sweep_param *p, const yaml_node_t *at,
                            const char *key, double v)
 {
-    if (fabs(v) <= EXACT_INT)
+    if (fabs(v) < EXACT_INT || fabsl(sweep_exact_number(at, v)) <= EXACT_INT)
         return 0;
     return sweep_errorf(c, at,
                         "key 'parameters.%s.%s': %s is beyond 2^53 (9007199254740992), the "
@@ -473,11 +473,13 @@ static int check_steps(sweep_ctx *c, const sweep_param *p, const param_nodes *pn
 
 /* The whole steps of q in [lo, hi], within the rounding of the division, as the library's
  * step_count (src/space.c) counts them: 0.1 goes 30000003 times into [0, 3000000.3], where
- * a tolerance of 1e-9 alone says 30000002. */
+ * a tolerance of 1e-9 alone says 30000002; at most half a step (far from 0 the rounding's
+ * share grows: [1.7e15, 1.7e15 + 4] by 1 counted 7 steps). */
 static double q_steps(double lo, double hi, double q)
 {
     double k = (hi - lo) / q;
-    return floor(k + 1e-9 + 4 * DBL_EPSILON * ((fabs(lo) + fabs(hi)) / q + fabs(k)));
+    double tol = 1e-9 + 4 * DBL_EPSILON * ((fabs(lo) + fabs(hi)) / q + fabs(k));
+    return floor(k + fmin(tol, 0.5));
 }
 
 /* q_log_uniform(_values) rounds its draw x in [lo, hi] to a multiple of q, as W&B does
@@ -519,7 +521,7 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
     double lo = p->min, hi = p->max, q = p->q;
     const yaml_node_t *at = q_node ? q_node : map;
     const char *dflt = q_node ? "" : " by default"; /* W&B's q when none is given */
-    char what[200];
+    char what[320];
     if (c->quiet || c->quiet_warnings)
         return;
     if (p->kind == PK_Q_UNIFORM) {
@@ -541,8 +543,12 @@ static void warn_q(const sweep_ctx *c, const sweep_param *p, const yaml_node_t *
                      hi - lo, lo);
         else
             snprintf(what, sizeof what,
-                     "q (%g%s) does not divide max - min (%g): the values are min + k q up to %g",
-                     q, dflt, hi - lo, lo + k * q);
+                     "q (%g%s) does not divide max - min (%g): the values are min + k q up to "
+                     "%g%s",
+                     q, dflt, hi - lo, lo + k * q,
+                     off ? ", and min is not a multiple of q: knob's values are min + k q, "
+                           "where W&B's agent rounds to the multiples of q"
+                         : "");
     } else if (!log_q_what(p, dflt, c->stored, what, sizeof what))
         return;
     fprintf(stderr, "%s:%lu:%lu: warning: key 'parameters.%s.q': %s\n", c->path,
@@ -1062,6 +1068,18 @@ static bool grid_range(const sweep_param *p, double *lo, double *step, long long
     return false;
 }
 
+/* The point lo + k step, in 15 significant digits where that only drops the rounding of the
+ * sum (3 steps of 0.1 are 0.3, not 0.30000000000000004); the sum itself where 15 digits
+ * would move it by more (1700000000000001, an int of 16 digits, read 1.7e15 there). */
+static double grid_point(double lo, double step, double k)
+{
+    double v = lo + k * step;
+    char text[40];
+    snprintf(text, sizeof text, "%.15g", v);
+    double t = strtod(text, NULL);
+    return fabs(t - v) <= step * 1e-6 ? t : v;
+}
+
 bool sweep_grid_nearest(const sweep_param *p, double x, double *near)
 {
     double lo, step;
@@ -1069,9 +1087,7 @@ bool sweep_grid_nearest(const sweep_param *p, double x, double *near)
     if (!isfinite(x) || !grid_range(p, &lo, &step, &k0, &k1) || k1 < k0)
         return false;
     double k = fmin((double)k1, fmax((double)k0, round((x - lo) / step)));
-    char text[40];
-    snprintf(text, sizeof text, "%.15g", lo + k * step); /* as sweep_grid_numbers writes it */
-    *near = strtod(text, NULL);
+    *near = grid_point(lo, step, k); /* as sweep_grid_numbers makes it */
     return true;
 }
 
@@ -1086,11 +1102,8 @@ size_t sweep_grid_numbers(const sweep_param *p, double **out)
     *out = malloc(n * sizeof **out);
     if (!*out)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        char text[40];
-        snprintf(text, sizeof text, "%.15g", lo + (double)(k0 + (long long)i) * step);
-        (*out)[i] = strtod(text, NULL);
-    }
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = grid_point(lo, step, (double)(k0 + (long long)i));
     return n;
 }
 

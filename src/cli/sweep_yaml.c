@@ -196,13 +196,24 @@ void sweep_warn_not_string(const sweep_ctx *c, const yaml_node_t *n, const char 
                     key, s, type, s);
 }
 
+long double sweep_exact_number(const yaml_node_t *n, double v)
+{
+    const char *s = sweep_scalar(n);
+    if (!s || fabs(v) < 0x1p53)
+        return v;
+    char *end;
+    long double x = strtold(s, &end);
+    return end != s && !*end && isfinite(x) ? x : v;
+}
+
 int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
                   int64_t lo, int64_t hi)
 {
     double v = 0; /* set by sweep_get_number on success; GCC -O3 cannot see it */
     if (sweep_get_number(c, n, key, &v))
         return -1;
-    if (v != floor(v) || v < (double)lo || v > (double)hi)
+    long double x = sweep_exact_number(n, v);
+    if (x != floorl(x) || x < (long double)lo || x > (long double)hi)
         return sweep_errorf(c, n, "key '%s': expected a whole number in [%lld, %lld], got %s", key,
                             (long long)lo, (long long)hi, sweep_scalar(n));
     *out = (int64_t)v;

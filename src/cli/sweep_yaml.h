@@ -79,6 +79,10 @@ int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, 
  * null: W&B refuses it) is taken as its text, with a warning that says so. Nothing for the
  * sweep stored with a study (said when it was run). */
 void sweep_warn_not_string(const sweep_ctx *c, const yaml_node_t *n, const char *key);
+/* The number scalar n spells, read as v was and exactly where v is past 2^53, whose doubles
+ * skip integers (9007199254740993 reads 2^53 as a double): from its text in a long double,
+ * which holds integers to 2^64. */
+long double sweep_exact_number(const yaml_node_t *n, double v);
 /* A whole number in [lo, hi]; hi at most 2^53. */
 int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int64_t *out,
                   int64_t lo, int64_t hi);

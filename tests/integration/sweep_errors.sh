@@ -173,6 +173,12 @@ grep -qF "q.yaml:5:51: warning: key 'parameters.b.q': q (2) is more than max - m
 grep -qF "warning: key 'parameters.d.q': q (20) rounds every value in [1, 3] to 0 (which no log scale gives), the only value" err.txt ||
     fail "q.yaml: $(cat err.txt)"
 if grep -q "parameters.c" err.txt; then fail "q.yaml: a q that divides warned: $(cat err.txt)"; fi
+# a q that does not divide the range, from a min that is no multiple of it: both said (the
+# second was not, though W&B's points differ: knob 10, 26, ...; W&B 16, 32, ...)
+printf '%s\nparameters:\n  a: {distribution: q_uniform, min: 10, max: 200, q: 16}\n' "$head" > q2.yaml
+"$KNOB" run q2.yaml --storage memory: --trials 0 > out.txt 2> err.txt || fail "q2.yaml: $(cat err.txt)"
+grep -qF "q (16) does not divide max - min (190): the values are min + k q up to 186, and min is not a multiple of q: knob's values are min + k q, where W&B's agent rounds to the multiples of q" err.txt ||
+    fail "q2.yaml: $(cat err.txt)"
 # q_log_uniform(_values) keeps W&B's rounding, round(x / q) q, and says a q that takes the
 # values outside [min, max] (0 among them) at its line: {min: 1, max: 10, q: 20} gave 0 to
 # every trial without a word

@@ -126,6 +126,13 @@ bound intbig '{min: 0, max: 99999999999999999999999}' \
     "intbig.yaml:5:20: key 'parameters.p.max': 99999999999999999999999 is beyond 2^53"
 bound int64 '{distribution: int_uniform, min: -9223372036854775807, max: 0}' \
     "int64.yaml:5:39: key 'parameters.p.min': -9223372036854775807 is beyond 2^53"
+# one past 2^53 reads 2^53 as a double: taken by its text (it was taken, as 2^53)
+bound intone '{min: 9007199254740990, max: 9007199254740993}' \
+    "intone.yaml:5:35: key 'parameters.p.max': 9007199254740993 is beyond 2^53"
+printf '%s\nrun_cap: 9007199254740993\nparameters:\n  p: {min: 0.0, max: 1.0}\n' "$head" > capone.yaml
+refused capone.yaml "capone.yaml:4:10: key 'run_cap': expected a whole number in [1, 9007199254740992], got 9007199254740993"
+printf '%s\nseed: -9007199254740993\nparameters:\n  p: {min: 0.0, max: 1.0}\n' "$head" > seedone.yaml
+refused seedone.yaml "seedone.yaml:4:7: key 'seed': expected a whole number in [-9007199254740992, 9007199254740992], got -9007199254740993"
 bound width '{min: -1e308, max: 1e308}' \
     "width.yaml:5:6: key 'parameters.p': max - min overflows (min -1e+308, max 1e+308)"
 bound logmax '{distribution: log_uniform, min: 0, max: 800}' \
