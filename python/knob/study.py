@@ -894,6 +894,10 @@ class Study:
                 return TrialState.FAIL, self._infeasible(values) or _lib.errmsg()
             if rc:
                 raise _lib.error(rc)
+        if state == TrialState.COMPLETE and t is not None and not self.__dict__.get("_cost_said"):
+            cost = getattr(self._sampler, "_options", {}).get("cost")
+            if cost and cost in t._user_attrs:
+                self._cost_said = True  # a complete trial has the cost: nothing to warn of
         return state, reason
 
     # Samplers that steer by the trials yet ignore their constraints (knob run warns of them
@@ -1043,7 +1047,9 @@ class Study:
         this Study object. Only its own sampler's sentence (AutoSampler's: gp's and TPE's)
         of its own cost."""
         cost = getattr(self._sampler, "_options", {}).get("cost")
-        if not cost or self.__dict__.get("_cost_said"):
+        # "duration": every complete trial has one; a told trial of this Study that had the
+        # cost settled it (_tell): no read of the study's attributes after every ask then
+        if not cost or cost == "duration" or self.__dict__.get("_cost_said"):
             return
         said = self._system_attrs().get("cost_unseen")
         if not isinstance(said, str):

@@ -52,6 +52,8 @@ static void describe(knobx_buf *b, const knob_distribution *d, const cli_params_
             knobx_buf_puts(b, k ? ", " : "");
             if (big)
                 knobx_buf_puts(b, big);
+            else if (d->choices[k].type == KNOB_CHOICE_STRING) /* "1", not the number 1 */
+                knobx_json_add_string(b, d->choices[k].str);
             else
                 params_value_text(b, &d->choices[k]);
         }
@@ -76,14 +78,46 @@ static void given_text(knobx_buf *b, const knobx_json *v)
         knobx_json_add_node_as_written(b, v);
 }
 
+/* A number or word given for a categorical that has it only as a string (s=1 for the
+ * choices ["1", "2"]) is that string, as knob enqueue takes it for a sweep's `values`. */
+static void spelt_choice(knobx_json *v, const knob_distribution *d)
+{
+    knobx_buf text = {0};
+    given_text(&text, v);
+    const char *spelt = NULL;
+    bool own = false;
+    for (size_t k = 0; k < d->n_choices && !text.oom; k++) {
+        const knob_choice *c = &d->choices[k];
+        if (c->type == KNOB_CHOICE_STRING && !strcmp(c->str, knobx_buf_cstr(&text)))
+            spelt = spelt ? spelt : c->str;
+        else if (v->type == KNOBX_JSON_NUMBER)
+            own |= c->type == KNOB_CHOICE_NUMBER && c->num == v->num && !v->big;
+        else if (v->type == KNOBX_JSON_BOOL)
+            own |= c->type == KNOB_CHOICE_BOOL && (c->num != 0) == v->b;
+        else
+            own |= c->type == KNOB_CHOICE_NULL;
+    }
+    if (spelt && !own) {
+        v->type = KNOBX_JSON_STRING;
+        v->str = spelt; /* the trials' choice: it lives as long as they are read */
+        v->big = NULL;
+    }
+    knobx_buf_free(&text);
+}
+
 /* A string given for a param of numbers that reads whole as a finite number ("3" from the
- * dashboard's form) is that number; an integer beyond 2^53 given by its digits for a
- * categorical of numbers is the choice it spells, by the study's record of the choices or
- * exactly as the library holds it. False for such an integer that only rounds to a choice
- * (the library would take it for that choice, its neighbour). */
+ * dashboard's form) is that number, for a categorical too when none of its choices is that
+ * string; an integer beyond 2^53 given by its digits for a categorical of numbers is the
+ * choice it spells, by the study's record of the choices or exactly as the library holds it.
+ * False for such an integer that only rounds to a choice (the library would take it for
+ * that choice, its neighbour). A number or word for a choice held only as a string: that
+ * string (spelt_choice). */
 static bool typed_as_known(knobx_json *v, const knob_distribution *d, const cli_params_view *pv)
 {
     char *end;
+    if (v->type != KNOBX_JSON_STRING && d->kind == KNOB_DIST_CATEGORICAL &&
+        (v->type == KNOBX_JSON_NUMBER || v->type == KNOBX_JSON_BOOL || v->type == KNOBX_JSON_NULL))
+        spelt_choice(v, d);
     if (v->type != KNOBX_JSON_STRING || !*v->str)
         return true;
     double x = strtod(v->str, &end);
@@ -91,16 +125,25 @@ static bool typed_as_known(knobx_json *v, const knob_distribution *d, const cli_
         return true;
     bool big = knobx_big_int_text(v->str, strlen(v->str));
     if (d->kind == KNOB_DIST_CATEGORICAL) {
-        bool is_choice = false, rounds = false;
-        for (size_t k = 0; big && k < d->n_choices && !is_choice; k++) {
-            const char *rec = cli_recorded_choice(pv, v->key, d, k);
+        bool is_choice = false, rounds = false, as_string = false;
+        for (size_t k = 0; k < d->n_choices; k++)
+            as_string |=
+                d->choices[k].type == KNOB_CHOICE_STRING && !strcmp(d->choices[k].str, v->str);
+        if (as_string)
+            return true; /* the string choice it is */
+        bool syntax = knobx_json_number_syntax(v->str);
+        for (size_t k = 0; k < d->n_choices && !is_choice; k++) {
+            const char *rec = big ? cli_recorded_choice(pv, v->key, d, k) : NULL;
             bool number = d->choices[k].type == KNOB_CHOICE_NUMBER;
-            is_choice = number &&
-                        (rec ? !strcmp(rec, v->str) : knobx_big_int_is(v->str, d->choices[k].num));
+            if (big)
+                is_choice = number && (rec ? !strcmp(rec, v->str)
+                                           : knobx_big_int_is(v->str, d->choices[k].num));
+            else
+                is_choice = number && syntax && d->choices[k].num == x;
             rounds |= number && d->choices[k].num == x;
         }
-        if (!is_choice)
-            return !rounds; /* a string choice, or a number it is not: the check says so */
+        if (!is_choice) /* another string, or a number it is not: the check says so */
+            return !(big && rounds);
     } else if (big || !knobx_json_number_syntax(v->str)) {
         return true; /* beyond any range of the library's; 0x10 is no number of JSON's */
     }

@@ -431,6 +431,21 @@ static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, con
                            : NULL;
     if (cost && !cost[0])
         cost = NULL;
+    /* a cost_budget without cost is refused (the budget would be spent in nothing); an
+     * older knob stored it and ran cost-blind, as the study goes on: said, not applied */
+    for (size_t i = 0; c->stored && !cost && !strcmp(key, "sampler") && i < ps->n; i++) {
+        const yaml_node_t *k, *val;
+        char *zero = NULL;
+        if (strcmp(ps->keys[i], "cost_budget") || !(strtod(ps->values[i], NULL) > 0) ||
+            !(zero = sweep_dup("0")))
+            continue;
+        if (option_nodes(c, v, i, &k, &val))
+            sweep_warnf(c, val,
+                        "key 'sampler.options.cost_budget': set without 'cost'; it is not "
+                        "applied (the search is cost-blind, as it was)");
+        free(ps->values[i]);
+        ps->values[i] = zero;
+    }
     if (!make_plugin(key, ps, 0, ps->n, cost))
         return 0;
     char *msg = sweep_dup(knob_errmsg());
@@ -1181,19 +1196,6 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
                                 "key 'cost': %s; expected duration or the name of a metric "
                                 "the program prints",
                                 null ? "null" : "empty");
-        /* the cost is kept as the trial's user attribute of its name, where knob run keeps
-         * the params the program got: one would replace the other */
-        if (!strcmp(sw->cost, "params") && c->stored) { /* stored by an older knob */
-            sweep_warnf(c, v,
-                        "key 'cost': a cost metric named 'params' replaces the params a "
-                        "trial got, which knob keeps under that name");
-            return 0;
-        }
-        if (!strcmp(sw->cost, "params"))
-            return sweep_errorf(c, v,
-                                "key 'cost': a cost metric named 'params' would replace the "
-                                "params a trial got, which knob keeps under that name; have "
-                                "the program print it under another name");
         return 0;
     }
     if (!strcmp(ks, "plugins")) /* read first, by load_plugins */

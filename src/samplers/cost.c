@@ -31,9 +31,10 @@ static bool said_by(const char *json, const char *sampler, const char *cost)
     return ours;
 }
 
-void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64_t n_startup)
+void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64_t n_startup,
+                     bool *settled)
 {
-    if (!cost || !cost[0])
+    if (!cost || !cost[0] || *settled)
         return;
     knob__kept_error kept;
     knob__error_keep(&kept);
@@ -48,9 +49,15 @@ void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64
         seen = isfinite(knob__trial_cost(cost, tr[i]));
         complete++;
     }
+    if (!seen && ((int64_t)complete < n_startup || complete == 0)) {
+        knob__error_put(&kept); /* nothing to say yet: no read */
+        return;
+    }
     const char *was = knob_study_system_attr(s, "cost_unseen");
     if (seen && n && said_by(was, sampler, cost)) {
-        knob_study_set_system_attr(s, "cost_unseen", "null");
+        *settled = !knob_study_set_system_attr(s, "cost_unseen", "null");
+    } else if (seen && n) {
+        *settled = true;
     } else if (!seen && complete > 0 && (int64_t)complete >= n_startup &&
                !said_by(was, sampler, cost)) { /* said once, with the count of then */
         char text[512];

@@ -244,7 +244,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     if ((int64_t)n_complete < p->n_startup_trials && !p->ws_study[0])
         return KNOB_OK;
-    knob__cost_note(s, "gp", p->cost, p->n_startup_trials);
+    knob__cost_note(s, "gp", p->cost, p->n_startup_trials, &p->cost_settled);
     if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
         return rc;
     /* the model's libraries are opened now, when it is first needed */

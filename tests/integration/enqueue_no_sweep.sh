@@ -15,7 +15,7 @@ cat > mk.c <<'C'
 #include "knob.h"
 #include <stdio.h>
 #define CHECK(x) do { if ((x) != KNOB_OK) { fprintf(stderr, "%s: %s\n", #x, knob_errmsg()); return 1; } } while (0)
-/* "en": x float in [-10, 10], y int in [0, 5], c one of ["inf", "a"]; "fresh": no trial */
+/* "en": x float in [-10, 10], y int in [0, 5], c one of ["inf", "a", "1"]; "fresh": no trial */
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -27,12 +27,12 @@ int main(int argc, char **argv)
         knob_trial *t;
         double x, v = i;
         int64_t y;
-        const char *c[] = {"inf", "a"};
+        const char *c[] = {"inf", "a", "1"};
         size_t k;
         CHECK(knob_study_ask(s, &t));
         CHECK(knob_trial_suggest_float(t, "x", -10, 10, 0, 0, &x));
         CHECK(knob_trial_suggest_int(t, "y", 0, 5, 1, 0, &y));
-        CHECK(knob_trial_suggest_categorical(t, "c", c, 2, &k));
+        CHECK(knob_trial_suggest_categorical(t, "c", c, 3, &k));
         CHECK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1));
     }
     knob_study_free(s);
@@ -62,7 +62,7 @@ refused en x=11 "'x' cannot be 11: $x"
 refused en x=abc "'x' cannot be abc: $x"
 refused en y=2.5 "'y' cannot be 2.5: in the trials of study 'en' (which has no sweep stored), 'y' is a whole number in [0, 5]"
 refused en y=6 "'y' cannot be 6:"
-refused en c=b "'c' cannot be b: in the trials of study 'en' (which has no sweep stored), 'c' is one of [inf, a]"
+refused en c=b "'c' cannot be b: in the trials of study 'en' (which has no sweep stored), 'c' is one of [\"inf\", \"a\", \"1\"]"
 refused en z=inf "'z' cannot be inf: a number that is not finite is no param's value"
 refused fresh x=1e400 "'x' cannot be 1e400: a number that is not finite is no param's value"
 expect_eq "$("$KNOB" trials en $S --json | py 'len(d)')" 2 "nothing enqueued"
@@ -70,6 +70,10 @@ expect_eq "$("$KNOB" trials en $S --json | py 'len(d)')" 2 "nothing enqueued"
 "$KNOB" enqueue en x=2.5 y=3.0 c=inf $S > out.txt 2> err.txt || fail "enqueue: $(cat err.txt)"
 grep -qF 'enqueued {"x":2.5,"y":3,"c":"inf"}' out.txt || fail "enqueued: $(cat out.txt)"
 [ ! -s err.txt ] || fail "said: $(cat err.txt)"
+# a number given for a choice held only as a string is that string (it was refused, and the
+# message listed the choice as the number it is not)
+"$KNOB" enqueue en c=1 $S > out.txt 2> err.txt || fail "enqueue c=1: $(cat err.txt)"
+grep -qF 'enqueued {"c":"1"}' out.txt || fail "enqueued c=1: $(cat out.txt)"
 # a name no trial has: a warning that names the trials' params
 "$KNOB" enqueue en z=3 $S > out.txt 2> err.txt || fail "enqueue z: $(cat err.txt)"
 grep -qF "warning: study 'en' has no sweep stored, and no trial of it has 'z' (its trials' params: 'x', 'y', 'c')" err.txt ||
