@@ -15,8 +15,9 @@
  * mutated param are kept in the trial's system attributes (evolution_parent,
  * evolution_mutated: the param's name as a JSON string, null when no param of the parent can
  * change and the child is its copy), drawn from (seed, trial number): parallel workers
- * reproduce. A child some trial already has (finished, or running: asked in the same batch)
- * is drawn again, up to TRIES times (its value then kept in evolution_value), so a batch
+ * reproduce. A child some trial already has (finished, or running: asked in the same batch;
+ * in a conditional space, with the params the mutation makes active or inactive) is drawn
+ * again, up to TRIES times (its value then kept in evolution_value), so a batch
  * does not evaluate one configuration twice where a new one is left. */
 #include "internal.h"
 #include "samplers/random.h"
@@ -138,31 +139,6 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
 static double mutate(const evo *e, knob_rng *r, const knob_distribution *d, const char *name,
                      double from);
 
-/* Whether a trial of tr other than `self` has the child's params already: the parent's
- * (the same names under the same distributions), with `mutated` (NULL: none) at `value`.
- * Running trials count: asked in a batch, their params are in the storage (the ask writes
- * them first). */
-static bool taken(const knob_trial_info *const *tr, size_t n, int64_t self,
-                  const knob_trial_info *parent, const char *mutated, double value)
-{
-    for (size_t i = 0; i < n; i++) {
-        const knob_trial_info *o = tr[i];
-        if (o->number == self || o->n_params != parent->n_params)
-            continue;
-        bool same = true;
-        for (size_t j = 0; j < parent->n_params && same; j++) {
-            const knob_param *q = &parent->params[j];
-            const knob_param *x = knob_trial_info_param(o, q->name);
-            double want = mutated && !strcmp(q->name, mutated) ? value : q->internal;
-            same = x && x->internal == want &&
-                   (x->dist == q->dist || knob__dist_equal(x->dist, q->dist));
-        }
-        if (same)
-            return true;
-    }
-    return false;
-}
-
 /* One try at a child: a tournament of sample_size members drawn with replacement (the
  * paper's S) gives the parent, one of its params that can change (*mutated, NULL when none
  * can) and, for a try after the first, its new value (*value; the first try's is drawn at
@@ -211,6 +187,47 @@ static child try_child(const evo *e, knob_study *s, knob_trial *t, const knob_tr
  * configuration, asked again and again by a batch. */
 #define TRIES 32
 
+/* The value the child gives param `name` suggested under d, as sample_independent gives it:
+ * the parent's value (the mutated param's: `value`) when the parent has it under d, else a
+ * random draw, which derives from (seed, trial number, name) and so is known before the
+ * program suggests the param. */
+static double child_value(knob_study *s, knob_trial *t, const child *c, const char *name,
+                          const knob_distribution *d)
+{
+    const knob_param *p = knob_trial_info_param(c->parent, name);
+    double x = NAN;
+    if (!p || (p->dist != d && !knob__dist_equal(p->dist, d)))
+        knob__random_independent(NULL, s, t, name, d, &x);
+    else
+        x = c->mutated && !strcmp(name, c->mutated) ? c->value : p->internal;
+    return x;
+}
+
+/* Whether a trial of tr other than t has the child's configuration already. The child's
+ * params are not all known yet: in a conditional or define-by-run space, the mutated param
+ * decides which others the program suggests (dropping some of the parent's, adding ones it
+ * lacks, which are drawn). But the program's path depends only on the values it is given:
+ * a child that gives each param of a trial the trial's value follows the trial's path, and
+ * has its configuration. Running trials count: asked in a batch, their params are in the
+ * storage (the ask writes them first); one with none yet is no configuration. */
+static bool taken(knob_study *s, knob_trial *t, const knob_trial_info *const *tr, size_t n,
+                  const child *c)
+{
+    for (size_t i = 0; i < n; i++) {
+        const knob_trial_info *o = tr[i];
+        if (o->number == knob_trial_number(t) || o->n_params == 0)
+            continue;
+        bool same = true;
+        for (size_t j = 0; j < o->n_params && same; j++) {
+            const knob_param *x = &o->params[j];
+            same = child_value(s, t, c, x->name, x->dist) == x->internal;
+        }
+        if (same)
+            return true;
+    }
+    return false;
+}
+
 /* Chooses the parent and the param that mutates, once the trial has its number (the draws
  * derive from it). A trial enqueued with every param of its parent fixed has no parent. A
  * child that some trial (finished, running) already has is tried again (no repeat where
@@ -242,12 +259,10 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     child c = try_child(e, s, t, tr, pop, m, fixed, 0);
     int used = 0;
     /* an enqueued child runs what it was given; a child that cannot change is its parent */
-    bool repeat =
-        !fixed && c.can && taken(tr, n, knob_trial_number(t), c.parent, c.mutated, c.value);
+    bool repeat = !fixed && c.can && taken(s, t, tr, n, &c);
     for (int k = 1; repeat && k < TRIES; k++) {
         child other = try_child(e, s, t, tr, pop, m, fixed, k);
-        if (other.can &&
-            !taken(tr, n, knob_trial_number(t), other.parent, other.mutated, other.value)) {
+        if (other.can && !taken(s, t, tr, n, &other)) {
             c = other;
             used = k;
             repeat = false;
