@@ -12,7 +12,9 @@
  *   spaces), each a coordinate of the unit cube (samplers/transform.h: log params on their
  *   log scale, ints and steps as bins) or a categorical feature; a param a trial does not
  *   have is inactive, NaN for the forest (a split of its own, as SMAC's imputation of
- *   inactive values out of range gives);
+ *   inactive values out of range gives); a param trials have under other ranges, steps or
+ *   log flags is read by its value, on the latest distribution's scale over the union of
+ *   the ranges, and proposed in the latest's range, by value (widen, coordinate, propose);
  * - the acquisition: log expected improvement (the improvement of exp(y) over the
  *   incumbent's predicted exp(y), for log-normal predictions, Hutter et al. 2009) maximized
  *   by local search (the one-exchange neighbourhood: every other choice of a categorical,
@@ -88,6 +90,17 @@ typedef struct smac {
     knob__dim *dims;
     int n_dims;
     size_t cap_dims;
+    /* per coordinate of dims: the distribution of the latest trial with the param (what the
+     * next ask proposes under) and, when this study's trials have the param under other
+     * ranges, the model's (dims[k].dist: the union of the ranges, on the latest's scale and
+     * grid) and the latest's range on it, [ua, ub] of the unit coordinate; else dims[k].dist
+     * is the latest and [ua, ub] = [0, 1] */
+    struct span {
+        const knob_distribution *ask;
+        knob_distribution model;
+        double ua, ub;
+    } * spans;
+    size_t cap_spans;
     /* What this handle proposed to the trials it asked that are still running without
      * their params in the storage (asked together, suggested later): such a trial is
      * running, yet its params are in its handle alone, and the next asks of the batch
@@ -137,6 +150,7 @@ static void fini(void *state)
     free(p->ws_tr);
     knob__warm_firsts_free(&p->ws_firsts);
     free(p->dims);
+    free(p->spans);
     free(p->proposed);
 }
 
@@ -183,8 +197,50 @@ static int cmp_dim(const void *a, const void *b)
     return strcmp(((const knob__dim *)a)->name, ((const knob__dim *)b)->name);
 }
 
+/* The model's scale of numerical coordinate k: the latest distribution's (its log scale, its
+ * step), over the union of the ranges this study's trials tr[0..n) have the param under (a
+ * log scale only over their positive values; a binned one widened by whole steps, on the
+ * latest's grid); the latest's own when it covers them all (a fixed space). */
+static void widen(smac *p, int k, const knob_trial_info *const *tr, size_t n)
+{
+    struct span *sp = &p->spans[k];
+    const knob_distribution *a = sp->ask;
+    double low = a->low, high = a->high;
+    bool log_scale = (a->flags & KNOB_LOG) != 0;
+    for (size_t i = 0; i < n; i++) {
+        const knob_param *q = knob_trial_info_param(tr[i], p->dims[k].name);
+        if (!q || q->dist == a || q->dist->kind == KNOB_DIST_CATEGORICAL)
+            continue;
+        if (!log_scale || q->dist->low > 0)
+            low = fmin(low, q->dist->low);
+        if (!log_scale || q->dist->high > 0)
+            high = fmax(high, q->dist->high);
+    }
+    if (low == a->low && high == a->high)
+        return;
+    sp->model = *a;
+    if (p->dims[k].bins > 0) { /* the latest's grid, whole steps further */
+        sp->model.low = a->low - a->step * ceil((a->low - low) / a->step);
+        sp->model.high = a->high + a->step * ceil((high - a->high) / a->step);
+    } else {
+        sp->model.low = low;
+        sp->model.high = high;
+    }
+    knob__dim_init(&p->dims[k], p->dims[k].name, &sp->model, 0);
+    const knob__dim *dm = &p->dims[k];
+    if (dm->bins > 0) { /* the edges of the latest's first and last bins */
+        sp->ua = (a->low - sp->model.low) / a->step / dm->bins;
+        sp->ub = ((a->high - sp->model.low) / a->step + 1) / dm->bins;
+    } else {
+        sp->ua = knob__dim_to_unit(dm, a->low);
+        sp->ub = knob__dim_to_unit(dm, a->high);
+    }
+}
+
 /* The union of the params of the completed trials, each under the distribution of the most
- * recent trial that has it, in name order; the source's when this study has none yet. */
+ * recent trial that has it (what the next ask proposes under), in name order; the source's
+ * when this study has none yet. A numerical param that trials have under other ranges is
+ * modelled over all of them (widen). */
 static int infer_space(smac *p, const knob_trial_info *const *tr, size_t n,
                        const knob_trial_info *const *src, size_t n_src)
 {
@@ -199,30 +255,57 @@ static int infer_space(smac *p, const knob_trial_info *const *tr, size_t n,
                 rc = add_params(p, src[i]);
     if (p->n_dims > 1)
         qsort(p->dims, (size_t)p->n_dims, sizeof *p->dims, cmp_dim);
+    if (!rc && knob__grow(&p->spans, &p->cap_spans, (size_t)p->n_dims + 1, sizeof *p->spans))
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the space)");
+    for (int k = 0; k < p->n_dims && !rc; k++) {
+        p->spans[k] = (struct span){.ask = p->dims[k].dist, .ua = 0, .ub = 1};
+        if (!p->dims[k].cat)
+            widen(p, k, tr, n);
+    }
     return rc;
 }
 
-/* A trial's row: each coordinate, NaN where the trial lacks the param (or has it under
- * another distribution). Returns how many are active. A source trial's (`source`) params
- * are read by value (knob__warm_value: an int for a float, a choice by its value), and one
- * whose value does not fit its param's distribution leaves the trial out: -1. */
+/* The coordinate k of a value of this study's (internal, under `from`), read by what it is:
+ * a number on the model's scale (another range, step or log flag than the latest's, another
+ * kind), a choice by its value (knob__warm_value); NaN when it has no place there (a
+ * categorical's choice the latest lacks, a number for a categorical or the reverse, a value
+ * off a log scale). */
+static double coordinate(const smac *p, int k, const knob_distribution *from, double internal)
+{
+    const knob__dim *dm = &p->dims[k];
+    const knob_distribution *a = p->spans[k].ask, *m = dm->dist;
+    double v = internal;
+    if (from == a || knob__dist_equal(from, a))
+        return knob__dim_to_unit(dm, internal);
+    if (dm->cat) {
+        knob_param q = {dm->name, from, internal};
+        return knob__warm_value(&q, a, &v) ? v : NAN;
+    }
+    if (from->kind == KNOB_DIST_CATEGORICAL || !(v >= m->low && v <= m->high))
+        return NAN;
+    return knob__dim_to_unit(dm, v);
+}
+
+/* A trial's row: each coordinate, NaN where the trial lacks the param (or has it where the
+ * model has no place for it: coordinate). Returns how many are active. A source trial's
+ * (`source`) params are read by value too (knob__warm_value: an int for a float, a choice by
+ * its value), and one whose value does not fit the latest distribution of its param leaves
+ * the trial out: -1. */
 static int encode(const smac *p, const knob_trial_info *t, bool source, double *row)
 {
     int active = 0;
     for (int k = 0; k < p->n_dims; k++) {
         const knob_param *q = knob_trial_info_param(t, p->dims[k].name);
+        const knob_distribution *a = p->spans[k].ask;
         double v;
-        if (q && (q->dist == p->dims[k].dist || knob__dist_equal(q->dist, p->dims[k].dist))) {
-            row[k] = knob__dim_to_unit(&p->dims[k], q->internal);
-            active++;
-        } else if (q && source) {
-            if (!knob__warm_value(q, p->dims[k].dist, &v))
+        if (q && source && !(q->dist == a || knob__dist_equal(q->dist, a))) {
+            if (!knob__warm_value(q, a, &v))
                 return -1;
             row[k] = knob__dim_to_unit(&p->dims[k], v);
-            active++;
         } else {
-            row[k] = NAN;
+            row[k] = q ? coordinate(p, k, q->dist, q->internal) : NAN;
         }
+        active += !isnan(row[k]);
     }
     return active;
 }
@@ -258,10 +341,9 @@ static void busy_proposed(const smac *p, data *D, int n_rows)
              j++) {
             const struct proposed *e = &p->proposed[j];
             for (int k = 0; k < d; k++)
-                if (strcmp(p->dims[k].name, e->name) == 0 &&
-                    (e->dist == p->dims[k].dist || knob__dist_equal(e->dist, p->dims[k].dist))) {
-                    row[k] = knob__dim_to_unit(&p->dims[k], e->internal);
-                    active++;
+                if (strcmp(p->dims[k].name, e->name) == 0) {
+                    row[k] = coordinate(p, k, e->dist, e->internal);
+                    active += !isnan(row[k]);
                 }
         }
         D->n_busy += active > 0;
@@ -360,11 +442,40 @@ static double snap(const knob__dim *dm, double u)
     return knob__dim_round(dm, u);
 }
 
-static double random_value(const knob__dim *dm, knob_rng *r)
+/* Whether coordinate k is modelled over a wider range than the latest distribution's. */
+static bool wide(const smac *p, int k)
 {
+    return p->dims[k].dist != p->spans[k].ask;
+}
+
+/* Coordinate k's value at u of the latest's range [ua, ub] (u itself when that is the
+ * model's [0, 1]). */
+static double in_range(const smac *p, int k, double u)
+{
+    const struct span *sp = &p->spans[k];
+    return wide(p, k) ? sp->ua + u * (sp->ub - sp->ua) : u;
+}
+
+/* Coordinate u of k moved into the latest's range, onto the value nearest there (u itself
+ * when it is inside: always in a fixed space). */
+static double into_range(const smac *p, int k, double u)
+{
+    const struct span *sp = &p->spans[k];
+    const knob__dim *dm = &p->dims[k];
+    if (!wide(p, k) || isnan(u) || (u >= sp->ua && (u < sp->ub || (u == sp->ub && !dm->bins))))
+        return u;
+    const knob_distribution *a = sp->ask;
+    double v = fmin(fmax(knob__dim_from_unit(dm, u), a->low), a->high);
+    return knob__dim_to_unit(dm, v);
+}
+
+/* A random value of coordinate k, in the latest distribution's range. */
+static double random_value(const smac *p, int k, knob_rng *r)
+{
+    const knob__dim *dm = &p->dims[k];
     if (dm->cat)
         return (double)knob_rng_below(r, dm->dist->n_choices);
-    return snap(dm, knob_rng_uniform(r));
+    return into_range(p, k, snap(dm, in_range(p, k, knob_rng_uniform(r))));
 }
 
 /* ---------------------------------------------------------------- conditional spaces */
@@ -765,7 +876,7 @@ static void conform(const smac *p, const data *D, knob_rng *r, double *x)
         }
         for (int j = 0; j < d; j++) {
             if (dir[j] > 0 && isnan(x[j])) {
-                x[j] = random_value(&p->dims[j], r);
+                x[j] = random_value(p, j, r);
                 changed = true;
             } else if (dir[j] < 0 && !isnan(x[j])) {
                 x[j] = NAN;
@@ -788,7 +899,7 @@ static void random_config(const smac *p, const data *D, knob_rng *r, double *x)
 {
     const double *like = D->X + (size_t)knob_rng_below(r, (uint64_t)D->n) * p->n_dims;
     for (int k = 0; k < p->n_dims; k++)
-        x[k] = isnan(like[k]) ? NAN : random_value(&p->dims[k], r);
+        x[k] = isnan(like[k]) ? NAN : random_value(p, k, r);
     conform(p, D, r, x);
 }
 
@@ -818,18 +929,21 @@ static bool neighbour(const smac *p, const data *D, const double *x, int k, int 
     }
     if (j >= N_NUMERIC_NEIGHBOURS)
         return false;
-    double u = x[k];
+    /* steps stay in the latest distribution's range, [ua, ub] ([0, 1] in a fixed space) */
+    const struct span *sp = &p->spans[k];
+    double u = x[k], ua = sp->ua, ub = sp->ub, mid = 0.5 * (ua + ub);
     for (int tries = 0; tries < 10; tries++) {
         u = x[k] + STEP_SD * knob_rng_normal(r);
-        if (u >= 0 && u <= 1)
+        if (u >= ua && u <= ub)
             break;
     }
-    u = snap(dm, fmin(fmax(u, 0), 1));
+    u = into_range(p, k, snap(dm, fmin(fmax(u, ua), ub)));
     if (u == x[k] && dm->bins > 0) /* a step inside the bin: the next bin that way */
-        u = knob__dim_round(dm, fmin(fmax(x[k] + (u >= 0.5 ? -1 : 1) / dm->bins, 0), 1));
+        u = into_range(
+            p, k, knob__dim_round(dm, fmin(fmax(x[k] + (u >= mid ? -1 : 1) / dm->bins, ua), ub)));
     else if (u == x[k] && !dm->cat && dm->dist->kind == KNOB_DIST_INT) { /* a log int */
-        const knob_distribution *q = dm->dist;
-        double v = knob__dim_from_unit(dm, u) + (u >= 0.5 ? -1 : 1);
+        const knob_distribution *q = sp->ask;
+        double v = knob__dim_from_unit(dm, u) + (u >= mid ? -1 : 1);
         u = knob__dim_to_unit(dm, fmin(fmax(v, q->low), q->high));
     }
     out[k] = u;
@@ -929,6 +1043,15 @@ static int maximize(const smac *p, data *D, knob_rng *r, double *xbest)
     for (int j = 0; j < D->n && j < p->n_local_starts; j++) {
         memcpy(x, D->X + (size_t)order[j].i * d, (size_t)d * sizeof *x);
         double v = order[j].v;
+        /* a trial of another range starts from the latest's value nearest it */
+        bool moved = false;
+        for (int k = 0; k < d; k++) {
+            double u = into_range(p, k, x[k]);
+            moved |= u != x[k] && !isnan(u);
+            x[k] = u;
+        }
+        if (moved)
+            v = log_ei(D, x);
         local_search(p, D, r, x, &v, nb, tmp);
         if (v > vbest && !observed(D, x)) {
             vbest = v;
@@ -995,7 +1118,7 @@ static int say_skipped(const smac *p, knob_study *s, size_t *n_used)
             continue;
         for (int k = 0; k < p->n_dims && !param; k++) {
             const knob_param *q = knob_trial_info_param(p->ws_tr[i], p->dims[k].name);
-            if (q && !knob__warm_fits(q, p->dims[k].dist))
+            if (q && !knob__warm_fits(q, p->spans[k].ask))
                 param = p->dims[k].name;
         }
         skipped++;
@@ -1028,22 +1151,26 @@ static bool disjoint(const smac *p, const knob_trial_info *const *tr, size_t n)
 
 /* ---------------------------------------------------------------- the sampler */
 
-/* The params of x proposed to t (a NaN: left to sample_independent), and kept in
- * p->proposed until t's params are stored; x freed. */
+/* The params of x proposed to t (a NaN: left to sample_independent) under their latest
+ * distribution, by value (a trial that suggests one under another range takes the value
+ * when it is inside), and kept in p->proposed until t's params are stored; x freed. */
 static int propose(smac *p, knob_trial *t, double *x)
 {
     int rc = KNOB_OK;
     for (int k = 0; !rc && k < p->n_dims; k++) {
         if (isnan(x[k]))
             continue;
+        const knob_distribution *a = p->spans[k].ask;
         double v = knob__dim_from_unit(&p->dims[k], x[k]);
-        rc = knob_trial_propose(t, p->dims[k].name, p->dims[k].dist, v);
+        if (a != p->dims[k].dist) /* the model's scale is wider: the latest's nearest value */
+            v = knob__dist_snap(a, fmin(fmax(v, a->low), a->high));
+        rc = knob__trial_propose_by_value(t, p->dims[k].name, a, v);
         if (!rc &&
             knob__grow(&p->proposed, &p->cap_proposed, p->n_proposed + 1, sizeof *p->proposed))
             rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the proposals)");
         if (!rc)
             p->proposed[p->n_proposed++] =
-                (struct proposed){knob_trial_number(t), p->dims[k].name, p->dims[k].dist, v};
+                (struct proposed){knob_trial_number(t), p->dims[k].name, a, v};
     }
     free(x);
     return rc;
