@@ -6,6 +6,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import json
+import numbers
 import os
 from ctypes import (
     POINTER,
@@ -348,16 +349,41 @@ def dec(b: bytes | None) -> str | None:
     return None if b is None else b.decode("utf-8")
 
 
-def pairs(options: dict):
-    """Option pairs (keys, values, n) as knob_*_create_pairs takes them."""
-    items = [(k, _option_text(v)) for k, v in options.items() if v is not None]
+def pairs(options: dict, owner: str = ""):
+    """Option pairs (keys, values, n) as knob_*_create_pairs takes them. `owner` (the class
+    the options were given to) names a value that is not JSON (option_text)."""
+    items = [(k, option_text(owner, k, v)) for k, v in options.items() if v is not None]
     n = len(items)
     keys = (c_char_p * max(n, 1))(*[enc(k) for k, _ in items])
     vals = (c_char_p * max(n, 1))(*[enc(v) for _, v in items])
     return keys, vals, n
 
 
-def _option_text(v) -> str:
+def option_text(owner: str, name: str, v) -> str:
+    """The text of option `name`'s value v, as libknob reads it; a value that is not JSON
+    (an object inside a mapping or a list, a mapping key JSON has no form for, an object
+    that is no number, string or path) raises TypeError naming `owner` (the class it was
+    given to) and the option, as Optuna's arguments' wrong types do: OptunaHub's
+    SMACSampler(search_space={"x": FloatDistribution(...)}) failed in json.dumps, naming
+    neither."""
+    bad = []
+
+    def default(x):
+        try:
+            return json_default(x)
+        except TypeError:
+            bad.append(x)
+            raise
+
+    try:
+        return _option_text(v, default)
+    except TypeError as e:
+        kind = type(bad[0]).__name__ if bad else ""
+        what = "%s %s is not a JSON value" % ("an" if kind[:1] in "aeiouAEIOU" else "a", kind) if bad else str(e)
+        raise TypeError("%s: option '%s': %s" % (owner or "options", name, what)) from None
+
+
+def _option_text(v, default=json_default) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
@@ -369,9 +395,13 @@ def _option_text(v) -> str:
     if isinstance(v, (dict, list, tuple)):
         # the structured options (x0, search_space, reference_point...) read JSON: str()
         # gave Python's repr, {'x': 2.0}, which libknob refused
-        return json.dumps(v, default=json_default)
+        return json.dumps(v, default=default)
     if type(v).__module__ == "numpy":
-        return _option_text(v.tolist() if hasattr(v, "tolist") else v)
+        return _option_text(v.tolist() if hasattr(v, "tolist") else v, default)
+    if isinstance(v, os.PathLike):
+        return os.fspath(v)
+    if not isinstance(v, (str, numbers.Number)):
+        return default(v)  # an object's repr is no value of an option
     return str(v)
 
 

@@ -46,7 +46,7 @@ class BasePruner:
                 "%s: pruners written in Python are not supported by knob: write it in C as a "
                 "plugin (docs/plugins.md), then use KnobPruner(name)" % self.__class__.__name__
             )
-        keys, vals, n = _lib.pairs(self._options)
+        keys, vals, n = _lib.pairs(self._options, self.__class__.__name__)
         out = ctypes.c_void_p()
         _lib.check(
             _lib.lib.knob_pruner_create_pairs(_lib.enc(self._knob_name), keys, vals, n, ctypes.byref(out)),

@@ -51,6 +51,28 @@ def test_wrong_argument_is_named_when_made(error, arg, make):
     assert not isinstance(e.value, optuna.exceptions.KnobError)  # Python's check, not libknob's
 
 
+def test_option_not_json_is_named_when_made():
+    """An option whose value JSON cannot hold (OptunaHub's SMACSampler takes a search space
+    of distributions) is a TypeError naming the class and the option, when the sampler or
+    pruner is made; it was json.dumps's, naming neither, at create_study."""
+    from knob.distributions import FloatDistribution
+
+    cases = [
+        ("SMACSampler: option 'search_space': a FloatDistribution is not a JSON value",
+         lambda: samplers.SMACSampler(search_space={"x": FloatDistribution(-10, 10)})),
+        ("TPESampler: option 'bar': a FloatDistribution is not a JSON value",
+         lambda: samplers.TPESampler(bar={"a": FloatDistribution(0, 1)})),
+        ("RandomSampler: option 'bar': a FloatDistribution is not a JSON value",
+         lambda: samplers.RandomSampler(bar=FloatDistribution(0, 1))),
+        ("TPESampler: option 'bar': keys must be str", lambda: samplers.TPESampler(bar={(1, 2): 3})),
+        ("MedianPruner: option 'foo': an object is not a JSON value", lambda: pruners.MedianPruner(foo=[object()])),
+    ]
+    for text, make in cases:
+        with pytest.raises(TypeError) as e:
+            make()
+        assert str(e.value).startswith(text), str(e.value)
+
+
 def test_right_arguments_of_other_types_are_taken():
     np = pytest.importorskip("numpy")
     s = samplers.TPESampler(n_startup_trials=np.int64(3), seed=np.int64(7), prior_weight=1)

@@ -44,6 +44,8 @@ class BaseSampler:
 
     def __init__(self, **options: Any) -> None:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
+        for k, v in self._options.items():  # a value that is not JSON: TypeError, when made
+            _lib.option_text(self.__class__.__name__, k, v)
 
     def _make(self, nth: int = 0) -> int:
         """A libknob sampler for the `nth` study (counted from 0) this object serves
@@ -56,7 +58,7 @@ class BaseSampler:
         options = self._options
         if nth and options.get("seed") is not None:
             options = dict(options, seed=_nth_seed(options["seed"], nth))
-        keys, vals, n = _lib.pairs(options)
+        keys, vals, n = _lib.pairs(options, self.__class__.__name__)
         out = ctypes.c_void_p()
         _lib.check(
             _lib.lib.knob_sampler_create_pairs(_lib.enc(self._knob_name), keys, vals, n, ctypes.byref(out)),
