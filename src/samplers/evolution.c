@@ -369,9 +369,15 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     return KNOB_OK;
 }
 
+/* sample_size 0 (not given): 5, or the whole population when it is smaller, so that a small
+ * population needs no sample_size of its own (population_size 3 alone was refused). */
+#define SAMPLE_SIZE 5
+
 static int init(void *state)
 {
     evo *e = state;
+    if (e->sample_size == 0)
+        e->sample_size = e->population_size < SAMPLE_SIZE ? e->population_size : SAMPLE_SIZE;
     if (e->sample_size > e->population_size)
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'evolution': sample_size (%lld) must be at most "
@@ -383,9 +389,11 @@ static int init(void *state)
 static const knob_option options[] = {
     {"population_size", KNOB_OPT_INT, offsetof(evo, population_size), "20", 2, 100000,
      "members: the completed trials that finished last; until there are this many, trials are "
-     "random", NULL},
-    {"sample_size", KNOB_OPT_INT, offsetof(evo, sample_size), "5", 1, 100000,
-     "members drawn for a tournament; the best of them is the parent (at most population_size)",
+     "random",
+     NULL},
+    {"sample_size", KNOB_OPT_INT, offsetof(evo, sample_size), "0", 0, 100000,
+     "members drawn for a tournament; the best of them is the parent (at most population_size; "
+     "0: 5, or population_size when smaller)",
      NULL},
     {"mutation_scale", KNOB_OPT_DOUBLE, offsetof(evo, mutation_scale), "0.2", 0, 10,
      "a numerical param mutates by a Gaussian step of this fraction of its range (log range "

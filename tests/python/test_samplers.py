@@ -282,6 +282,21 @@ def test_evolution_sampler_options():
     assert len({tuple(sorted(t.params.items())) for t in study.trials}) > 4
 
 
+def test_evolution_small_population_needs_no_sample_size():
+    """sample_size left out follows a population smaller than its default (5): the whole
+    population, as given outright; population_size=3 alone was refused at create_study."""
+
+    def params(**options):
+        study = optuna.create_study(sampler=samplers.EvolutionSampler(seed=4, **options))
+        study.optimize(objective, n_trials=10)
+        return [t.params for t in study.trials]
+
+    assert params(population_size=3) == params(population_size=3, sample_size=3)
+    assert params(population_size=8) == params(population_size=8, sample_size=5)
+    with pytest.raises(ValueError, match=r"sample_size \(4\) must be at most population_size \(3\)"):
+        optuna.create_study(sampler=samplers.EvolutionSampler(population_size=3, sample_size=4))
+
+
 def test_nsga2_sampler():
     """NSGAIISampler maps Optuna's arguments to the nsga2 sampler's options; a library
     without nsga2 refuses it by name, and studies of several objectives then default to TPE."""

@@ -256,6 +256,38 @@ static void options_checked(void **state)
     knob_storage_close(st);
 }
 
+/* The params of 12 trials of sphere under evolution with `opts`, into x (x, y, k of each). */
+static void sphere_run(const char *opts, double *x)
+{
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "d", "evolution", opts);
+    assert_int_equal(knob_study_optimize(s, sphere, NULL, 12), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 12);
+    static const char *const names[] = {"x", "y", "k"};
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < 3; j++)
+            x[3 * i + j] = knob_trial_info_param(tr[i], names[j])->internal;
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* sample_size left out is 5, or the whole population when that is smaller: population_size
+ * 3 alone was refused ("sample_size (5) must be at most population_size (3)"). */
+static void sample_size_follows_a_small_population(void **state)
+{
+    (void)state;
+    double a[36], b[36];
+    sphere_run("seed=2,population_size=3", a);
+    sphere_run("seed=2,population_size=3,sample_size=3", b);
+    assert_memory_equal(a, b, sizeof a);
+    sphere_run("seed=2,population_size=6", a);
+    sphere_run("seed=2,population_size=6,sample_size=5", b);
+    assert_memory_equal(a, b, sizeof a);
+}
+
 /* x and a float of one value (low = high), as a define-by-run program may fix a param. */
 static knob_trial_state with_fixed(knob_trial *t, void *ctx, double *values)
 {
@@ -574,6 +606,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(conditional_space),
     cmocka_unit_test(workers_share_population),
     cmocka_unit_test(options_checked),
+    cmocka_unit_test(sample_size_follows_a_small_population),
     cmocka_unit_test(fixed_float_never_mutates),
     cmocka_unit_test(single_values_never_mutate),
     cmocka_unit_test(infinite_values_are_members),
