@@ -68,12 +68,19 @@ static void add(record *r, const char *key, size_t klen, double v)
     r->n++;
 }
 
+/* A key given a value that is not a number: its last such value in the line is kept. */
 static void add_bad(record *r, const char *key, size_t klen, const char *text, size_t tlen)
 {
-    if (!kept(r, key, klen) || r->n_bad >= sizeof r->bad / sizeof *r->bad || !klen ||
-        klen >= sizeof r->bad[0].key)
+    if (!kept(r, key, klen) || !klen || klen >= sizeof r->bad[0].key)
         return;
-    record_text *b = &r->bad[r->n_bad++];
+    record_text *b = NULL;
+    for (size_t i = 0; i < r->n_bad && !b; i++)
+        if (strlen(r->bad[i].key) == klen && !memcmp(r->bad[i].key, key, klen))
+            b = &r->bad[i];
+    if (!b && r->n_bad >= sizeof r->bad / sizeof *r->bad)
+        return;
+    if (!b)
+        b = &r->bad[r->n_bad++];
     memcpy(b->key, key, klen);
     b->key[klen] = 0;
     if (tlen >= sizeof b->text) {
@@ -96,7 +103,7 @@ static void add_member(record *out, const knobx_json *k, const char *key, size_t
     else if (k->type == KNOBX_JSON_STRING && parse_number(k->str, strlen(k->str), &v))
         add(out, key, klen, v); /* "nan", "inf", "0.5" */
     else if (k->type == KNOBX_JSON_NULL)
-        add(out, key, klen, NAN); /* a value that is not a number */
+        add_bad(out, key, klen, "null", 4); /* not measured this step (Python's None) */
     else if (k->type == KNOBX_JSON_STRING)
         add_bad(out, key, klen, k->str, strlen(k->str));
     else if (k->type == KNOBX_JSON_OBJECT && k->n && depth < 8) {
@@ -193,6 +200,100 @@ static bool parse_pairs(const char *s, record *out, char sep, bool strict)
     return any;
 }
 
+/* A Python dict's repr as JSON into b ({'eval_loss': 0.25, 'epoch': 1.0}, as print(dict)
+ * and Hugging Face's Trainer write it): quoted strings in double quotes; None, True, False,
+ * nan and inf as JSON's null, true, false, NaN and Infinity. false for a word of another
+ * name (a call such as tensor(0.25) is no number either way). */
+static bool python_dict_json(const char *s, knobx_buf *b)
+{
+    static const char *const words[][2] = {{"None", "null"},
+                                           {"True", "true"},
+                                           {"False", "false"},
+                                           {"nan", "NaN"},
+                                           {"inf", "Infinity"}};
+    while (*s) {
+        if (*s == '\'' || *s == '"') {
+            char q = *s++;
+            knobx_buf_add(b, "\"", 1);
+            for (; *s && *s != q; s++) {
+                if (*s == '\\' && s[1]) { /* \' is a quote; other escapes are JSON's or none */
+                    knobx_buf_add(b, s, s[1] == '\'' ? 0 : 1);
+                    s++;
+                    knobx_buf_add(b, s, 1);
+                } else {
+                    knobx_buf_add(b, *s == '"' ? "\\\"" : s, *s == '"' ? 2 : 1);
+                }
+            }
+            if (*s++ != q)
+                return false;
+            knobx_buf_add(b, "\"", 1);
+        } else if (isdigit((unsigned char)*s) || *s == '.') { /* 1e-05: no word */
+            const char *n = s++;
+            while (isalnum((unsigned char)*s) || *s == '.' ||
+                   ((*s == '+' || *s == '-') && (s[-1] == 'e' || s[-1] == 'E')))
+                s++;
+            knobx_buf_add(b, n, (size_t)(s - n));
+        } else if (isalpha((unsigned char)*s) || *s == '_') {
+            const char *w = s;
+            while (isalnum((unsigned char)*s) || *s == '_')
+                s++;
+            size_t i = 0, n = (size_t)(s - w);
+            while (i < sizeof words / sizeof *words &&
+                   !(strlen(words[i][0]) == n && !memcmp(words[i][0], w, n)))
+                i++;
+            if (i == sizeof words / sizeof *words)
+                return false;
+            knobx_buf_puts(b, words[i][1]);
+        } else {
+            knobx_buf_add(b, s++, 1);
+        }
+    }
+    return !b->oom;
+}
+
+/* The line without its ANSI escape sequences (ESC [ ... and a final byte: colours, as
+ * rich, loguru or a forced-colour logger print them), into b. */
+static void strip_escapes(const char *s, knobx_buf *b)
+{
+    while (*s) {
+        const char *e = strchr(s, '\x1b');
+        if (!e) {
+            knobx_buf_puts(b, s);
+            break;
+        }
+        knobx_buf_add(b, s, (size_t)(e - s));
+        s = e + 1;
+        if (*s != '[')
+            continue;
+        s++;
+        while (*s >= 0x20 && *s <= 0x3f) /* parameters and intermediates */
+            s++;
+        if (*s >= 0x40 && *s <= 0x7e)
+            s++;
+    }
+}
+
+static bool parse_line(const char *line, record *out)
+{
+    while (isspace((unsigned char)*line))
+        line++;
+    if (*line == '{') {
+        if (parse_json(line, out))
+            return out->n_numbers > 0;
+        knobx_buf b = {0};
+        bool ok = python_dict_json(line, &b) && parse_json(knobx_buf_cstr(&b), out);
+        knobx_buf_free(&b);
+        return ok && out->n_numbers > 0;
+    }
+    /* A '=' that makes no pair ("[=====] - loss: 0.25", a progress bar as Keras prints
+     * it) leaves the line to the ':' pairs. */
+    if (strchr(line, '=') && parse_pairs(line, out, '=', false))
+        return true;
+    if (strchr(line, ':'))
+        return parse_pairs(line, out, ':', strchr(line, '=') != NULL);
+    return false;
+}
+
 bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys, record *out)
 {
     out->n = 0;
@@ -200,16 +301,28 @@ bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys,
     out->n_numbers = 0;
     out->keys = keys;
     out->n_keys = n_keys;
-    while (isspace((unsigned char)*line))
-        line++;
-    if (*line == '{')
-        return parse_json(line, out) && out->n_numbers > 0;
-    /* A '=' that makes no pair ("[=====] - loss: 0.25", a progress bar as Keras prints
-     * it) leaves the line to the ':' pairs. */
-    if (strchr(line, '=') && parse_pairs(line, out, '=', false))
-        return true;
-    if (strchr(line, ':'))
-        return parse_pairs(line, out, ':', strchr(line, '=') != NULL);
+    if (!strncmp(line, "\xef\xbb\xbf", 3)) /* a UTF-8 byte order mark */
+        line += 3;
+    if (!strchr(line, '\x1b'))
+        return parse_line(line, out);
+    knobx_buf b = {0};
+    strip_escapes(line, &b);
+    bool ok = !b.oom && parse_line(knobx_buf_cstr(&b), out);
+    knobx_buf_free(&b);
+    return ok;
+}
+
+bool record_mentions(const char *line, const char *key)
+{
+    size_t n = strlen(key);
+    for (const char *p = line; n && *p; p++) {
+        if (strncasecmp(p, key, n))
+            continue;
+        bool before = p > line && (isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        bool after = isalnum((unsigned char)p[n]) || p[n] == '_';
+        if (!before && !after)
+            return true;
+    }
     return false;
 }
 

@@ -29,14 +29,22 @@ typedef struct record {
 } record;
 
 /* Parses one line; false when it is not a record (an ordinary log line). The keys given a
- * value that is not a number are in out->bad either way. */
+ * value that is not a number are in out->bad either way. A UTF-8 byte order mark before
+ * the line and ANSI escape sequences (colours) in it are passed over; a line that is a
+ * Python dict's repr ({'loss': 0.25, 'best': None}) is read as the JSON it stands for. A
+ * JSON null is no number: the key is in out->bad as "null". */
 bool record_parse(const char *line, record *out);
 
 /* record_parse keeping only `keys` (at most 64): a line of many numbers (a JSON log of
  * per-class scores, say) keeps the metric wherever it stands in the line. */
 bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys, record *out);
 
-/* The value of `key` as printed when the line gave it one that is not a number, or NULL. */
+/* Whether the line names `key` as a word (any case): a line that names the metric but gives
+ * no record of it ("Loss 0.25") is named in a trial's failure. */
+bool record_mentions(const char *line, const char *key);
+
+/* The value of `key` as printed when the line gave it one that is not a number (the last
+ * one, when the line gives several; "null" for JSON's null), or NULL. */
 const char *record_bad(const record *r, const char *key);
 
 /* The value of `key`, if the record has it as a number. */

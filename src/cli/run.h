@@ -17,6 +17,10 @@
 #define RUN_STOP_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C or a storage failure */
 #define RUN_MAX_LINE (1 << 20) /* a longer stdout line is skipped whole, never parsed */
 #define RUN_BATCH_SECONDS 0.05 /* a batch of writes is committed at least this often */
+/* Seconds a program the pruner stopped may still exit in and count as run through: output
+ * that comes only at a program's exit (Python's block-buffered stdout, flushed before its
+ * interpreter's teardown) or from a fast program is read after it has done its work. */
+#define RUN_PRUNE_WAIT 0.5
 
 /* W&B's agent stops after as many failures when no run has succeeded yet. */
 #define RUN_MAX_INITIAL_FAILURES 5
@@ -25,8 +29,27 @@
  * is tried again (each would wait the whole timeout). */
 #define RUN_LOCKED "not written: another process holds the storage's lock"
 
+#define RUN_UNREAD_MAX 104 /* the bytes of a line kept to name in a failure, with "..." */
+
 /* Why the runner stopped a trial. */
 enum { WHY_NONE, WHY_PRUNE, WHY_TIMEOUT, WHY_INTERRUPT, WHY_STORAGE, WHY_ELSEWHERE };
+
+/* A trial's values as of one of its records: each objective's, constraint metric's and the
+ * cost metric's last value. */
+typedef struct run_values {
+    double last[SWEEP_MAX_OBJECTIVES];
+    bool have[SWEEP_MAX_OBJECTIVES];
+    double clast[SWEEP_MAX_CONSTRAINTS];
+    bool chave[SWEEP_MAX_CONSTRAINTS];
+    double cost_last;
+    bool cost_have;
+} run_values;
+
+/* An intermediate value read while a stop the pruner asked for waits (run_output.c). */
+typedef struct run_held {
+    int64_t step;
+    double value;
+} run_held;
 
 /* One running trial. */
 typedef struct slot {
@@ -60,11 +83,22 @@ typedef struct slot {
     double last[SWEEP_MAX_OBJECTIVES]; /* each objective's last value */
     bool have[SWEEP_MAX_OBJECTIVES];
     char bad[SWEEP_MAX_OBJECTIVES][RECORD_TEXT_MAX]; /* its last value that was no number */
+    /* the last line that names the objective's key but gave no value of it (cut) */
+    char unread[SWEEP_MAX_OBJECTIVES][RUN_UNREAD_MAX];
     double clast[SWEEP_MAX_CONSTRAINTS];             /* each constraint metric's last value */
     bool chave[SWEEP_MAX_CONSTRAINTS];
     double cost_last; /* the cost metric's last value (sweep key cost: METRIC) */
     bool cost_have;
     char **argv; /* asked in the open batch: started once the batch is committed */
+    /* The pruner said stop on a record while the program was still running: it is stopped
+     * at prune_due (RUN_PRUNE_WAIT later) with the values as of that record (pruned_at),
+     * unless it exits first: then it ran through, and the intermediate values read
+     * meanwhile (held, malloc'd) are reported. 0: no stop waits. */
+    double prune_due;
+    run_values pruned_at;
+    run_held *held;
+    size_t n_held, cap_held;
+    bool ran_through; /* the program had exited when the pruner said stop: not judged again */
 } slot;
 
 /* A trial's end (or a trial lost) said to the storage in the open batch: shown and counted
@@ -201,6 +235,9 @@ FILE *run_log(slot *sl, bool err);
 void run_read_stdout(runner *r, slot *sl);
 void run_read_stderr(slot *sl);
 bool run_pending(const slot *sl);
+/* A stop the pruner asked for (sl->prune_due): made once it is due and the program still
+ * runs; given up when the program has exited (it ran through: the held values reported). */
+void run_prune_settle(runner *r, slot *sl);
 void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines);
 
 /* Says, once, that max_initial_failures stopped the run (after the trials' ends are shown). */

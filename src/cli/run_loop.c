@@ -148,6 +148,7 @@ static void check_clocks(runner *r)
         slot *sl = &r->slots[i];
         if (!sl->used)
             continue;
+        run_prune_settle(r, sl);
         if (!sl->pid) {
             if (t - sl->exited > RUN_PIPE_GRACE && (sl->out_fd >= 0 || sl->err_fd >= 0)) {
                 close(sl->out_fd);
@@ -206,8 +207,9 @@ typedef struct ready {
     bool out[RUN_MAX_PARALLEL], err[RUN_MAX_PARALLEL];
 } ready;
 
-/* Waits for output or a signal: 200 ms at most, not at all while read output waits to be
- * taken. No batch is open here: the storage is not held while knob run waits. */
+/* Waits for output or a signal: 200 ms at most (less when a pruner's stop falls due), not
+ * at all while read output waits to be taken. No batch is open here: the storage is not held while
+ * knob run waits. */
 static void wait_ready(runner *r, ready *rd)
 {
     struct pollfd fds[2 * RUN_MAX_PARALLEL + 1];
@@ -231,7 +233,16 @@ static void wait_ready(runner *r, ready *rd)
             fds[n++] = (struct pollfd){sl->err_fd, POLLIN, 0};
         }
     }
-    if (poll(fds, n, pending ? 0 : 200) < 0)
+    /* 200 ms, or until the first stop the pruner asked for is due */
+    int ms = 200;
+    for (int i = 0; i < r->parallel; i++) {
+        const slot *sl = &r->slots[i];
+        if (sl->used && sl->prune_due > 0) {
+            double left = (sl->prune_due - run_now()) * 1000 + 1;
+            ms = left < 0 ? 0 : left < ms ? (int)left : ms;
+        }
+    }
+    if (poll(fds, n, pending ? 0 : ms) < 0)
         return;
     if (fds[0].revents) {
         char junk[256];

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SLICE_BYTES 65536  /* read from one pipe in one turn of the loop */
@@ -69,6 +70,105 @@ static size_t reported_objective(const sweep *sw)
     return sweep_pruner_objective(sw, &k) ? 0 : k;
 }
 
+/* Whether the trial's program has exited, reaped or not (its status is left for reap). */
+static bool exited(const slot *sl)
+{
+    if (!sl->pid)
+        return true;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    return waitid(P_PID, (id_t)sl->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+           si.si_pid == sl->pid;
+}
+
+/* Reports the intermediate value v at step; false when the trial can take no more (it was
+ * ended elsewhere, or the write failed). */
+static bool report(runner *r, slot *sl, int64_t step, double v)
+{
+    char what[64];
+    snprintf(what, sizeof what, "its value at step %lld", (long long)step);
+    int rrc = knob_trial_report(sl->t, step, v);
+    if (rrc == KNOB_ESTATE && sl->why == WHY_NONE) {
+        /* the trial was ended elsewhere (knob tell, the dashboard): what its program says
+         * now has no trial to go to, and it is stopped */
+        fprintf(stderr, "knob: trial %lld: %s: %s; its program is stopped\n", (long long)sl->number,
+                what, knob_errmsg());
+        run_stop(sl, WHY_ELSEWHERE);
+        return false;
+    }
+    return rrc != KNOB_ESTATE && run_saved(r, sl->number, rrc, what);
+}
+
+static void values_of(const slot *sl, run_values *v)
+{
+    memcpy(v->last, sl->last, sizeof v->last);
+    memcpy(v->have, sl->have, sizeof v->have);
+    memcpy(v->clast, sl->clast, sizeof v->clast);
+    memcpy(v->chave, sl->chave, sizeof v->chave);
+    v->cost_last = sl->cost_last;
+    v->cost_have = sl->cost_have;
+}
+
+static void drop_held(slot *sl)
+{
+    free(sl->held);
+    sl->held = NULL;
+    sl->n_held = sl->cap_held = 0;
+    sl->prune_due = 0;
+}
+
+/* The program exited while its stop waited: it ran through, and is not judged again. */
+static void ran_through(runner *r, slot *sl)
+{
+    size_t i = 0;
+    while (i < sl->n_held && report(r, sl, sl->held[i].step, sl->held[i].value))
+        i++;
+    drop_held(sl);
+    sl->ran_through = true;
+}
+
+void run_prune_settle(runner *r, slot *sl)
+{
+    if (sl->prune_due <= 0)
+        return;
+    if (sl->why != WHY_NONE) { /* stopped meanwhile (timeout, Ctrl-C): not for the pruner */
+        drop_held(sl);
+        return;
+    }
+    if (exited(sl)) {
+        ran_through(r, sl);
+        return;
+    }
+    if (run_now() < sl->prune_due)
+        return;
+    const run_values *v = &sl->pruned_at;
+    memcpy(sl->last, v->last, sizeof v->last);
+    memcpy(sl->have, v->have, sizeof v->have);
+    memcpy(sl->clast, v->clast, sizeof v->clast);
+    memcpy(sl->chave, v->chave, sizeof v->chave);
+    sl->cost_last = v->cost_last;
+    sl->cost_have = v->cost_have;
+    drop_held(sl);
+    run_stop(sl, WHY_PRUNE);
+}
+
+/* Keeps an intermediate value read while a stop waits, to report if the program exits. */
+static void hold(runner *r, slot *sl, int64_t step, double v)
+{
+    if (sl->n_held == sl->cap_held) {
+        size_t cap = sl->cap_held ? 2 * sl->cap_held : 64;
+        run_held *p = realloc(sl->held, cap * sizeof *p);
+        if (!p) { /* no room to wait in: the stop is made now */
+            sl->prune_due = run_now();
+            run_prune_settle(r, sl);
+            return;
+        }
+        sl->held = p;
+        sl->cap_held = cap;
+    }
+    sl->held[sl->n_held++] = (run_held){step, v};
+}
+
 static void on_record(runner *r, slot *sl, const record *rec)
 {
     const sweep *sw = r->sw;
@@ -106,23 +206,16 @@ static void on_record(runner *r, slot *sl, const record *rec)
         bad_step(sl, step);
         return;
     }
-    /* NaN and infinities are reported too: the library prunes a diverged run on them */
-    bool prune = false;
-    char what[64];
-    snprintf(what, sizeof what, "its value at step %lld", (long long)step);
-    int rrc = knob_trial_report(sl->t, (int64_t)step, v);
-    if (rrc == KNOB_ESTATE && sl->why == WHY_NONE) {
-        /* the trial was ended elsewhere (knob tell, the dashboard): what its program says
-         * now has no trial to go to, and it is stopped */
-        fprintf(stderr, "knob: trial %lld: %s: %s; its program is stopped\n", (long long)sl->number,
-                what, knob_errmsg());
-        run_stop(sl, WHY_ELSEWHERE);
+    if (sl->prune_due > 0 && exited(sl))
+        ran_through(r, sl);
+    if (sl->prune_due > 0) { /* a stop waits: the value counts only if the program exits */
+        hold(r, sl, (int64_t)step, v);
         return;
     }
-    if (rrc == KNOB_ESTATE || !run_saved(r, sl->number, rrc, what))
+    /* NaN and infinities are reported too: the library prunes a diverged run on them */
+    if (!report(r, sl, (int64_t)step, v) || sl->prune_off || sl->ran_through)
         return;
-    if (sl->prune_off)
-        return;
+    bool prune = false;
     int rc = knob_trial_should_prune(sl->t, &prune);
     if (rc) {
         /* KNOB_ESTATE: the trial was finished elsewhere (knob tell, the dashboard); the
@@ -131,8 +224,29 @@ static void on_record(runner *r, slot *sl, const record *rec)
         fprintf(stderr, "knob: trial %lld: pruner: %s%s\n", (long long)sl->number, knob_errmsg(),
                 sl->prune_off ? " (the pruner is not asked again for this trial)" : "");
     }
-    if (prune)
-        run_stop(sl, WHY_PRUNE);
+    if (!prune)
+        return;
+    /* A record read after its program exited (all of its output came at its exit, or it is
+     * that fast) is no moment to stop it at: it has run through, and its end decides. One
+     * that still runs is stopped RUN_PRUNE_WAIT later unless it exits by then (a program
+     * whose block-buffered output came as it exits, before its teardown). */
+    if (exited(sl)) {
+        sl->ran_through = true;
+        return;
+    }
+    sl->prune_due = run_now() + RUN_PRUNE_WAIT;
+    values_of(sl, &sl->pruned_at);
+}
+
+/* A line that names an objective's key but gave no value of it, cut to fit `to` (at a
+ * character's start, "..." at the cut). */
+static void keep_unread(char *to, const char *line, size_t n)
+{
+    size_t k = n < RUN_UNREAD_MAX ? n : RUN_UNREAD_MAX - 4;
+    while (k < n && k && ((unsigned char)line[k] & 0xC0) == 0x80)
+        k--;
+    memcpy(to, line, k);
+    strcpy(to + k, k < n ? "..." : "");
 }
 
 /* A line has ended: parsed, unless it was too long (then it is skipped whole, and the
@@ -172,12 +286,17 @@ static void on_line(runner *r, slot *sl)
         keys[n_keys++] = sw->cost;
     for (const char *const *k = step_keys; *k; k++)
         keys[n_keys++] = *k;
-    if (record_parse_keys(sl->line, keys, n_keys, &rec))
+    bool is_record = record_parse_keys(sl->line, keys, n_keys, &rec);
+    if (is_record)
         on_record(r, sl, &rec);
-    for (size_t i = 0; rec.n_bad && i < r->sw->n_objectives; i++) {
-        const char *text = record_bad(&rec, r->sw->objectives[i].name);
-        if (text) /* kept for the reason of a trial that prints no number for it */
+    for (size_t i = 0; i < r->sw->n_objectives; i++) {
+        /* kept for the reason of a trial that prints no number for it */
+        const char *key = r->sw->objectives[i].name, *text = record_bad(&rec, key);
+        double v;
+        if (text)
             snprintf(sl->bad[i], sizeof sl->bad[i], "%s", text);
+        else if (!(is_record && record_get(&rec, key, &v)) && record_mentions(sl->line, key))
+            keep_unread(sl->unread[i], sl->line, n);
     }
 }
 

@@ -735,9 +735,17 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
     else if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
         knobx_buf_printf(why, "exit status %d", WEXITSTATUS(st));
     for (size_t i = 0; i < sw->n_objectives && !why->len; i++) {
-        if (!sl->have[i] && sl->bad[i][0])
+        if (!sl->have[i] && !strcmp(sl->bad[i], "null"))
+            knobx_buf_printf(why, "no metric '%s' in stdout: its value was null (not measured)",
+                             sw->objectives[i].name);
+        else if (!sl->have[i] && sl->bad[i][0])
             knobx_buf_printf(why, "no metric '%s' in stdout: its value '%s' is not a number",
                              sw->objectives[i].name, sl->bad[i]);
+        else if (!sl->have[i] && sl->unread[i][0])
+            knobx_buf_printf(why,
+                             "no metric '%s' in stdout: a line names it but gives no value "
+                             "of it: \"%s\"",
+                             sw->objectives[i].name, sl->unread[i]);
         else if (!sl->have[i])
             knobx_buf_printf(why, "no metric '%s' in stdout", sw->objectives[i].name);
         else if (!isfinite(sl->last[i]))
@@ -999,6 +1007,8 @@ void run_finish(runner *r, slot *sl)
     sl->dir = NULL;
     free(sl->line);
     sl->line = NULL;
+    free(sl->held);
+    sl->held = NULL;
     params_free(&sl->tp);
     sl->used = false;
 }

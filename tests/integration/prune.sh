@@ -34,7 +34,10 @@ early_terminate: {type: hyperband, min_iter: 1, eta: 3}
 parameters:
   lr: {distribution: log_uniform_values, min: 0.001, max: 0.1}
   epochs: {value: 9}
+  mode: {value: slow}
 YAML
+# slow: 0.2 s an epoch, so that a trial is still running when it is judged (one that has
+# exited ran through, and is not pruned)
 "$KNOB" run hb.yaml --storage "sqlite:///$T/s.db" --study hb --trials 12 --seed 1 > hb.txt
 "$KNOB" trials hb --storage "sqlite:///$T/s.db" --format json > hb.json
 [ "$(py 'sum(t["state"]=="pruned" for t in d)' < hb.json)" -ge 1 ] || fail "hyperband pruned nothing"

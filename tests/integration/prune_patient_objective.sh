@@ -11,7 +11,8 @@ cat > mo.sh <<'SH'
 if [ "$1" = mode=good ]; then
     echo "step=0 loss=1 acc=0.9"; echo "step=1 loss=1 acc=0.9"; echo "step=2 loss=1 acc=0.9"
 else
-    echo "step=0 loss=2 acc=0.5"; echo "step=1 loss=2 acc=0.4"; echo "step=2 loss=2 acc=0.3"
+    # still running when it is judged: a program that has exited ran through, unpruned
+    echo "step=0 loss=2 acc=0.5"; echo "step=1 loss=2 acc=0.4"; sleep 5; echo "step=2 loss=2 acc=0.3"
 fi
 SH
 chmod +x mo.sh
