@@ -64,9 +64,16 @@ double cli_duration(const char *text)
     if (!*s)
         return -1;
     while (*s) {
+        /* decimal digits only: strtod also reads "nan", "inf", "infinity", hex and signs */
+        size_t n = strspn(s, "0123456789.");
+        if (!n || strspn(s, ".") == n)
+            return -1;
+        if ((s[n] == 'e' || s[n] == 'E') &&
+            isdigit((unsigned char)s[n + 1 + (s[n + 1] == '-' || s[n + 1] == '+')]))
+            n += 1 + strspn(s + n + 1, "+-0123456789");
         char *end;
         double v = strtod(s, &end);
-        if (end == s || v < 0)
+        if (end != s + n || !isfinite(v))
             return -1;
         s = end;
         double unit = 1;
@@ -86,7 +93,7 @@ double cli_duration(const char *text)
             s++;
         total += v * unit;
     }
-    return total;
+    return isfinite(total) ? total : -1;
 }
 
 char *cli_default_study(const char *path)
