@@ -1,5 +1,5 @@
 /* The event loop of knob run: poll() over every trial's stdout and stderr and a self-pipe
- * that SIGCHLD, SIGINT and SIGTERM write to; one storage handle, no threads. */
+ * that SIGCHLD, SIGINT, SIGTERM and SIGHUP write to; one storage handle, no threads. */
 #include "cli/pbt.h"
 #include "cli/run.h"
 
@@ -24,6 +24,12 @@ double run_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* A stop: Ctrl-C, SIGTERM, or SIGHUP (its terminal closed), which is taken as SIGTERM. */
+static bool is_stop(int sig)
+{
+    return sig == SIGINT || sig == SIGTERM || sig == SIGHUP;
+}
+
 static void on_signal(int sig)
 {
     int saved = errno;
@@ -31,13 +37,13 @@ static void on_signal(int sig)
      * of a stop: no trial of this run exists yet, and an open may wait a minute for another
      * process's lock, or longer for a server that is away. What the open wrote is committed
      * or rolled back whole, as after kill -9. */
-    if ((sig == SIGINT || sig == SIGTERM) && !stopping)
+    if (is_stop(sig) && !stopping)
         _exit(130);
     /* A second stop while the first is under way ends knob at once, as kill -9 would: the
      * storage may be held by another process's lock (SQLite waits for it). What was
      * committed stays; the guard stops the trials; those not saved stay RUNNING until a
      * worker fails them for their lost heartbeat. */
-    if ((sig == SIGINT || sig == SIGTERM) && interrupted) {
+    if (is_stop(sig) && interrupted) {
         static const char msg[] = "\nknob: stopped again: exiting at once; trials not saved stay "
                                   "RUNNING until their heartbeat is missed\n";
         if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
@@ -48,7 +54,7 @@ static void on_signal(int sig)
     /* The first stop ends the waits for a storage that is away (a PostgreSQL server down
      * is retried for minutes): what is written still is, what cannot be is left to the
      * heartbeats. knob_storage_interrupt only sets a flag. */
-    if (sig == SIGINT || sig == SIGTERM) {
+    if (is_stop(sig)) {
         interrupted = sig;
         knob_storage_interrupt(stopping);
     }
@@ -68,6 +74,16 @@ static void handle(int sig)
     sigaction(sig, &sa, NULL);
 }
 
+/* SIGHUP, unless knob was started with it ignored (nohup: the run is to outlive its
+ * terminal). */
+static void handle_hangup(void)
+{
+    struct sigaction old;
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+        return;
+    handle(SIGHUP);
+}
+
 void run_signals_early(void)
 {
     /* Before the storage is open a stop exits at once with 130 (on_signal). Installed later,
@@ -75,6 +91,7 @@ void run_signals_early(void)
      * knob by the signal: status 143, not the 130 of a stop. */
     handle(SIGINT);
     handle(SIGTERM);
+    handle_hangup();
 }
 
 bool run_stopped(void)
@@ -95,6 +112,7 @@ static int install_signals(knob_storage *st)
     }
     handle(SIGINT);
     handle(SIGTERM);
+    handle_hangup();
     handle(SIGCHLD);
     signal(SIGPIPE, SIG_IGN);
     /* A file size limit (ulimit -f) makes a write fail, which is said, not kill knob

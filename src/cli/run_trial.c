@@ -719,6 +719,8 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
     }
     if (sl->why == WHY_INTERRUPT && r->stop_signal == SIGTERM)
         knobx_buf_puts(why, "interrupted (knob run was stopped by SIGTERM)");
+    else if (sl->why == WHY_INTERRUPT && r->stop_signal == SIGHUP)
+        knobx_buf_puts(why, "interrupted (knob run was stopped by SIGHUP)");
     else if (sl->why == WHY_INTERRUPT)
         knobx_buf_puts(why, "interrupted (knob run was stopped)");
     else if (sl->why == WHY_STORAGE && r->lost_trial < 0) /* no trial's write: a batch's */
@@ -981,17 +983,18 @@ void run_finish(runner *r, slot *sl)
         count_initial(r, sl, state);
     }
     /* SIGTERM is how a cluster takes a worker's place back (Slurm's preemption and time
-     * limit, a Kubernetes pod deleted): the trial is run again as a lost worker's is (Ctrl-C,
-     * a user's stop, is not) */
+     * limit, a Kubernetes pod deleted), and SIGHUP says the terminal is gone, not that the
+     * user wanted the stop: the trial is run again as a lost worker's is (Ctrl-C, a user's
+     * stop, is not) */
     if (!unsaved && state == KNOB_TRIAL_FAIL && sl->why == WHY_INTERRUPT &&
-        r->stop_signal == SIGTERM) {
+        (r->stop_signal == SIGTERM || r->stop_signal == SIGHUP)) {
         bool again = true;
         if (run_saved(r, sl->number, knob_study_retry_trial(r->ref.s, sl->number, &again),
                       "its retry") &&
             !again && !r->sw->pbt) /* said: a point the study will not run, at its run_cap
                                     * say (PBT runs a stopped interval again itself) */
-            fprintf(stderr, "knob: trial %lld, stopped by SIGTERM, is not run again: %s\n",
-                    (long long)sl->number,
+            fprintf(stderr, "knob: trial %lld, stopped by %s, is not run again: %s\n",
+                    (long long)sl->number, r->stop_signal == SIGHUP ? "SIGHUP" : "SIGTERM",
                     at_run_cap(r) ? "the study holds its run_cap"
                                   : "its retry was spent (one a trial)");
     }
