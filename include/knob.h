@@ -436,7 +436,8 @@ typedef struct knob_sampler_plugin {
  * JSON object {"lr": [0.001, 0.01], "opt": ["adam", "sgd"]}, is the grid: each point runs
  * once, in a seeded random order (option order=product: in the order of the lists, the
  * last varying fastest), across every worker, and then knob_study_ask returns
- * KNOB_EDONE), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
+ * KNOB_EDONE; a FAIL trial ran its point, but one with the system attribute fail_cause
+ * "interrupted", as knob run marks a trial its stop interrupted, which runs again), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
  * Bayesian optimization), "cmaes", "evolution" (regularized evolution), "smac"
  * (random-forest Bayesian optimization, as SMAC3), "brute_force" (every combination of a
  * finite define-by-run space once, then KNOB_EDONE); or one registered with

@@ -188,7 +188,7 @@ static void apply_run_cap(runner *r)
 }
 
 /* The grid points left: the grid's points (only valid ones in a conditional space) less
- * the study's trials. */
+ * the study's trials (but those a stop interrupted, whose points run again). */
 static void grid_expected(runner *r)
 {
     const knob_trial_info *const *tr;
@@ -199,6 +199,11 @@ static void grid_expected(runner *r)
         sweep_grid_space(r->sw, &json, &points))
         return;
     free(json);
+    size_t all = n;
+    for (size_t i = 0; i < all; i++) {
+        const char *cause = knob_trial_info_attr(tr[i], "fail_cause", true);
+        n -= tr[i]->state == KNOB_TRIAL_FAIL && cause && !strcmp(cause, "\"interrupted\"");
+    }
     if (points < 1e15 && points > (double)n)
         r->expected = (int64_t)points - (int64_t)n;
 }

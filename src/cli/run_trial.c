@@ -896,6 +896,9 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
     }
     if (why->len) {
         int rc = set_fail_reason(sl, why);
+        /* a point of a grid it was running is not run: the grid runs it again */
+        if (!rc && sl->why == WHY_INTERRUPT)
+            rc = knob_trial_set_system_attr(sl->t, "fail_cause", "\"interrupted\"");
         if (!run_saved(r, sl->number, rc, "its fail_reason")) {
             knob_trial_detach(sl->t);
             return rc == KNOB_ESTATE ? elsewhere : lost;

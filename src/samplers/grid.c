@@ -372,6 +372,15 @@ static bool point_has(const grid_state *g, uint64_t k, const knob_trial_info *t)
     return all && matched == params_in_grid(g, t);
 }
 
+/* A trial failed because its run was stopped by its user (fail_cause "interrupted", as
+ * knob run writes it on Ctrl-C): it ran no point, which runs again. A trial that failed
+ * otherwise ran its point, as Optuna's GridSampler counts it. */
+static bool interrupted(const knob_trial_info *t)
+{
+    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
+    return t->state == KNOB_TRIAL_FAIL && cause && !strcmp(cause, "\"interrupted\"");
+}
+
 /* The point a trial ran (or runs): its grid_id when that point of this grid has its params
  * (a value listed twice is the one it ran), else the point its params are in this grid (a
  * sweep edited since: the first of equal values); false when none. */
@@ -494,8 +503,35 @@ static int start(grid_state *g, knob_study *s)
     rc = knob_study_trials(s, &trials, &n);
     for (size_t i = 0; !rc && i < n; i++) {
         uint64_t k;
-        if (point_of(g, trials[i], &k))
+        if (!interrupted(trials[i]) && point_of(g, trials[i], &k))
             g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
+    }
+    return rc;
+}
+
+/* How many interrupted trials ran point k, in *n; *held true when another trial has it:
+ * one running or finished there, or an enqueued retry of a trial there. */
+static int interruptions(const grid_state *g, knob_study *s, uint64_t k, uint64_t *n, bool *held)
+{
+    const knob_trial_info *const *trials;
+    size_t nt;
+    *n = 0;
+    *held = false;
+    int rc = knob_study_trials(s, &trials, &nt);
+    for (size_t i = 0; !rc && i < nt && !*held; i++) {
+        const knob_trial_info *t = trials[i];
+        const char *of = knob_trial_info_attr(t, "retry_of", true);
+        int64_t o;
+        uint64_t at;
+        if (t->state == KNOB_TRIAL_WAITING && of && sscanf(of, "%" SCNd64, &o) == 1 && o >= 0 &&
+            (size_t)o < nt && trials[o]->number == o)
+            t = trials[o]; /* a retry waiting to run its original's point */
+        if (!point_of(g, t, &at) || at != k)
+            continue;
+        if (t == trials[i] && interrupted(t))
+            (*n)++;
+        else
+            *held = true;
     }
     return rc;
 }
@@ -596,8 +632,16 @@ static int claim_point(grid_state *g, knob_study *s, knob_trial *t, uint64_t k, 
     }
     uint64_t h = knob__hash_bytes(text.data, text.len);
     knobx_buf_free(&text);
-    char key[40];
+    char key[64];
     snprintf(key, sizeof key, "grid:%016" PRIx64, h);
+    int rc = knob_study_claim(s, key, t, won);
+    /* Its claim held by trials that were interrupted, and by no other: the point runs
+     * again, under a claim that counts them (so that one worker alone runs it again) */
+    uint64_t n;
+    bool held;
+    if (rc || *won || (rc = interruptions(g, s, k, &n, &held)) || held || !n)
+        return rc;
+    snprintf(key, sizeof key, "grid:%016" PRIx64 ":%" PRIu64, h, n);
     return knob_study_claim(s, key, t, won);
 }
 
