@@ -510,28 +510,27 @@ static int start(grid_state *g, knob_study *s)
 }
 
 /* How many interrupted trials ran point k, in *n; *held true when another trial has it:
- * one running or finished there, or an enqueued retry of a trial there. */
+ * one running or finished there, or an enqueued retry of a trial there. A claim lost to
+ * another worker (the common case) costs a pass over the trials' states alone. */
 static int interruptions(const grid_state *g, knob_study *s, uint64_t k, uint64_t *n, bool *held)
 {
     const knob_trial_info *const *trials;
     size_t nt;
+    uint64_t at;
     *n = 0;
     *held = false;
     int rc = knob_study_trials(s, &trials, &nt);
-    for (size_t i = 0; !rc && i < nt && !*held; i++) {
+    for (size_t i = 0; !rc && i < nt; i++)
+        *n += interrupted(trials[i]) && point_of(g, trials[i], &at) && at == k;
+    for (size_t i = 0; !rc && *n && i < nt && !*held; i++) {
         const knob_trial_info *t = trials[i];
-        const char *of = knob_trial_info_attr(t, "retry_of", true);
+        const char *of =
+            t->state == KNOB_TRIAL_WAITING ? knob_trial_info_attr(t, "retry_of", true) : NULL;
         int64_t o;
-        uint64_t at;
-        if (t->state == KNOB_TRIAL_WAITING && of && sscanf(of, "%" SCNd64, &o) == 1 && o >= 0 &&
-            (size_t)o < nt && trials[o]->number == o)
+        if (of && sscanf(of, "%" SCNd64, &o) == 1 && o >= 0 && (size_t)o < nt &&
+            trials[o]->number == o)
             t = trials[o]; /* a retry waiting to run its original's point */
-        if (!point_of(g, t, &at) || at != k)
-            continue;
-        if (t == trials[i] && interrupted(t))
-            (*n)++;
-        else
-            *held = true;
+        *held = (t != trials[i] || !interrupted(t)) && point_of(g, t, &at) && at == k;
     }
     return rc;
 }
