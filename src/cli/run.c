@@ -201,8 +201,10 @@ static void grid_expected(runner *r)
     free(json);
     size_t all = n;
     for (size_t i = 0; i < all; i++) {
-        const char *cause = knob_trial_info_attr(tr[i], "fail_cause", true);
-        n -= tr[i]->state == KNOB_TRIAL_FAIL && cause && !strcmp(cause, "\"interrupted\"");
+        const char *cause = tr[i]->state == KNOB_TRIAL_FAIL
+                                ? knob_trial_info_attr(tr[i], "fail_cause", true)
+                                : NULL;
+        n -= cause && !strcmp(cause, "\"interrupted\"");
     }
     if (points < 1e15 && points > (double)n)
         r->expected = (int64_t)points - (int64_t)n;

@@ -208,19 +208,33 @@ static double child_value(knob_study *s, knob_trial *t, const child *c, const ch
  * decides which others the program suggests (dropping some of the parent's, adding ones it
  * lacks, which are drawn). But the program's path depends only on the values it is given:
  * a child that gives each param of a trial the trial's value follows the trial's path, and
- * has its configuration. Running trials count: asked in a batch, their params are in the
- * storage (the ask writes them first); one with none yet is no configuration. */
+ * has its configuration. That holds of a trial whose path is done (complete, pruned). A
+ * running trial, or one that failed, may have suggested only its first params (another
+ * worker's define-by-run trial, an objective that raised): it is the child's only with the
+ * parent's params, the mutated one at its value (asked in a batch, a running trial's params
+ * are in the storage: the ask writes them first); one with none yet is no configuration. */
 static bool taken(knob_study *s, knob_trial *t, const knob_trial_info *const *tr, size_t n,
                   const child *c)
 {
+    const knob_trial_info *parent = c->parent;
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *o = tr[i];
         if (o->number == knob_trial_number(t) || o->n_params == 0)
             continue;
+        bool done = o->state == KNOB_TRIAL_COMPLETE || o->state == KNOB_TRIAL_PRUNED;
+        if (!done && o->n_params != parent->n_params)
+            continue;
         bool same = true;
-        for (size_t j = 0; j < o->n_params && same; j++) {
+        for (size_t j = 0; done && j < o->n_params && same; j++) {
             const knob_param *x = &o->params[j];
             same = child_value(s, t, c, x->name, x->dist) == x->internal;
+        }
+        for (size_t j = 0; !done && j < parent->n_params && same; j++) {
+            const knob_param *q = &parent->params[j];
+            const knob_param *x = knob_trial_info_param(o, q->name);
+            double want = c->mutated && !strcmp(q->name, c->mutated) ? c->value : q->internal;
+            same = x && x->internal == want &&
+                   (x->dist == q->dist || knob__dist_equal(x->dist, q->dist));
         }
         if (same)
             return true;

@@ -377,8 +377,10 @@ static bool point_has(const grid_state *g, uint64_t k, const knob_trial_info *t)
  * otherwise ran its point, as Optuna's GridSampler counts it. */
 static bool interrupted(const knob_trial_info *t)
 {
+    if (t->state != KNOB_TRIAL_FAIL) /* the state first: no search of the attributes */
+        return false;
     const char *cause = knob_trial_info_attr(t, "fail_cause", true);
-    return t->state == KNOB_TRIAL_FAIL && cause && !strcmp(cause, "\"interrupted\"");
+    return cause && !strcmp(cause, "\"interrupted\"");
 }
 
 /* The point a trial ran (or runs): its grid_id when that point of this grid has its params

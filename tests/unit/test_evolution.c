@@ -599,6 +599,51 @@ static void enqueued_trials(void **state)
     knob_storage_close(st);
 }
 
+/* A trial that has suggested only its first params (another worker's running define-by-run
+ * trial, or one whose objective raised) is no whole configuration: a child that shares them
+ * is no repeat. Over 100 seeds the child's first param equals such a trial's about half the
+ * time; taking the trial for whole, every such child was redrawn (0 of 200). */
+static void partial_trials_are_no_configurations(void **state)
+{
+    (void)state;
+    static const char *ab[] = {"p", "q"};
+    for (int failed = 0; failed < 2; failed++) {
+        int same = 0;
+        for (int seed = 1; seed <= 100; seed++) {
+            char opts[96];
+            snprintf(opts, sizeof opts, "seed=%d,population_size=4,sample_size=2", seed);
+            knob_storage *st = knob_test_memory();
+            knob_study *s = knob_test_study(st, "e", "evolution", opts);
+            knob_trial *t, *r;
+            size_t a, ra, ca;
+            double b;
+            for (int i = 0; i < 4; i++) {
+                assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+                assert_int_equal(knob_trial_suggest_categorical(t, "a", ab, 2, &a), KNOB_OK);
+                assert_int_equal(knob_trial_suggest_float(t, "b", 0, 1, 0, 0, &b), KNOB_OK);
+                double v = (double)a + b + 0.1 * i;
+                assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+            }
+            assert_int_equal(knob_study_ask(s, &r), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(r, "a", ab, 2, &ra), KNOB_OK);
+            if (failed)
+                assert_int_equal(knob_study_tell(s, r, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "a", ab, 2, &ca), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "b", 0, 1, 0, 0, &b), KNOB_OK);
+            same += ca == ra;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &b, 1), KNOB_OK);
+            if (!failed)
+                assert_int_equal(knob_study_tell(s, r, KNOB_TRIAL_COMPLETE, &b, 1), KNOB_OK);
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+        if (same < 25 || same > 75)
+            fail_msg("%s trial: %d of 100 children shared its first param",
+                     failed ? "a failed" : "a running", same);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(beats_random),
     cmocka_unit_test(child_is_parent_with_one_change),
@@ -614,6 +659,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(enqueued_trials),
     cmocka_unit_test(children_not_repeated),
     cmocka_unit_test(conditional_children_not_repeated),
+    cmocka_unit_test(partial_trials_are_no_configurations),
 };
 
 KNOB_TEST_MAIN(tests)

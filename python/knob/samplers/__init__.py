@@ -164,11 +164,15 @@ class GridSampler(BaseSampler):
     def is_exhausted(self, study: Any) -> bool:
         """Whether every point of the grid has a finished trial in `study`, as Optuna 5's
         (a point a running trial holds is not done yet). knob's grid sampler marks each
-        trial's point in its system attribute grid_id, as Optuna's."""
+        trial's point in its system attribute grid_id, as Optuna's. A trial that a stop of
+        knob run interrupted (fail_cause "interrupted") did not run its point: libknob runs
+        it again, and it is not done."""
         total = math.prod(len(v) for v in self._search_space.values())
         done = set()
         for t in study.get_trials(deepcopy=False):
             gid = t.system_attrs.get("grid_id")
+            if t.state.name == "FAIL" and t.system_attrs.get("fail_cause") == "interrupted":
+                continue
             if t.state.is_finished() and isinstance(gid, int) and not isinstance(gid, bool) and 0 <= gid < total:
                 done.add(gid)
         return len(done) == total
