@@ -6,11 +6,6 @@
 # name no trial has is enqueued with a warning naming the params the trials have. Each was
 # enqueued without a word (inf as the string "inf"), and a worker then drew other values.
 source "$(dirname "$0")/lib.bash"
-: "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
-san="" # a sanitized libknob needs its runtime linked into the program
-if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
-    san="-fsanitize=address,undefined"
-fi
 cat > mk.c <<'C'
 #include "knob.h"
 #include <stdio.h>
@@ -42,8 +37,7 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-cc $san -I"$KNOB_SRC/include" -o mk mk.c -L"$KNOB_BUILD/src" -lknob -Wl,-rpath,"$KNOB_BUILD/src" -lm ||
-    fail "cc"
+cc_knob mk mk.c
 U="sqlite:///$T/s.db"
 S="--storage $U"
 ./mk "$U" || fail "the studies"

@@ -5,11 +5,6 @@
 # in CSV (as Python's float() reads them). Each was null, as no value is: +inf, -inf and a
 # study without a complete trial could not be told apart.
 source "$(dirname "$0")/lib.bash"
-: "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
-san="" # a sanitized libknob needs its runtime linked into the program
-if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
-    san="-fsanitize=address,undefined"
-fi
 cat > mk.c <<'C'
 #include "knob.h"
 #include <math.h>
@@ -53,8 +48,7 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-cc $san -I"$KNOB_SRC/include" -o mk mk.c -L"$KNOB_BUILD/src" -lknob -Wl,-rpath,"$KNOB_BUILD/src" -lm ||
-    fail "cc"
+cc_knob mk mk.c
 U="sqlite:///$T/s.db"
 ./mk "$U" || fail "the studies"
 S="--storage $U"

@@ -34,6 +34,17 @@ if [ -x /usr/bin/python3 ]; then
     export PATH="$T/bin:$PATH"
 fi
 
+cc_knob() { # OUT SRC: a program of SRC linked to the build's libknob (KNOB_BUILD), with the
+    # sanitizers' runtime when the build has them (a sanitized libknob needs it)
+    : "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
+    local san=""
+    if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
+        san="-fsanitize=address,undefined"
+    fi
+    cc $san -I"$KNOB_SRC/include" -o "$1" "$2" -L"$KNOB_BUILD/src" -lknob \
+        -Wl,-rpath,"$KNOB_BUILD/src" -lm || fail "cc $2"
+}
+
 fail() {
     echo "FAIL ($(basename "$0")): $*" >&2
     exit 1

@@ -5,11 +5,6 @@
 # 1.152921504606847e+18, not the seed the trial used. The record is the param's own: another
 # param with the same doubles and no record shows the library's value.
 source "$(dirname "$0")/lib.bash"
-: "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
-san="" # a sanitized libknob needs its runtime linked into the program
-if grep -q '^KNOB_SANITIZE:BOOL=ON' "$KNOB_BUILD/CMakeCache.txt" 2> /dev/null; then
-    san="-fsanitize=address,undefined"
-fi
 cat > mk.c <<'C'
 #include "knob.h"
 #include <stdio.h>
@@ -37,8 +32,7 @@ int main(int argc, char **argv)
     return 0;
 }
 C
-cc $san -I"$KNOB_SRC/include" -o mk mk.c -L"$KNOB_BUILD/src" -lknob -Wl,-rpath,"$KNOB_BUILD/src" -lm ||
-    fail "cc"
+cc_knob mk mk.c
 U="sqlite:///$T/s.db"
 S="--storage $U"
 ./mk "$U" || fail "the study"
