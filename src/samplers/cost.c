@@ -32,9 +32,9 @@ static bool said_by(const char *json, const char *sampler, const char *cost)
 }
 
 void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64_t n_startup,
-                     bool *settled)
+                     int *settled)
 {
-    if (!cost || !cost[0] || *settled)
+    if (!cost || !cost[0] || *settled > 0)
         return;
     knob__kept_error kept;
     knob__error_keep(&kept);
@@ -49,17 +49,20 @@ void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64
         seen = isfinite(knob__trial_cost(cost, tr[i]));
         complete++;
     }
-    if (!seen && ((int64_t)complete < n_startup || complete == 0)) {
-        knob__error_put(&kept); /* nothing to say yet: no read */
+    /* nothing to say yet, or said already by this handle: no read */
+    if (!seen && ((int64_t)complete < n_startup || complete == 0 || *settled < 0)) {
+        knob__error_put(&kept);
         return;
     }
     const char *was = knob_study_system_attr(s, "cost_unseen");
     if (seen && n && said_by(was, sampler, cost)) {
-        *settled = !knob_study_set_system_attr(s, "cost_unseen", "null");
+        *settled = knob_study_set_system_attr(s, "cost_unseen", "null") ? 0 : 1;
     } else if (seen && n) {
-        *settled = true;
-    } else if (!seen && complete > 0 && (int64_t)complete >= n_startup &&
-               !said_by(was, sampler, cost)) { /* said once, with the count of then */
+        *settled = 1;
+    } else if (!seen && said_by(was, sampler, cost)) {
+        *settled = -1; /* said (by another handle, or before): not read again while unseen */
+    } else if (!seen && complete > 0 && (int64_t)complete >= n_startup) {
+        /* said once, with the count of then */
         char text[512];
         snprintf(text, sizeof text,
                  "%s: cost '%.200s': none of the first %zu complete trials has it (the trial's "
@@ -67,8 +70,8 @@ void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64
                  sampler, cost, complete);
         knobx_buf b = {0};
         knobx_json_add_string(&b, text);
-        if (!b.oom)
-            knob_study_set_system_attr(s, "cost_unseen", knobx_buf_cstr(&b));
+        if (!b.oom && !knob_study_set_system_attr(s, "cost_unseen", knobx_buf_cstr(&b)))
+            *settled = -1;
         knobx_buf_free(&b);
     }
     knob__error_put(&kept);

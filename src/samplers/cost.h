@@ -40,11 +40,13 @@ int knob__cost_options_check(const char *sampler, const char *cost, double budge
  * search is cost-blind), written once; null once a trial has one, if the attribute holds this
  * sampler's sentence. The scan stops at the first complete trial with a cost. A diagnostic: a
  * failed read or write never fails the ask, and the caller's error message is left as it
- * was. `sampler` is its bare name ("gp"). *settled (the sampler's, false at first) is set
- * once a complete trial has a cost and the attribute is as it should stay: the calls after
- * it read nothing (the study's attributes are a storage read, a round trip on PostgreSQL). */
+ * was. `sampler` is its bare name ("gp"). *settled is the sampler's, 0 at first: 1 once a
+ * complete trial has a cost and the attribute is as it should stay (the calls after it read
+ * nothing: the study's attributes are a storage read, a round trip on PostgreSQL); -1 while
+ * the sentence stands said and no trial has a cost (the calls scan the trials alone, until
+ * one has, and then clear it). */
 void knob__cost_note(knob_study *s, const char *sampler, const char *cost, int64_t n_startup,
-                     bool *settled);
+                     int *settled);
 
 /* The option row cost_budget of every cost-aware sampler (`type` its state, `field` the
  * member), for its option table. */

@@ -63,7 +63,7 @@ typedef struct knob__bo {
     int64_t n_startup_trials, n_candidates, n_local_search, fit_max_evals, max_observations;
     char *acquisition, *pending, *startup, *failed, *cost, *ws_study, *ws_storage, *ref_text;
     double beta, min_noise, cost_budget;
-    bool cost_settled; /* a complete trial had the cost: knob__cost_note has no more to say */
+    int cost_settled; /* knob__cost_note's state: 1 nothing more to say, -1 said */
     bool warp;
     bool warp_inputs;  /* Kumaraswamy warping of the continuous params (math/gp.h) */
     double tie_margin; /* expected improvement's margin below a best tied by several trials */

@@ -237,7 +237,7 @@ typedef struct tpe {
     /* cost-aware search (option cost): a model of the log cost per param or group */
     char *cost;
     double cost_budget;
-    bool cost_settled; /* a complete trial had the cost: knob__cost_note has no more to say */
+    int cost_settled; /* knob__cost_note's state: 1 nothing more to say, -1 said */
     double alpha;    /* the log cost's weight this ask (0: cost-blind) */
     double *kx, *kl; /* kn x kd scaled coordinates; kn log costs, then kd bandwidths */
     double kfloor;   /* what a cost of 0 counts as (knob__cost_floor; NaN: left out) */
