@@ -126,18 +126,12 @@ static int create_named(const sweep *sw, knob_sampler **out)
 {
     if (!takes_cost(sw, sw->sampler.name))
         return sweep_make_sampler(&sw->sampler, out);
-    size_t n = sw->sampler.n;
-    const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
-    int rc = keys && values ? 0 : knob_set_error(KNOB_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < n; i++) {
-        keys[i] = sw->sampler.keys[i];
-        values[i] = sw->sampler.values[i];
-    }
-    if (!rc) {
-        keys[n] = "cost";
-        values[n] = sw->cost;
-        rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, n + 1, out);
-    }
+    const char **keys, **values;
+    size_t m;
+    int rc =
+        sweep_option_pairs(&sw->sampler, 0, sw->sampler.n, NULL, sw->cost, 0, &keys, &values, &m);
+    if (!rc)
+        rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, m, out);
     free(keys);
     free(values);
     return rc;
@@ -435,25 +429,14 @@ static int add_warm_start(const sweep *sw, knob_sampler **s)
                 sweep_samplers_with_option("warm_start_first", which));
         return -1;
     }
-    size_t n = sw->sampler.name ? sw->sampler.n : 0;
-    const char **keys = calloc(n + 4, sizeof *keys), **values = calloc(n + 4, sizeof *values);
+    const char **keys, **values;
+    size_t n;
     char first[32];
     snprintf(first, sizeof first, "%lld", (long long)sw->warm_first);
-    if (!keys || !values) {
-        free(keys);
-        free(values);
-        knob_set_error(KNOB_ENOMEM, "out of memory");
+    if (sweep_option_pairs(&sw->sampler, 0, sw->sampler.name ? sw->sampler.n : 0, NULL,
+                           takes_cost(sw, name) ? sw->cost : NULL, 3, &keys, &values, &n))
         return fail("sampler");
-    }
     int rc = 0;
-    for (size_t i = 0; i < n; i++) {
-        keys[i] = sw->sampler.keys[i];
-        values[i] = sw->sampler.values[i];
-    }
-    if (takes_cost(sw, name)) {
-        keys[n] = "cost";
-        values[n++] = sw->cost;
-    }
     keys[n] = "warm_start_study";
     values[n++] = sw->warm_study;
     if (sw->warm_storage) {

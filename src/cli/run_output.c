@@ -109,6 +109,17 @@ static void values_of(const slot *sl, run_values *v)
     v->cost_have = sl->cost_have;
 }
 
+/* values_of's other way: the slot's values as v holds them. */
+static void put_values(slot *sl, const run_values *v)
+{
+    memcpy(sl->last, v->last, sizeof v->last);
+    memcpy(sl->have, v->have, sizeof v->have);
+    memcpy(sl->clast, v->clast, sizeof v->clast);
+    memcpy(sl->chave, v->chave, sizeof v->chave);
+    sl->cost_last = v->cost_last;
+    sl->cost_have = v->cost_have;
+}
+
 static void drop_held(slot *sl)
 {
     free(sl->held);
@@ -141,13 +152,7 @@ void run_prune_settle(runner *r, slot *sl)
     }
     if (run_now() < sl->prune_due)
         return;
-    const run_values *v = &sl->pruned_at;
-    memcpy(sl->last, v->last, sizeof v->last);
-    memcpy(sl->have, v->have, sizeof v->have);
-    memcpy(sl->clast, v->clast, sizeof v->clast);
-    memcpy(sl->chave, v->chave, sizeof v->chave);
-    sl->cost_last = v->cost_last;
-    sl->cost_have = v->cost_have;
+    put_values(sl, &sl->pruned_at);
     drop_held(sl);
     run_stop(sl, WHY_PRUNE);
 }

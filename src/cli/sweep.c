@@ -235,6 +235,31 @@ int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out)
                                      (const char *const *)ps->values, ps->n, out);
 }
 
+int sweep_option_pairs(const plugin_spec *ps, size_t first, size_t n, const char *skip,
+                       const char *cost, size_t room, const char ***keys, const char ***values,
+                       size_t *m)
+{
+    *m = 0;
+    *keys = calloc(n + room + 1, sizeof **keys);
+    *values = calloc(n + room + 1, sizeof **values);
+    if (!*keys || !*values) {
+        free(*keys);
+        free(*values);
+        *keys = *values = NULL;
+        return knob_set_error(KNOB_ENOMEM, "out of memory");
+    }
+    for (size_t i = first; i < first + n; i++) /* no options: ps->keys may be NULL */
+        if (!skip || strcmp(ps->keys[i], skip) != 0) {
+            (*keys)[*m] = ps->keys[i];
+            (*values)[(*m)++] = ps->values[i];
+        }
+    if (cost) {
+        (*keys)[*m] = "cost";
+        (*values)[(*m)++] = cost;
+    }
+    return KNOB_OK;
+}
+
 int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out)
 {
     return knob_pruner_create_pairs(ps->name, (const char *const *)ps->keys,
@@ -318,26 +343,12 @@ static int make_plugin(const char *key, const plugin_spec *ps, size_t first, siz
     const char *const *keys = ps->keys ? (const char *const *)ps->keys + first : NULL;
     const char *const *values = ps->values ? (const char *const *)ps->values + first : NULL;
     if (!strcmp(key, "sampler")) {
-        const char **k = NULL, **v = NULL;
-        if (cost) {
-            k = calloc(n + 1, sizeof *k);
-            v = calloc(n + 1, sizeof *v);
-            if (!k || !v) {
-                free(k);
-                free(v);
-                return knob_set_error(KNOB_ENOMEM, "out of memory");
-            }
-            for (size_t i = 0; i < n; i++) {
-                k[i] = keys[i];
-                v[i] = values[i];
-            }
-            k[n] = "cost";
-            v[n] = cost;
-            keys = k;
-            values = v;
-        }
+        const char **k, **v;
+        size_t m;
+        if ((rc = sweep_option_pairs(ps, first, n, NULL, cost, 0, &k, &v, &m)))
+            return rc;
         knob_sampler *s = NULL;
-        rc = knob_sampler_create_pairs(ps->name, keys, values, n + (cost != NULL), &s);
+        rc = knob_sampler_create_pairs(ps->name, k, v, m, &s);
         knob_sampler_free(s);
         free(k);
         free(v);
@@ -1387,24 +1398,16 @@ static int check_sampler_asks(sweep_ctx *c)
     const sweep *sw = c->sw;
     if (!sw->sampler.name || c->stored || sweep_is_grid(sw) || sw->pbt)
         return 0;
-    size_t n = sw->sampler.n, m = 0;
-    const char **keys = calloc(n + 1, sizeof *keys), **values = calloc(n + 1, sizeof *values);
+    size_t m = 0;
+    const char **keys, **values;
     knob_direction dirs[SWEEP_MAX_OBJECTIVES];
     double zeros[SWEEP_MAX_OBJECTIVES] = {0};
     knob_storage *st = NULL;
     knob_study *s = NULL;
     knob_sampler *smp = NULL;
-    int rc = keys && values ? 0 : KNOB_ENOMEM;
-    for (size_t i = 0; !rc && i < n; i++) {
-        if (strcmp(sw->sampler.keys[i], "warm_start_storage") != 0) {
-            keys[m] = sw->sampler.keys[i];
-            values[m++] = sw->sampler.values[i];
-        }
-    }
-    if (!rc && sw->cost && sweep_sampler_has_option(sw->sampler.name, "cost")) {
-        keys[m] = "cost"; /* the key's, which the sampler's cost_budget needs */
-        values[m++] = sw->cost;
-    }
+    const char *cost = sweep_sampler_has_option(sw->sampler.name, "cost") ? sw->cost : NULL;
+    int rc = sweep_option_pairs(&sw->sampler, 0, sw->sampler.n, "warm_start_storage", cost, 0,
+                                &keys, &values, &m);
     size_t n_obj =
         sw->n_objectives < SWEEP_MAX_OBJECTIVES ? sw->n_objectives : SWEEP_MAX_OBJECTIVES;
     for (size_t i = 0; i < n_obj; i++)

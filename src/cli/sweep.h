@@ -199,6 +199,14 @@ void sweep_warned_free(sweep_warned *w);
  * knob_errmsg) on failure, *out NULL then. */
 int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out);
 int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
+/* The n options of ps from `first` as the library's key and value pairs (the strings
+ * borrowed), but one named `skip` (NULL: none), then `cost` as the option cost (NULL: none,
+ * the key cost's, which a sampler's cost_budget needs), with room for `room` more pairs;
+ * *m: the pairs filled. KNOB_ENOMEM (set) when out of memory. The caller frees both arrays
+ * (NULL then). */
+int sweep_option_pairs(const plugin_spec *ps, size_t first, size_t n, const char *skip,
+                       const char *cost, size_t room, const char ***keys, const char ***values,
+                       size_t *m);
 
 /* The objective the sweep's pruner reads, whose metric the records report as its
  * intermediate values: the pruner's option `objective`, 0 when not given. Returns 0 with
