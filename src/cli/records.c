@@ -200,23 +200,68 @@ static bool parse_pairs(const char *s, record *out, char sep, bool strict)
     return any;
 }
 
+/* A NumPy scalar's constructor as NumPy 2 prints it inside a dict ({'loss': np.float64(0.25)},
+ * np.int64(3), np.True_): true for the names whose argument is the value itself. */
+static bool numpy_scalar(const char *w, size_t n)
+{
+    static const char *const types[] = {
+        "float16", "float32",   "float64", "float128", "longdouble", "double", "single",
+        "half",    "int8",      "int16",   "int32",    "int64",      "intc",   "intp",
+        "int_",    "longlong",  "uint8",   "uint16",   "uint32",     "uint64", "uintc",
+        "uintp",   "ulonglong", "bool_",   "bool",     "str_"};
+    size_t p = n >= 3 && !memcmp(w, "np.", 3) ? 3 : n >= 6 && !memcmp(w, "numpy.", 6) ? 6 : 0;
+    if (!p)
+        return false;
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+        if (strlen(types[i]) == n - p && !memcmp(types[i], w + p, n - p))
+            return true;
+    return false;
+}
+
+/* A code point as JSON's escape of it into b (a surrogate pair past U+FFFF); false past
+ * U+10FFFF. */
+static bool add_code_point(knobx_buf *b, unsigned long c)
+{
+    if (c > 0x10ffff)
+        return false;
+    if (c < 0x10000)
+        knobx_buf_printf(b, "\\u%04lx", c);
+    else
+        knobx_buf_printf(b, "\\u%04lx\\u%04lx", 0xd800 + ((c - 0x10000) >> 10),
+                         0xdc00 + ((c - 0x10000) & 0x3ff));
+    return true;
+}
+
 /* A Python dict's repr as JSON into b ({'eval_loss': 0.25, 'epoch': 1.0}, as print(dict)
- * and Hugging Face's Trainer write it): quoted strings in double quotes; None, True, False,
- * nan and inf as JSON's null, true, false, NaN and Infinity. false for a word of another
- * name (a call such as tensor(0.25) is no number either way). */
+ * and Hugging Face's Trainer write it): quoted strings in double quotes, their escapes
+ * \xHH and \UHHHHHHHH as the characters they stand for; None, True, False, nan and inf as
+ * JSON's null, true, false, NaN and Infinity; a NumPy scalar (np.float64(0.25), np.True_,
+ * as NumPy 2 prints them) as its value. false for a word of another name (a call such as
+ * tensor(0.25) is no number either way). */
 static bool python_dict_json(const char *s, knobx_buf *b)
 {
-    static const char *const words[][2] = {{"None", "null"},
-                                           {"True", "true"},
-                                           {"False", "false"},
-                                           {"nan", "NaN"},
-                                           {"inf", "Infinity"}};
+    static const char *const words[][2] = {
+        {"None", "null"},       {"True", "true"},        {"False", "false"},
+        {"nan", "NaN"},         {"inf", "Infinity"},     {"np.True_", "true"},
+        {"np.False_", "false"}, {"numpy.True_", "true"}, {"numpy.False_", "false"}};
+    int calls = 0; /* NumPy scalars' parentheses open */
     while (*s) {
         if (*s == '\'' || *s == '"') {
             char q = *s++;
             knobx_buf_add(b, "\"", 1);
             for (; *s && *s != q; s++) {
-                if (*s == '\\' && s[1]) { /* \' is a quote; other escapes are JSON's or none */
+                if (*s == '\\' && (s[1] == 'x' || s[1] == 'U')) { /* \xe9, \U0001f600 */
+                    size_t digits = s[1] == 'x' ? 2 : 8;
+                    char hex[9] = {0};
+                    for (size_t i = 0; i < digits; i++) {
+                        if (!isxdigit((unsigned char)s[2 + i]))
+                            return false;
+                        hex[i] = s[2 + i];
+                    }
+                    if (!add_code_point(b, strtoul(hex, NULL, 16)))
+                        return false;
+                    s += 1 + digits;
+                } else if (*s == '\\' && s[1]) { /* \' is a quote; other escapes are JSON's */
                     knobx_buf_add(b, s, s[1] == '\'' ? 0 : 1);
                     s++;
                     knobx_buf_add(b, s, 1);
@@ -235,20 +280,28 @@ static bool python_dict_json(const char *s, knobx_buf *b)
             knobx_buf_add(b, n, (size_t)(s - n));
         } else if (isalpha((unsigned char)*s) || *s == '_') {
             const char *w = s;
-            while (isalnum((unsigned char)*s) || *s == '_')
+            while (isalnum((unsigned char)*s) || *s == '_' || *s == '.')
                 s++;
             size_t i = 0, n = (size_t)(s - w);
+            if (*s == '(' && numpy_scalar(w, n)) {
+                calls++;
+                s++;
+                continue;
+            }
             while (i < sizeof words / sizeof *words &&
                    !(strlen(words[i][0]) == n && !memcmp(words[i][0], w, n)))
                 i++;
             if (i == sizeof words / sizeof *words)
                 return false;
             knobx_buf_puts(b, words[i][1]);
+        } else if (*s == ')' && calls > 0) {
+            calls--;
+            s++;
         } else {
             knobx_buf_add(b, s++, 1);
         }
     }
-    return !b->oom;
+    return calls == 0 && !b->oom;
 }
 
 /* The line without its ANSI escape sequences (ESC [ ... and a final byte: colours, as

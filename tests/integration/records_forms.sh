@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Near-misses of the record forms: a Python dict's repr (Hugging Face's Trainer prints its
-# logs so), a line in ANSI colours, a UTF-8 byte order mark before the first line are read
-# as records. A JSON null (Python's None) is "not measured this step": no record, no NaN,
-# no step counted; a metric only ever null fails saying so. A line that names the metric
-# but gives no value of it is named in the failure, and the last of a key's values that
-# are no number is the one named.
+# logs so; NumPy 2's scalars in it, Python's \x escapes), a line in ANSI colours, a UTF-8
+# byte order mark before the first line are read as records. A JSON null (Python's None) is
+# "not measured this step": no record, no NaN, no step counted; a metric only ever null fails
+# saying so. A line that names the metric but gives no value of it is named in the failure,
+# and the last of a key's values that are no number is the one named.
 source "$(dirname "$0")/lib.bash"
 mkdir lines
 printf '%s\n' "{'eval_loss': 0.25, 'eval_runtime': 1.2, 'epoch': 1.0, 'tag': \"it's\", 'q': 'say \\'hi\\'\"', 'x': None}" \
@@ -17,12 +17,14 @@ printf '{"step": 0, "loss": null}\n' > lines/5
 printf 'Loss 0.25 (train)\n' > lines/6
 printf 'loss=0.9] loss=0.1]\n' > lines/7
 printf "%s\n" "{'loss': 0.125, 'lr': 1e-05, 'up': True, 'down': -inf}" > lines/8
+# as NumPy 2 prints its scalars in a dict, and Python's escapes of other characters
+printf "%s\n" "{'tag': 'caf\\xe9 \\x1b \\U0001f600', 'loss': np.float64(0.0625), 'step': np.int64(3), 'ok': np.True_, 'lr': numpy.float32(0.001)}" > lines/9
 cat > sweep.yaml <<YAML
 command: ["/bin/sh", "-c", "cat $T/lines/\$KNOB_TRIAL_NUMBER"]
 method: grid
 metric: {name: loss}
 parameters:
-  x: {values: [0, 1, 2, 3, 4, 5, 6, 7, 8]}
+  x: {values: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]}
 YAML
 sed -e 's/name: loss/name: eval_loss/' -e 's/\$KNOB_TRIAL_NUMBER/0/' -e 's/\[0, 1.*\]/[0]/' \
     sweep.yaml > hf.yaml
@@ -45,6 +47,7 @@ ok(2, 0.3, {"0": 0.3})  # a byte order mark
 ok(3, 0.4, {"0": 0.4})
 ok(4, 0.45, {"0": 0.5, "1": 0.45})  # null counts no step
 ok(8, 0.125, {"0": 0.125})
+ok(9, 0.0625, {"3": 0.0625})  # its step 3; NumPy's scalars, \x escapes
 assert d[5]["state"] == "fail", d[5]
 assert r(5).startswith("no metric 'loss' in stdout: its value was null (not measured)"), r(5)
 assert d[6]["state"] == "fail", d[6]
