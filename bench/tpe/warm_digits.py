@@ -79,6 +79,11 @@ def run(a, yaml, db, study, seed):
                     str(a.trials), "--seed", str(seed)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    cwd=os.path.dirname(yaml))
+    return read_trials(a, db, study)
+
+
+def read_trials(a, db, study):
+    """(value, params) of each trial of a study, in order (a trial not complete: inf)."""
     out = subprocess.run([a.knob, "trials", study, "--storage", db, "--format", "json"],
                          check=True, capture_output=True, text=True).stdout
     trials = sorted(json.loads(out), key=lambda t: t["number"])
