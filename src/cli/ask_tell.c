@@ -99,7 +99,7 @@ int cmd_ask(int argc, char **argv)
                         "reached.\nWithout --sweep, the sweep stored with the study (by its first "
                         "ask or run) is used.";
     int64_t seed = 0;
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--sweep --storage --seed", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
@@ -249,7 +249,7 @@ int cmd_tell(int argc, char **argv)
     double values[SWEEP_MAX_OBJECTIVES], cons[MAX_CONSTRAINTS];
     size_t n, n_cons;
     int64_t number;
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--state --constraints --storage", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY NUMBER", 2, -1, usage))
         return EXIT_USAGE;

@@ -100,6 +100,11 @@ void cli_json_value(struct knobx_buf *b, double v);
  * whole). */
 int cli_print_buf(const char *command, struct knobx_buf *b);
 
+/* Flushes stdout: 0, or EXIT_FAIL after saying why it could not all be written (a full
+ * disk), as "knob COMMAND: cannot write to stdout: ..." ("knob: ..." when command is NULL).
+ * For what a command printed with printf, its --help too. */
+int cli_stdout_written(const char *command);
+
 /* Says a ${envvar:NAME} of the sweep's command whose variable is not set, at its element
  * (the program would get an empty value); -1 then, else 0. */
 int cli_refuse_unset_env(const sweep *sw);
@@ -186,10 +191,12 @@ typedef struct cli_args {
     bool json;
 } cli_args;
 
-/* Parses argv into a; --help prints `usage` to
- * stdout and exits 0; an unknown option prints it to stderr and returns -1. Numbers such
- * as -1.5 are positional. */
-int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage);
+/* Parses argv into a, the command taking the options of `option_list` ("--storage
+ * --json": of --storage, --format, --sweep, --state, --seed, --step, --constraints and
+ * --json; "" for none); --help prints `usage` to stdout and exits 0 (1 when it could not be
+ * written); another option, another command's too, prints it to stderr and returns -1.
+ * Numbers such as -1.5 are positional. */
+int cli_parse_args(int argc, char **argv, cli_args *a, const char *option_list, const char *usage);
 
 /* Checks that the command got from `lo` to `hi` (-1: any number) positional arguments,
  * `names` naming them in order ("STUDY NUMBER VALUE"); else prints which is missing or

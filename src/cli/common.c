@@ -1053,6 +1053,16 @@ int cli_print_buf(const char *command, knobx_buf *b)
     return 0;
 }
 
+int cli_stdout_written(const char *command)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return 0;
+    fprintf(stderr, "knob%s%s: cannot write to stdout: %s\n", command ? " " : "",
+            command ? command : "", errno ? strerror(errno) : "write error");
+    return EXIT_FAIL;
+}
+
 void cli_json_value(knobx_buf *b, double v)
 {
     if (isinf(v))
@@ -1068,20 +1078,30 @@ static bool is_number_arg(const char *s)
     return end != s && !*end;
 }
 
-/* Whether the command's usage names the option `name` ("--seed"): an option of another
- * command is refused, not ignored. */
-static bool in_usage(const char *usage, const char *name)
+/* Whether `arg` is the option `name` ("--seed" or "--seed=..."), its value not read yet. */
+static bool is_option(const char *arg, const char *name)
 {
     size_t n = strlen(name);
-    for (const char *p = strstr(usage, name); p; p = strstr(p + 1, name))
-        if (!isalnum((unsigned char)p[n]) && p[n] != '-' && p[n] != '_')
+    return !strncmp(arg, name, n) && (arg[n] == 0 || arg[n] == '=');
+}
+
+/* Whether the command's list of options ("--storage --json") holds `name`: an option of
+ * another command is refused, not ignored. */
+static bool takes(const char *option_list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(option_list, name); p; p = strstr(p + 1, name))
+        if ((p == option_list || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
             return true;
     return false;
 }
 
 /* One option of cli_parse_args at argv[*i]: 1 taken, 0 not an option (a positional
- * argument), -1 refused (said). */
-static int parse_option(int argc, char **argv, int *i, cli_args *a, const char *usage)
+ * argument), -1 refused (said). An option the command does not take is refused before its
+ * value is read: `knob best S --seed` is told --seed is not best's, not that it needs a
+ * value. */
+static int parse_option(int argc, char **argv, int *i, cli_args *a, const char *option_list,
+                        const char *usage)
 {
     static const char *const names[] = {"--storage", "--format", "--sweep",      "--state",
                                         "--seed",    "--step",   "--constraints"};
@@ -1090,19 +1110,21 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a, const char *
     const int n_names = (int)(sizeof names / sizeof *names);
     if (!strcmp(argv[*i], "-h") || !strcmp(argv[*i], "--help")) {
         printf("usage: %s\n", usage);
-        exit(0);
+        exit(cli_stdout_written(NULL));
     }
-    int at = *i, k = 0;
-    while (k < n_names && !cli_opt(argc, argv, i, names[k], slots[k]))
+    int k = 0;
+    while (k < n_names && !is_option(argv[*i], names[k]))
         k++;
     bool json = k == n_names && !strcmp(argv[*i], "--json");
-    if ((k < n_names || json) && !in_usage(usage, json ? "--json" : names[k])) {
-        fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[at],
+    if ((k < n_names || json) && !takes(option_list, json ? "--json" : names[k])) {
+        fprintf(stderr, "knob: option '%s' is not one of this command's\nusage: %s\n", argv[*i],
                 usage);
         return -1;
     }
     if (json)
         a->json = true;
+    else if (k < n_names)
+        cli_opt(argc, argv, i, names[k], slots[k]);
     if (k < n_names || json)
         return 1;
     if (argv[*i][0] == '-' && argv[*i][1] && !is_number_arg(argv[*i])) {
@@ -1114,7 +1136,7 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a, const char *
     return 0;
 }
 
-int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
+int cli_parse_args(int argc, char **argv, cli_args *a, const char *option_list, const char *usage)
 {
     memset(a, 0, sizeof *a);
     bool options = true; /* until "--": after it, a study named "-x" is a name */
@@ -1123,7 +1145,7 @@ int cli_parse_args(int argc, char **argv, cli_args *a, const char *usage)
             options = false;
             continue;
         }
-        int rc = options ? parse_option(argc, argv, &i, a, usage) : 0;
+        int rc = options ? parse_option(argc, argv, &i, a, option_list, usage) : 0;
         if (rc < 0)
             return -1;
         if (rc)

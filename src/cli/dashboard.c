@@ -310,7 +310,7 @@ int cmd_dashboard(int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             printf("usage: %s\n", usage_text);
-            return 0;
+            return cli_stdout_written("dashboard");
         }
         if (cli_opt(argc, argv, &i, "--storage", &storage) ||
             cli_opt(argc, argv, &i, "--host", &host) ||

@@ -982,7 +982,7 @@ int cmd_enqueue(int argc, char **argv)
     cli_args a;
     study_ref r;
     const char *usage = "knob enqueue STUDY key=value ... [--storage URL]";
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--storage", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY key=value", 2, -1, usage))
         return EXIT_USAGE;

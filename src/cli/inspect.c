@@ -99,7 +99,7 @@ int cmd_studies(int argc, char **argv)
     knob_storage *st = NULL;
     const knob_study_summary *list;
     size_t n;
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--storage --json", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "", 0, 0, usage))
         return EXIT_USAGE;
@@ -291,7 +291,7 @@ int cmd_trials(int argc, char **argv)
     cli_args a;
     study_ref r;
     const char *usage = "knob trials STUDY [--storage URL] [--format table|csv|json] [--json]";
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--storage --format --json", usage))
         return EXIT_USAGE;
     const char *fmt = a.format ? a.format : a.json ? "json" : "table";
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
@@ -417,7 +417,7 @@ int cmd_best(int argc, char **argv)
     cli_args a;
     study_ref r;
     const char *usage = "knob best STUDY [--storage URL] [--json]";
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--storage --json", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;
@@ -433,7 +433,7 @@ int cmd_delete(int argc, char **argv)
     cli_args a;
     knob_storage *st = NULL;
     const char *usage = "knob delete STUDY [--storage URL]";
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--storage", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
         return EXIT_USAGE;

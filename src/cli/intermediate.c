@@ -105,7 +105,7 @@ int cmd_intermediate(int argc, char **argv)
         "default one past its last), then prints the pruner's answer: 'continue' (exit status "
         "0) or 'prune' (exit status 3: tell it with knob tell STUDY NUMBER --state pruned).";
     int64_t number, step = -1;
-    if (cli_parse_args(argc, argv, &a, usage))
+    if (cli_parse_args(argc, argv, &a, "--step --storage", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY NUMBER VALUE", 3, 3, usage))
         return EXIT_USAGE;

@@ -52,7 +52,7 @@ static int parse(int argc, char **argv, lr_args *a)
         const char *set = NULL;
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
-            exit(0);
+            exit(cli_stdout_written("lr-find"));
         }
         if (!strcmp(argv[i], "--json")) {
             a->json = true;

@@ -114,12 +114,7 @@ static int stdout_written(const char *command)
 {
     if (!strcmp(command, "run") || !strcmp(command, "worker") || !strcmp(command, "dashboard"))
         return 0;
-    errno = 0;
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return 0;
-    fprintf(stderr, "knob %s: cannot write to stdout: %s\n", command,
-            errno ? strerror(errno) : "write error");
-    return EXIT_FAIL;
+    return cli_stdout_written(command);
 }
 
 int main(int argc, char **argv)
@@ -128,24 +123,38 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    /* `knob help COMMAND` is `knob COMMAND --help` */
+    bool help = !strcmp(argv[1], "help") && argc > 2;
+    if (help && argc > 3) {
+        fprintf(stderr, "knob help: unexpected argument '%s'\n", argv[3]);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!help &&
+        (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))) {
         usage(stdout);
-        return 0;
+        return cli_stdout_written(NULL);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("knob %s\n", KNOB_VERSION_STRING);
-        return 0;
+        return cli_stdout_written(NULL);
     }
+    const char *name = argv[help ? 2 : 1];
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
-        if (strcmp(argv[1], commands[i].name))
+        if (strcmp(name, commands[i].name))
             continue;
+        if (help) {
+            char arg[] = "--help", *args[] = {arg, NULL};
+            int rc = commands[i].fn(1, args);
+            return rc ? rc : cli_stdout_written(name);
+        }
         keep_memory();
         if (cli_load_env_plugins())
             return EXIT_USAGE;
         int rc = commands[i].fn(argc - 2, argv + 2);
-        return rc ? rc : stdout_written(argv[1]);
+        return rc ? rc : stdout_written(name);
     }
-    fprintf(stderr, "knob: unknown command '%s'\n", argv[1]);
+    fprintf(stderr, "knob: unknown command '%s'\n", name);
     usage(stderr);
     return EXIT_USAGE;
 }

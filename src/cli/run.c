@@ -48,7 +48,7 @@ static int parse_run_args(int argc, char **argv, run_args *a, bool stored)
         }
         if (options && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))) {
             usage(stdout);
-            exit(0);
+            exit(cli_stdout_written("run"));
         }
         if (options &&
             (cli_opt(argc, argv, &i, "--storage", &a->storage) ||

@@ -30,7 +30,7 @@ int cmd_samplers(int argc, char **argv)
     cli_args a;
     const char *usage = "knob samplers   (KNOB_PLUGINS=a.so:b.so lists their samplers and "
                         "pruners too)";
-    if (cli_parse_args(argc, argv, &a, usage) || cli_check_count(&a, "", 0, 0, usage))
+    if (cli_parse_args(argc, argv, &a, "", usage) || cli_check_count(&a, "", 0, 0, usage))
         return EXIT_USAGE;
     size_t ns = knob_sampler_list(NULL, 0), np = knob_pruner_list(NULL, 0);
     const knob_sampler_plugin **s = calloc(ns ? ns : 1, sizeof *s);

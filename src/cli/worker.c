@@ -51,7 +51,7 @@ int cmd_worker(int argc, char **argv)
         }
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage(stdout);
-            return 0;
+            return cli_stdout_written("worker");
         }
         if (cli_opt(argc, argv, &i, "--study", &study) ||
             cli_opt(argc, argv, &i, "--storage", &storage))
