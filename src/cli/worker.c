@@ -42,7 +42,12 @@ static char *stored_sweep(const char *storage, const char *study)
 int cmd_worker(int argc, char **argv)
 {
     run_signals_early();
-    const char *study = NULL, *storage = NULL, *sweep_path = NULL;
+    /* knob run's other options, a worker's too: any other is refused here, in the worker's
+     * terms (knob run's parser named knob run and its SWEEP.yaml) */
+    static const char *const run_options[] = {"--trials",  "--parallel",
+                                              "--timeout", "--trial-timeout",
+                                              "--seed",    "--max-initial-failures"};
+    const char *study = NULL, *storage = NULL, *sweep_path = NULL, *value;
     for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--")) { /* what follows is the sweep file (knob run's "--") */
             if (i + 1 < argc)
@@ -56,12 +61,18 @@ int cmd_worker(int argc, char **argv)
         if (cli_opt(argc, argv, &i, "--study", &study) ||
             cli_opt(argc, argv, &i, "--storage", &storage))
             continue;
-        if (argv[i][0] == '-' && i + 1 < argc && strchr(argv[i], '=') == NULL) {
-            i++; /* an option of knob run, with its value */
+        bool taken = false;
+        for (size_t k = 0; k < sizeof run_options / sizeof *run_options && !taken; k++)
+            taken = cli_opt(argc, argv, &i, run_options[k], &value);
+        if (taken)
             continue;
+        if (argv[i][0] == '-' || sweep_path) {
+            fprintf(stderr, "knob worker: %s '%s'\n",
+                    argv[i][0] == '-' ? "unknown option" : "unexpected argument", argv[i]);
+            usage(stderr);
+            return EXIT_USAGE;
         }
-        if (argv[i][0] != '-')
-            sweep_path = argv[i];
+        sweep_path = argv[i];
     }
     if (sweep_path)
         return cmd_run(argc, argv);

@@ -50,4 +50,22 @@ expect_eq "$rc" 2 "a worker on a stored sweep with an error"
 grep -q "^(the sweep stored with study 'w'):3:9: key 'method'" w3.txt || fail "the message: $(cat w3.txt)"
 # a sweep file as well as --study: the file is knob run's, as before
 "$KNOB" worker sw.yaml --study w2 $S --trials 1 > w4.txt 2>&1 || fail "worker with a file: $(cat w4.txt)"
+# an option neither a worker's nor knob run's is the worker's mistake, told with its usage
+# (it was told as knob run's, with run's usage; before --study, --study's value was taken for
+# the sweep file); so is a second sweep file
+for c in "--study w $S --trials 1 --bogus" "--bogus --study w $S" "sw.yaml --bogus=1 $S" \
+    "sw.yaml sw.yaml $S"; do
+    rc=0
+    # shellcheck disable=SC2086 # c is words
+    "$KNOB" worker $c > w5.txt 2> err.txt || rc=$?
+    expect_eq "$rc" 2 "knob worker $c"
+    case $c in
+    *--bogus=1*) want="knob worker: unknown option '--bogus=1'" ;;
+    *--bogus*) want="knob worker: unknown option '--bogus'" ;;
+    *) want="knob worker: unexpected argument 'sw.yaml'" ;;
+    esac
+    expect_eq "$(head -n 1 err.txt)" "$want" "knob worker $c"
+    grep -q "^usage: knob worker " err.txt || fail "knob worker $c: $(cat err.txt)"
+    ! grep -q "^usage: knob run\|^knob run" err.txt || fail "knob worker $c: $(cat err.txt)"
+done
 echo ok
