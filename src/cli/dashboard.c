@@ -393,5 +393,5 @@ int cmd_dashboard(int argc, char **argv)
     dash_free_studies(&d);
     knob_storage_close(d.st);
     free(d.db_path);
-    return 0;
+    return 130; /* stopped by Ctrl-C or SIGTERM, as knob run */
 }

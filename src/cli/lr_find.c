@@ -210,6 +210,7 @@ static bool choice_of(const sweep_param *p, const char *text, knob_choice *out)
 
 /* What the params' functions return for a mistake of the command line (exit status 2). */
 #define LR_USAGE (-2)
+#define LR_STOPPED (-3) /* by Ctrl-C, SIGTERM or SIGHUP: the user's stop, status 130 */
 
 /* Keeps in tp the params active with the values chosen (vals, in the sweep's order), as a
  * trial would get them: a conditional param (its `when`) whose parents' values rule it out
@@ -741,8 +742,8 @@ static char *schedule_env(const knob_lr_finder_options *o, bool *too_long)
     return s;
 }
 
-/* The test: 0, -1 when it failed or was cut short, LR_USAGE for a mistake of --param or
- * --set. */
+/* The test: 0, -1 when it failed or was cut short, LR_STOPPED when knob was stopped
+ * (trial_timeout is -1), LR_USAGE for a mistake of --param or --set. */
 static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_options *o,
                     knob_lr_finder *f)
 {
@@ -869,6 +870,8 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
             if (c.stopped)
                 rc = -1;
         }
+        if (why && why != SIGALRM)
+            rc = LR_STOPPED; /* the steps before are reported, and the stop was asked for */
     }
     for (int i = 0; i < 4; i++)
         knobx_buf_free(&env[i]);
@@ -946,7 +949,7 @@ int cmd_lr_find(int argc, char **argv)
     } else if (a.out && check_out(a.out)) {
         rc = EXIT_USAGE;
     } else if ((rc = run_test(&sw, &a, &eff, f))) {
-        rc = rc == LR_USAGE ? EXIT_USAGE : EXIT_FAIL;
+        rc = rc == LR_USAGE ? EXIT_USAGE : rc == LR_STOPPED ? 130 : EXIT_FAIL;
     }
     sweep_free(&sw);
     knob_lr_finder_free(f);
