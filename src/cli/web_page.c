@@ -1,6 +1,7 @@
 /* The page of knob report and knob dashboard, embedded: web/build.mjs bundles it at build
  * time (src/cli/CMakeLists.txt) and the assembler includes the file as it is. A knob built
- * without node and npm has no page, and says so when asked for a report or a dashboard. */
+ * without node and npm, or with -DKNOB_WEB=OFF (KNOB_WEB_OFF), has no page, and says which
+ * when asked for a report or a dashboard. */
 #include "cli/web.h"
 
 #include <stdio.h>
@@ -31,10 +32,19 @@ const char *cli_web_page(size_t *len)
 
 int cli_web_missing(const char *command)
 {
+#ifdef KNOB_WEB_OFF
+    /* turned off on purpose: node and npm may well be there */
+    fprintf(stderr,
+            "knob %s: this knob was built without its web page (configured with "
+            "-DKNOB_WEB=OFF): configure with -DKNOB_WEB=ON (it needs node and npm; Debian: "
+            "apt-get install nodejs npm) and build again\n",
+            command);
+#else
     fprintf(stderr,
             "knob %s: this knob was built without its web page (node and npm were not found "
             "when it was built): install them (Debian: apt-get install nodejs npm), then "
             "configure and build again (cmake -DKNOB_WEB=ON makes them required)\n",
             command);
+#endif
     return -1;
 }
