@@ -134,6 +134,13 @@ warn=(-std=c11 -Wall -Wextra -Werror)
 "$CC" "${warn[@]}" client.c -o client_static $(pkg-config --cflags knob) \
     $(pkg-config --static --libs knob | sed 's/-lknob\b/-l:libknob.a/') > cc.txt 2>&1 ||
     fail "cc with pkg-config --static --libs knob: $(cat cc.txt)"
+# The shared link needs no .pc but knob's (libknob.so names its own libraries): where the
+# libraries' -dev packages are not installed, pkg-config --libs knob failed for want of
+# sqlite3.pc. PKG_CONFIG_LIBDIR holds knob.pc alone here.
+cflags_libs=$(PKG_CONFIG_LIBDIR=$L/pkgconfig pkg-config --cflags --libs knob 2> err.txt) ||
+    fail "pkg-config --cflags --libs knob with no other .pc: $(cat err.txt)"
+expect_eq "$cflags_libs" "$(pkg-config --cflags --libs knob)" \
+    "pkg-config --cflags --libs knob with no other .pc"
 expect_eq "$(libknob_of client_shared)" "$L/libknob.so.0" "the libknob client_shared loads"
 expect_eq "$(libknob_of client_static)" static "the libknob client_static loads"
 shared_out=$(run_client ./client_shared)
