@@ -273,6 +273,21 @@ sed -i 's/knob 0.1 REQUIRED/knob 1.0 REQUIRED/' cm/CMakeLists.txt
 cmake -S cm -B cm/build1 -DCMAKE_PREFIX_PATH="$Q" > cmake1.txt 2>&1 &&
     fail "find_package(knob 1.0) took $version"
 grep -q "knobConfig.cmake, version: $version" cmake1.txt || fail "find_package(knob 1.0): $(cat cmake1.txt)"
+# Without the pkg-config modules knob::knob_static needs, COMPONENTS static fails naming them
+# and the Debian packages that give them, this build's only (a build that opens libpq,
+# LAPACKE/OpenBLAS and NLopt when first needed named their four packages too, "for those").
+sed -i 's/knob 1.0 REQUIRED/knob 0.1 REQUIRED/' cm/CMakeLists.txt
+mkdir nopc
+PKG_CONFIG_LIBDIR=$T/nopc cmake -S cm -B cm/build2 -DCMAKE_PREFIX_PATH="$Q" > cmake2.txt 2>&1 &&
+    fail "find_package(knob COMPONENTS static) without sqlite3.pc: found"
+if [ "$(cache KNOB_LAZY_LIBS)" = OFF ]; then
+    want="modules sqlite3 libpq lapacke openblas nlopt (on Debian: pkg-config libsqlite3-dev"
+    want="$want libpq-dev liblapacke-dev libopenblas-dev libnlopt-dev)"
+else
+    want="modules sqlite3 (on Debian: pkg-config libsqlite3-dev)"
+fi
+tr -s ' \n' '  ' < cmake2.txt | grep -qF "$want" ||
+    fail "find_package(knob COMPONENTS static) without sqlite3.pc: $(cat cmake2.txt)"
 
 # (e) the man page renders without a warning.
 groff -man -Tutf8 -ww -z "$Q/share/man/man1/knob.1" > man.txt 2>&1 || fail "groff: $(cat man.txt)"
