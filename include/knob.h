@@ -72,9 +72,9 @@ extern "C" {
     X(KNOB_EIO, 12, "input/output error")
 
 typedef enum {
-#define KNOB__STATUS_ENUM(name, value, desc) name = value,
-    KNOB_STATUS_LIST(KNOB__STATUS_ENUM)
-#undef KNOB__STATUS_ENUM
+#define KNOB_STATUS_ENUM_ITEM(name, value, desc) name = value,
+    KNOB_STATUS_LIST(KNOB_STATUS_ENUM_ITEM)
+#undef KNOB_STATUS_ENUM_ITEM
 } knob_status;
 
 /* The fixed description of a status code ("invalid argument"); never NULL. */
