@@ -4,7 +4,9 @@ The wheel holds python/knob/*.py and the libknob.so built from this tree, copied
 knob/libknob.so, which the package loads first. The library is taken from KNOB_LIBRARY
 (a path) when set, else from the build directory of the tree, ../build/src/libknob.so,
 as scripts/setup.sh builds it. Nothing is downloaded: pip's isolated build environment
-needs no package, so `pip install ./python` works offline.
+needs no package, so `pip install ./python` works offline. The sdist holds the sources
+alone, and needs no library. An archive is written whole or not at all: a build that fails
+(no libknob.so) leaves nothing in the output directory.
 """
 
 import base64
@@ -52,15 +54,37 @@ def _metadata():
     )
 
 
-def _files():
+def _sources():
+    """The package's files, as (path in the archive, bytes)."""
     pkg = os.path.join(HERE, NAME)
+    out = []
     for root, dirs, files in os.walk(pkg):
         dirs[:] = [d for d in dirs if d != "__pycache__"]
         for f in sorted(files):
             if f.endswith(".py") or f == "py.typed":
                 full = os.path.join(root, f)
-                yield os.path.relpath(full, HERE).replace(os.sep, "/"), open(full, "rb").read()
-    yield NAME + "/libknob.so", open(_library(), "rb").read()
+                with open(full, "rb") as fh:
+                    out.append((os.path.relpath(full, HERE).replace(os.sep, "/"), fh.read()))
+    return out
+
+
+def _files():
+    """The wheel's files: the sources and the library (RuntimeError when there is none)."""
+    with open(_library(), "rb") as fh:
+        return _sources() + [(NAME + "/libknob.so", fh.read())]
+
+
+def _write_whole(path, write):
+    """Calls write(tmp) to make the archive at tmp, then renames it to path; a failure
+    removes tmp, so that no partial archive is left for an installer to take."""
+    tmp = path + ".part"
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
 
 
 def _record_line(path, data):
@@ -76,16 +100,20 @@ def _write_wheel(wheel_directory, files):
         (dist_info + "/WHEEL", ("Wheel-Version: 1.0\nGenerator: knob_build\nRoot-Is-Purelib: false\nTag: %s\n" % _tag()).encode()),
         (dist_info + "/top_level.txt", (NAME + "\n").encode()),
     ]
-    records = []
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w", zipfile.ZIP_DEFLATED) as z:
-        for path, data in list(files) + meta:
-            info = zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0))
-            info.external_attr = (0o755 if path.endswith(".so") else 0o644) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
-            records.append(_record_line(path, data))
-        records.append(dist_info + "/RECORD,,")
-        z.writestr(dist_info + "/RECORD", "\n".join(records) + "\n")
+
+    def write(tmp):
+        records = []
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+            for path, data in list(files) + meta:
+                info = zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0))
+                info.external_attr = (0o755 if path.endswith(".so") else 0o644) << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(info, data)
+                records.append(_record_line(path, data))
+            records.append(dist_info + "/RECORD,,")
+            z.writestr(dist_info + "/RECORD", "\n".join(records) + "\n")
+
+    _write_whole(os.path.join(wheel_directory, name), write)
     return name
 
 
@@ -115,16 +143,20 @@ def build_sdist(sdist_directory, config_settings=None):
 
     base = "%s-%s" % (NAME, VERSION)
     name = base + ".tar.gz"
-    with tarfile.open(os.path.join(sdist_directory, name), "w:gz") as tar:
-        for rel in ["pyproject.toml", "README.md", "_build/knob_build.py"]:
-            tar.add(os.path.join(HERE, rel), arcname=base + "/" + rel)
-        for path, data in _files():
-            if path.endswith(".py"):
+    files = _sources()  # not the library: a wheel built from the sdist takes its own
+
+    def write(tmp):
+        with tarfile.open(tmp, "w:gz") as tar:
+            for rel in ["pyproject.toml", "README.md", "_build/knob_build.py"]:
+                tar.add(os.path.join(HERE, rel), arcname=base + "/" + rel)
+            for path, data in files:
                 info = tarfile.TarInfo(base + "/" + path)
                 info.size = len(data)
                 tar.addfile(info, io.BytesIO(data))
-        pkg_info = _metadata().encode()
-        info = tarfile.TarInfo(base + "/PKG-INFO")
-        info.size = len(pkg_info)
-        tar.addfile(info, io.BytesIO(pkg_info))
+            pkg_info = _metadata().encode()
+            info = tarfile.TarInfo(base + "/PKG-INFO")
+            info.size = len(pkg_info)
+            tar.addfile(info, io.BytesIO(pkg_info))
+
+    _write_whole(os.path.join(sdist_directory, name), write)
     return name
