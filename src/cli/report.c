@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char *usage_text = "knob report STUDY [--storage URL] [-o FILE]\n"
+static const char *usage_text = "knob report STUDY [--storage URL] [-o|--output FILE]\n"
                                 "  writes the study's report: one HTML file with every plot and "
                                 "the trials table,\n"
                                 "  no network needed to open it (FILE: default report.html; - for "

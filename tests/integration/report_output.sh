@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # knob report -o DIR (a directory, or a path ending in '/') is refused naming it as a
-# directory, and writes nothing there; the message was "Not a directory" for DIR/.
+# directory, and writes nothing there; the message was "Not a directory" for DIR/. --output
+# is -o, as its usage says (it was taken, and listed nowhere).
 source "$(dirname "$0")/lib.bash"
 S="--storage sqlite:///$T/s.db"
 cat > s.yaml <<'YAML'
@@ -14,6 +15,10 @@ YAML
     grep -q "no page" err.txt && skip "this knob was built without its page: $(cat err.txt)"
     fail "report: $(cat err.txt)"
 }
+"$KNOB" report --help | head -n 1 | grep -qF -- "[-o|--output FILE]" ||
+    fail "knob report --help: $("$KNOB" report --help)"
+"$KNOB" report s $S --output long.html 2> err.txt || fail "report --output: $(cat err.txt)"
+grep -q 'id="knob-data"' long.html || fail "report --output: no report"
 mkdir out
 for o in out out/; do
     set +e
