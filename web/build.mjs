@@ -1,19 +1,24 @@
 // Bundles the page of `knob report` and `knob dashboard` into one HTML file:
-//   node build.mjs OUT.html
+//   node build.mjs OUT.html [DIR]
+// DIR holds the npm packages (DIR/node_modules: the build's web/, as build.sh installs them;
+// this directory by default, after `npm ci` here).
 // The script (src/main.js and ECharts) and the style are inlined; the C side puts the
 // study's data where the page says <!--KNOB_DATA--> (report) or serves it as is (dashboard).
-import { build } from 'esbuild';
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = process.argv[2];
 if (!out) {
-    console.error('usage: node build.mjs OUT.html');
+    console.error('usage: node build.mjs OUT.html [DIR]');
     process.exit(2);
 }
+const modules = resolve(process.argv[3] ?? here);
+const { build } = createRequire(join(modules, '/'))('esbuild');
 const result = await build({
+    nodePaths: [join(modules, 'node_modules')], // ECharts, for src/main.js
     entryPoints: [join(here, 'src/main.js')],
     bundle: true,
     minify: !process.env.KNOB_WEB_NOMINIFY, // KNOB_WEB_NOMINIFY=1: readable profiles

@@ -12,4 +12,4 @@ trap 'rm -rf "$tmp"' EXIT
 "$b/bench/web/bench_web_study" "sqlite:///$tmp/w.db" "$n"
 "$b/knob" report web --storage "sqlite:///$tmp/w.db" -o "$tmp/web.html" 2> /dev/null
 echo "trials $n  report_bytes $(stat -c %s "$tmp/web.html")"
-node bench/web/paint.mjs "$tmp/web.html" "$PWD/web"
+node bench/web/paint.mjs "$tmp/web.html" "$(cd "$b" && pwd)/web" # its npm packages: web/build.sh

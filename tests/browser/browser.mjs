@@ -1,5 +1,5 @@
 // The browser test of knob report and knob dashboard (tests/browser/browser.sh runs it):
-// headless Chromium (Debian's) driven by playwright-core (web/node_modules).
+// headless Chromium (Debian's) driven by playwright-core (the build's web/node_modules).
 //   node browser.mjs ARTIFACTS REPORT_ONE REPORT_TWO REPORT_THREE DASHBOARD_URL KNOB STORAGE WEB_DIR
 // Fails (exit 1) with the reasons on stderr. Screenshots go to ARTIFACTS.
 import { createRequire } from 'node:module';

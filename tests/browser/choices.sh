@@ -15,7 +15,7 @@
 # failed (of all with KNOB_SCREENSHOTS=1):
 # $KNOB_BUILD/browser-artifacts/choices-*.
 source "$KNOB_SRC/tests/integration/lib.bash"
-node "$KNOB_SRC/tests/browser/choices_parts.mjs" "$KNOB_SRC/web" "$T" ||
+node "$KNOB_SRC/tests/browser/choices_parts.mjs" "$KNOB_SRC/web" "$T" "$KNOB_BUILD/web" ||
     fail "repeated choices, or 0 and -0, share a label"
 source "$KNOB_SRC/tests/browser/lib.bash"
 db="sqlite:///$T/choices.db"

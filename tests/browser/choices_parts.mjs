@@ -1,5 +1,6 @@
 // The labels of a categorical param's choices, checked in node (tests/browser/choices.sh
-// runs it):   node choices_parts.mjs WEB_DIR TMP_DIR
+// runs it):   node choices_parts.mjs WEB_DIR TMP_DIR MODULES_DIR
+// (WEB_DIR: the sources' web/; MODULES_DIR: the build's web/, which holds node_modules)
 // A sweep's values may repeat a choice (["x", "x", "y"]) or have both 0 and -0: each is a
 // column of its own on the category axes of the slice and the parallel coordinates, labelled
 // apart ("x", "x #2", "y"; "0", "-0"), and the trials of such a value sit in the first of its
@@ -9,8 +10,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const [webDir, tmp] = process.argv.slice(2);
-const { build } = createRequire(webDir + '/')('esbuild');
+const [webDir, tmp, modulesDir] = process.argv.slice(2);
+const { build } = createRequire(modulesDir + '/')('esbuild');
 const out = `${tmp}/choices_parts.mjs`;
 await build({ stdin: { contents: "export * from './plots.js'; export * from './model.js';", resolveDir: `${webDir}/src` },
               bundle: true, format: 'esm', outfile: out, logLevel: 'warning' });

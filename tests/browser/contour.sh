@@ -14,7 +14,7 @@
 source "$KNOB_SRC/tests/integration/lib.bash"
 # the grid's parts in node, against the code they replaced (contour_parts.mjs): no browser
 # needed, so before lib.bash, which skips the test without one
-node "$KNOB_SRC/tests/browser/contour_parts.mjs" "$KNOB_SRC/web" "$T" ||
+node "$KNOB_SRC/tests/browser/contour_parts.mjs" "$KNOB_SRC/web" "$T" "$KNOB_BUILD/web" ||
     fail "the contour's grid differs from the code before"
 source "$KNOB_SRC/tests/browser/lib.bash"
 db="sqlite:///$T/contour.db"

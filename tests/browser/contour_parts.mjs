@@ -1,5 +1,6 @@
 // The contour's grid, checked in node against the code it replaced (tests/browser/contour.sh
-// runs it):   node contour_parts.mjs WEB_DIR TMP_DIR
+// runs it):   node contour_parts.mjs WEB_DIR TMP_DIR MODULES_DIR
+// (WEB_DIR: the sources' web/; MODULES_DIR: the build's web/, which holds node_modules)
 // On random inputs: the grid's axis (distinct values sorted once, without a Set), the raster
 // of cells (each column's and row's cell of the grid found once) and the filled grid kept
 // between draws (filledGrid) give exactly what the code before gave: the same numbers, bit
@@ -8,8 +9,8 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
-const [webDir, tmp] = process.argv.slice(2);
-const { build } = createRequire(webDir + '/')('esbuild');
+const [webDir, tmp, modulesDir] = process.argv.slice(2);
+const { build } = createRequire(modulesDir + '/')('esbuild');
 const out = `${tmp}/plots.mjs`;
 await build({ entryPoints: [`${webDir}/src/plots.js`], bundle: true, format: 'esm', outfile: out, logLevel: 'warning' });
 const { gridAxis, fillGrid, filledGrid, raster, FILLS_KEPT, FILL_CELLS } = await import(pathToFileURL(out).href);

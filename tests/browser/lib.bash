@@ -1,10 +1,10 @@
 # What the browser tests share (sourced after tests/integration/lib.bash): Chromium and
-# playwright-core or a skip that says which is missing; the artifacts' directory; a
+# playwright-core (the build's web/node_modules, in $web) or a skip that says which is missing; the artifacts' directory; a
 # dashboard started on a free port; the fixture studies' sweeps, runs and reports in $db; a
 # page test run against the dashboard, which is then stopped.
 chromium=${KNOB_CHROMIUM:-/usr/bin/chromium}
 [ -x "$chromium" ] || skip "no Chromium at $chromium (scripts/deps.sh installs Debian's chromium)"
-web="$KNOB_SRC/web"
+web="$KNOB_BUILD/web" # where the build installed the npm packages (web/build.sh)
 [ -d "$web/node_modules/playwright-core" ] ||
     skip "no playwright-core in $web/node_modules (the build installs it: npm ci)"
 artifacts="$KNOB_BUILD/browser-artifacts"

@@ -1,7 +1,7 @@
 // What the browser tests of the plots share (choices.mjs, contour.mjs, converted.mjs):
-// headless Chromium (Debian's, or KNOB_CHROMIUM) driven by playwright-core from web/node_modules,
-// a page of the report or the dashboard with its errors collected, a chart drawn and read,
-// and the failures told at the end (exit 1 when any).
+// headless Chromium (Debian's, or KNOB_CHROMIUM) driven by playwright-core from the build's
+// web/node_modules, a page of the report or the dashboard with its errors collected, a chart
+// drawn and read, and the failures told at the end (exit 1 when any).
 import { createRequire } from 'node:module';
 
 export const failures = [];
@@ -11,7 +11,7 @@ export function fail(msg) {
     console.error('FAIL: ' + msg);
 }
 
-// Chromium, by the playwright-core of webDir (web/).
+// Chromium, by the playwright-core of webDir (the build's web/).
 export async function launch(webDir) {
     const { chromium } = createRequire(webDir + '/')('playwright-core');
     return chromium.launch({ executablePath: process.env.KNOB_CHROMIUM || '/usr/bin/chromium',
