@@ -258,7 +258,9 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  * libknob opens libpq on the first PostgreSQL URL, not when it is loaded; when libpq cannot
  * be opened the open fails with KNOB_EUNSUPPORTED, "postgresql storage needs libpq.so.5:
  * <why>" (so do the samplers gp and cmaes, with LAPACKE/OpenBLAS and NLopt, on their first
- * model). Returns KNOB_OK, KNOB_EINVAL (bad URL), KNOB_EUNSUPPORTED (unknown scheme, or
+ * model). Returns KNOB_OK, KNOB_EINVAL (bad URL; or KNOB_SNAPSHOT, for SQLite and
+ * PostgreSQL, or KNOB_PG_RETRY_SECONDS, for PostgreSQL, set to a value they do not take:
+ * docs/workers.md), KNOB_EUNSUPPORTED (unknown scheme, or
  * libpq missing), KNOB_ESTORAGE, KNOB_ECORRUPT, KNOB_ENOMEM. *out is closed with
  * knob_storage_close. */
 KNOB_API int knob_storage_open(const char *url, knob_storage **out);
@@ -268,7 +270,8 @@ KNOB_API void knob_storage_close(knob_storage *st);
 
 /* Stops the waits for a storage that is away, as sqlite3_interrupt stops a statement: a
  * PostgreSQL storage whose connection is lost retries for minutes (KNOB_PG_RETRY_SECONDS,
- * 300 by default) before a call fails; once interrupted, the call under way stops retrying
+ * 300 by default; knob_storage_open refuses a value that is not a number of seconds with
+ * KNOB_EINVAL) before a call fails; once interrupted, the call under way stops retrying
  * within a tenth of a second and every later call that finds the connection lost fails at
  * once, with KNOB_ESTORAGE and "interrupted" in its message. Calls that reach the storage
  * go on as before. For a program that is stopping (knob run on its first SIGTERM): what

@@ -1,6 +1,7 @@
 /* Status strings and the per-thread error message. */
 #include "internal.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -212,6 +213,20 @@ double knob__now(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+bool knob__parse_seconds(const char *text, size_t len, double max, double *out)
+{
+    char buf[64], *end;
+    if (!len || len >= sizeof buf || isspace((unsigned char)text[0]))
+        return false;
+    memcpy(buf, text, len);
+    buf[len] = 0;
+    double seconds = strtod(buf, &end);
+    if (end != buf + len || !(seconds >= 0 && seconds <= max))
+        return false;
+    *out = seconds;
+    return true;
 }
 
 int knob__grow(void *arr, size_t *cap, size_t need, size_t size)

@@ -8,6 +8,7 @@
 #include "math/hash.h" /* knob__hash, a number function of src/math */
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 /* Sets this thread's error message and returns `status`. */
@@ -60,6 +61,11 @@ char *knob__strdup(const char *s);
 
 /* Wall-clock time in Unix seconds. */
 double knob__now(void);
+
+/* Seconds written as a number from 0 to `max`, the whole of text[0..len) (no unit, no
+ * space): true, with *out, when the text is one; "5m", "-1", "", "inf" and "nan" are not.
+ * For the settings that take seconds: a SQLite URL's ?timeout=, KNOB_PG_RETRY_SECONDS. */
+bool knob__parse_seconds(const char *text, size_t len, double max, double *out);
 
 /* Grows *arr (elements of `size` bytes) so it holds at least `need`; *cap updated.
  * Returns 0, or -1 when memory runs out (*arr unchanged). */

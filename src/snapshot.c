@@ -70,25 +70,72 @@ typedef struct tuning {
     size_t min_trials, min_changed, max_segs;
 } tuning;
 
+/* A whole number of the tuning, at *p, up to the next ',' or the end; false for anything
+ * else (a sign, a space, a unit, nothing). */
+static bool tuning_number(const char **p, size_t *out)
+{
+    const char *q = *p;
+    unsigned long long v = 0;
+    if (*q < '0' || *q > '9')
+        return false;
+    for (; *q >= '0' && *q <= '9'; q++) {
+        if (v > (SIZE_MAX - 9) / 10)
+            return false;
+        v = v * 10 + (unsigned long long)(*q - '0');
+    }
+    if (*q && *q != ',')
+        return false;
+    *out = (size_t)v;
+    *p = q;
+    return true;
+}
+
+/* KNOB_SNAPSHOT's text into *t: "off", or MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]] of whole
+ * numbers. False for any other text ("OFF", "no", "", "1000,"): *t as it was. */
+static bool read_tuning(const char *env, tuning *t)
+{
+    if (strcmp(env, "off") == 0) {
+        t->off = true;
+        return true;
+    }
+    size_t v[3] = {t->min_trials, t->min_changed, t->max_segs};
+    const char *p = env;
+    for (int i = 0; i < 3; i++) {
+        if (!tuning_number(&p, &v[i]))
+            return false;
+        if (!*p)
+            break;
+        if (i == 2 || !*++p) /* past the ',': a fourth number, or a ',' at the end */
+            return false;
+    }
+    t->min_trials = v[0];
+    t->min_changed = v[1] ? v[1] : 1;
+    t->max_segs = v[2] ? v[2] : 1;
+    return true;
+}
+
+/* The tuning of KNOB_SNAPSHOT, or the defaults without it (or with a text that
+ * knob__snap_check_env refused at the storage's open, set since). */
 static tuning get_tuning(void)
 {
     tuning t = {false, 1000, 64, 64};
     const char *env = getenv("KNOB_SNAPSHOT");
-    if (!env || !*env)
-        return t;
-    if (strcmp(env, "off") == 0) {
-        t.off = true;
-        return t;
-    }
-    unsigned long long a = 0, b = 0, c = 0;
-    int n = sscanf(env, "%llu,%llu,%llu", &a, &b, &c);
-    if (n >= 1)
-        t.min_trials = (size_t)a;
-    if (n >= 2)
-        t.min_changed = (size_t)(b ? b : 1);
-    if (n >= 3)
-        t.max_segs = (size_t)(c ? c : 1);
+    tuning read = t;
+    if (env && read_tuning(env, &read))
+        t = read;
     return t;
+}
+
+int knob__snap_check_env(void)
+{
+    const char *env = getenv("KNOB_SNAPSHOT");
+    tuning t = {false, 1000, 64, 64};
+    if (!env || read_tuning(env, &t))
+        return KNOB_OK;
+    return knob__error(KNOB_EINVAL,
+                       "KNOB_SNAPSHOT is 'off' or MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]], "
+                       "whole numbers (the defaults: 1000,64,64); got '%.200s'",
+                       env);
 }
 
 /* ---------------------------------------------------------------- checksum */

@@ -81,6 +81,11 @@ int knob_storage_open(const char *url, knob_storage **out)
     if (!be || (plus && !strcmp(be->scheme, "memory")))
         return bad_url(KNOB_EUNSUPPORTED, url,
                        "storage URL '%s': unknown scheme (memory, sqlite, postgresql)");
+    if (be->snap_read && be->snap_write) {
+        int rc = knob__snap_check_env();
+        if (rc)
+            return rc;
+    }
     knob_storage *st = calloc(1, sizeof *st);
     if (!st || !(st->url = without_driver(url, (size_t)(colon - url)))) {
         free(st);

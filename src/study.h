@@ -217,6 +217,10 @@ typedef struct knob__view_builders {
  * too many pieces); a failed write is dropped (a cache). Neither reports errors. */
 int64_t knob__snap_load(knob_study *s, const knob__view_builders *b);
 void knob__snap_save(knob_study *s);
+/* KNOB_OK when KNOB_SNAPSHOT is unset, "off" or MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]];
+ * else KNOB_EINVAL with a message naming it, what it takes and what it holds. Checked by
+ * the open of a storage that keeps snapshots. */
+int knob__snap_check_env(void);
 /* Encodes trials of the view (all when from == 0, else those stamped after `from`) as
  * one segment from `from` to the view's seq; malloc'd, *len its bytes; NULL when out of
  * memory. Decodes a segment into the view; KNOB_ECORRUPT naming the fault when it is not

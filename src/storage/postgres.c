@@ -42,6 +42,9 @@
 #define KNOB_PG_LOCK 0x6b6e6f62 /* advisory lock key while creating the schema */
 #define PG_CONNECT_TIMEOUT "5"  /* seconds, unless the URL says (with_connect_timeout) */
 
+/* KNOB_PG_RETRY_SECONDS at most (23 days), as a SQLite URL's ?timeout= */
+#define MAX_RETRY_SECONDS 2000000.0
+
 /* The transaction-level advisory lock of a creation's or a take's token `tok` (an SQL
  * bigint), by `f` (pg_advisory_xact_lock or pg_try_advisory_xact_lock): the two-key form,
  * keyed by this schema's knob_trials and 31 bits of the token, a lock space of its own (the
@@ -1751,7 +1754,16 @@ static int open_pg(const char *url, const char *where, void **be)
         return rc;
     }
     const char *env = getenv("KNOB_PG_RETRY_SECONDS");
-    d->retry_for = env ? atof(env) : 300;
+    d->retry_for = 300;
+    if (env && !knob__parse_seconds(env, strlen(env), MAX_RETRY_SECONDS, &d->retry_for)) {
+        int rc = knob__error(KNOB_EINVAL,
+                             "postgresql storage '%s': KNOB_PG_RETRY_SECONDS is how many "
+                             "seconds a lost connection is waited for, a number from 0 to "
+                             "%.0f (no unit); got '%s'",
+                             d->where, MAX_RETRY_SECONDS, env);
+        close_pg(d);
+        return rc;
+    }
     seed_tokens(d);
     /* A server restarting in the middle of this is waited for, like one starting up; one
      * not listening at all is not (connect_first). */

@@ -963,9 +963,8 @@ static int use_wal(db *d)
 static int parse_param(const char *url, const char *q, size_t len, db *d)
 {
     if (len >= 8 && strncmp(q, "timeout=", 8) == 0) {
-        char *end;
-        double seconds = strtod(q + 8, &end);
-        if (end == q + 8 || end != q + len || !(seconds >= 0 && seconds <= MAX_TIMEOUT_S))
+        double seconds;
+        if (!knob__parse_seconds(q + 8, len - 8, MAX_TIMEOUT_S, &seconds))
             return knob__error(KNOB_EINVAL,
                                "storage URL '%s': timeout is how many seconds a write waits "
                                "for another process's lock, a number from 0 to %.0f; got "

@@ -536,6 +536,34 @@ static void secrets_stay_out_of_messages(void **state)
         fail_msg("%s", knob_errmsg());
 }
 
+/* KNOB_PG_RETRY_SECONDS is a number of seconds: "2m" was read as 2 s, and "abc", "" and
+ * "-5" as no wait at all, without a word. The open refuses them before it connects (so
+ * this needs no server), naming the variable, what it takes and what it got. */
+static void bad_retry_seconds_are_refused(void **state)
+{
+    (void)state;
+    const char *bad[] = {"2m", "abc", "", "-5", "inf", "nan", " 5", "1e9"};
+    knob_storage *st = NULL;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", bad[i], 1), 0);
+        int rc = knob_storage_open("postgresql://knob:knob@127.0.0.1:1/knob", &st);
+        unsetenv("KNOB_PG_RETRY_SECONDS");
+        char want[100];
+        snprintf(want, sizeof want, "a number from 0 to 2000000 (no unit); got '%s'", bad[i]);
+        if (rc != KNOB_EINVAL ||
+            !strstr(knob_errmsg(), "KNOB_PG_RETRY_SECONDS is how many "
+                                   "seconds") ||
+            !strstr(knob_errmsg(), want))
+            fail_msg("KNOB_PG_RETRY_SECONDS='%s': %d %s", bad[i], rc, knob_errmsg());
+    }
+    /* a number is taken: the open goes on to connect (port 1 refuses) */
+    assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", "0.5", 1), 0);
+    int rc = knob_storage_open("postgresql://knob:knob@127.0.0.1:1/knob", &st);
+    unsetenv("KNOB_PG_RETRY_SECONDS");
+    assert_int_equal(rc, KNOB_ESTORAGE);
+    assert_non_null(strstr(knob_errmsg(), "cannot connect"));
+}
+
 static double seconds(void)
 {
     struct timespec ts;
@@ -3796,6 +3824,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_random_ask_reads_no_other_trials),
         cmocka_unit_test(a_history_sampler_sees_every_trial),
         cmocka_unit_test(random_workers_stop_at_the_cap),
+        cmocka_unit_test(bad_retry_seconds_are_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

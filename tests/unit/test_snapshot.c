@@ -713,6 +713,55 @@ static void many_writers(void **state)
     tune(NULL);
 }
 
+/* KNOB_SNAPSHOT takes "off" or MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]]: any other text
+ * ("OFF", "no", a fourth number) was taken without a word, and snapshots still written.
+ * The open of a storage that keeps snapshots refuses it, naming the variable, what it takes
+ * and what it holds; memory: has none, and opens. */
+static void bad_tuning_is_refused(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("snap_env.db"));
+    const char *bad[] = {"OFF",
+                         "no",
+                         "",
+                         "abc",
+                         "-1",
+                         " 5",
+                         "5,",
+                         "5,3,4,1",
+                         "5;3",
+                         "1e3",
+                         "99999999999999999999999"};
+    knob_storage *st = NULL;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        tune(bad[i]);
+        int rc = knob_storage_open(url, &st);
+        tune(NULL);
+        if (rc != KNOB_EINVAL)
+            fail_msg("KNOB_SNAPSHOT='%s': %d %s", bad[i], rc, knob_errmsg());
+        char want[200];
+        snprintf(want, sizeof want, "got '%s'", bad[i]);
+        if (!strstr(knob_errmsg(), "KNOB_SNAPSHOT is 'off' or MIN_TRIALS[,MIN_CHANGED[,"
+                                   "MAX_SEGMENTS]]") ||
+            !strstr(knob_errmsg(), want))
+            fail_msg("KNOB_SNAPSHOT='%s': %s", bad[i], knob_errmsg());
+    }
+    const char *good[] = {"off", "5", "5,3", "5,3,4", "0,0,0"};
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+        tune(good[i]);
+        int rc = knob_storage_open(url, &st);
+        tune(NULL);
+        if (rc)
+            fail_msg("KNOB_SNAPSHOT='%s': %d %s", good[i], rc, knob_errmsg());
+        knob_storage_close(st);
+    }
+    tune("OFF");
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    tune(NULL);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -720,7 +769,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(recreated_study),       cmocka_unit_test(damaged_snapshots),
         cmocka_unit_test(foreign_segments),      cmocka_unit_test(same_suggestions),
         cmocka_unit_test(concurrent_processes),  cmocka_unit_test(numbers_past_the_stamp),
-        cmocka_unit_test(many_writers),
+        cmocka_unit_test(many_writers),          cmocka_unit_test(bad_tuning_is_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
