@@ -254,7 +254,11 @@ KNOB_API int knob_param_format(const knob_param *p, char *buf, size_t size);
  * start over, never the file alone. A WAL left from a deleted file is dropped by SQLite
  * when a new, empty file is made at that path (processes opening it at once too); one
  * beside another, non-empty database file would be read into it. An I/O error at the open
- * while a "-wal" or "-shm" lies beside the file says so, naming both to remove.
+ * while a "-wal" or "-shm" lay beside the file before it says so, naming both to remove;
+ * one where SQLite cannot make or grow the "-shm" names it and the reason (a full disk),
+ * and one where the "-wal" was removed while another process has the file open says to
+ * wait for that process to close it. A path that is not a regular file (/dev/null, a FIFO)
+ * is KNOB_ESTORAGE, "not a regular file", and nothing is made beside it.
  * libknob opens libpq on the first PostgreSQL URL, not when it is loaded; when libpq cannot
  * be opened the open fails with KNOB_EUNSUPPORTED, "postgresql storage needs libpq.so.5:
  * <why>" (so do the samplers gp and cmaes, with LAPACKE/OpenBLAS and NLopt, on their first

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -356,6 +357,7 @@ typedef struct db {
     bool batch;     /* batch_begin's transaction is open: each write is a savepoint in it */
     int wal_frames; /* pages in the WAL after this connection's last commit */
     int fail_code;  /* SQLite's extended code of the last failure fail() reported */
+    bool fail_said; /* ... and fail() said its likely cause, which stale_wal_hint is not */
     bool have_file; /* the database file's device and inode at open: its identity */
     uintmax_t dev, ino;
     /* a file of an older knob that this process cannot write, read as it is: the trial
@@ -421,10 +423,81 @@ static const char *write_why(const db *d, bool full, char *buf, size_t size)
     return buf;
 }
 
+/* The WAL's index (the -shm beside the file, the header SQLite keeps there) counts more
+ * pages than the -wal beside the file holds, or there is no -wal: the WAL was removed or
+ * replaced while another process has the database open. That process goes on writing the
+ * WAL it has open, and every other process reads a WAL that lacks what the index says it
+ * holds ("disk I/O error", a short read). SQLite's file format: the index's header is in
+ * native byte order, the page size at byte 14 (1 for 65536), the WAL's last valid frame at
+ * 16, each frame a 24-byte header and a page, after the WAL's 32-byte header. */
+static bool wal_cut_short(const db *d)
+{
+    char side[4200];
+    unsigned char head[48];
+    snprintf(side, sizeof side, "%s-shm", d->path);
+    int fd = open(side, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t got = pread(fd, head, sizeof head, 0);
+    close(fd);
+    uint32_t version, frames;
+    uint16_t page;
+    memcpy(&version, head, 4);
+    memcpy(&page, head + 14, 2);
+    memcpy(&frames, head + 16, 4);
+    if (got != (ssize_t)sizeof head || version != 3007000 || head[12] != 1 || frames == 0)
+        return false;
+    uint64_t need = 32 + (uint64_t)frames * (24 + (page == 1 ? 65536u : page));
+    struct stat st;
+    snprintf(side, sizeof side, "%s-wal", d->path);
+    return stat(side, &st) != 0 || (uint64_t)st.st_size < need;
+}
+
+/* Why SQLite gave an I/O error other than a write's (write_why), or "" when it cannot be
+ * told: the WAL's index (-shm) that could not be made or grown (a reader makes it too), and
+ * the system's reason; a disk with no room left; a WAL removed under another process
+ * (wal_cut_short). SQLite reads errno some calls after the failure, so it is named only
+ * where it says the disk is full or for the -shm, whose failure is the last call. */
+static const char *io_why(db *d, int code, int sys, char *buf, size_t size)
+{
+    bool shm =
+        code == SQLITE_IOERR_SHMSIZE || code == SQLITE_IOERR_SHMMAP || code == SQLITE_IOERR_SHMOPEN;
+    char dir[4096];
+    struct statvfs fs;
+    bool full = sys == ENOSPC || sys == EDQUOT ||
+                (statvfs(dir_of(d, dir, sizeof dir), &fs) == 0 && fs.f_bavail == 0);
+    d->fail_said = true;
+    if (shm)
+        snprintf(buf, size,
+                 " (%s: SQLite could not make or grow '%s-shm', the index of the WAL that it "
+                 "keeps beside the file, to read it too%s)",
+                 full  ? strerror(sys == EDQUOT ? EDQUOT : ENOSPC)
+                 : sys ? strerror(sys)
+                       : "the system refused it",
+                 d->path, full ? ": free some space on that disk" : "");
+    else if (code != SQLITE_IOERR_SHORT_READ && full)
+        snprintf(buf, size, " (%s: free some space on that disk)",
+                 strerror(sys == EDQUOT ? EDQUOT : ENOSPC));
+    else if (wal_cut_short(d))
+        snprintf(buf, size,
+                 "; '%s-shm' counts more of the WAL than '%s-wal' holds: the WAL was likely "
+                 "removed or replaced while another process has the database open, which "
+                 "goes on writing the WAL it opened. Wait for that process to close the "
+                 "storage (its close writes what it committed into the file), then try "
+                 "again; never remove the -wal or -shm of a file in use",
+                 d->path, d->path);
+    else {
+        d->fail_said = false;
+        buf[0] = 0;
+    }
+    return buf;
+}
+
 static int fail(db *d, const char *op)
 {
-    int code = sqlite3_extended_errcode(d->h);
+    int code = sqlite3_extended_errcode(d->h), sys = sqlite3_system_errno(d->h);
     d->fail_code = code;
+    d->fail_said = false;
     int status = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED ? KNOB_EBUSY
                  : (code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB
                      ? KNOB_ECORRUPT
@@ -438,6 +511,8 @@ static int fail(db *d, const char *op)
                      "process that can write it (or a copy of it) upgrades it, once");
     } else if (code == SQLITE_IOERR_WRITE || (code & 0xff) == SQLITE_FULL)
         write_why(d, (code & 0xff) == SQLITE_FULL, why, sizeof why);
+    else if ((code & 0xff) == SQLITE_IOERR)
+        io_why(d, code, sys, why, sizeof why);
     else if ((code & 0xff) == SQLITE_BUSY) /* SQLITE_LOCKED: this connection's own */
         snprintf(why, sizeof why,
                  " (another process holds the database's lock; a write waits %g s for it: "
@@ -1038,7 +1113,9 @@ static void close_wal(db *d)
 {
     if (!d->h || sqlite3_total_changes64(d->h) == 0)
         return;
-    if (d->wal_frames >= CLOSE_CHECKPOINT_FRAMES) {
+    /* A WAL removed or replaced while this connection had it open (wal_cut_short): what it
+     * committed is in the WAL it has open alone, gone with its close unless copied in. */
+    if (d->wal_frames >= CLOSE_CHECKPOINT_FRAMES || wal_cut_short(d)) {
         sqlite3_busy_timeout(d->h, 0); /* another process in the file: the WAL stays */
         if (sqlite3_wal_checkpoint_v2(d->h, "main", SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) ==
             SQLITE_OK)
@@ -1063,6 +1140,37 @@ static void close_db(void *be)
     sqlite3_close(d->h);
     free(d->path);
     free(d);
+}
+
+/* The path is a symbolic link that leads nowhere: said with where it points, and the
+ * directory there that does not exist (SQLite makes the file a link points to, as long as
+ * its directory exists). KNOB_OK when the path is no such link. */
+static int dangling_link(const db *d)
+{
+    struct stat st;
+    char to[4096], dir[4096];
+    if (lstat(d->path, &st) != 0 || !S_ISLNK(st.st_mode) || stat(d->path, &st) == 0)
+        return KNOB_OK;
+    int e = errno;
+    ssize_t n = readlink(d->path, to, sizeof to - 1);
+    if (n < 0)
+        return KNOB_OK;
+    to[n] = 0;
+    /* the target's directory, read from the link's when the target is relative */
+    const char *slash = strrchr(to, '/');
+    dir_of(d, dir, sizeof dir);
+    if (to[0] == '/' || (slash && !strcmp(dir, ".")))
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash == to ? 1 : slash - to), to);
+    else if (slash)
+        snprintf(dir + strlen(dir), sizeof dir - strlen(dir), "/%.*s", (int)(slash - to), to);
+    if (e == ENOENT && stat(dir, &st) != 0 && errno == ENOENT)
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': cannot open: it is a symbolic link to '%s', "
+                           "and the directory '%s' does not exist",
+                           d->path, to, dir);
+    return knob__error(KNOB_ESTORAGE,
+                       "sqlite storage '%s': cannot open: it is a symbolic link to '%s': %s",
+                       d->path, to, strerror(e));
 }
 
 /* Why the file could not be opened, in words that say what to change: SQLite's own
@@ -1090,6 +1198,9 @@ static int open_failed(db *d)
     if (!S_ISDIR(st.st_mode))
         return knob__error(KNOB_ESTORAGE,
                            "sqlite storage '%s': cannot open: '%s' is not a directory", p, dir);
+    int rc = dangling_link(d);
+    if (rc)
+        return rc;
     bool exists = stat(p, &st) == 0;
     if (exists && S_ISDIR(st.st_mode))
         return knob__error(KNOB_ESTORAGE, "sqlite storage '%s': cannot open: it is a directory", p);
@@ -1138,21 +1249,27 @@ static int ready(db *d)
     return rc;
 }
 
-/* An I/O error at the open, where a '-wal' or '-shm' file lies beside the database: those
- * are likely left from a database deleted or replaced since (knob leaves the WAL at close:
- * close_wal), which SQLite reads with the new file. Said, with what to do. */
-static int stale_wal_hint(db *d, int rc)
+/* Which of '-wal' and '-shm' lies beside the database: "-wal", "-shm" or NULL. */
+static const char *beside(const db *d)
 {
     char side[4200];
     struct stat st;
-    const char *found = NULL;
     snprintf(side, sizeof side, "%s-wal", d->path);
     if (stat(side, &st) == 0)
-        found = "-wal";
+        return "-wal";
     snprintf(side, sizeof side, "%s-shm", d->path);
-    if (!found && stat(side, &st) == 0)
-        found = "-shm";
-    if (!found)
+    return stat(side, &st) == 0 ? "-shm" : NULL;
+}
+
+/* An I/O error at the open, where a '-wal' or '-shm' file lay beside the database before
+ * it (`found`, beside()): those are likely left from a database deleted or replaced since
+ * (knob leaves the WAL at close: close_wal), which SQLite reads with the new file. Said,
+ * with what to do, unless fail() said another cause (a full disk, a WAL removed under a
+ * process that has the file open): files this open made itself (the -shm a reader makes)
+ * are not to blame, nor to be removed. */
+static int stale_wal_hint(db *d, int rc, const char *found)
+{
+    if (!found || d->fail_said)
         return rc;
     return knob__error(rc,
                        "%s; '%s%s' lies beside it, likely left from a database deleted or "
@@ -1160,6 +1277,26 @@ static int stale_wal_hint(db *d, int rc)
                        "'%s-wal' and '%s-shm' too (a study file is deleted, copied or moved "
                        "with both)",
                        knob_errmsg(), d->path, found, d->path, d->path);
+}
+
+/* A path that names something other than a file (a device such as /dev/null, a FIFO, a
+ * socket) is refused before SQLite opens it: SQLite took /dev/null, failed at the first
+ * commit with "disk I/O error", and left /dev/null-journal beside it. A directory is left
+ * to open_failed, and a path that does not exist to SQLite, which makes the file. */
+static int not_a_file(const db *d)
+{
+    struct stat st;
+    if (stat(d->path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+        return KNOB_OK;
+    return knob__error(KNOB_ESTORAGE,
+                       "sqlite storage '%s': cannot open: not a regular file (%s); a study is "
+                       "kept in a file of its own",
+                       d->path,
+                       S_ISCHR(st.st_mode)    ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                                              : "of another kind");
 }
 
 static int open_db(const char *url, const char *where, void **be)
@@ -1172,6 +1309,12 @@ static int open_db(const char *url, const char *where, void **be)
         free(d);
         return rc;
     }
+    if ((rc = not_a_file(d))) {
+        free(d->path);
+        free(d);
+        return rc;
+    }
+    const char *found = beside(d);
     if (sqlite3_open_v2(d->path, &d->h,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
@@ -1197,7 +1340,7 @@ static int open_db(const char *url, const char *where, void **be)
         nap_ms(1 + attempt % 5);
     }
     if (rc && (d->fail_code & 0xff) == SQLITE_IOERR)
-        rc = stale_wal_hint(d, rc);
+        rc = stale_wal_hint(d, rc, found);
     if (rc) {
         close_db(d);
         return rc;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A SQLite storage that cannot be opened is named with the reason and the place to fix:
 # a directory that does not exist, a file in the path where a directory should be, a
-# directory given as the file, a directory that is not writable; knob run exits 1 and
-# creates nothing.
+# directory given as the file, a symbolic link into a missing directory, a device or a
+# FIFO, a directory that is not writable; knob run exits 1 and creates nothing.
 source "$(dirname "$0")/lib.bash"
 cat > sweep.yaml <<'YAML'
 command: ["/bin/sh", "-c", "echo loss=1"]
@@ -22,6 +22,27 @@ refused sweep.yaml/x.db "cannot open: 'sweep.yaml' is not a directory"
 mkdir adir.db
 refused adir.db "sqlite storage 'adir.db': cannot open: it is a directory"
 [ ! -e nodir ] && [ ! -e a ] || fail "a directory was created"
+# a symbolic link into a directory that does not exist names the link, where it points and
+# the missing directory (it said "unable to open database file (No such file or directory)")
+ln -s "$T/gone/x.db" link.db
+refused link.db "sqlite storage 'link.db': cannot open: it is a symbolic link to '$T/gone/x.db', and the directory '$T/gone' does not exist"
+ln -s ../gone2/y.db link2.db
+refused link2.db "sqlite storage 'link2.db': cannot open: it is a symbolic link to '../gone2/y.db', and the directory '../gone2' does not exist"
+# a path that is no file (a device, a FIFO) is refused by name before SQLite opens it, by a
+# read too, and nothing is made beside it (/dev/null failed at a commit with "disk I/O
+# error" and left /dev/null-journal)
+unreadable() { # storage-path expected-message
+    local rc=0
+    "$KNOB" studies --storage "sqlite:///$1" > out.txt 2> err.txt || rc=$?
+    expect_eq "$rc" 1 "exit status of studies for $1"
+    grep -qF -- "$2" err.txt || fail "$1: expected '$2' in: $(cat err.txt)"
+}
+unreadable /dev/null "sqlite storage '/dev/null': cannot open: not a regular file (a character device)"
+refused /dev/null "sqlite storage '/dev/null': cannot open: not a regular file (a character device)"
+mkfifo fifo.db
+unreadable fifo.db "sqlite storage 'fifo.db': cannot open: not a regular file (a FIFO)"
+refused fifo.db "sqlite storage 'fifo.db': cannot open: not a regular file (a FIFO)"
+for f in fifo.db-journal fifo.db-wal fifo.db-shm; do [ ! -e "$f" ] || fail "$f was made"; done
 # a directory without write permission (root writes anywhere: not checked as root)
 if [ "$(id -u)" != 0 ]; then
     mkdir ro && chmod 555 ro

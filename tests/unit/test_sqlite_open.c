@@ -8,6 +8,7 @@
 
 #include "knob.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <time.h>
@@ -572,9 +573,178 @@ static void stale_wal_named_on_io_error(void **state)
     unlink(shm);
 }
 
+/* A VFS over the default one whose files fail to map the WAL's index (the -shm) while
+ * `shm_full` is set, as SQLite's own does on a full disk: SQLITE_IOERR_SHMSIZE, errno
+ * ENOSPC. Its files are the default VFS's, with their methods but xShmMap. */
+static sqlite3_vfs full_vfs;
+static const sqlite3_io_methods *base_io;
+static sqlite3_io_methods full_io;
+static bool shm_full;
+
+static int full_shm_map(sqlite3_file *f, int page, int size, int extend, void volatile **out)
+{
+    if (shm_full) {
+        errno = ENOSPC;
+        return SQLITE_IOERR_SHMSIZE;
+    }
+    return base_io->xShmMap(f, page, size, extend, out);
+}
+
+static int full_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
+                     int *out_flags)
+{
+    (void)vfs;
+    int rc = base_vfs->xOpen(base_vfs, name, f, flags, out_flags);
+    if (rc == SQLITE_OK && (flags & SQLITE_OPEN_MAIN_DB) && f->pMethods) {
+        base_io = f->pMethods;
+        full_io = *base_io;
+        full_io.xShmMap = full_shm_map;
+        f->pMethods = &full_io;
+    }
+    return rc;
+}
+
+static void use_full_vfs(bool on)
+{
+    if (on) {
+        base_vfs = sqlite3_vfs_find(NULL);
+        full_vfs = *base_vfs;
+        full_vfs.zName = "knob-test-full";
+        full_vfs.xOpen = full_open;
+        assert_int_equal(sqlite3_vfs_register(&full_vfs, 1), SQLITE_OK);
+    } else {
+        sqlite3_vfs_register(base_vfs, 1);
+        sqlite3_vfs_unregister(&full_vfs);
+    }
+}
+
+/* A study file copied without its -wal and -shm (sqlite3 path.db ".backup copy.db") to a
+ * full disk: SQLite cannot make the -shm a reader needs. The error blamed a WAL "likely
+ * left from a database deleted" and said to remove the -wal and -shm that the open had
+ * just made itself; it names the full disk and the -shm instead, at the next open too
+ * (those files lie beside the copy then), and opens once there is room. */
+static void full_disk_at_the_open_is_named(void **state)
+{
+    (void)state;
+    char path[4096], copy[4200], url[4300], side[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("fullshm"));
+    snprintf(copy, sizeof copy, "%s.copy.db", path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    make_study(url);
+    sqlite3 *from, *to;
+    assert_int_equal(sqlite3_open(path, &from), SQLITE_OK);
+    assert_int_equal(sqlite3_open(copy, &to), SQLITE_OK);
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    assert_non_null(b);
+    assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
+    sqlite3_backup_finish(b);
+    sqlite3_close(to);
+    sqlite3_close(from);
+    snprintf(side, sizeof side, "%s-shm", copy);
+    struct stat info;
+    assert_int_not_equal(stat(side, &info), 0); /* the copy is alone */
+    snprintf(url, sizeof url, "sqlite:///%s", copy);
+    for (int open = 0; open < 2; open++) {
+        use_full_vfs(true);
+        shm_full = true;
+        knob_storage *st = NULL;
+        int rc = knob_storage_open(url, &st);
+        shm_full = false;
+        use_full_vfs(false);
+        assert_int_equal(rc, KNOB_ESTORAGE);
+        assert_null(st);
+        char want[9000];
+        snprintf(want, sizeof want,
+                 "disk I/O error (%s: SQLite could not make or grow '%s-shm', the index of the "
+                 "WAL that it keeps beside the file, to read it too: free some space on that "
+                 "disk)",
+                 strerror(ENOSPC), copy);
+        if (!strstr(knob_errmsg(), want) || strstr(knob_errmsg(), "remove") ||
+            strstr(knob_errmsg(), "likely left"))
+            fail_msg("open %d: %s", open, knob_errmsg());
+    }
+    knob_storage *st;
+    knob_study *s;
+    const knob_trial_info *const *t;
+    size_t n;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, "s", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_trials(s, &t, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+    const char *ends[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(side, sizeof side, "%s%s", path, ends[i]);
+        unlink(side);
+        snprintf(side, sizeof side, "%s%s", copy, ends[i]);
+        unlink(side);
+    }
+}
+
+/* The -wal of a file that another connection has open and writes is removed: every other
+ * opener reads a WAL that lacks what the index (-shm) says it holds, and got a bare "disk
+ * I/O error". The message names the likely cause and what to do (wait for that process to
+ * close it), and advises no removal. The writer's close copies into the file what it
+ * committed to the WAL it had open, although the WAL holds few pages (the close leaves
+ * a WAL of fewer than 64 pages as it is): every trial is there after. */
+static void wal_removed_under_a_writer_is_named(void **state)
+{
+    (void)state;
+    char path[4096], wal[4200], shm[4200], url[4300];
+    snprintf(path, sizeof path, "%s.db", knob_test_path("walgone"));
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    make_study(url);
+    knob_storage *writer, *other;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    assert_int_equal(knob_storage_open(url, &writer), KNOB_OK);
+    assert_int_equal(knob_study_load(writer, "s", NULL, &s), KNOB_OK);
+    assert_int_equal(unlink(wal), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+    }
+    knob_study *o = NULL;
+    int rc = knob_storage_open(url, &other);
+    if (!rc) {
+        rc = knob_study_load(other, "s", NULL, &o);
+        knob_storage_close(other);
+    }
+    assert_int_not_equal(rc, KNOB_OK);
+    assert_null(o);
+    char want[9000];
+    snprintf(want, sizeof want,
+             "disk I/O error; '%s' counts more of the WAL than '%s' holds: the WAL was likely "
+             "removed or replaced while another process has the database open, which goes on "
+             "writing the WAL it opened. Wait for that process to close the storage",
+             shm, wal);
+    if (!strstr(knob_errmsg(), want) || strstr(knob_errmsg(), "remove '"))
+        fail_msg("the message: %s", knob_errmsg());
+    knob_study_free(s);
+    knob_storage_close(writer);
+    assert_int_equal(knob_storage_open(url, &other), KNOB_OK);
+    assert_int_equal(knob_study_load(other, "s", NULL, &s), KNOB_OK);
+    const knob_trial_info *const *all;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &all, &n), KNOB_OK);
+    assert_int_equal(n, 3);
+    knob_study_free(s);
+    knob_storage_close(other);
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(stale_wal_deleted_by_another_opener),
     cmocka_unit_test(stale_wal_named_on_io_error),
+    cmocka_unit_test(full_disk_at_the_open_is_named),
+    cmocka_unit_test(wal_removed_under_a_writer_is_named),
     cmocka_unit_test(opens_beside_a_writer),
     cmocka_unit_test(url_query),
     cmocka_unit_test(url_driver),
