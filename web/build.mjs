@@ -17,8 +17,24 @@ if (!out) {
 }
 const modules = resolve(process.argv[3] ?? here);
 const { build } = createRequire(join(modules, '/'))('esbuild');
+// A package the page imports (ECharts) comes from DIR alone: a node_modules in this
+// directory or above it (an older build's, a user's ~/node_modules) is never looked in.
+const fromModules = {
+    name: 'from-modules',
+    setup(b) {
+        b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.pluginData === 'from-modules'
+                ? undefined
+                : b.resolve(args.path, {
+                      kind: args.kind,
+                      resolveDir: modules,
+                      pluginData: 'from-modules',
+                  }),
+        );
+    },
+};
 const result = await build({
-    nodePaths: [join(modules, 'node_modules')], // ECharts, for src/main.js
+    plugins: [fromModules],
     entryPoints: [join(here, 'src/main.js')],
     bundle: true,
     minify: !process.env.KNOB_WEB_NOMINIFY, // KNOB_WEB_NOMINIFY=1: readable profiles

@@ -7,6 +7,10 @@
 # one DIR take turns (flock).
 #   bash web/build.sh OUT.html DIR
 set -euo pipefail
+if [ $# -ne 2 ]; then
+    echo "usage: bash web/build.sh OUT.html DIR" >&2
+    exit 2
+fi
 src=$(cd "$(dirname "$0")" && pwd)
 out=$(realpath -m "$1")
 mkdir -p "$2"

@@ -123,9 +123,11 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    /* `knob help COMMAND` is `knob COMMAND --help` */
-    bool help = !strcmp(argv[1], "help") && argc > 2;
-    if (help && argc > 3) {
+    /* `knob help COMMAND` is `knob COMMAND --help`; `knob help help` (or --help, -h) lists
+     * the commands, as `knob help` does */
+    bool help = !strcmp(argv[1], "help") && argc > 2 && strcmp(argv[2], "help") &&
+                strcmp(argv[2], "--help") && strcmp(argv[2], "-h");
+    if (!strcmp(argv[1], "help") && argc > 3) {
         fprintf(stderr, "knob help: unexpected argument '%s'\n", argv[3]);
         usage(stderr);
         return EXIT_USAGE;

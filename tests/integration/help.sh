@@ -13,6 +13,10 @@ for c in $commands; do
 done
 "$KNOB" help > list.txt || fail "knob help"
 grep -q "^usage: knob COMMAND" list.txt || fail "knob help: $(cat list.txt)"
+for h in help --help -h; do # help on help: the list again
+    "$KNOB" help "$h" > got.txt || fail "knob help $h"
+    cmp -s list.txt got.txt || fail "knob help $h: $(head -n 3 got.txt)"
+done
 rc=0
 "$KNOB" help bogus > out.txt 2> err.txt || rc=$?
 expect_eq "$rc" 2 "knob help bogus"
