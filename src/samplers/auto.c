@@ -36,9 +36,16 @@
  * Both delegates draw from this sampler's seed and derive everything from the study's
  * trials, so switching between them as the study grows loses nothing. A warm start
  * (warm_start_study, warm_start_storage, warm_start_first) is each delegate's own: gp's
- * source model as prior mean, smac's source trials in the forest, tpe's good source trials. */
+ * source model as prior mean, smac's source trials in the forest, tpe's good source trials.
+ *
+ * gp and smac remember the points they proposed to trials that have not suggested them yet
+ * (a batch asked first, suggested after) in one list (samplers/proposed.h), so that a gp turn
+ * counts the trials smac's turns asked and the reverse: such a batch gets the points that
+ * asking and suggesting one trial at a time gets. With their own lists, a gp turn took a trial
+ * of a smac turn for one without params, and the two could ask one configuration. */
 #include "internal.h"
 #include "samplers/cost.h"
+#include "samplers/proposed.h"
 #include "samplers/warm_start.h"
 
 #include <math.h>
@@ -54,6 +61,7 @@ extern const knob_sampler_plugin knob__sampler_smac;
 typedef struct auto_state {
     int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every; /* options */
     knob_sampler *gp, *tpe, *smac;
+    knob__proposed proposed; /* the points gp and smac proposed to running trials (one list) */
     int64_t decided; /* the trial number the choice was made for (-1: none) */
     bool use_gp, use_smac;
     /* gp's explore options as gp has them (-1: not set yet) */
@@ -278,6 +286,11 @@ static int init(void *state)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_smac, NULL, &a->smac);
+    if (!rc) {
+        a->proposed.max = KNOB__PROPOSED_MAX;
+        knob__gp_share_proposed(knob_sampler_state(a->gp), &a->proposed);
+        knob__smac_share_proposed(knob_sampler_state(a->smac), &a->proposed);
+    }
     return rc;
 }
 
@@ -287,6 +300,7 @@ static void fini(void *state)
     knob_sampler_free(a->gp);
     knob_sampler_free(a->tpe);
     knob_sampler_free(a->smac);
+    knob__proposed_free(&a->proposed);
     free(a->ws_had_study);
     free(a->ws_had_storage);
     free(a->cost_had);

@@ -318,6 +318,7 @@ static int init(void *state)
     p->parego = strcmp(p->mo_acquisition, "parego") == 0;
     p->hedge = strcmp(p->batch_acquisition, "hedge") == 0;
     p->inc_mean = strcmp(p->incumbent, "mean") == 0;
+    p->own_proposed.max = KNOB__PROPOSED_MAX;
     int rc = knob__warm_options_check("sampler 'gp'", p->ws_study, p->ws_storage, p->ws_first);
     if (!rc)
         rc = knob__cost_options_check("sampler 'gp'", p->cost, p->cost_budget);

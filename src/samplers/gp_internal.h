@@ -11,6 +11,7 @@
  *   gp_terrace.c      option terrace: the model of the step the best's ties lie on
  *   gp_warm.c         warm start: the source study's model as the prior mean
  *   gp_pending.c      the points proposed to this process's trials that do not show them yet
+ *                     (kept in samplers/proposed.h's list)
  *
  * The state of one sampler (bo), of one maximization (ctx) and of one ask's data (data). */
 #ifndef KNOB_SAMPLERS_GP_INTERNAL_H
@@ -19,6 +20,7 @@
 #include "internal.h"
 #include "math/ehvi.h"
 #include "math/gp.h"
+#include "samplers/proposed.h"
 #include "samplers/transform.h"
 #include "samplers/turbo.h"
 #include "samplers/warm_start.h"
@@ -50,13 +52,6 @@ typedef struct knob__bo_scale {
     bool yj;
     double m0, s0, lambda, m1, s1;
 } knob__bo_scale;
-
-/* The point proposed to a trial of this process (gp_pending.c). */
-typedef struct knob__bo_proposal {
-    int64_t number;     /* the trial's */
-    knob_param *params; /* n of them: the space's names and distributions, the values */
-    size_t n;
-} knob__bo_proposal;
 
 typedef struct knob__bo {
     /* options */
@@ -150,9 +145,10 @@ typedef struct knob__bo {
     knob__gp tgp; /* the terrace model (gp_terrace.c) */
     bool tok;     /* it acts this ask */
     double tthr;  /* the indicator's 1/2, standardized as its model's data */
-    /* the points proposed to trials still running without them in the trials read */
-    knob__bo_proposal *prop;
-    int n_prop;
+    /* the points proposed to trials still running without them in the trials read
+     * (gp_pending.c): in own_proposed, or in the list auto shares with smac (shared_proposed,
+     * borrowed: knob__gp_share_proposed) */
+    knob__proposed own_proposed, *shared_proposed;
 } bo;
 
 typedef struct knob__bo_ctx {
@@ -290,10 +286,10 @@ void knob__bo_proposals_prune(bo *p, const knob_trial_info *const *tr, size_t n_
 
 /* The remembered points of the running trials of tr[0, n_tr) (but self) that lack a param
  * of the space, as rows X[*n_rows], X[*n_rows + 1] ... (*n_rows counts them on). */
-void knob__bo_encode_proposals(const bo *p, const knob_trial_info *const *tr, size_t n_tr,
-                               int64_t self, double *X, int *n_rows);
+void knob__bo_encode_proposals(bo *p, const knob_trial_info *const *tr, size_t n_tr, int64_t self,
+                               double *X, int *n_rows);
 
-/* Frees the remembered points. */
+/* Frees the points gp remembers in a list of its own (a shared list is its owner's). */
 void knob__bo_proposals_free(bo *p);
 
 /* ---------------------------------------------------------------- gp_acq.c */

@@ -54,6 +54,7 @@
  * trial number), so parallel workers get different suggestions. */
 #include "internal.h"
 #include "math/forest.h"
+#include "samplers/proposed.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
@@ -104,14 +105,9 @@ typedef struct smac {
     /* What this handle proposed to the trials it asked that are still running without
      * their params in the storage (asked together, suggested later): such a trial is
      * running, yet its params are in its handle alone, and the next asks of the batch
-     * would be proposed the same configuration. */
-    struct proposed {
-        int64_t number;
-        const char *name;              /* interned by the study's view, as p->dims' */
-        const knob_distribution *dist; /* the same */
-        double internal;
-    } * proposed;
-    size_t n_proposed, cap_proposed;
+     * would be proposed the same configuration. In own_proposed, or in the list auto
+     * shares with gp (shared_proposed, borrowed: knob__smac_share_proposed). */
+    knob__proposed own_proposed, *shared_proposed;
 } smac;
 
 /* One ask's data: the rows of the observations (own, then the source's) and their y; the
@@ -151,7 +147,7 @@ static void fini(void *state)
     knob__warm_firsts_free(&p->ws_firsts);
     free(p->dims);
     free(p->spans);
-    free(p->proposed);
+    knob__proposed_free(&p->own_proposed);
 }
 
 /* A completed trial with a value: an infinite one (a study with infinite_values) too, clipped
@@ -312,41 +308,31 @@ static int encode(const smac *p, const knob_trial_info *t, bool source, double *
 
 /* ---------------------------------------------------------------- the data */
 
-/* Forgets the proposals to trials that finished, or whose params reached the storage (the
- * trial's row tells then what it runs). */
-static void forget_proposed(smac *p, const knob_trial_info *const *tr, size_t n)
+static knob__proposed *proposed(smac *p)
 {
-    size_t kept = 0;
-    for (size_t i = 0; i < p->n_proposed; i++) {
-        const knob_trial_info *t = knob__trial_numbered(tr, n, p->proposed[i].number);
-        if (t && t->state == KNOB_TRIAL_RUNNING && t->n_params == 0)
-            p->proposed[kept++] = p->proposed[i];
-    }
-    p->n_proposed = kept;
+    return p->shared_proposed ? p->shared_proposed : &p->own_proposed;
 }
 
-/* Appends to D->busy the row of each trial in p->proposed (NaN where it was proposed no
- * value): the space of D->busy holds n_rows rows. */
-static void busy_proposed(const smac *p, data *D, int n_rows)
+void knob__smac_share_proposed(void *smac_state, knob__proposed *shared)
+{
+    smac *p = smac_state;
+    knob__proposed_free(&p->own_proposed);
+    p->shared_proposed = shared;
+}
+
+/* Appends to D->busy the row of each trial with a remembered point that has no params in
+ * tr[0..n) (one with params is a row of its own: suggest), NaN where it was proposed no
+ * value: the space of D->busy holds n_rows rows. */
+static void busy_proposed(smac *p, const knob_trial_info *const *tr, size_t n, data *D, int n_rows)
 {
     int d = p->n_dims;
-    for (size_t i = 0; i < p->n_proposed && D->n_busy < n_rows; i++) {
-        if (i > 0 && p->proposed[i].number == p->proposed[i - 1].number)
-            continue; /* one row per trial, from its first entry */
-        double *row = D->busy + (size_t)D->n_busy * d;
-        int active = 0;
-        for (int k = 0; k < d; k++)
-            row[k] = NAN;
-        for (size_t j = i; j < p->n_proposed && p->proposed[j].number == p->proposed[i].number;
-             j++) {
-            const struct proposed *e = &p->proposed[j];
-            for (int k = 0; k < d; k++)
-                if (strcmp(p->dims[k].name, e->name) == 0) {
-                    row[k] = coordinate(p, k, e->dist, e->internal);
-                    active += !isnan(row[k]);
-                }
-        }
-        D->n_busy += active > 0;
+    const knob__proposed *l = proposed(p);
+    for (size_t i = 0; i < l->n && D->n_busy < n_rows; i++) {
+        const knob_trial_info *t = knob__trial_numbered(tr, n, l->at[i].number);
+        if (!t || t->n_params > 0)
+            continue;
+        knob_trial_info as = knob__proposed_info(&l->at[i]);
+        D->n_busy += encode(p, &as, false, D->busy + (size_t)D->n_busy * d) > 0;
     }
 }
 
@@ -1153,10 +1139,14 @@ static bool disjoint(const smac *p, const knob_trial_info *const *tr, size_t n)
 
 /* The params of x proposed to t (a NaN: left to sample_independent) under their latest
  * distribution, by value (a trial that suggests one under another range takes the value
- * when it is inside), and kept in p->proposed until t's params are stored; x freed. */
+ * when it is inside), and remembered until t's params are stored; x freed. */
 static int propose(smac *p, knob_trial *t, double *x)
 {
     int rc = KNOB_OK;
+    size_t n = 0;
+    knob_param *q = malloc(((size_t)p->n_dims + 1) * sizeof *q);
+    if (!q)
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the proposals)");
     for (int k = 0; !rc && k < p->n_dims; k++) {
         if (isnan(x[k]))
             continue;
@@ -1165,13 +1155,11 @@ static int propose(smac *p, knob_trial *t, double *x)
         if (a != p->dims[k].dist) /* the model's scale is wider: the latest's nearest value */
             v = knob__dist_snap(a, fmin(fmax(v, a->low), a->high));
         rc = knob__trial_propose_by_value(t, p->dims[k].name, a, v);
-        if (!rc &&
-            knob__grow(&p->proposed, &p->cap_proposed, p->n_proposed + 1, sizeof *p->proposed))
-            rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: the proposals)");
-        if (!rc)
-            p->proposed[p->n_proposed++] =
-                (struct proposed){knob_trial_number(t), p->dims[k].name, a, v};
+        q[n++] = (knob_param){p->dims[k].name, a, v};
     }
+    if (!rc && n > 0)
+        rc = knob__proposed_add(proposed(p), knob_trial_number(t), q, n);
+    free(q);
     free(x);
     return rc;
 }
@@ -1185,7 +1173,8 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     D->X = malloc(((n + n_src) * (size_t)d + 1) * sizeof *D->X);
     D->y = malloc((n + n_src + 1) * sizeof *D->y);
     D->n_cats = calloc((size_t)d, sizeof *D->n_cats);
-    D->busy = malloc(((n + p->n_proposed) * (size_t)d + 1) * sizeof *D->busy);
+    size_t n_proposed = proposed(p)->n;
+    D->busy = malloc(((n + n_proposed) * (size_t)d + 1) * sizeof *D->busy);
     double *xbest = malloc((size_t)d * sizeof *xbest);
     if (!D->X || !D->y || !D->n_cats || !D->busy || !xbest) {
         free(xbest);
@@ -1196,7 +1185,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     for (size_t i = 0; i < n; i++)
         if (taken(tr[i]) && encode(p, tr[i], false, D->busy + (size_t)D->n_busy * d) > 0)
             D->n_busy++;
-    busy_proposed(p, D, (int)(n + p->n_proposed));
+    busy_proposed(p, tr, n, D, (int)(n + n_proposed));
     if (!rc && p->src) {
         double ssign = knob_study_direction(p->src, 0) == KNOB_MAXIMIZE ? -1 : 1;
         rc = observe(p, src, n_src, ssign, false, D);
@@ -1282,7 +1271,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     size_t n, n_src = p->n_ws, n_complete = 0, n_src_complete = 0;
     if ((rc = knob_study_trials(s, &tr, &n)))
         return rc;
-    forget_proposed(p, tr, n);
+    knob__proposed_prune(proposed(p), tr, n); /* what the trials show counts by itself */
     for (size_t i = 0; i < n; i++)
         n_complete += usable(tr[i]);
     if ((rc = infer_space(p, tr, n, src, n_src)) || p->n_dims == 0)

@@ -501,6 +501,56 @@ static void auto_batches_are_distinct(void **state)
     }
 }
 
+/* The points of 6 trials of the default sampler (seed 3) after 12 told trials of Branin: each
+ * trial suggesting right after its ask, or the 6 asked first and suggesting after (a batch). */
+static void six_asks(bool batch, double (*x)[2])
+{
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), 0);
+    knob_study_options o = {.sampler = sampler("auto", "seed=3")};
+    assert_int_equal(knob_study_create(st, "batch", &o, &s), 0);
+    int kind = 0;
+    assert_int_equal(knob_study_optimize(s, history_objective, &kind, 12), 0);
+    knob_trial *t[6];
+    for (int i = 0; i < 6; i++) {
+        assert_int_equal(knob_study_ask(s, &t[i]), 0);
+        for (int k = 0; !batch && k < 2; k++)
+            assert_int_equal(knob_trial_suggest_float(t[i], k ? "x1" : "x0", k ? 0 : -5,
+                                                      k ? 15 : 10, 0, 0, &x[i][k]),
+                             0);
+    }
+    for (int i = 0; batch && i < 6; i++)
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(knob_trial_suggest_float(t[i], k ? "x1" : "x0", k ? 0 : -5,
+                                                      k ? 15 : 10, 0, 0, &x[i][k]),
+                             0);
+    for (int i = 0; i < 6; i++) {
+        double v = branin(x[i][0], x[i][1]);
+        assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &v, 1), 0);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A batch asked first and suggested after gets the points that asking and suggesting one
+ * trial at a time gets, smac's turns (trials 14 and 17) among gp's: each counts the points the
+ * other proposed to the trials that have not suggested yet. Before, a gp turn took a trial of
+ * a smac turn for one without params (and the reverse), and the two could ask one point. */
+static void auto_batch_asked_then_suggested(void **state)
+{
+    (void)state;
+    double batch[6][2], one[6][2];
+    six_asks(true, batch);
+    six_asks(false, one);
+    for (int i = 0; i < 6; i++) {
+        print_message("trial %d: batch (%.6f, %.6f), one at a time (%.6f, %.6f)\n", 12 + i,
+                      batch[i][0], batch[i][1], one[i][0], one[i][1]);
+        for (int k = 0; k < 2; k++)
+            assert_true(fabs(batch[i][k] - one[i][k]) < 1e-9);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +566,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(default_asks_off_steps),
         cmocka_unit_test(default_on_a_staircase),
         cmocka_unit_test(auto_batches_are_distinct),
+        cmocka_unit_test(auto_batch_asked_then_suggested),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

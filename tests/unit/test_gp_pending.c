@@ -106,9 +106,9 @@ static void gp_batch_proposals_bounded(void **state)
     knob_trial *t[ASKED];
     for (int i = 0; i < ASKED; i++) {
         assert_int_equal(knob_study_ask(s, &t[i]), 0);
-        assert_int_equal(p->n_prop, i < 256 ? i + 1 : 256);
+        assert_int_equal(p->own_proposed.n, i < 256 ? i + 1 : 256);
     }
-    assert_int_equal(p->prop[0].number, 3 + ASKED - 256);
+    assert_int_equal(p->own_proposed.at[0].number, 3 + ASKED - 256);
     for (int i = 0; i < ASKED; i++) {
         double x[2];
         suggest_point(t[i], 1, x);
@@ -117,8 +117,8 @@ static void gp_batch_proposals_bounded(void **state)
     }
     knob_trial *last;
     assert_int_equal(knob_study_ask(s, &last), 0);
-    assert_int_equal(p->n_prop, 1);
-    assert_int_equal(p->prop[0].number, knob_trial_number(last));
+    assert_int_equal(p->own_proposed.n, 1);
+    assert_int_equal(p->own_proposed.at[0].number, knob_trial_number(last));
     assert_int_equal(knob_study_tell(s, last, KNOB_TRIAL_FAIL, NULL, 0), 0);
     knob_study_free(s);
     knob_storage_close(st);
