@@ -18,8 +18,11 @@
  * reproduce. A child some trial already has (finished, or running: asked in the same batch;
  * in a conditional space, with the params the mutation makes active or inactive) is drawn
  * again, up to TRIES times (its value then kept in evolution_value), so a batch
- * does not evaluate one configuration twice where a new one is left. */
+ * does not evaluate one configuration twice where a new one is left. A trial of a batch asked
+ * before any of them suggests has no params at the next asks: its child is remembered
+ * (samplers/proposed.h) until the trial shows its params or ends, and counts as its params. */
 #include "internal.h"
+#include "samplers/proposed.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
@@ -34,6 +37,9 @@ typedef struct evo {
     int64_t population_size, sample_size;
     double mutation_scale;
     bool include_pruned;
+    /* the children proposed to this handle's trials that do not show their params yet: the
+     * parent's params, the mutated one at its new value */
+    knob__proposed proposed;
 } evo;
 
 /* A trial's value for the search: minimized, NaN when it cannot be a member. An infinite
@@ -211,16 +217,25 @@ static double child_value(knob_study *s, knob_trial *t, const child *c, const ch
  * has its configuration. That holds of a trial whose path is done (complete, pruned). A
  * running trial, or one that failed, may have suggested only its first params (another
  * worker's define-by-run trial, an objective that raised): it is the child's only with the
- * parent's params, the mutated one at its value (asked in a batch, a running trial's params
- * are in the storage: the ask writes them first); one with none yet is no configuration. */
+ * parent's params, the mutated one at its value. One with none yet (asked in a batch, not
+ * suggested yet) is the child proposed to it, when this handle asked it (`proposed`), else no
+ * configuration. */
 static bool taken(knob_study *s, knob_trial *t, const knob_trial_info *const *tr, size_t n,
-                  const child *c)
+                  const knob__proposed *proposed, const child *c)
 {
     const knob_trial_info *parent = c->parent;
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *o = tr[i];
-        if (o->number == knob_trial_number(t) || o->n_params == 0)
+        knob_trial_info as;
+        if (o->number == knob_trial_number(t))
             continue;
+        if (o->n_params == 0) {
+            const knob__proposed_point *q = knob__proposed_find(proposed, o->number);
+            if (o->state != KNOB_TRIAL_RUNNING || !q)
+                continue;
+            as = knob__proposed_info(q);
+            o = &as;
+        }
         bool done = o->state == KNOB_TRIAL_COMPLETE || o->state == KNOB_TRIAL_PRUNED;
         if (!done && o->n_params != parent->n_params)
             continue;
@@ -240,6 +255,23 @@ static bool taken(knob_study *s, knob_trial *t, const knob_trial_info *const *tr
             return true;
     }
     return false;
+}
+
+/* Remembers the child proposed to t: the parent's params, the mutated one at its value. */
+static int remember(evo *e, knob_trial *t, const child *c)
+{
+    const knob_trial_info *parent = c->parent;
+    knob_param *q = malloc((parent->n_params + 1) * sizeof *q);
+    if (!q)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (evolution)");
+    for (size_t j = 0; j < parent->n_params; j++) {
+        q[j] = parent->params[j];
+        if (c->mutated && !strcmp(q[j].name, c->mutated))
+            q[j].internal = c->value;
+    }
+    int rc = knob__proposed_add(&e->proposed, knob_trial_number(t), q, parent->n_params);
+    free(q);
+    return rc;
 }
 
 /* Chooses the parent and the param that mutates, once the trial has its number (the draws
@@ -273,10 +305,11 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     child c = try_child(e, s, t, tr, pop, m, fixed, 0);
     int used = 0;
     /* an enqueued child runs what it was given; a child that cannot change is its parent */
-    bool repeat = !fixed && c.can && taken(s, t, tr, n, &c);
+    knob__proposed_prune(&e->proposed, tr, n); /* what the trials show counts by itself */
+    bool repeat = !fixed && c.can && taken(s, t, tr, n, &e->proposed, &c);
     for (int k = 1; repeat && k < TRIES; k++) {
         child other = try_child(e, s, t, tr, pop, m, fixed, k);
-        if (other.can && !taken(s, t, tr, n, &other)) {
+        if (other.can && !taken(s, t, tr, n, &e->proposed, &other)) {
             c = other;
             used = k;
             repeat = false;
@@ -284,9 +317,11 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
     }
     free(pop);
     bool whole = fixed && c.can == 0; /* the queue gave it all: no descent to record */
+    /* an enqueued trial runs its fixed params: it counts once it shows them */
+    rc = fixed ? KNOB_OK : remember(e, t, &c);
     knobx_json_free(fixed);
-    if (whole)
-        return KNOB_OK;
+    if (rc || whole)
+        return rc;
     knobx_buf b = {0};
     char num[32];
     snprintf(num, sizeof num, "%lld", (long long)c.parent->number);
@@ -400,6 +435,12 @@ static int init(void *state)
     return KNOB_OK;
 }
 
+static void fini(void *state)
+{
+    evo *e = state;
+    knob__proposed_free(&e->proposed);
+}
+
 static const knob_option options[] = {
     {"population_size", KNOB_OPT_INT, offsetof(evo, population_size), "20", 2, 100000,
      "members: the completed trials that finished last; until there are this many, trials are "
@@ -430,6 +471,7 @@ const knob_sampler_plugin knob__sampler_evolution = {
     .state_size = sizeof(evo),
     .options = options,
     .init = init,
+    .fini = fini,
     .before_trial = before_trial,
     .sample_relative = choose_parent,
     .sample_independent = sample_independent,

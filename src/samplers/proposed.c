@@ -13,6 +13,14 @@ static void drop(knob__proposed *l, size_t j)
     l->n--;
 }
 
+const knob__proposed_point *knob__proposed_find(const knob__proposed *l, int64_t number)
+{
+    for (size_t j = l->n; j-- > 0;)
+        if (l->at[j].number == number)
+            return &l->at[j];
+    return NULL;
+}
+
 void knob__proposed_forget(knob__proposed *l, int64_t number)
 {
     for (size_t j = l->n; j-- > 0;)

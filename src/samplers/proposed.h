@@ -1,6 +1,6 @@
 /* The points a sampler proposed to trials of this handle that do not show them yet, shared by
- * the samplers that model running trials (gp, smac) and by auto, whose delegates keep theirs
- * in one list.
+ * the samplers that count running trials (gp, smac, evolution) and by auto, whose delegates
+ * gp and smac keep theirs in one list.
  *
  * A trial's point is decided at its ask (sample_relative), but the trial's params reach the
  * trials a sampler reads only once the trial suggests them (the core writes suggested params,
@@ -8,7 +8,8 @@
  * Python's study.ask() in a loop, a C program that hands its trials out) would give every ask
  * the same data, and so the same point. So a sampler remembers the point of each trial it
  * proposed to, and counts such a trial, while it runs without its params in the trials read,
- * as the running trials with params count. Asked one at a time (ask, suggest, ask ...), every
+ * as the running trials with params count (evolution: the child it proposed, its parent's
+ * params with the mutated one's new value). Asked one at a time (ask, suggest, ask ...), every
  * trial shows its params at the next ask and nothing changes.
  *
  * auto hands each trial to gp or smac: each must count the points the other proposed too
@@ -46,6 +47,9 @@ typedef struct knob__proposed {
 /* Remembers params[0..n) (copied) as the point of trial `number`, in place of one it had.
  * KNOB_OK or KNOB_ENOMEM. */
 int knob__proposed_add(knob__proposed *l, int64_t number, const knob_param *params, size_t n);
+
+/* The point of trial `number`, or NULL. */
+const knob__proposed_point *knob__proposed_find(const knob__proposed *l, int64_t number);
 
 /* Forgets the point of trial `number`, if any. */
 void knob__proposed_forget(knob__proposed *l, int64_t number);

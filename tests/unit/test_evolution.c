@@ -441,8 +441,11 @@ static void members_age_from_their_end(void **state)
 }
 
 /* Trials asked `batch` at a time (all asked, then all told) on two choices of two values
- * and, with `with_x`, a float; returns how many have the params of an earlier one. */
-static size_t batch_repeats(const char *opts, int rounds, int batch, bool with_x)
+ * and, with `with_x`, a float; returns how many have the params of an earlier one. Each trial
+ * suggests right after its ask, or with `asked_first` once the batch is asked (Python's
+ * study.ask() in a loop: the trials have no params at the asks). */
+static size_t batch_repeats_asked(const char *opts, int rounds, int batch, bool with_x,
+                                  bool asked_first)
 {
     static const char *const ab[] = {"a", "b"};
     knob_storage *st = knob_test_memory();
@@ -450,10 +453,13 @@ static size_t batch_repeats(const char *opts, int rounds, int batch, bool with_x
     for (int r = 0; r < rounds; r++) {
         knob_trial *t[8];
         double v[8];
+        for (int k = 0; asked_first && k < batch; k++)
+            assert_int_equal(knob_study_ask(s, &t[k]), KNOB_OK);
         for (int k = 0; k < batch; k++) {
             size_t c1, c2;
             double x = 0;
-            assert_int_equal(knob_study_ask(s, &t[k]), KNOB_OK);
+            if (!asked_first)
+                assert_int_equal(knob_study_ask(s, &t[k]), KNOB_OK);
             assert_int_equal(knob_trial_suggest_categorical(t[k], "c1", ab, 2, &c1), KNOB_OK);
             assert_int_equal(knob_trial_suggest_categorical(t[k], "c2", ab, 2, &c2), KNOB_OK);
             if (with_x)
@@ -484,6 +490,11 @@ static size_t batch_repeats(const char *opts, int rounds, int batch, bool with_x
     return repeats;
 }
 
+static size_t batch_repeats(const char *opts, int rounds, int batch, bool with_x)
+{
+    return batch_repeats_asked(opts, rounds, batch, with_x, false);
+}
+
 /* A child that a trial has already (finished, or running beside it in a batch) is tried
  * again: two choices of two values make every child of a parent by one of them the same
  * configuration (before, 22 of seed 1's 80 trials repeated an earlier one). Once every
@@ -500,6 +511,22 @@ static void children_not_repeated(void **state)
             fail_msg("seed %d: %zu of 80 trials repeat an earlier one", seed, repeats);
     }
     assert_true(batch_repeats("seed=1,population_size=4,sample_size=2", 3, 8, false) >= 20);
+}
+
+/* So too when the batch is asked before any of its trials suggests (Python's study.ask() in a
+ * loop): the children proposed at the earlier asks count as their trials' configurations.
+ * Before, those trials had no params at the asks and counted as none: 13 of seed 1's 80
+ * trials repeated an earlier one. */
+static void children_of_a_batch_asked_first_not_repeated(void **state)
+{
+    (void)state;
+    for (int seed = 1; seed <= 3; seed++) {
+        char opts[80];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=8,sample_size=3", seed);
+        size_t repeats = batch_repeats_asked(opts, 10, 8, true, true);
+        if (repeats)
+            fail_msg("seed %d: %zu of 80 trials repeat an earlier one", seed, repeats);
+    }
 }
 
 /* c of two choices, x of 10 values, and y of 10 only with c = "a" (110 configurations). */
@@ -658,6 +685,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(members_age_from_their_end),
     cmocka_unit_test(enqueued_trials),
     cmocka_unit_test(children_not_repeated),
+    cmocka_unit_test(children_of_a_batch_asked_first_not_repeated),
     cmocka_unit_test(conditional_children_not_repeated),
     cmocka_unit_test(partial_trials_are_no_configurations),
 };
