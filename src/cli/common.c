@@ -160,7 +160,9 @@ static int create_sampler(const sweep *sw, knob_sampler **out)
     bool gp = sw->n_objectives <= 1 && !sw->early_type && !sw->pruner.name;
     if (gp && knob_sampler_create("auto", NULL, out) == KNOB_OK)
         return 0;
-    if (knob_sampler_create("tpe", NULL, out) == KNOB_OK)
+    /* as auto's own tpe: trials running at once (--parallel, workers) count as bad ones, so
+     * they differ (plain tpe asked the running trials' configurations again) */
+    if (knob_sampler_create("tpe", "constant_liar=true", out) == KNOB_OK)
         return 0;
     if (sw->method_given)
         fprintf(stderr, "knob: warning: method bayes: no model-based sampler is built in; "
