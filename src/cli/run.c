@@ -277,6 +277,10 @@ static int run(runner *r, const run_args *a, char *dflt_study)
                 print_shell_word(r->storage);
             else
                 printf("URL");
+            /* the stored sweep holds a seed of its own, not this flag's: without it each
+             * worker would draw from a seed of its own, and none reproduce this run */
+            if (has_seed)
+                printf(" --seed %lld", (long long)seed);
             printf("\n");
         }
         free(where);
