@@ -21,10 +21,11 @@ for s in bayes liar; do
             echo "$line" >> $s.asks
             continue
         fi
+        p='d["params"]'
         read -r num y < <(echo "$line" |
-            py '"%d %r" % (d["number"], "pqr".index(d["params"]["a"]) + abs(d["params"]["b"] - 4) + d["params"]["x"])')
+            py "'%d %r' % (d['number'], 'pqr'.index($p['a']) + abs($p['b'] - 4) + $p['x'])")
         "$KNOB" tell demo "$num" "$y" --storage "sqlite:///$T/$s.db"
     done
 done
-cmp bayes.asks liar.asks ||
-    fail "method bayes with a pruner asked otherwise than tpe with constant_liar: $(cat bayes.asks) / $(cat liar.asks)"
+cmp bayes.asks liar.asks || fail "method bayes with a pruner asked otherwise than tpe with \
+constant_liar: $(cat bayes.asks) / $(cat liar.asks)"

@@ -27,5 +27,6 @@ expect_eq "$(xs b.db)" "$(xs a.db)" "the worker's params against the seeded run'
 # unseeded: no seed in the line
 "$KNOB" run qmc.yaml --storage "sqlite:///$T/c.db" --trials 0 > c.txt 2>&1 ||
     fail "--trials 0: $(cat c.txt)"
-expect_eq "$(grep '^  knob worker ' c.txt)" "  knob worker --study 'qmc' --storage 'sqlite:///$T/c.db'" \
+expect_eq "$(grep '^  knob worker ' c.txt)" \
+    "  knob worker --study 'qmc' --storage 'sqlite:///$T/c.db'" \
     "the worker command of an unseeded run"
