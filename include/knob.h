@@ -1147,7 +1147,7 @@ typedef struct knob_importance {
  *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
  *       the total variance, averaged over the trees. It reads the trials that hold every
  *       evaluated param; numbers on their own scale (log params too), categories as
- *       categories. A param whose distribution changed between trials (a sweep resumed with
+ *       categories (subsets of their choices, however many). A param whose distribution changed between trials (a sweep resumed with
  *       an edited range) is read over the union: ranges merged (log only if every trial's
  *       was, int only if every trial's was), choices merged by value; a param that is a
  *       number in some trials and a choice in others is left out (KNOB_EUNSUPPORTED when

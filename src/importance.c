@@ -8,6 +8,7 @@
 #include "space.h"
 #include "util/json.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -307,12 +308,9 @@ static int fanova(job *j)
     }
     for (int k = 0; k < d; k++) {
         const knob_distribution *ds = dist[feat[k]];
-        if (ds->kind == KNOB_DIST_CATEGORICAL && ds->n_choices <= KNOB__FOREST_MAX_CATS) {
-            n_cats[k] = (int)ds->n_choices;
+        if (ds->kind == KNOB_DIST_CATEGORICAL) { /* its choices as categories, however many */
+            n_cats[k] = ds->n_choices < INT_MAX ? (int)ds->n_choices : INT_MAX;
             lo[k] = hi[k] = 0;
-        } else if (ds->kind == KNOB_DIST_CATEGORICAL) {
-            lo[k] = 0; /* too many choices for category sets: ordered by index */
-            hi[k] = (double)ds->n_choices - 1;
         } else {
             lo[k] = ds->low;
             hi[k] = ds->high;

@@ -3,21 +3,27 @@
  * feature costs O(L log L) per tree for L leaves instead of one traversal per cell. */
 #include "math/fanova.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The leaves of one tree: value, and per feature the box's interval (continuous), category set
- * (categorical) and the fraction w of the feature's domain the box covers. */
+ * (categorical) and the fraction w of the feature's domain the box covers. A category set is
+ * a bit set of words[k] words (bit c: bit c % 64 of word c / 64) at word at[k] of a row of
+ * n_words. */
 typedef struct cells {
     int n, cap, d;
     double *v;      /* n */
     double *a, *b;  /* n x d: interval of continuous features */
-    uint64_t *mask; /* n x d: categories of categorical features */
+    uint64_t *mask; /* n x n_words: categories of categorical features */
     double *w;      /* n x d: fraction of the domain */
-    /* the box being walked */
+    int *at, *words, n_words;
+    /* the box being walked, and the category sets it had above each depth of the walk */
     double *lo, *hi;
-    uint64_t *cats;
+    uint64_t *cats, *saved;
+    int saved_cap;  /* depths saved holds */
+    int most_words; /* the widest feature's words */
 } cells;
 
 static void cells_free(cells *c)
@@ -27,21 +33,35 @@ static void cells_free(cells *c)
     free(c->b);
     free(c->mask);
     free(c->w);
+    free(c->at);
     free(c->lo);
     free(c->hi);
     free(c->cats);
+    free(c->saved);
 }
 
-static uint64_t all_cats(int n)
+/* The set of categories 0 .. n-1 in words (n / 64 + 1) words. */
+static void all_cats(uint64_t *set, int n, int words)
 {
-    return n >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << n) - 1);
+    for (int i = 0; i < words; i++) {
+        int from = 64 * i;
+        set[i] = n - from >= 64 ? ~(uint64_t)0 : n > from ? ((uint64_t)1 << (n - from)) - 1 : 0;
+    }
 }
 
 static int popcount64(uint64_t x)
 {
+    x = x - ((x >> 1) & 0x5555555555555555u);
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+    return (int)((x * 0x0101010101010101u) >> 56);
+}
+
+static int count_cats(const uint64_t *set, int words)
+{
     int k = 0;
-    for (; x; x &= x - 1)
-        k++;
+    for (int i = 0; i < words; i++)
+        k += popcount64(set[i]);
     return k;
 }
 
@@ -58,7 +78,7 @@ static int cells_grow(cells *c)
     double *b = realloc(c->b, nd * sizeof *b);
     if (b)
         c->b = b;
-    uint64_t *m = realloc(c->mask, nd * sizeof *m);
+    uint64_t *m = realloc(c->mask, ((size_t)cap * (size_t)c->n_words + 1) * sizeof *m);
     if (m)
         c->mask = m;
     double *w = realloc(c->w, nd * sizeof *w);
@@ -70,8 +90,24 @@ static int cells_grow(cells *c)
     return 0;
 }
 
-static int walk(cells *c, const knob__forest *f, const knob__tree *t, int node, const double *lo,
-                const double *hi)
+/* The category sets at depth `depth` of the walk, saved: room for it. */
+static uint64_t *saved_at(cells *c, int depth)
+{
+    if (depth >= c->saved_cap) {
+        int cap = c->saved_cap ? 2 * c->saved_cap : 64;
+        while (cap <= depth)
+            cap *= 2;
+        uint64_t *s = realloc(c->saved, (size_t)cap * (size_t)c->most_words * sizeof *s);
+        if (!s)
+            return NULL;
+        c->saved = s;
+        c->saved_cap = cap;
+    }
+    return c->saved + (size_t)depth * (size_t)c->most_words;
+}
+
+static int walk(cells *c, const knob__forest *f, const knob__tree *t, int node, int depth,
+                const double *lo, const double *hi)
 {
     const knob__forest_node *nd = &t->nodes[node];
     int j = nd->feature;
@@ -80,12 +116,13 @@ static int walk(cells *c, const knob__forest *f, const knob__tree *t, int node, 
             return -1;
         size_t r = (size_t)c->n * (size_t)c->d;
         c->v[c->n] = nd->mean;
+        memcpy(c->mask + (size_t)c->n * (size_t)c->n_words, c->cats,
+               (size_t)c->n_words * sizeof *c->cats);
         for (int k = 0; k < c->d; k++) {
             c->a[r + k] = c->lo[k];
             c->b[r + k] = c->hi[k];
-            c->mask[r + k] = c->cats[k];
             if (f->n_cats[k] > 0)
-                c->w[r + k] = (double)popcount64(c->cats[k]) / f->n_cats[k];
+                c->w[r + k] = (double)count_cats(c->cats + c->at[k], c->words[k]) / f->n_cats[k];
             else {
                 double span = hi[k] - lo[k], width = c->hi[k] - c->lo[k];
                 c->w[r + k] = span > 0 ? (width > 0 ? width / span : 0) : 1;
@@ -95,26 +132,37 @@ static int walk(cells *c, const knob__forest *f, const knob__tree *t, int node, 
         return 0;
     }
     if (f->n_cats[j] > 0) {
-        uint64_t old = c->cats[j];
-        c->cats[j] = old & nd->left_cats;
-        int rc = walk(c, f, t, nd->left, lo, hi);
-        c->cats[j] = old & ~nd->left_cats;
+        /* the box's set and the split's left set have the feature's n_cats + 1 bits (NaN
+         * last); the box never holds NaN */
+        uint64_t *box = c->cats + c->at[j], *old = saved_at(c, depth);
+        const uint64_t *left = t->cat_words + nd->cats;
+        int words = c->words[j];
+        if (!old)
+            return -1;
+        memcpy(old, box, (size_t)words * sizeof *box);
+        for (int i = 0; i < words; i++)
+            box[i] = old[i] & left[i];
+        int rc = walk(c, f, t, nd->left, depth + 1, lo, hi);
+        old = c->saved + (size_t)depth * (size_t)c->most_words; /* saved may have moved */
+        for (int i = 0; i < words; i++)
+            box[i] = old[i] & ~left[i];
         if (rc == 0)
-            rc = walk(c, f, t, nd->right, lo, hi);
-        c->cats[j] = old;
+            rc = walk(c, f, t, nd->right, depth + 1, lo, hi);
+        old = c->saved + (size_t)depth * (size_t)c->most_words;
+        memcpy(box, old, (size_t)words * sizeof *box);
         return rc;
     }
     double l = c->lo[j], h = c->hi[j], thr = nd->threshold;
     c->hi[j] = thr < h ? thr : h;
     if (c->hi[j] < l)
         c->hi[j] = l;
-    int rc = walk(c, f, t, nd->left, lo, hi);
+    int rc = walk(c, f, t, nd->left, depth + 1, lo, hi);
     c->hi[j] = h;
     c->lo[j] = thr > l ? thr : l;
     if (c->lo[j] > h)
         c->lo[j] = h;
     if (rc == 0)
-        rc = walk(c, f, t, nd->right, lo, hi);
+        rc = walk(c, f, t, nd->right, depth + 1, lo, hi);
     c->lo[j] = l;
     return rc;
 }
@@ -126,9 +174,9 @@ static int tree_cells(cells *c, const knob__forest *f, const knob__tree *t, cons
     for (int k = 0; k < f->d; k++) {
         c->lo[k] = f->n_cats[k] > 0 ? 0 : lo[k];
         c->hi[k] = f->n_cats[k] > 0 ? 0 : hi[k];
-        c->cats[k] = all_cats(f->n_cats[k]);
+        all_cats(c->cats + c->at[k], f->n_cats[k], c->words[k]);
     }
-    return walk(c, f, t, 0, lo, hi);
+    return walk(c, f, t, 0, 0, lo, hi);
 }
 
 static double total_variance(const cells *c)
@@ -194,9 +242,9 @@ static int main_variance_cat(const cells *c, int j, int n_cats, double *out)
     double *den = num + n_cats, *fv = den + n_cats;
     for (int l = 0; l < c->n; l++) {
         double vol = volume_without(c, l, j);
-        uint64_t m = c->mask[(size_t)l * c->d + j];
+        const uint64_t *m = c->mask + (size_t)l * (size_t)c->n_words + c->at[j];
         for (int k = 0; k < n_cats; k++)
-            if ((m >> k) & 1u) {
+            if ((m[k / 64] >> (k % 64)) & 1u) {
                 num[k] += c->v[l] * vol;
                 den[k] += vol;
             }
@@ -305,14 +353,27 @@ done:
     return rc;
 }
 
-static int cells_init(cells *c, int d)
+static int cells_init(cells *c, const knob__forest *f)
 {
     memset(c, 0, sizeof *c);
-    c->d = d;
-    c->lo = malloc((size_t)d * sizeof *c->lo);
-    c->hi = malloc((size_t)d * sizeof *c->hi);
-    c->cats = malloc((size_t)d * sizeof *c->cats);
-    return c->lo && c->hi && c->cats ? 0 : -1;
+    c->d = f->d;
+    c->at = malloc(2 * (size_t)f->d * sizeof *c->at);
+    c->lo = malloc((size_t)f->d * sizeof *c->lo);
+    c->hi = malloc((size_t)f->d * sizeof *c->hi);
+    if (!c->at || !c->lo || !c->hi)
+        return -1;
+    c->words = c->at + f->d;
+    for (int k = 0; k < f->d; k++) {
+        c->words[k] = f->n_cats[k] > 0 ? knob__forest_cat_words(f->n_cats[k]) : 0;
+        if (c->n_words > INT_MAX / 2 - c->words[k])
+            return -1;
+        c->at[k] = c->n_words;
+        c->n_words += c->words[k];
+        if (c->words[k] > c->most_words)
+            c->most_words = c->words[k];
+    }
+    c->cats = malloc(((size_t)c->n_words + 1) * sizeof *c->cats);
+    return c->cats ? 0 : -1;
 }
 
 static int feature_variance(const cells *c, const knob__forest *f, int j, const double *lo,
@@ -327,7 +388,7 @@ int knob__fanova_tree(const knob__forest *f, int t, int j, const double *lo, con
                       double *main_var, double *total_var)
 {
     cells c;
-    int rc = cells_init(&c, f->d);
+    int rc = cells_init(&c, f);
     if (rc == 0)
         rc = tree_cells(&c, f, &f->trees[t], lo, hi);
     if (rc == 0) {
@@ -342,7 +403,7 @@ int knob__fanova_add(const knob__forest *f, const double *lo, const double *hi, 
                      int *used)
 {
     cells c;
-    int rc = cells_init(&c, f->d);
+    int rc = cells_init(&c, f);
     for (int t = 0; rc == 0 && t < f->n_trees; t++) {
         rc = tree_cells(&c, f, &f->trees[t], lo, hi);
         if (rc != 0)

@@ -4,6 +4,7 @@
  * squared error, Breiman et al. 1984, 9.4). */
 #include "math/forest.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,14 +45,18 @@ typedef struct grower {
     unsigned char *left; /* by row of X: the row goes to the left child of the split */
     keyed *keys, *spare; /* sort keys of one list, and the radix sort's second buffer */
     int *feats;          /* a permutation of the features */
+    /* A categorical feature's split: per category (NaN last) its samples' sum and count in the
+     * node, all 0 between nodes; the categories present, in the order the cut takes them; the
+     * left set being cut and the best one (knob__forest_cat_words of the widest feature). */
+    catstat *cs, *order;
+    uint64_t *run, *best_cats;
     knob__tree *t;
 } grower;
 
 typedef struct split {
     int feature;
-    double threshold;
-    uint64_t left_cats;
-    double score; /* sum_L^2 / n_L + sum_R^2 / n_R of centred y: larger is better */
+    double threshold; /* NaN for a categorical split: its left set is the grower's best_cats */
+    double score;     /* sum_L^2 / n_L + sum_R^2 / n_R of centred y: larger is better */
 } split;
 
 knob__forest_opts knob__forest_defaults(void)
@@ -64,20 +69,31 @@ void knob__forest_free(knob__forest *f)
 {
     if (!f)
         return;
-    for (int i = 0; i < f->n_trees; i++)
+    for (int i = 0; i < f->n_trees; i++) {
         free(f->trees[i].nodes);
+        free(f->trees[i].cat_words);
+    }
     free(f->trees);
     free(f->n_cats);
     memset(f, 0, sizeof *f);
 }
 
-bool knob__forest_goes_left(const knob__forest_node *nd, double xj)
+int knob__forest_cat_words(int n_cats)
 {
-    if (isnan(nd->threshold)) {
-        int c = isnan(xj) ? KNOB__FOREST_MAX_CATS : (int)xj;
-        if (c < 0 || c > KNOB__FOREST_MAX_CATS)
-            c = KNOB__FOREST_MAX_CATS;
-        return (nd->left_cats >> c) & 1u;
+    return n_cats / 64 + 1; /* n_cats + 1 bits */
+}
+
+/* The category of value v of a feature of k categories: k for NaN and values out of range. */
+static int category_of(double v, int k)
+{
+    return v >= 0 && v < k ? (int)v : k;
+}
+
+bool knob__forest_goes_left(const knob__tree *t, const knob__forest_node *nd, double xj)
+{
+    if (nd->cats >= 0) {
+        int c = category_of(xj, nd->n_cats);
+        return (t->cat_words[nd->cats + c / 64] >> (c % 64)) & 1u;
     }
     return isnan(xj) || xj <= nd->threshold;
 }
@@ -87,7 +103,7 @@ int knob__tree_leaf(const knob__tree *t, const double *x)
     int i = 0;
     while (t->nodes[i].feature >= 0) {
         const knob__forest_node *nd = &t->nodes[i];
-        i = knob__forest_goes_left(nd, x[nd->feature]) ? nd->left : nd->right;
+        i = knob__forest_goes_left(t, nd, x[nd->feature]) ? nd->left : nd->right;
     }
     return i;
 }
@@ -193,7 +209,6 @@ static bool best_continuous(grower *g, int j, const pair *p, int m, double centr
         if (score > best->score) {
             best->score = score;
             best->feature = j;
-            best->left_cats = 0;
             if (isnan(p[i].v))
                 best->threshold = -INFINITY;
             else {
@@ -208,41 +223,39 @@ static bool best_continuous(grower *g, int j, const pair *p, int m, double centr
 }
 
 /* The best subset split of categorical feature j (NaN and values out of range as category
- * n_cats). Returns whether the feature varies in the node. */
+ * n_cats): the categories present sorted by their mean y, cut where the split is best, which
+ * is the best of all their subsets. Only the node's samples and the categories present are
+ * visited, so a feature of many categories costs no more than one of a few. Returns whether
+ * the feature varies in the node. */
 static bool best_categorical(grower *g, int j, const int *idx, int m, double centre, split *best)
 {
-    catstat cs[KNOB__FOREST_MAX_CATS + 1];
-    int k = g->n_cats[j] + 1;
-    for (int c = 0; c < k; c++)
-        cs[c] = (catstat){0, 0, 0, c};
+    int nc = g->n_cats[j], present = 0;
+    catstat *cs = g->cs, *order = g->order;
     for (int i = 0; i < m; i++) {
-        double v = g->X[(size_t)idx[i] * g->d + j];
-        int c = isnan(v) ? k - 1 : (int)v;
-        if (c < 0 || c >= k)
-            c = k - 1;
+        int c = category_of(g->X[(size_t)idx[i] * g->d + j], nc);
+        if (cs[c].n++ == 0)
+            order[present++].c = c;
         cs[c].sum += g->y[idx[i]] - centre;
-        cs[c].n++;
     }
-    int present = 0;
-    for (int c = 0; c < k; c++)
-        if (cs[c].n > 0) {
-            cs[c].mean = cs[c].sum / cs[c].n;
-            cs[present++] = cs[c];
-        }
+    for (int i = 0; i < present; i++) {
+        catstat *t = &cs[order[i].c];
+        order[i] = (catstat){t->sum, t->sum / t->n, t->n, order[i].c};
+        *t = (catstat){0, 0, 0, 0};
+    }
     if (present < 2)
         return false;
-    qsort(cs, (size_t)present, sizeof *cs, cat_cmp);
+    /* (mean, category) orders them totally: the order of the list does not matter */
+    qsort(order, (size_t)present, sizeof *order, cat_cmp);
     double total = 0;
     for (int c = 0; c < present; c++)
-        total += cs[c].sum;
-    int leaf = g->o->min_samples_leaf, nl = 0;
+        total += order[c].sum;
+    int leaf = g->o->min_samples_leaf, nl = 0, words = knob__forest_cat_words(nc);
     double left = 0;
-    uint64_t mask = 0;
+    memset(g->run, 0, (size_t)words * sizeof *g->run);
     for (int c = 0; c < present - 1; c++) {
-        left += cs[c].sum;
-        nl += cs[c].n;
-        int bit = cs[c].c == k - 1 ? KNOB__FOREST_MAX_CATS : cs[c].c;
-        mask |= (uint64_t)1 << bit;
+        left += order[c].sum;
+        nl += order[c].n;
+        g->run[order[c].c / 64] |= (uint64_t)1 << (order[c].c % 64);
         int nr = m - nl;
         if (nl < leaf || nr < leaf)
             continue;
@@ -251,11 +264,32 @@ static bool best_categorical(grower *g, int j, const int *idx, int m, double cen
         if (score > best->score) {
             best->score = score;
             best->feature = j;
-            best->left_cats = mask;
             best->threshold = NAN;
+            memcpy(g->best_cats, g->run, (size_t)words * sizeof *g->run);
         }
     }
     return true;
+}
+
+/* Appends a left set of `words` words to tree t's; returns its first word's index or -1 (no
+ * memory). */
+static int push_cats(knob__tree *t, const uint64_t *set, int words)
+{
+    if (t->n_words > INT_MAX / 2 - words)
+        return -1;
+    if (t->n_words + words > t->words_cap) {
+        int cap = t->words_cap ? t->words_cap : 16;
+        while (cap < t->n_words + words)
+            cap *= 2;
+        uint64_t *w = realloc(t->cat_words, (size_t)cap * sizeof *w);
+        if (!w)
+            return -1;
+        t->cat_words = w;
+        t->words_cap = cap;
+    }
+    memcpy(t->cat_words + t->n_words, set, (size_t)words * sizeof *set);
+    t->n_words += words;
+    return t->n_words - words;
 }
 
 static int push_node(knob__tree *t)
@@ -301,7 +335,14 @@ static int grow(grower *g, int lo, int m, int depth)
         double e = g->y[idx[i]] - mean;
         ss += e * e;
     }
-    knob__forest_node nd = {-1, -1, -1, NAN, 0, mean, ss / m, m};
+    knob__forest_node nd = {.feature = -1,
+                            .left = -1,
+                            .right = -1,
+                            .cats = -1,
+                            .n = m,
+                            .threshold = NAN,
+                            .mean = mean,
+                            .var = ss / m};
     if (g->o->log_y) {
         double top = -INFINITY, se = 0;
         for (int i = 0; i < m; i++)
@@ -323,7 +364,7 @@ static int grow(grower *g, int lo, int m, int depth)
         k = 1;
     for (int i = 0; i < d; i++)
         g->feats[i] = i;
-    split best = {-1, NAN, 0, 1e-12 * ss}; /* a split must lower the error */
+    split best = {-1, NAN, 1e-12 * ss}; /* a split must lower the error */
     int tried = 0;
     for (int i = 0; i < d && (tried < k || best.feature < 0); i++) {
         int s = i + (int)knob_rng_below(g->r, (uint64_t)(d - i));
@@ -341,24 +382,28 @@ static int grow(grower *g, int lo, int m, int depth)
 
     /* Partition the samples, left ones first, each side in its order: idx and every sorted
      * list, so that each child's lists are sorted too. */
-    int nc = g->n_cats[best.feature];
     knob__forest_node probe = nd;
     probe.threshold = best.threshold;
-    probe.left_cats = best.left_cats;
+    if (g->n_cats[best.feature] > 0) {
+        probe.n_cats = g->n_cats[best.feature];
+        probe.cats = push_cats(g->t, g->best_cats, knob__forest_cat_words(probe.n_cats));
+        if (probe.cats < 0)
+            return -1;
+    }
     int nl = 0, nr = 0;
     for (int i = 0; i < m; i++) {
-        double v = g->X[(size_t)idx[i] * d + best.feature];
-        if (nc > 0 && !isnan(v) && (v < 0 || v >= nc))
-            v = NAN;
-        bool l = knob__forest_goes_left(&probe, v);
+        bool l = knob__forest_goes_left(g->t, &probe, g->X[(size_t)idx[i] * d + best.feature]);
         g->left[idx[i]] = l;
         if (l)
             idx[nl++] = idx[i];
         else
             g->spare_idx[nr++] = idx[i];
     }
-    if (nl == 0 || nl == m)
+    if (nl == 0 || nl == m) {
+        if (probe.cats >= 0)
+            g->t->n_words = probe.cats; /* the set is the last one pushed */
         return id;
+    }
     memcpy(idx + nl, g->spare_idx, (size_t)nr * sizeof *idx);
     for (int j = 0; j < d; j++)
         if (g->slot[j] >= 0)
@@ -372,7 +417,8 @@ static int grow(grower *g, int lo, int m, int depth)
     knob__forest_node *p = &g->t->nodes[id];
     p->feature = best.feature;
     p->threshold = best.threshold;
-    p->left_cats = best.left_cats;
+    p->cats = probe.cats;
+    p->n_cats = probe.n_cats;
     p->left = left;
     p->right = right;
     return id;
@@ -390,9 +436,13 @@ int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, i
     knob__forest_free(f);
     if (n < 1 || d < 1 || !opts_valid(o))
         return KNOB__MATH_EDIMS;
-    for (int j = 0; n_cats && j < d; j++)
-        if (n_cats[j] < 0 || n_cats[j] > KNOB__FOREST_MAX_CATS)
+    int most_cats = 0; /* the widest categorical feature's count */
+    for (int j = 0; n_cats && j < d; j++) {
+        if (n_cats[j] < 0 || n_cats[j] == INT_MAX)
             return KNOB__MATH_EDIMS;
+        if (n_cats[j] > most_cats)
+            most_cats = n_cats[j];
+    }
     f->n_cats = calloc((size_t)d, sizeof *f->n_cats);
     f->trees = calloc((size_t)o->n_trees, sizeof *f->trees);
     grower g = {.X = X, .y = y, .d = d, .n_cats = f->n_cats, .o = o, .r = r, .n = n};
@@ -408,9 +458,14 @@ int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, i
     g.keys = malloc((size_t)n * sizeof *g.keys);
     g.spare = malloc((size_t)n * sizeof *g.spare);
     g.feats = malloc((size_t)d * sizeof *g.feats);
+    g.cs = calloc((size_t)most_cats + 1, sizeof *g.cs);
+    g.order = malloc(((size_t)most_cats + 1) * sizeof *g.order);
+    g.run = malloc((size_t)knob__forest_cat_words(most_cats) * sizeof *g.run);
+    g.best_cats = malloc((size_t)knob__forest_cat_words(most_cats) * sizeof *g.best_cats);
     int rc = KNOB__MATH_OK;
     if (!f->n_cats || !f->trees || !g.idx || !g.slot || !g.sorted || !g.spare_pairs ||
-        !g.spare_idx || !g.left || !g.keys || !g.spare || !g.feats) {
+        !g.spare_idx || !g.left || !g.keys || !g.spare || !g.feats || !g.cs || !g.order || !g.run ||
+        !g.best_cats) {
         rc = KNOB__MATH_ENOMEM;
         goto done;
     }
@@ -448,26 +503,13 @@ done:
     free(g.keys);
     free(g.spare);
     free(g.feats);
+    free(g.cs);
+    free(g.order);
+    free(g.run);
+    free(g.best_cats);
     if (rc != KNOB__MATH_OK)
         knob__forest_free(f);
     return rc;
-}
-
-/* The leaf of tree t at x, a categorical feature's value outside 0 .. n_cats-1 taken as NaN
- * (as the forest was grown, where such rows went with the NaN category: knob__tree_leaf
- * alone sent 3 of a feature of 3 categories to a bit no split sets). */
-static int leaf_at(const knob__tree *t, const int *n_cats, const double *x)
-{
-    int i = 0;
-    while (t->nodes[i].feature >= 0) {
-        const knob__forest_node *nd = &t->nodes[i];
-        double v = x[nd->feature];
-        int nc = n_cats[nd->feature];
-        if (nc > 0 && !isnan(v) && (v < 0 || v >= nc))
-            v = NAN;
-        i = knob__forest_goes_left(nd, v) ? nd->left : nd->right;
-    }
-    return i;
 }
 
 void knob__forest_predict(const knob__forest *f, const double *x, double *mean, double *var)
@@ -475,7 +517,7 @@ void knob__forest_predict(const knob__forest *f, const double *x, double *mean, 
     double s = 0, ss = 0;
     for (int t = 0; t < f->n_trees; t++) {
         const knob__tree *tr = &f->trees[t];
-        double v = tr->nodes[leaf_at(tr, f->n_cats, x)].mean;
+        double v = tr->nodes[knob__tree_leaf(tr, x)].mean;
         s += v;
         ss += v * v;
     }

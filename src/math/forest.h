@@ -20,9 +20,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* A categorical feature has at most this many categories (one bit each, plus one for NaN). */
-#define KNOB__FOREST_MAX_CATS 63
-
 typedef struct knob__forest_opts {
     int n_trees;           /* >= 1 */
     int max_depth;         /* the root has depth 0; a node at max_depth is a leaf */
@@ -35,20 +32,26 @@ typedef struct knob__forest_opts {
 } knob__forest_opts;
 
 typedef struct knob__forest_node {
-    int feature;        /* the split feature, -1 for a leaf */
-    int left, right;    /* children (node indices), -1 for a leaf */
-    double threshold;   /* continuous split: x <= threshold or x NaN goes left; NaN for a
-                           categorical split */
-    uint64_t left_cats; /* categorical split: bit c set sends category c left (bit n_cats: NaN) */
-    double mean;        /* mean of the node's samples' y (the prediction of a leaf; with log_y,
-                           log(mean(exp(y)))) */
-    double var;         /* population variance of the node's samples' y */
-    int n;              /* samples in the node (bootstrap repeats counted) */
+    int feature;      /* the split feature, -1 for a leaf */
+    int left, right;  /* children (node indices), -1 for a leaf */
+    int cats;         /* categorical split: its left set, a bit set of n_cats + 1 bits at word
+                         cats of the tree's cat_words (knob__forest_cat_words words): bit c sends
+                         category c left, bit n_cats NaN; -1 for a continuous split or a leaf */
+    int n_cats;       /* categorical split: the feature's categories (0 otherwise) */
+    int n;            /* samples in the node (bootstrap repeats counted) */
+    double threshold; /* continuous split: x <= threshold or x NaN goes left; NaN for a
+                         categorical split */
+    double mean;      /* mean of the node's samples' y (the prediction of a leaf; with log_y,
+                         log(mean(exp(y)))) */
+    double var;       /* population variance of the node's samples' y */
 } knob__forest_node;
 
 typedef struct knob__tree {
     knob__forest_node *nodes; /* nodes[0] is the root; children come after their parent */
     int n_nodes, cap;
+    uint64_t *cat_words; /* the categorical splits' left sets (bit c of a set: bit c % 64 of
+                            its word c / 64) */
+    int n_words, words_cap;
 } knob__tree;
 
 typedef struct knob__forest {
@@ -62,20 +65,26 @@ typedef struct knob__forest {
  * from 2 samples, leaves of 1, all features, bootstrap; not log_y). */
 knob__forest_opts knob__forest_defaults(void);
 
+/* The words of a categorical split's left set for a feature of n_cats categories (one bit each,
+ * and one for NaN). */
+int knob__forest_cat_words(int n_cats);
+
 /* Fits the forest to n rows of X (n x d, row major) and y (n, finite). n_cats (d entries; NULL:
- * all continuous) says which features are categorical. Draws come from r. A previous fit is
- * replaced. Returns 0, KNOB__MATH_ENOMEM, or KNOB__MATH_EDIMS when n < 1, d < 1, a feature has
- * more than KNOB__FOREST_MAX_CATS categories, or an option is out of range. */
+ * all continuous) says which features are categorical; a feature may have any number of
+ * categories (its splits are subsets of them, whatever their count). Draws come from r. A
+ * previous fit is replaced. Returns 0, KNOB__MATH_ENOMEM, or KNOB__MATH_EDIMS when n < 1,
+ * d < 1, a count of categories is negative or INT_MAX, or an option is out of range. */
 int knob__forest_fit(knob__forest *f, const double *X, const double *y, int n, int d,
                      const int *n_cats, const knob__forest_opts *o, knob_rng *r);
 
 void knob__forest_free(knob__forest *f);
 
-/* The index of the leaf of tree t that x (d values) falls in. */
+/* The index of the leaf of tree t that x (d values) falls in. A categorical feature's value
+ * outside 0 .. n_cats-1 goes where NaN goes, as the rows of such values went while it grew. */
 int knob__tree_leaf(const knob__tree *t, const double *x);
 
-/* Whether x_j (a value of the split feature) goes to the left child of node nd. */
-bool knob__forest_goes_left(const knob__forest_node *nd, double xj);
+/* Whether x_j (a value of the split feature) goes to the left child of node nd of tree t. */
+bool knob__forest_goes_left(const knob__tree *t, const knob__forest_node *nd, double xj);
 
 /* The mean of the trees' predictions at x and their population variance across trees (var
  * may be NULL). */

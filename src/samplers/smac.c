@@ -71,6 +71,10 @@
 #define N_NUMERIC_NEIGHBOURS 4
 #define MAX_LOCAL_STEPS 50
 #define MIN_VAR 1e-10
+/* A categorical of more choices is one numeric feature of the forest, its choices ordered by
+ * index (the forest splits a categorical of any size as subsets; smac keeps its model and
+ * its rules' literals of such a param as they were, docs/samplers.md) */
+#define MOST_CAT_CHOICES 63
 
 typedef struct smac {
     /* options */
@@ -1195,7 +1199,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
         return rc;
     }
     for (int k = 0; k < d; k++)
-        if (p->dims[k].cat && p->dims[k].dist->n_choices <= KNOB__FOREST_MAX_CATS)
+        if (p->dims[k].cat && p->dims[k].dist->n_choices <= MOST_CAT_CHOICES)
             D->n_cats[k] = (int)p->dims[k].dist->n_choices;
     if ((rc = learn_structure(p, D))) {
         free(xbest);

@@ -27,14 +27,33 @@ static double sse(const double *y, const int *rows, int m)
     return e;
 }
 
-/* bin of a value: continuous values keep their order with NaN first; categories 0..k-1, NaN k */
-static bool ref_left(const ref *r, int j, double v, double thr, unsigned mask)
+enum { REF_MOST_CATS = 128 };
+
+/* bin of a value: continuous values keep their order with NaN first; categories 0..k-1, NaN k.
+ * A categorical split's mask has a bit per category present in the node: bit at[c] for c. */
+static bool ref_left(const ref *r, int j, double v, double thr, unsigned mask, const int *at)
 {
     if (r->n_cats[j] > 0) {
         int c = isnan(v) ? r->n_cats[j] : (int)v;
-        return (mask >> c) & 1u;
+        return (mask >> at[c]) & 1u;
     }
     return isnan(v) || v <= thr;
+}
+
+/* The categories (NaN: n_cats) of feature j present in rows, numbered in at (-1: absent);
+ * returns how many. */
+static int ref_present(const ref *r, int j, const int *rows, int m, int *at)
+{
+    int k = 0;
+    for (int c = 0; c <= REF_MOST_CATS; c++)
+        at[c] = -1;
+    for (int i = 0; i < m && r->n_cats[j] > 0; i++) {
+        double v = r->X[rows[i] * r->d + j];
+        int c = isnan(v) ? r->n_cats[j] : (int)v;
+        if (at[c] < 0)
+            at[c] = k++;
+    }
+    return k;
 }
 
 static void ref_grow(ref *r, int *rows, int m, int depth)
@@ -43,10 +62,11 @@ static void ref_grow(ref *r, int *rows, int m, int depth)
     int best_j = -1;
     double best_thr = 0, best_err = err - 1e-12 * err;
     unsigned best_mask = 0;
-    int *tmp = malloc((size_t)m * sizeof *tmp);
+    int *tmp = malloc((size_t)m * sizeof *tmp), at[REF_MOST_CATS + 1];
     if (depth < r->max_depth && m >= r->min_split && m >= 2 * r->min_leaf && err > 1e-12) {
         for (int j = 0; j < r->d; j++) {
-            int n_cand = r->n_cats[j] > 0 ? (1 << (r->n_cats[j] + 1)) : m;
+            int present = ref_present(r, j, rows, m, at);
+            int n_cand = r->n_cats[j] > 0 ? (1 << present) : m;
             for (int cand = 0; cand < n_cand; cand++) {
                 double thr = 0;
                 unsigned mask = 0;
@@ -66,10 +86,10 @@ static void ref_grow(ref *r, int *rows, int m, int depth)
                 }
                 int nl = 0, nr = 0;
                 for (int i = 0; i < m; i++)
-                    if (ref_left(r, j, r->X[rows[i] * r->d + j], thr, mask))
+                    if (ref_left(r, j, r->X[rows[i] * r->d + j], thr, mask, at))
                         tmp[nl++] = rows[i];
                 for (int i = 0; i < m; i++)
-                    if (!ref_left(r, j, r->X[rows[i] * r->d + j], thr, mask))
+                    if (!ref_left(r, j, r->X[rows[i] * r->d + j], thr, mask, at))
                         tmp[nl + nr++] = rows[i];
                 if (nl < r->min_leaf || nr < r->min_leaf)
                     continue;
@@ -93,11 +113,12 @@ static void ref_grow(ref *r, int *rows, int m, int depth)
         return;
     }
     int nl = 0, nr = 0;
+    ref_present(r, best_j, rows, m, at);
     for (int i = 0; i < m; i++)
-        if (ref_left(r, best_j, r->X[rows[i] * r->d + best_j], best_thr, best_mask))
+        if (ref_left(r, best_j, r->X[rows[i] * r->d + best_j], best_thr, best_mask, at))
             tmp[nl++] = rows[i];
     for (int i = 0; i < m; i++)
-        if (!ref_left(r, best_j, r->X[rows[i] * r->d + best_j], best_thr, best_mask))
+        if (!ref_left(r, best_j, r->X[rows[i] * r->d + best_j], best_thr, best_mask, at))
             tmp[nl + nr++] = rows[i];
     memcpy(rows, tmp, (size_t)m * sizeof *rows);
     free(tmp);
@@ -206,6 +227,54 @@ static void tree_matches_brute_force_on_ties_and_signs(void **state)
             assert_true(fabs(m - pred[i]) < 1e-9);
         }
         knob__forest_free(&f);
+    }
+}
+
+/* A categorical of 64 or 100 categories (more than a 64-bit set holds with NaN's bit): split
+ * as subsets of its categories, the same tree as exhaustive search. The rows hold a few of
+ * them, on both sides of 64 (and NaN), so that every subset can be tried. */
+static void tree_matches_brute_force_with_many_categories(void **state)
+{
+    (void)state;
+    enum { N = 90 };
+    double X[N * 2], y[N], pred[N];
+    const int counts[] = {64, 100};
+    for (size_t q = 0; q < sizeof counts / sizeof *counts; q++) {
+        int k = counts[q], n_cats[2] = {0, k};
+        const double used[] = {0, 5, 62, 63, k - 1, k - 2, 40, NAN};
+        for (int seed = 1; seed <= 3; seed++) {
+            knob_rng r;
+            knob_rng_seed(&r, (uint64_t)(70 + seed));
+            double effect[8];
+            for (int c = 0; c < 8; c++)
+                effect[c] = knob_rng_normal(&r);
+            for (int i = 0; i < N; i++) {
+                int c = (int)knob_rng_below(&r, 8);
+                X[i * 2] = knob_rng_uniform(&r);
+                X[i * 2 + 1] = used[c];
+                y[i] = effect[c] + sin(4 * X[i * 2]) + 0.05 * knob_rng_normal(&r);
+            }
+            knob__forest_opts o = knob__forest_defaults();
+            o.n_trees = 1;
+            o.bootstrap = false;
+            o.max_depth = 4;
+            o.min_samples_leaf = 2;
+            knob__forest f = {0};
+            knob_rng fr;
+            knob_rng_seed(&fr, 3);
+            assert_int_equal(knob__forest_fit(&f, X, y, N, 2, n_cats, &o, &fr), 0);
+            ref rf = {X, y, 2, n_cats, o.max_depth, o.min_samples_split, o.min_samples_leaf, pred};
+            int rows[N];
+            for (int i = 0; i < N; i++)
+                rows[i] = i;
+            ref_grow(&rf, rows, N, 0);
+            for (int i = 0; i < N; i++) {
+                double m;
+                knob__forest_predict(&f, X + i * 2, &m, NULL);
+                assert_true(fabs(m - pred[i]) < 1e-9);
+            }
+            knob__forest_free(&f);
+        }
     }
 }
 
@@ -421,8 +490,8 @@ static void bad_input_is_refused(void **state)
     knob__forest f = {0};
     knob_rng r;
     knob_rng_seed(&r, 1);
-    int many[1] = {KNOB__FOREST_MAX_CATS + 1};
-    assert_int_equal(knob__forest_fit(&f, X, y, 4, 1, many, &o, &r), KNOB__MATH_EDIMS);
+    int negative[1] = {-1};
+    assert_int_equal(knob__forest_fit(&f, X, y, 4, 1, negative, &o, &r), KNOB__MATH_EDIMS);
     assert_int_equal(knob__forest_fit(&f, X, y, 0, 1, NULL, &o, &r), KNOB__MATH_EDIMS);
     o.max_features = 0;
     assert_int_equal(knob__forest_fit(&f, X, y, 4, 1, NULL, &o, &r), KNOB__MATH_EDIMS);
@@ -503,6 +572,74 @@ static void fanova_matches_grid_integration(void **state)
     knob__forest_free(&f);
 }
 
+/* A categorical of 64 or 100 categories: each tree's main effects and total variance are those
+ * of the tree evaluated at every category and on a fine grid of the continuous feature. */
+static void fanova_many_categories_matches_grid_integration(void **state)
+{
+    (void)state;
+    enum { N = 1500, G = 400 };
+    const int counts[] = {64, 100};
+    double *X = malloc(2 * N * sizeof *X), *y = malloc(N * sizeof *y);
+    double *val = malloc((size_t)G * 100 * sizeof *val);
+    assert_non_null(X);
+    assert_non_null(y);
+    assert_non_null(val);
+    for (size_t q = 0; q < sizeof counts / sizeof *counts; q++) {
+        int k = counts[q], n_cats[2] = {0, k};
+        knob_rng r;
+        knob_rng_seed(&r, 31);
+        double effect[100];
+        for (int c = 0; c < k; c++)
+            effect[c] = knob_rng_normal(&r);
+        for (int i = 0; i < N; i++) {
+            int c = (int)knob_rng_below(&r, (uint64_t)k);
+            X[i * 2] = knob_rng_uniform(&r);
+            X[i * 2 + 1] = c;
+            y[i] = effect[c] + 2 * X[i * 2] * (c % 3 == 0 ? 2 : 1) + 0.05 * knob_rng_normal(&r);
+        }
+        double lo[2] = {0, 0}, hi[2] = {1, 0};
+        knob__forest_opts o = knob__forest_defaults();
+        o.n_trees = 3;
+        o.max_depth = 12;
+        knob__forest f = {0};
+        assert_int_equal(knob__forest_fit(&f, X, y, N, 2, n_cats, &o, &r), 0);
+        for (int t = 0; t < f.n_trees; t++) {
+            const knob__tree *tr = &f.trees[t];
+            double mean = 0, total = 0, m0[G] = {0}, m1[100] = {0};
+            for (int a = 0; a < G; a++)
+                for (int c = 0; c < k; c++) {
+                    double x[2] = {(a + 0.5) / G, c};
+                    val[a * k + c] = tr->nodes[knob__tree_leaf(tr, x)].mean;
+                    mean += val[a * k + c] / ((double)G * k);
+                }
+            for (int a = 0; a < G; a++)
+                for (int c = 0; c < k; c++) {
+                    double v = val[a * k + c];
+                    total += (v - mean) * (v - mean) / ((double)G * k);
+                    m0[a] += v / k;
+                    m1[c] += v / G;
+                }
+            double want[2] = {0, 0};
+            for (int a = 0; a < G; a++)
+                want[0] += (m0[a] - mean) * (m0[a] - mean) / G;
+            for (int c = 0; c < k; c++)
+                want[1] += (m1[c] - mean) * (m1[c] - mean) / k;
+            for (int j = 0; j < 2; j++) {
+                double mv, tv;
+                assert_int_equal(knob__fanova_tree(&f, t, j, lo, hi, &mv, &tv), 0);
+                assert_true(fabs(tv - total) < 0.02 * total);
+                assert_true(fabs(mv - want[j]) < 0.02 * total);
+            }
+            /* the categories explain most of it: Var(effect) about 1, the slope's about 0.6 */
+            assert_true(want[1] > 0.5 * total);
+        }
+        knob__forest_free(&f);
+    }
+    free(X);
+    free(y);
+    free(val);
+}
+
 /* f = 10 x0 + x1 + 0 x2 ranks x0 > x1 > x2; an interaction-only function (x0 x1 on [-1, 1]^2)
  * has no main effects: its shares stay small though the forest explains it. */
 static void fanova_ranks_known_functions(void **state)
@@ -538,6 +675,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tree_matches_brute_force),
         cmocka_unit_test(tree_matches_brute_force_on_ties_and_signs),
+        cmocka_unit_test(tree_matches_brute_force_with_many_categories),
         cmocka_unit_test(bootstrap_tree_matches_brute_force),
         cmocka_unit_test(nodes_keep_their_statistics),
         cmocka_unit_test(forest_mean_variance_and_seed),
@@ -545,6 +683,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(log_y_leaves),
         cmocka_unit_test(bad_input_is_refused),
         cmocka_unit_test(fanova_matches_grid_integration),
+        cmocka_unit_test(fanova_many_categories_matches_grid_integration),
         cmocka_unit_test(fanova_ranks_known_functions),
     };
     if (argc > 1)

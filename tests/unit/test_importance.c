@@ -595,14 +595,65 @@ static void raw_importances(void **state)
     knob_storage_close(st);
 }
 
+/* A categorical of 63, 64 or 100 choices moves f by +-1 (its choice's parity), a float y by
+ * 2 y on [0, 1]: the main effects' variances are 1 and 1/3, so fanova's shares are 3/4 and
+ * 1/4, as categories whatever their count (past 63 choices they were ordered by index, which
+ * hid the parity: c 0.15, y 0.85). */
+static void fanova_many_choices(void **state)
+{
+    (void)state;
+    static char text[100][8];
+    const char *choices[100];
+    for (int c = 0; c < 100; c++) {
+        snprintf(text[c], sizeof text[c], "c%d", c);
+        choices[c] = text[c];
+    }
+    const size_t counts[] = {63, 64, 100};
+    for (size_t q = 0; q < sizeof counts / sizeof *counts; q++) {
+        knob_sampler *smp;
+        assert_int_equal(knob_sampler_create("random", "seed=3", &smp), KNOB_OK);
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study_options o = {0};
+        o.sampler = smp;
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "many", &o, &s), KNOB_OK);
+        for (int i = 0; i < 500; i++) {
+            knob_trial *t;
+            size_t c;
+            double y, v;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "c", choices, counts[q], &c),
+                             KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &y), KNOB_OK);
+            v = (c % 2 ? 1 : -1) + 2 * y;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_importance *imp;
+        size_t n;
+        assert_int_equal(
+            knob_study_importance_v2(s, "fanova", 0, NULL, 0, KNOB_IMPORTANCE_RAW, &imp, &n),
+            KNOB_OK);
+        assert_int_equal(n, 2);
+        print_message("%zu choices: c %.4f, y %.4f\n", counts[q], share_of(imp, n, "c"),
+                      share_of(imp, n, "y"));
+        assert_string_equal(imp[0].name, "c");
+        assert_true(fabs(share_of(imp, n, "c") - 0.75) < 0.04);
+        assert_true(fabs(share_of(imp, n, "y") - 0.25) < 0.04);
+        knob_importance_free(imp);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(linear_ranks_x0_x1_x2),   cmocka_unit_test(interaction_only),
-        cmocka_unit_test(fixture_ranks_as_optuna), cmocka_unit_test(subsets_and_errors),
-        cmocka_unit_test(conditional_params),      cmocka_unit_test(per_objective),
-        cmocka_unit_test(fanova_scale_free),       cmocka_unit_test(raw_importances),
-        cmocka_unit_test(edited_distributions),
+        cmocka_unit_test(linear_ranks_x0_x1_x2),      cmocka_unit_test(interaction_only),
+        cmocka_unit_test(fixture_ranks_as_optuna),    cmocka_unit_test(subsets_and_errors),
+        cmocka_unit_test(conditional_params),         cmocka_unit_test(per_objective),
+        cmocka_unit_test(fanova_scale_free),          cmocka_unit_test(raw_importances),
+        cmocka_unit_test(edited_distributions),       cmocka_unit_test(fanova_many_choices),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
