@@ -1153,7 +1153,8 @@ typedef struct knob_importance {
  *       number in some trials and a choice in others is left out (KNOB_EUNSUPPORTED when
  *       named). The objective's unit and offset change nothing
  *       (values of 1e-9 or 1e200 give the shares of the same values near 1). The forest's
- *       seed is fixed: the same trials give the same shares.
+ *       seed is fixed and its features are the params in name order (as Optuna's): the same
+ *       trials give the same shares, whatever the order of their params or of `params`.
  *   "ped-anova": PED-ANOVA (Watanabe et al. 2023) as Optuna's PedAnovaImportanceEvaluator:
  *       how much each param's distribution among the best 10% of the trials (by the
  *       objective's direction) differs from its distribution among all of them. Fast; a

@@ -646,6 +646,59 @@ static void fanova_many_choices(void **state)
     }
 }
 
+/* The same trials with their params suggested in another order, or named in another order,
+ * give the same fanova numbers: the forest's features are the params by name (they were
+ * in suggestion order, and other trees moved the shares by about 1e-3). */
+static void fanova_ignores_param_order(void **state)
+{
+    (void)state;
+    static const char *const orders[2][3] = {{"x", "y", "z"}, {"z", "y", "x"}};
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s[2];
+    for (int q = 0; q < 2; q++) {
+        assert_int_equal(knob_study_create(st, orders[q][0], NULL, &s[q]), KNOB_OK);
+        for (int i = 0; i < 80; i++) {
+            unsigned h = (unsigned)i * 2654435761u;
+            double v[3] = {(h % 1000) / 1000.0, (h / 1000 % 1000) / 1000.0,
+                           (h / 1000000 % 1000) / 1000.0}; /* x, y, z */
+            char json[128];
+            snprintf(json, sizeof json, "{\"x\": %.17g, \"y\": %.17g, \"z\": %.17g}", v[0], v[1],
+                     v[2]);
+            assert_int_equal(knob_study_enqueue(s[q], json), KNOB_OK);
+            knob_trial *t;
+            assert_int_equal(knob_study_ask(s[q], &t), KNOB_OK);
+            for (int k = 0; k < 3; k++) {
+                double x;
+                assert_int_equal(knob_trial_suggest_float(t, orders[q][k], 0, 1, 0, 0, &x), 0);
+            }
+            double y = 3 * v[0] + 2 * v[1] + v[2] + 2 * v[0] * v[1];
+            assert_int_equal(knob_study_tell(s[q], t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+    }
+    knob_importance *want, *got;
+    size_t n, m;
+    assert_int_equal(
+        knob_study_importance_v2(s[0], "fanova", 0, NULL, 0, KNOB_IMPORTANCE_RAW, &want, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(
+        knob_study_importance_v2(s[1], "fanova", 0, NULL, 0, KNOB_IMPORTANCE_RAW, &got, &m), 0);
+    assert_int_equal(m, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_true(share_of(got, m, want[i].name) == want[i].share);
+    knob_importance_free(got);
+    assert_int_equal(
+        knob_study_importance_v2(s[0], "fanova", 0, orders[1], 3, KNOB_IMPORTANCE_RAW, &got, &m),
+        0);
+    for (size_t i = 0; i < n; i++)
+        assert_true(share_of(got, m, want[i].name) == want[i].share);
+    knob_importance_free(got);
+    knob_importance_free(want);
+    knob_study_free(s[0]);
+    knob_study_free(s[1]);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -654,6 +707,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(conditional_params),         cmocka_unit_test(per_objective),
         cmocka_unit_test(fanova_scale_free),          cmocka_unit_test(raw_importances),
         cmocka_unit_test(edited_distributions),       cmocka_unit_test(fanova_many_choices),
+        cmocka_unit_test(fanova_ignores_param_order),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
