@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import ctypes
 import math
+import numbers
 from typing import Callable, Dict, List, Optional
 
 from . import _lib
+from . import exceptions as _exc
 
 
 class BaseImportanceEvaluator:
@@ -83,19 +85,31 @@ def get_param_importances(
 ) -> Dict[str, float]:
     """Each param's share of the objective's variance, most important first (they sum to 1;
     when nothing can be told, fewer than two trials, a flat objective or no finite value,
-    each param gets 1 / the number of params, as Optuna's normalize gives). normalize=False (Optuna's): the
+    each param gets 1 / the number of params, as Optuna's normalize gives; for a flat
+    objective Optuna 5's FanovaImportanceEvaluator raises RuntimeError instead, "Encountered
+    zero total variance in all trees."). normalize=False (Optuna's): the
     evaluator's own numbers, not divided by their sum (fANOVA: the variance fraction of each
     param's main effect, averaged over the trees; PED-ANOVA: its weighted divergence; all 0
     when nothing can be told), in the same order. `target` (Optuna's) evaluates
     target(trial) of each COMPLETE trial instead of the stored value (non-finite results
     are left out; PED-ANOVA then takes lower as better, as Optuna's); `objective` (knob's)
-    names which stored objective of a study of several to evaluate. PED-ANOVA of a study of
+    names which stored objective of a study of several to evaluate, by its index from 0 (a
+    negative index or one not an int raises ValueError). PED-ANOVA of a study of
     several objectives without either evaluates reaching the Pareto front, as Optuna 5's.
     An evaluator of one's own (a subclass of BaseImportanceEvaluator whose evaluate is its
     own) is asked its evaluate(study, params=params, target=target), whose numbers are then
     normalized as Optuna's (equal shares when they sum to 0)."""
     if evaluator is None:
         evaluator = FanovaImportanceEvaluator()
+    if objective is not None and (
+        not isinstance(objective, numbers.Integral) or isinstance(objective, bool) or objective < 0
+    ):
+        # libknob takes an index from 0; -1 would reach it as KNOB_IMPORTANCE_PARETO
+        raise ValueError(
+            "get_param_importances: `objective` must be an objective's index, an int from 0, got %r" % (objective,)
+        )
+    if objective is not None:
+        objective = int(objective)
     if not isinstance(evaluator, BaseImportanceEvaluator):
         raise TypeError("Evaluator must be a subclass of BaseImportanceEvaluator.")
     if type(evaluator).evaluate is not _Own.evaluate:
@@ -172,10 +186,15 @@ def _evaluate(
         if not evaluated:
             return _nothing_told(source if source is not None else study, evaluator, names)
         seen = {p for t in evaluated for p in t.params}
-        missing = [p for p in names if p not in seen] or names  # (fanova: never held together)
-        raise ValueError(
-            "Study must contain at least one completed trial for each specified parameter. Missing parameters: %s." % missing
-        ) from err
+        raise _params_not_held(names, seen) from err
+    if rc == _lib.EUNSUPPORTED and names:
+        # fanova and a named param that is a number in some trials and a categorical in
+        # others: a ValueError, as Optuna's for a search space that changed (libknob's
+        # message names the param)
+        err = _lib.error(rc)
+        exc = _exc.KnobValueError(str(err))
+        exc.status = rc
+        raise exc from err
     _lib.check(rc)
     with study._lock:
         try:
@@ -185,6 +204,20 @@ def _evaluate(
     if not shares and not names and not _finite_trials(study, objective):
         return _nothing_told(source if source is not None else study, evaluator, None)
     return shares
+
+
+def _params_not_held(names: List[str], seen) -> ValueError:
+    """Optuna's ValueError for named params the trials do not hold: those no trial has, as
+    PED-ANOVA's names them, or (fanova) every one of them, when each is in some trial but
+    no trial holds them all, as Optuna's fanova says it."""
+    missing = [p for p in names if p not in seen]
+    if missing:
+        return ValueError(
+            "Study must contain at least one completed trial for each specified parameter. Missing parameters: %s." % missing
+        )
+    return ValueError(
+        "Study must contain completed trials with all specified parameters. Specified parameters: %s." % list(names)
+    )
 
 
 def _finite_trials(study, objective: int) -> list:
@@ -212,11 +245,10 @@ def _nothing_told(study, evaluator: BaseImportanceEvaluator, names: Optional[Lis
     fanova = evaluator._method == "fanova"
     if names:
         seen = {p for t in trials for p in t.params}
-        missing = [p for p in names if p not in seen]
-        if not missing and fanova and not any(all(p in t.params for p in names) for t in trials):
-            missing = list(names)
-        if missing:
-            raise ValueError("Study must contain at least one completed trial for each specified parameter. Missing parameters: %s." % missing)
+        if any(p not in seen for p in names) or (
+            fanova and not any(all(p in t.params for p in names) for t in trials)
+        ):
+            raise _params_not_held(names, seen)
         return {p: 0.0 for p in names}
     everywhere = set.intersection(*[set(t.params) for t in trials]) if fanova and trials else None
     found: Dict[str, float] = {}

@@ -263,3 +263,74 @@ def test_unnormalized_over_their_sum_are_the_shares(evaluator):
     flat = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=1))
     flat.optimize(lambda t: t.suggest_float("a", 0, 1) * 0 + t.suggest_float("b", 0, 1) * 0, n_trials=5)
     assert get_param_importances(flat, evaluator=evaluator, normalize=False) == {"a": 0.0, "b": 0.0}
+
+
+@pytest.mark.parametrize("evaluator", [None, FanovaImportanceEvaluator(), PedAnovaImportanceEvaluator()])
+def test_objective_must_be_an_index_from_0(evaluator):
+    """objective=-1 evaluated the Pareto front with PED-ANOVA (it reached libknob as
+    KNOB_IMPORTANCE_PARETO), objective 0 of a study of one objective, and -2 was reported as
+    18446744073709551614; a negative index, or one not an int, is refused, naming it."""
+    m = study_of(directions=["minimize", "minimize"])
+    one = study_of()
+    for study in (m, one):
+        for bad in (-1, -2, 1.0, 1.5, "1", True):
+            with pytest.raises(ValueError, match=r"`objective` must be an objective's index, an int from 0, got"):
+                get_param_importances(study, evaluator=evaluator, objective=bad)
+    with pytest.raises(ValueError, match=r"got -1$"):
+        get_param_importances(m, evaluator=evaluator, objective=-1)
+    assert list(get_param_importances(m, evaluator=evaluator, objective=1))[0] == "y"
+
+    class Own(BaseImportanceEvaluator):  # an evaluator of one's own: refused alike
+        def evaluate(self, study, params=None, *, target=None):
+            return {"x": target(study.trials[0])}
+
+    with pytest.raises(ValueError, match="`objective` must be"):
+        get_param_importances(m, evaluator=Own(), objective=-1)
+
+
+@pytest.mark.parametrize("evaluator", [FanovaImportanceEvaluator(), PedAnovaImportanceEvaluator()])
+def test_params_never_together_say_so(evaluator):
+    """z and y each in half of the trials, never together: fanova's error said both were
+    missing; it says, as Optuna's, that no trial holds them all (PED-ANOVA judges each)."""
+    d = optuna.distributions
+    study = optuna.create_study()
+    for i in range(20):
+        p = {"x": i / 20, ("z" if i % 2 else "y"): (i * 7 % 20) / 20}
+        study.add_trial(
+            optuna.trial.create_trial(params=p, distributions={k: d.FloatDistribution(0, 1) for k in p}, value=p["x"])
+        )
+    if evaluator._method == "fanova":
+        with pytest.raises(ValueError) as e:
+            get_param_importances(study, evaluator=evaluator, params=["z", "y"])
+        assert str(e.value) == (
+            "Study must contain completed trials with all specified parameters. Specified parameters: ['z', 'y']."
+        )
+        inf = optuna.create_study()  # no finite value: the same error, from the trials alone
+        for t in study.trials:
+            inf.add_trial(optuna.trial.create_trial(params=t.params, distributions=t.distributions, value=float("inf")))
+        with pytest.raises(ValueError, match=r"with all specified parameters. Specified parameters: \['z', 'y'\]"):
+            get_param_importances(inf, evaluator=evaluator, params=["z", "y"])
+    else:
+        assert set(get_param_importances(study, evaluator=evaluator, params=["z", "y"])) == {"z", "y"}
+    with pytest.raises(ValueError, match=r"Missing parameters: \['nope'\]"):
+        get_param_importances(study, evaluator=evaluator, params=["z", "nope"])
+
+
+def test_param_of_two_kinds_named_is_a_value_error():
+    """A param that is a number in some trials and a categorical in others, named in params:
+    fanova raises a ValueError, as Optuna's (it was a NotImplementedError); unnamed, it is
+    left out."""
+    d = optuna.distributions
+    study = optuna.create_study()
+    for i in range(40):
+        m, dm = (i % 3, d.CategoricalDistribution([0, 1, 2])) if i < 20 else (i / 13, d.FloatDistribution(0, 3))
+        study.add_trial(
+            optuna.trial.create_trial(
+                params={"x": i / 40, "m": m}, distributions={"x": d.FloatDistribution(0, 1), "m": dm}, value=i / 40 + m
+            )
+        )
+    with pytest.raises(ValueError, match="param 'm' is a number in 20 trials and a categorical in 20") as e:
+        get_param_importances(study, params=["m", "x"])
+    assert isinstance(e.value, optuna.exceptions.OptunaError)
+    assert set(get_param_importances(study)) == {"x"}
+    assert set(get_param_importances(study, evaluator=PedAnovaImportanceEvaluator(), params=["m", "x"])) == {"m", "x"}
