@@ -70,12 +70,14 @@ typedef struct tuning {
     size_t min_trials, min_changed, max_segs;
 } tuning;
 
-/* A whole number of the tuning, at *p, up to the next ',' or the end; false for anything
- * else (a sign, a space, a unit, nothing). */
+/* A whole number of the tuning, at *p (spaces around it passed over), up to the next ',' or
+ * the end; false for anything else (a sign, a unit, nothing). */
 static bool tuning_number(const char **p, size_t *out)
 {
     const char *q = *p;
     unsigned long long v = 0;
+    while (*q == ' ' || *q == '\t')
+        q++;
     if (*q < '0' || *q > '9')
         return false;
     for (; *q >= '0' && *q <= '9'; q++) {
@@ -83,6 +85,8 @@ static bool tuning_number(const char **p, size_t *out)
             return false;
         v = v * 10 + (unsigned long long)(*q - '0');
     }
+    while (*q == ' ' || *q == '\t')
+        q++;
     if (*q && *q != ',')
         return false;
     *out = (size_t)v;
@@ -91,9 +95,12 @@ static bool tuning_number(const char **p, size_t *out)
 }
 
 /* KNOB_SNAPSHOT's text into *t: "off", or MIN_TRIALS[,MIN_CHANGED[,MAX_SEGMENTS]] of whole
- * numbers. False for any other text ("OFF", "no", "", "1000,"): *t as it was. */
+ * numbers; an empty one (only spaces) is none, the defaults. False for any other text
+ * ("OFF", "no", "1000,"): *t as it was. */
 static bool read_tuning(const char *env, tuning *t)
 {
+    if (!env[strspn(env, " \t")])
+        return true;
     if (strcmp(env, "off") == 0) {
         t->off = true;
         return true;

@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The points gp and auto remember at most (smac: no bound). */
+/* The points gp, and auto for its gp and smac, remember at most (smac alone: no bound). */
 #define KNOB__PROPOSED_MAX 256
 
 /* The point proposed to one trial: the params as the trial would show them. */

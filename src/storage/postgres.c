@@ -1753,9 +1753,13 @@ static int open_pg(const char *url, const char *where, void **be)
         close_pg(d);
         return rc;
     }
-    const char *env = getenv("KNOB_PG_RETRY_SECONDS");
+    /* spaces around the number passed over; an empty value (only spaces) is none: 300 */
+    const char *env = getenv("KNOB_PG_RETRY_SECONDS"), *num = env ? env + strspn(env, " \t") : "";
+    size_t len = strlen(num);
+    while (len && (num[len - 1] == ' ' || num[len - 1] == '\t'))
+        len--;
     d->retry_for = 300;
-    if (env && !knob__parse_seconds(env, strlen(env), MAX_RETRY_SECONDS, &d->retry_for)) {
+    if (len && !knob__parse_seconds(num, len, MAX_RETRY_SECONDS, &d->retry_for)) {
         int rc = knob__error(KNOB_EINVAL,
                              "postgresql storage '%s': KNOB_PG_RETRY_SECONDS is how many "
                              "seconds a lost connection is waited for, a number from 0 to "

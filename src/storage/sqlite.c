@@ -423,6 +423,17 @@ static const char *write_why(const db *d, bool full, char *buf, size_t size)
     return buf;
 }
 
+/* The database file as SQLite opens it, into buf: a symbolic link followed (SQLite keeps the
+ * -wal and -shm beside the link's target), else the path itself (a file not there yet). */
+static const char *real_file(const db *d, char *buf, size_t size)
+{
+    const char *f = d->h ? sqlite3_db_filename(d->h, "main") : NULL;
+    char *r = f && *f ? NULL : realpath(d->path, NULL);
+    snprintf(buf, size, "%s", f && *f ? f : r ? r : d->path);
+    free(r);
+    return buf;
+}
+
 /* The WAL's index (the -shm beside the file, the header SQLite keeps there) counts more
  * pages than the -wal beside the file holds, or there is no -wal: the WAL was removed or
  * replaced while another process has the database open. That process goes on writing the
@@ -432,9 +443,9 @@ static const char *write_why(const db *d, bool full, char *buf, size_t size)
  * 16, each frame a 24-byte header and a page, after the WAL's 32-byte header. */
 static bool wal_cut_short(const db *d)
 {
-    char side[4200];
+    char side[4200], file[4096];
     unsigned char head[48];
-    snprintf(side, sizeof side, "%s-shm", d->path);
+    snprintf(side, sizeof side, "%s-shm", real_file(d, file, sizeof file));
     int fd = open(side, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
@@ -449,7 +460,7 @@ static bool wal_cut_short(const db *d)
         return false;
     uint64_t need = 32 + (uint64_t)frames * (24 + (page == 1 ? 65536u : page));
     struct stat st;
-    snprintf(side, sizeof side, "%s-wal", d->path);
+    snprintf(side, sizeof side, "%s-wal", file);
     return stat(side, &st) != 0 || (uint64_t)st.st_size < need;
 }
 
@@ -462,10 +473,13 @@ static const char *io_why(db *d, int code, int sys, char *buf, size_t size)
 {
     bool shm =
         code == SQLITE_IOERR_SHMSIZE || code == SQLITE_IOERR_SHMMAP || code == SQLITE_IOERR_SHMOPEN;
-    char dir[4096];
+    char dir[4096], file[4096];
     struct statvfs fs;
+    /* a disk with no block left is the -shm's cause too, where SQLite's errno may be
+     * another call's; any other error is judged by its own errno */
     bool full = sys == ENOSPC || sys == EDQUOT ||
-                (statvfs(dir_of(d, dir, sizeof dir), &fs) == 0 && fs.f_bavail == 0);
+                (shm && statvfs(dir_of(d, dir, sizeof dir), &fs) == 0 && fs.f_bavail == 0);
+    real_file(d, file, sizeof file);
     d->fail_said = true;
     if (shm)
         snprintf(buf, size,
@@ -474,7 +488,7 @@ static const char *io_why(db *d, int code, int sys, char *buf, size_t size)
                  full  ? strerror(sys == EDQUOT ? EDQUOT : ENOSPC)
                  : sys ? strerror(sys)
                        : "the system refused it",
-                 d->path, full ? ": free some space on that disk" : "");
+                 file, full ? ": free some space on that disk" : "");
     else if (code != SQLITE_IOERR_SHORT_READ && full)
         snprintf(buf, size, " (%s: free some space on that disk)",
                  strerror(sys == EDQUOT ? EDQUOT : ENOSPC));
@@ -485,7 +499,7 @@ static const char *io_why(db *d, int code, int sys, char *buf, size_t size)
                  "goes on writing the WAL it opened. Wait for that process to close the "
                  "storage (its close writes what it committed into the file), then try "
                  "again; never remove the -wal or -shm of a file in use",
-                 d->path, d->path);
+                 file, file);
     else {
         d->fail_said = false;
         buf[0] = 0;
@@ -1168,6 +1182,11 @@ static int dangling_link(const db *d)
                            "sqlite storage '%s': cannot open: it is a symbolic link to '%s', "
                            "and the directory '%s' does not exist",
                            d->path, to, dir);
+    if (e == ENOENT && access(dir, W_OK | X_OK) != 0)
+        return knob__error(KNOB_ESTORAGE,
+                           "sqlite storage '%s': cannot create it: it is a symbolic link to "
+                           "'%s', and the directory '%s' is not writable (%s)",
+                           d->path, to, dir, strerror(errno));
     return knob__error(KNOB_ESTORAGE,
                        "sqlite storage '%s': cannot open: it is a symbolic link to '%s': %s",
                        d->path, to, strerror(e));
@@ -1252,12 +1271,12 @@ static int ready(db *d)
 /* Which of '-wal' and '-shm' lies beside the database: "-wal", "-shm" or NULL. */
 static const char *beside(const db *d)
 {
-    char side[4200];
+    char side[4200], file[4096];
     struct stat st;
-    snprintf(side, sizeof side, "%s-wal", d->path);
+    snprintf(side, sizeof side, "%s-wal", real_file(d, file, sizeof file));
     if (stat(side, &st) == 0)
         return "-wal";
-    snprintf(side, sizeof side, "%s-shm", d->path);
+    snprintf(side, sizeof side, "%s-shm", file);
     return stat(side, &st) == 0 ? "-shm" : NULL;
 }
 
@@ -1271,12 +1290,14 @@ static int stale_wal_hint(db *d, int rc, const char *found)
 {
     if (!found || d->fail_said)
         return rc;
+    char file[4096];
+    real_file(d, file, sizeof file); /* a link's target: its -wal and -shm are beside it */
     return knob__error(rc,
                        "%s; '%s%s' lies beside it, likely left from a database deleted or "
                        "replaced at that path: with no process using the storage, remove "
                        "'%s-wal' and '%s-shm' too (a study file is deleted, copied or moved "
                        "with both)",
-                       knob_errmsg(), d->path, found, d->path, d->path);
+                       knob_errmsg(), file, found, file, file);
 }
 
 /* A path that names something other than a file (a device such as /dev/null, a FIFO, a

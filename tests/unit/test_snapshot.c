@@ -722,17 +722,8 @@ static void bad_tuning_is_refused(void **state)
     (void)state;
     char url[4200];
     snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("snap_env.db"));
-    const char *bad[] = {"OFF",
-                         "no",
-                         "",
-                         "abc",
-                         "-1",
-                         " 5",
-                         "5,",
-                         "5,3,4,1",
-                         "5;3",
-                         "1e3",
-                         "99999999999999999999999"};
+    const char *bad[] = {"OFF", "no",      "abc", "-1",  "+5",
+                         "5,",  "5,3,4,1", "5;3", "1e3", "99999999999999999999999"};
     knob_storage *st = NULL;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         tune(bad[i]);
@@ -747,7 +738,9 @@ static void bad_tuning_is_refused(void **state)
             !strstr(knob_errmsg(), want))
             fail_msg("KNOB_SNAPSHOT='%s': %s", bad[i], knob_errmsg());
     }
-    const char *good[] = {"off", "5", "5,3", "5,3,4", "0,0,0"};
+    /* empty (a Kubernetes value: "", an export that clears it): the defaults; spaces around
+     * the numbers, as the sscanf before read them */
+    const char *good[] = {"off", "5", "5,3", "5,3,4", "0,0,0", "", "  ", " 5", "1000, 64 ,64 "};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         tune(good[i]);
         int rc = knob_storage_open(url, &st);

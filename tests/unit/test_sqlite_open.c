@@ -688,15 +688,23 @@ static void full_disk_at_the_open_is_named(void **state)
  * close it), and advises no removal. The writer's close copies into the file what it
  * committed to the WAL it had open, although the WAL holds few pages (the close leaves
  * a WAL of fewer than 64 pages as it is): every trial is there after. */
-static void wal_removed_under_a_writer_is_named(void **state)
+static void wal_removed(const char *name, bool through_a_link)
 {
-    (void)state;
-    char path[4096], wal[4200], shm[4200], url[4300];
-    snprintf(path, sizeof path, "%s.db", knob_test_path("walgone"));
-    snprintf(wal, sizeof wal, "%s-wal", path);
-    snprintf(shm, sizeof shm, "%s-shm", path);
+    char path[4096], wal[4200], shm[4200], url[4300], link[4200];
+    snprintf(path, sizeof path, "%s.db", knob_test_path(name));
     snprintf(url, sizeof url, "sqlite:///%s", path);
     make_study(url);
+    char *real = realpath(path, NULL); /* SQLite's name of the file: its -wal and -shm */
+    assert_non_null(real);
+    snprintf(wal, sizeof wal, "%s-wal", real);
+    snprintf(shm, sizeof shm, "%s-shm", real);
+    free(real);
+    if (through_a_link) { /* opened through it, the -wal and -shm lie beside the target */
+        snprintf(link, sizeof link, "%s-link.db", path);
+        unlink(link);
+        assert_int_equal(symlink(path, link), 0);
+        snprintf(url, sizeof url, "sqlite:///%s", link);
+    }
     knob_storage *writer, *other;
     knob_study *s;
     knob_trial *t;
@@ -738,6 +746,17 @@ static void wal_removed_under_a_writer_is_named(void **state)
     unlink(path);
     unlink(wal);
     unlink(shm);
+    if (through_a_link)
+        unlink(link);
+}
+
+static void wal_removed_under_a_writer_is_named(void **state)
+{
+    (void)state;
+    wal_removed("walgone", false);
+    /* through a symbolic link: the -wal and -shm were looked for beside the link, so the
+     * removal went unnoticed and the writer's close lost what it had committed */
+    wal_removed("walgone_linked", true);
 }
 
 static const struct CMUnitTest tests[] = {
