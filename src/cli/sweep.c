@@ -992,6 +992,43 @@ static int check_cost_key(sweep_ctx *c)
     return 0;
 }
 
+/* The sampler's options that another key of the file sets when the sampler is made: the
+ * top-level seed sets its seed, and a grid's search_space is made of the parameters' values
+ * (common.c). Given beside that key, the option would be overridden without a word: it is
+ * refused at its line, naming the key (as the sampler's cost beside the key cost is). A sweep
+ * stored with a study by an older knob ran with the key's: read as it ran, and said. */
+static int check_sampler_overrides(sweep_ctx *c)
+{
+    const sweep *sw = c->sw;
+    const yaml_node_t *v = top_value(c, "sampler"), *seed = top_value(c, "seed");
+    for (size_t i = 0; sw->sampler.name && v && i < sw->sampler.n; i++) {
+        const char *o = sw->sampler.keys[i];
+        bool by_seed = seed && !strcmp(o, "seed");
+        bool by_grid = !strcmp(o, "search_space") && !strcmp(sw->sampler.name, "grid");
+        const yaml_node_t *k, *val;
+        if ((!by_seed && !by_grid) || !option_nodes(c, v, i, &k, &val))
+            continue;
+        if (c->stored) {
+            sweep_warnf(c, k,
+                        "key 'sampler.options.%s': set by the key '%s' too, whose value is "
+                        "applied (as it was)",
+                        o, by_seed ? "seed" : "parameters");
+            continue;
+        }
+        if (by_seed)
+            return sweep_errorf(c, k,
+                                "key 'sampler.options.seed': the top-level key 'seed' (line "
+                                "%d) sets the sampler's seed too, and would override it; give "
+                                "the seed once",
+                                (int)seed->start_mark.line + 1);
+        return sweep_errorf(c, k,
+                            "key 'sampler.options.search_space': a sweep's grid is made of the "
+                            "values of the key 'parameters', which would override it; give "
+                            "the points there (values: [...])");
+    }
+    return 0;
+}
+
 /* The sampler a warm start goes to, named in the file or chosen by a method other than
  * bayes, must take one (and its first trials, with `first`), so that the file is refused at
  * the key's line, before any storage is opened. bayes's auto and tpe take both; a build
@@ -1481,7 +1518,8 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
         return sweep_errorf(c, root,
                             "key 'constraints': a sweep without a metric has no best "
                             "trial to constrain");
-    if (sweep_check_pbt(c, root) || check_warm_start(c) || check_cost_key(c))
+    if (sweep_check_pbt(c, root) || check_warm_start(c) || check_cost_key(c) ||
+        check_sampler_overrides(c))
         return -1;
     if (sw->n_objectives > SWEEP_MAX_OBJECTIVES)
         return sweep_errorf(c, root, "key 'objectives': at most %d objectives, got %zu",

@@ -344,7 +344,7 @@ static bool rank_key(const tpe *p, const knob_trial_info *info, double sign, obs
         }
         return true;
     case KNOB_TRIAL_RUNNING:
-        if (mo || !p->constant_liar)
+        if (!p->constant_liar)
             return false;
         o->step_key = o->loss = INFINITY;
         return true;
@@ -701,7 +701,8 @@ static int fill_infeasible(tpe *p, const size_t *at, size_t n_inf, size_t need)
 
 /* Several objectives: nondominated fronts of the feasible trials, then weights by
  * hypervolume contribution (or uniform); infeasible trials fill what remains of the good
- * side (fill_infeasible). */
+ * side (fill_infeasible). Running trials (constant_liar) have no values: they stay bad, as
+ * in Optuna 5's split. */
 static int split_multi(tpe *p, size_t k)
 {
     size_t n = p->n_obs, m = p->n_objectives, nf = 0, ni = 0;
@@ -714,6 +715,8 @@ static int split_multi(tpe *p, size_t k)
     bool hv = strcmp(p->mo_weights, "hypervolume") == 0;
     p->mo_params = 0;
     for (size_t i = 0; !rc && i < n; i++) {
+        if (p->obs[i].step_key == INFINITY) /* running (constant_liar): always bad */
+            continue;
         if (p->obs[i].n_params > p->mo_params)
             p->mo_params = p->obs[i].n_params;
         if (p->obs[i].step_key == INFEASIBLE_KEY) {
@@ -2476,7 +2479,7 @@ static const knob_option options[] = {
      "(conditional spaces)",
      NULL},
     {"constant_liar", KNOB_OPT_BOOL, offsetof(tpe, constant_liar), "false", 0, 0,
-     "count running trials as bad, so parallel workers spread out (one objective)", NULL},
+     "count running trials as bad, so parallel workers spread out", NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(tpe, ws_study), "", 0, 0,
      "a study whose good trials (the best gamma of its complete ones) join the good "
      "estimator, weighing less as this study's trials arrive; params are matched by name",

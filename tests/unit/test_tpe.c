@@ -1596,17 +1596,26 @@ static void tpe_mo_gamma_cap(void **state)
 /* Eight trials asked at once after 20 random ones, each suggesting while the others
  * run: with constant_liar the running ones count as bad, so the eight land apart rather
  * than all near the best point so far. Returns the mean distance between them. */
-static double spread_of_parallel_asks(const char *opts)
+static void liar_values(double x, size_t m, double *y)
 {
+    y[0] = (x - 0.5) * (x - 0.5);
+    if (m > 1) /* a narrow front, [0.45, 0.5] */
+        y[1] = (x - 0.45) * (x - 0.45);
+}
+
+static double spread_of_parallel_asks(const char *opts, size_t m)
+{
+    static const knob_direction dirs[] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
     knob_storage *st = knob_test_memory();
-    knob_study *s = make_study(st, "tpe", opts, NULL, 0);
+    knob_study *s = make_study(st, "tpe", opts, dirs, m);
+    double y[2];
     for (int i = 0; i < 20; i++) {
         knob_trial *t;
         double x;
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
-        double y = (x - 0.5) * (x - 0.5);
-        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        liar_values(x, m, y);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, y, m), KNOB_OK);
     }
     knob_trial *open[8];
     double pts[8], spread = 0;
@@ -1621,8 +1630,8 @@ static double spread_of_parallel_asks(const char *opts)
         }
     }
     for (int i = 0; i < 8; i++) {
-        double y = (pts[i] - 0.5) * (pts[i] - 0.5);
-        assert_int_equal(knob_study_tell(s, open[i], KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        liar_values(pts[i], m, y);
+        assert_int_equal(knob_study_tell(s, open[i], KNOB_TRIAL_COMPLETE, y, m), KNOB_OK);
     }
     knob_study_free(s);
     knob_storage_close(st);
@@ -1636,12 +1645,30 @@ static void tpe_constant_liar(void **state)
     for (int seed = 0; seed < 10; seed++) {
         char opts[96];
         snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=20,constant_liar=true", seed);
-        a += spread_of_parallel_asks(opts) / 10;
+        a += spread_of_parallel_asks(opts, 1) / 10;
         snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=20", seed);
-        b += spread_of_parallel_asks(opts) / 10;
+        b += spread_of_parallel_asks(opts, 1) / 10;
     }
     if (getenv("KNOB_TEST_VERBOSE"))
         printf("mean distance with liar %g, without %g\n", a, b);
+    assert_true(a > 1.5 * b);
+}
+
+/* With several objectives too (as Optuna 5): the running trials are bad, outside the
+ * fronts, and the parallel asks spread out. */
+static void tpe_constant_liar_multi_objective(void **state)
+{
+    (void)state;
+    double a = 0, b = 0;
+    for (int seed = 0; seed < 10; seed++) {
+        char opts[96];
+        snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=20,constant_liar=true", seed);
+        a += spread_of_parallel_asks(opts, 2) / 10;
+        snprintf(opts, sizeof opts, "seed=%d,n_startup_trials=20", seed);
+        b += spread_of_parallel_asks(opts, 2) / 10;
+    }
+    if (getenv("KNOB_TEST_VERBOSE"))
+        printf("two objectives: mean distance with liar %g, without %g\n", a, b);
     assert_true(a > 1.5 * b);
 }
 
@@ -2169,6 +2196,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_multi_objective_narrows),
         cmocka_unit_test(tpe_mo_gamma_cap),
         cmocka_unit_test(tpe_constant_liar),
+        cmocka_unit_test(tpe_constant_liar_multi_objective),
         cmocka_unit_test(tpe_pruned_counted),
         cmocka_unit_test(tpe_options),
         cmocka_unit_test(tpe_estimator),
