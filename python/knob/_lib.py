@@ -8,6 +8,7 @@ import ctypes.util
 import json
 import numbers
 import os
+import re
 from ctypes import (
     POINTER,
     Structure,
@@ -329,6 +330,28 @@ def error(rc: int, context: str | None = None) -> Exception:
 def check(rc: int, context: str | None = None) -> None:
     if rc:
         raise error(rc, context)
+
+
+def check_options(owner: str, noun: str, make, free, names=None) -> None:
+    """Makes a sampler or pruner (`noun`) once with the options its object was given, and
+    frees it, so that what libknob refuses is raised when the object is made, as Optuna's
+    constructors raise: an unknown option as TypeError (a misspelt keyword), any other
+    refusal (a value out of libknob's range, options that do not go together) as ValueError,
+    naming `owner` (the class), the argument (`names` maps knob's option names to the
+    class's arguments where they differ) and libknob's message. A name libknob does not know
+    (a plugin not loaded yet, a sampler not built in) is left to create_study."""
+    try:
+        free(make())
+    except _exc.KnobValueError as e:
+        msg = errmsg() or str(e)
+        if msg.startswith("unknown %s '" % noun):
+            return
+        if "unknown option" in msg:
+            raise TypeError("%s.__init__() got an unexpected keyword argument: %s" % (owner, msg)) from None
+        # libknob's message names its option: the argument too where its name differs
+        m = re.search(r"option '(\w+)'", msg)
+        arg = (names or {}).get(m.group(1)) if m else None
+        raise ValueError("%s: %s%s" % (owner, "`%s`: " % arg if arg else "", msg)) from None
 
 
 def json_default(v):

@@ -32,13 +32,10 @@ class BasePruner:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
         if self._knob_name:
             # a misspelt keyword (n_warmup_step) is a TypeError here, as Optuna's constructors
-            # raise it; it was a ValueError from create_study. Other refusals (options that
-            # do not fit the study, as objective) stay create_study's.
-            try:
-                _lib.lib.knob_pruner_free(self._make())
-            except ValueError as e:
-                if "unknown option" in str(e):
-                    raise TypeError("%s.__init__() got an unexpected keyword argument: %s" % (self.__class__.__name__, e)) from None
+            # raise it, and a value libknob refuses (past its range) a ValueError; they were
+            # errors of create_study. What depends on the study (an objective past its
+            # objectives) stays create_study's.
+            _lib.check_options(self.__class__.__name__, "pruner", self._make, _lib.lib.knob_pruner_free)
 
     def _make(self) -> int:
         if not self._knob_name:

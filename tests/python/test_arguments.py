@@ -41,6 +41,32 @@ WRONG = [
     (TypeError, "min_resourse", lambda: pruners.HyperbandPruner(min_resourse=2)),
     (TypeError, "p_threshold", lambda: pruners.WilcoxonPruner(p_threshold="a")),
     (ValueError, "p_threshold", lambda: pruners.WilcoxonPruner(p_threshold=2)),
+    # past libknob's range of the option, or options that do not go together: libknob's
+    # message, when made (they were a KnobValueError from create_study)
+    (ValueError, "TPESampler: sampler 'tpe': option 'n_ei_candidates' must be in \\[1, 1000000\\]",
+     lambda: samplers.TPESampler(n_ei_candidates=2_000_000)),
+    (ValueError, "prior_weight", lambda: samplers.TPESampler(prior_weight=float("inf"))),
+    (ValueError, "n_startup_trials", lambda: samplers.GPSampler(n_startup_trials=2**40)),
+    (ValueError, "option 'beta' \\(4\\) acts only with acquisition=ucb", lambda: samplers.GPSampler(beta=4)),
+    (ValueError, "option 'popsize' must be in \\[0, 512\\]", lambda: samplers.CmaEsSampler(popsize=1000)),
+    (ValueError, "popsize", lambda: samplers.CmaEsSampler(popsize=1)),
+    (ValueError, "option 'sigma0' must be in \\[1e-06, 1\\]", lambda: samplers.CmaEsSampler(sigma0=2.0)),
+    (ValueError, "inc_popsize", lambda: samplers.CmaEsSampler(inc_popsize=20)),
+    (ValueError, "sigma0 \\(0.3\\) and warm_start_study",
+     lambda: samplers.CmaEsSampler(sigma0=0.3, warm_start_study="src")),
+    (ValueError, "population_size", lambda: samplers.NSGAIISampler(population_size=2_000_000)),
+    (ValueError, "mutation_scale", lambda: samplers.EvolutionSampler(mutation_scale=11)),
+    (ValueError, "patience", lambda: pruners.PatientPruner(None, patience=2**40)),
+    (ValueError, "min_delta", lambda: pruners.PatientPruner(None, 3, min_delta=float("inf"))),
+    (ValueError, "min_early_stopping_rate", lambda: pruners.SuccessiveHalvingPruner(min_early_stopping_rate=100)),
+    (ValueError, "max_resource", lambda: pruners.HyperbandPruner(max_resource=2**60)),
+    (ValueError, "max_resource \\(5\\) must be >= min_resource \\(10\\)",
+     lambda: pruners.HyperbandPruner(min_resource=10, max_resource=5)),
+    # a misspelt keyword, as Optuna's constructors (samplers too)
+    (TypeError, "TPESampler.__init__\\(\\) got an unexpected keyword argument: .*'n_startup_trial'",
+     lambda: samplers.TPESampler(n_startup_trial=5)),
+    (TypeError, "n_tree", lambda: samplers.SMACSampler(n_tree=5)),
+    (TypeError, "popsize", lambda: samplers.KnobSampler("tpe", popsize=3)),
 ]
 
 
@@ -144,3 +170,15 @@ def test_written_in_python_is_refused():
         pruners.PatientPruner(MyPruner(), patience=1)
     with pytest.raises(NotImplementedError, match="patient"):
         pruners.PatientPruner(pruners.PatientPruner(None, patience=1), patience=1)
+
+
+def test_unknown_name_is_create_studys():
+    """A sampler or pruner name libknob does not know (a plugin loaded later) is refused
+    when a study is made with it, not when the object is made."""
+    s = samplers.KnobSampler("no_such_sampler", seed=1)
+    p = pruners.KnobPruner("no_such_pruner")
+    with pytest.raises(ValueError, match="unknown sampler 'no_such_sampler'"):
+        optuna.create_study(sampler=s)
+    with pytest.raises(ValueError, match="unknown pruner 'no_such_pruner'"):
+        optuna.create_study(pruner=p)
+

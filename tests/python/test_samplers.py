@@ -177,10 +177,9 @@ def test_option_mapping():
 
 def test_patient_wrapped_objective():
     # the wrapped pruner judges patient's objective: another one given to it is refused,
-    # naming both, when the study is made
-    p = pruners.PatientPruner(pruners.MedianPruner(objective=1), patience=1)
+    # naming both, when the pruner is made (libknob refuses it whatever the study)
     with pytest.raises(ValueError, match="its objective is 0 and wrapped_options gives the wrapped pruner 'median' objective=1"):
-        optuna.create_study(directions=["minimize", "maximize"], pruner=p)
+        pruners.PatientPruner(pruners.MedianPruner(objective=1), patience=1)
     p = pruners.PatientPruner(pruners.MedianPruner(objective=1), patience=1, objective=1)
     optuna.create_study(directions=["minimize", "maximize"], pruner=p)
 
@@ -280,6 +279,21 @@ def test_evolution_sampler_options():
     study = optuna.create_study(sampler=s)
     study.optimize(objective, n_trials=12)
     assert len({tuple(sorted(t.params.items())) for t in study.trials}) > 4
+
+
+def test_evolution_zero_scale_and_sample_size():
+    """mutation_scale=0 (a mutated number drawn anew) and sample_size=0 (5, or the
+    population when smaller) are the library's values, as KnobSampler takes them; the class
+    refused both."""
+    s = samplers.EvolutionSampler(mutation_scale=0.0, sample_size=0, seed=5)
+    assert s._options == {"mutation_scale": 0.0, "sample_size": 0, "seed": 5}
+
+    def params(sampler):
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(objective, n_trials=30)
+        return [t.params for t in study.trials]
+
+    assert params(s) == params(samplers.KnobSampler("evolution", mutation_scale=0.0, sample_size=0, seed=5))
 
 
 def test_evolution_small_population_needs_no_sample_size():

@@ -78,7 +78,7 @@ def test_c_errors_carry_the_c_message():
         t.suggest_categorical("c", [])
     with pytest.raises(ValueError, match="object"):
         t.suggest_categorical("c", [object()])
-    with pytest.raises(ValueError, match="'bad'"):
+    with pytest.raises(TypeError, match="'bad'"):  # a misspelt keyword, when made
         optuna.create_study(sampler=optuna.samplers.TPESampler(bad=1))
     with pytest.raises(ValueError, match="n_startup_trials"):
         optuna.create_study(sampler=optuna.samplers.TPESampler(n_startup_trials=-3))

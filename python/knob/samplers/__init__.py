@@ -42,10 +42,19 @@ class BaseSampler:
     _knob_name = ""
     _constraints_func = None
 
+    # knob's option names that differ from the class's arguments, for the messages
+    _argument_names: Dict[str, str] = {}
+
     def __init__(self, **options: Any) -> None:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
         for k, v in self._options.items():  # a value that is not JSON: TypeError, when made
             _lib.option_text(self.__class__.__name__, k, v)
+        if self._knob_name:
+            # what libknob refuses (a value past its range, a misspelt keyword) is raised here,
+            # as Optuna's constructors raise it; it was a KnobValueError from create_study
+            _lib.check_options(
+                self.__class__.__name__, "sampler", self._make, _lib.lib.knob_sampler_free, self._argument_names
+            )
 
     def _make(self, nth: int = 0) -> int:
         """A libknob sampler for the `nth` study (counted from 0) this object serves
@@ -396,6 +405,7 @@ class CmaEsSampler(BaseSampler):
     sigma0 is a fraction of each param's range (Optuna's too, on its [0, 1] scaled space)."""
 
     _knob_name = "cmaes"
+    _argument_names = {"separable": "use_separable_cma", "use_margin": "with_margin"}
 
     @_deprecated.positional(
         ["self", "x0", "sigma0", "n_startup_trials", "independent_sampler", "warn_independent_sampling", "seed"],
@@ -520,8 +530,10 @@ class EvolutionSampler(BaseSampler):
         cls = "EvolutionSampler"
         super().__init__(
             population_size=_arg(cls, "population_size", population_size, int, 2),
-            sample_size=_arg(cls, "sample_size", sample_size, int, 1),
-            mutation_scale=_arg(cls, "mutation_scale", mutation_scale, float, 0, above=True),
+            # 0 is knob's: sample_size 0 is 5 (or the population when smaller), mutation_scale 0
+            # draws a mutated number anew
+            sample_size=_arg(cls, "sample_size", sample_size, int, 0),
+            mutation_scale=_arg(cls, "mutation_scale", mutation_scale, float, 0),
             include_pruned=_arg(cls, "include_pruned", include_pruned, bool),
             seed=_seed(cls, seed),
             **options,
