@@ -1,6 +1,7 @@
 /* The generic option setter shared by samplers and pruners. */
 #include "options.h"
 #include "util/json.h"
+#include "util/names.h"
 
 #include <errno.h>
 #include <math.h>
@@ -152,6 +153,26 @@ static void list_names(const knob_option *table, const char *also, knobx_buf *b)
     }
 }
 
+/* The name of table's options (and `also`) that `key` is a typo of, or NULL. */
+static const char *closest(const knob_option *table, const char *also, const char *key)
+{
+    size_t n = 0;
+    for (const knob_option *o = table; o && o->name; o++)
+        n++;
+    const char **names = malloc((n + 2) * sizeof *names);
+    if (!names) /* the message goes without the guess */
+        return NULL;
+    size_t k = 0;
+    if (also)
+        names[k++] = also;
+    for (const knob_option *o = table; o && o->name; o++)
+        names[k++] = o->name;
+    names[k] = NULL;
+    const char *near = knobx_closest(key, names);
+    free(names);
+    return near;
+}
+
 static int unknown(int rc, const knob_option *table, const char *also, const char *key,
                    const char *who)
 {
@@ -160,7 +181,9 @@ static int unknown(int rc, const knob_option *table, const char *also, const cha
     const char *listed = names.len ? names.data : "none";
     if (names.oom)
         listed = "?";
-    rc = knob__error(rc, "%s: unknown option '%s' (options: %s)", who, key, listed);
+    const char *near = closest(table, also, key);
+    rc = knob__error(rc, "%s: unknown option '%s' (options: %s)%s%s%s", who, key, listed,
+                     near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "");
     knobx_buf_free(&names);
     return rc;
 }

@@ -532,6 +532,27 @@ static int add_option(plugin_spec *ps, const char *key, const char *value)
     return 0;
 }
 
+/* A patient pruner's wrapped_options written as YAML reads [k=v,k=v] unquoted: a list of
+ * k=v, taken as the bracketed options string it reads as in the docs ("[k=v,k=v]"). An item
+ * that is no k=v (a mapping, a number) is refused at it. */
+static int wrapped_list(sweep_ctx *c, const yaml_node_t *list, knobx_buf *b)
+{
+    size_t n = sweep_seq_len(list);
+    knobx_buf_puts(b, "[");
+    for (size_t i = 0; i < n; i++) {
+        const yaml_node_t *it = sweep_node(c, list->data.sequence.items.start[i]);
+        const char *text = sweep_scalar(it), *eq = text ? strchr(text, '=') : NULL;
+        if (!eq || eq == text)
+            return sweep_errorf(c, it,
+                                "key 'pruner.options.wrapped_options': takes the options of the "
+                                "wrapped pruner as [k=v, k=v] (or \"[k=v,k=v]\"); item %zu is %s",
+                                i, text ? text : sweep_kind_name(it));
+        knobx_buf_printf(b, "%s%s", i ? "," : "", text);
+    }
+    knobx_buf_puts(b, "]");
+    return 0;
+}
+
 static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, plugin_spec *ps)
 {
     if (val->type != YAML_MAPPING_NODE)
@@ -566,7 +587,11 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
         }
         if (sweep_scalar(ov))
             knobx_buf_puts(&b, sweep_scalar(ov));
-        else
+        else if (!strcmp(key, "pruner") && !strcmp(ok, "wrapped_options") &&
+                 ov->type == YAML_SEQUENCE_NODE) {
+            if (wrapped_list(c, ov, &b))
+                return knobx_buf_free(&b), -1;
+        } else
             sweep_node_json(c, ov, &b);
         int rc = b.oom || add_option(ps, ok, knobx_buf_cstr(&b));
         knobx_buf_free(&b);

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
+#include "util/names.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -291,42 +292,9 @@ knob_choice sweep_to_choice(const yaml_node_t *n)
     return ch;
 }
 
-/* Levenshtein distance, for names of at most 62 characters (else a large number). */
-static size_t distance(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b), row[64];
-    if (n > 62 || m > 62)
-        return 1000;
-    for (size_t j = 0; j <= m; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= n; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= m; j++) {
-            size_t cur = row[j];
-            size_t sub = prev + (a[i - 1] != b[j - 1]);
-            row[j] = sub < row[j] + 1 ? sub : row[j] + 1;
-            if (row[j - 1] + 1 < row[j])
-                row[j] = row[j - 1] + 1;
-            prev = cur;
-        }
-    }
-    return row[m];
-}
-
 const char *sweep_closest(const char *key, const char *const *names)
 {
-    const char *best = NULL;
-    /* 2 edits, or a fifth of a long key's letters (early_termination: early_terminate) */
-    size_t best_d = key && strlen(key) >= 15 ? strlen(key) / 5 + 1 : 3;
-    for (; key && *names; names++) {
-        size_t d = distance(key, *names);
-        if (d < best_d) {
-            best_d = d;
-            best = *names;
-        }
-    }
-    return best;
+    return knobx_closest(key, names);
 }
 
 int sweep_unknown_key(const sweep_ctx *c, const yaml_node_t *k, const char *where,

@@ -105,7 +105,8 @@ const char *sweep_nonfinite_word(const yaml_node_t *n);
  * keeps it exact. */
 bool sweep_big_int(const yaml_node_t *n);
 
-/* The closest of the NULL-terminated `names` to `key`, when close enough to be a typo. */
+/* The closest of the NULL-terminated `names` to `key`, when close enough to be a typo
+ * (knobx_closest, the library's rule for an unknown option's name). */
 const char *sweep_closest(const char *key, const char *const *names);
 
 /* "unknown key 'K' in WHERE; did you mean 'X'?"; returns -1. */

@@ -222,7 +222,8 @@ static void get_by_name_and_type(void **state)
     /* a missing name lists the options; a type mismatch names both types; *out untouched */
     n = -1;
     assert_int_equal(knob__option_get(table, &s, "m", KNOB_OPT_INT, &n, "test"), KNOB_ENOTFOUND);
-    assert_string_equal(knob_errmsg(), "test: unknown option 'm' (options: n, x, b, s, e)");
+    assert_string_equal(knob_errmsg(),
+                        "test: unknown option 'm' (options: n, x, b, s, e); did you mean 'n'?");
     assert_int_equal(knob__option_get(table, &s, "x", KNOB_OPT_INT, &n, "test"), KNOB_EINVAL);
     assert_string_equal(knob_errmsg(), "test: option 'x' is a number, read as an integer");
     assert_int_equal(knob__option_get(table, &s, "e", KNOB_OPT_STRING, &text, "test"), KNOB_EINVAL);
@@ -235,13 +236,37 @@ static void get_by_name_and_type(void **state)
     knob__options_free(table, &s);
 }
 
+/* An unknown option's name close to one of the plugin's (2 edits, as a sweep's keys and a
+ * sampler's name in a sweep) is said: "did you mean"; one near none is not. */
+static void unknown_option_did_you_mean(void **state)
+{
+    (void)state;
+    knob_sampler *s = NULL;
+    knob_pruner *p = NULL;
+    assert_int_equal(knob_sampler_create("tpe", "n_startup_trails=20", &s), KNOB_EINVAL);
+    const char *m = knob_errmsg();
+    assert_non_null(strstr(m, "sampler 'tpe': unknown option 'n_startup_trails' (options: seed, "));
+    assert_non_null(strstr(m, "cache); did you mean 'n_startup_trials'?"));
+    assert_int_equal(knob_pruner_create("median", "n_warmup_step=3", &p), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "); did you mean 'n_warmup_steps'?"));
+    assert_int_equal(knob_sampler_create("random", "sed=1", &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "(options: seed); did you mean 'seed'?"));
+    assert_int_equal(knob_sampler_create("tpe", "zzzzzz=1", &s), KNOB_EINVAL);
+    assert_null(strstr(knob_errmsg(), "did you mean"));
+    knob_sampler *ok;
+    assert_int_equal(knob_sampler_create("random", NULL, &ok), KNOB_OK);
+    assert_int_equal(knob_sampler_set_option(ok, "sede", "1"), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "did you mean 'seed'?"));
+    knob_sampler_free(ok);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_and_parsing),    cmocka_unit_test(errors_name_the_option),
         cmocka_unit_test(enum_takes_its_words),    cmocka_unit_test(tables_are_checked),
         cmocka_unit_test(sampler_options_by_name), cmocka_unit_test(get_by_name_and_type),
-        cmocka_unit_test(seed_takes_every_uint64),
+        cmocka_unit_test(seed_takes_every_uint64), cmocka_unit_test(unknown_option_did_you_mean),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
