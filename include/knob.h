@@ -444,17 +444,19 @@ typedef struct knob_sampler_plugin {
  * once, in a seeded random order (option order=product: in the order of the lists, the
  * last varying fastest), across every worker, and then knob_study_ask returns
  * KNOB_EDONE; a FAIL trial ran its point, but one with the system attribute fail_cause
- * "interrupted", as knob run marks a trial its stop interrupted, which runs again), "qmc" (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process
- * Bayesian optimization), "cmaes", "evolution" (regularized evolution), "smac"
- * (random-forest Bayesian optimization, as SMAC3), "brute_force" (every combination of a
- * finite define-by-run space once, then KNOB_EDONE); or one registered with
- * knob_sampler_register (knob_sampler_list lists them all, and `knob samplers` with their
- * options). Options "key=value,..." (NULL or "" for
- * defaults); a value holding commas (a JSON search_space)
- * goes through knob_sampler_create_pairs or knob_sampler_set_option. Every sampler has the option `seed` (an integer; without it a seed
- * is drawn from the operating system). Unknown names or options, and values out of
- * range or not among an enum's choices, are KNOB_EINVAL naming them. *out is freed by
- * knob_sampler_free, or owned by the study it is given to. */
+ * "interrupted", as knob run marks a trial its stop interrupted, which runs again), "qmc"
+ * (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process Bayesian optimization),
+ * "cmaes", "evolution" (regularized evolution), "smac" (random-forest Bayesian optimization, as
+ * SMAC3), "brute_force" (every combination of a finite define-by-run space once, then KNOB_EDONE);
+ * or one registered with knob_sampler_register (knob_sampler_list lists them all, and `knob
+ * samplers` with their options). Options "key=value,..." (NULL or "" for defaults); a value holding
+ * commas (a JSON search_space) goes through knob_sampler_create_pairs or knob_sampler_set_option.
+ * Every sampler has the option `seed` (an integer; without it a seed is drawn from the operating
+ * system). Unknown names or options (with the option the name is a typo of, when one is near: "did
+ * you mean"), an option given twice in the string, values out of range or not among an enum's
+ * choices, and an option that acts only beside another set without it (a warm start's options
+ * without warm_start_study) are KNOB_EINVAL naming them. *out is freed by knob_sampler_free, or
+ * owned by the study it is given to. */
 KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
 
 /* Same, with the options as n pairs keys[i] = values[i], each value taken whole as

@@ -421,11 +421,57 @@ static char *trimmed(const char *s, size_t n)
     return r;
 }
 
+/* The value of the first item of "k=v,k=v" before `end` whose key is `key` (trimmed, a
+ * copy the caller frees), or NULL; *oom when out of memory. */
+static char *earlier_value(const char *text, const char *end, const char *key, bool *oom)
+{
+    while (text < end && *text) {
+        size_t n = item_len(text);
+        const char *eq = memchr(text, '=', n);
+        if (eq) {
+            char *k = trimmed(text, (size_t)(eq - text));
+            bool same = k && strcmp(k, key) == 0;
+            *oom |= !k;
+            free(k);
+            if (same) {
+                char *v = trimmed(eq + 1, n - (size_t)(eq + 1 - text));
+                *oom |= !v;
+                return v;
+            }
+        }
+        text += n;
+        if (*text == ',')
+            text++;
+    }
+    return NULL;
+}
+
+/* KNOB_EINVAL when `key`, an item's key at `at` of the string that starts at `start`, is an
+ * earlier item's too. */
+static int given_twice(const char *start, const char *at, const char *key, const char *value,
+                       const char *who)
+{
+    bool oom = false;
+    char *first = earlier_value(start, at, key, &oom);
+    if (oom) {
+        free(first);
+        return knob__oom("options");
+    }
+    if (!first)
+        return KNOB_OK;
+    int rc = knob__error(KNOB_EINVAL,
+                         "%s: option '%s' is given twice (%s=%.200s, then %s=%.200s); give it once",
+                         who, key, key, first, key, value);
+    free(first);
+    return rc;
+}
+
 int knob__options_each(const char *text, const char *who,
                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx)
 {
     if (!text)
         return KNOB_OK;
+    const char *start = text;
     while (*text) {
         size_t n = item_len(text);
         const char *eq = memchr(text, '=', n);
@@ -442,7 +488,9 @@ int knob__options_each(const char *text, const char *who,
         if (item[0]) {
             char *key = trimmed(text, (size_t)(eq - text));
             char *value = trimmed(eq + 1, n - (size_t)(eq + 1 - text));
-            rc = key && value ? fn(ctx, key, value) : knob__oom("options");
+            rc = key && value ? given_twice(start, text, key, value, who) : knob__oom("options");
+            if (!rc)
+                rc = fn(ctx, key, value);
             free(key);
             free(value);
         }

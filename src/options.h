@@ -32,7 +32,8 @@ bool knob__option_changed(const knob_option *table, const void *state, const cha
                           size_t size);
 
 /* Calls fn(ctx, key, value) for each pair of "k=v,k=v" (commas inside [], {} or quotes
- * do not split). Stops at the first non-OK status. */
+ * do not split). Stops at the first non-OK status. A key given twice is KNOB_EINVAL naming it
+ * and both values, before fn sees the second (the last one won, without a word). */
 int knob__options_each(const char *text, const char *who,
                        int (*fn)(void *ctx, const char *key, const char *value), void *ctx);
 

@@ -605,13 +605,27 @@ static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size
     return rc;
 }
 
-/* Whether x0 (option text) is a JSON object. */
-static bool x0_object(const char *text)
+/* x0 (option text) as a JSON object with each param once: KNOB_EINVAL naming what it is
+ * not (a param given twice kept its first value without a word, where a JSON reader keeps
+ * the last). */
+static int check_x0_text(const char *text)
 {
     knobx_json *j = knobx_json_parse(text, (size_t)-1, NULL, 0);
-    bool ok = j && j->type == KNOBX_JSON_OBJECT;
+    int rc = KNOB_OK;
+    if (!j || j->type != KNOBX_JSON_OBJECT)
+        rc = knob_set_error(KNOB_EINVAL,
+                            "sampler 'cmaes': x0 must be a JSON object of param values, got "
+                            "'%s'",
+                            text);
+    for (size_t i = 0; !rc && i < j->n; i++)
+        for (size_t k = 0; !rc && k < i; k++)
+            if (strcmp(j->kids[i]->key, j->kids[k]->key) == 0)
+                rc = knob_set_error(KNOB_EINVAL,
+                                    "sampler 'cmaes': option 'x0': param '%.200s' is given "
+                                    "twice; give it once",
+                                    j->kids[i]->key);
     knobx_json_free(j);
-    return ok;
+    return rc;
 }
 
 /* x0 against the space a run starts in (d: the numerical params every completed trial
@@ -625,14 +639,13 @@ static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, co
 {
     if (!c->x0 || !c->x0[0])
         return KNOB_OK;
+    int rc = check_x0_text(c->x0); /* set after the sampler was made, too */
+    if (rc)
+        return rc;
     knobx_json *x0 = knobx_json_parse(c->x0, (size_t)-1, NULL, 0);
-    int rc = KNOB_OK;
     const char *unknown = NULL; /* the first name no trial has */
-    if (!x0 || x0->type != KNOBX_JSON_OBJECT)
-        rc = knob_set_error(KNOB_EINVAL,
-                            "sampler 'cmaes': x0 must be a JSON object of param values, got "
-                            "'%.200s'",
-                            c->x0);
+    if (!x0)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes: x0)");
     for (size_t i = 0; !rc && i < x0->n; i++) {
         const knobx_json *v = x0->kids[i];
         int k = 0;
@@ -804,11 +817,8 @@ static int check_unused(const cma *c);
 static int init(void *state)
 {
     cma *c = state;
-    if (c->x0 && c->x0[0] && !x0_object(c->x0))
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'cmaes': x0 must be a JSON object of param "
-                              "values, got '%s'",
-                              c->x0);
+    if (c->x0 && c->x0[0] && check_x0_text(c->x0))
+        return KNOB_EINVAL;
     if (c->ws_study[0] && c->x0 && c->x0[0])
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
                                            "the first mean; give one");

@@ -434,6 +434,11 @@ static void warm_start_errors(void **state)
     assert_int_equal(knob_sampler_create("cmaes", "warm_start_study=a,x0={\"x0\":1}", &bad),
                      KNOB_EINVAL);
     assert_int_equal(knob_sampler_create("cmaes", "warm_start_gamma=0", &bad), KNOB_EINVAL);
+    /* a param given twice in x0 kept its first value, where a JSON reader keeps the last */
+    assert_int_equal(knob_sampler_create("cmaes", "x0={\"x\":1,\"y\":2,\"x\":4}", &bad),
+                     KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(),
+                        "sampler 'cmaes': option 'x0': param 'x' is given twice; give it once");
     /* sigma0 beside a warm start, which gives the first step size, is refused as x0 is (it
      * was left unused without a word); the default is taken */
     assert_int_equal(knob_sampler_create("cmaes", "warm_start_study=a,sigma0=0.3", &bad),

@@ -260,6 +260,48 @@ static void unknown_option_did_you_mean(void **state)
     knob_sampler_free(ok);
 }
 
+/* A key given twice in an options string is refused naming it and both values: the last
+ * one won without a word (a sweep file refuses a repeated key too). */
+static void repeated_key_refused(void **state)
+{
+    (void)state;
+    st s = {0};
+    knob__options_defaults(table, &s, "test");
+    assert_int_equal(knob__options_each("n=1, x=2,n = 3", "test", set, &s), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(),
+                        "test: option 'n' is given twice (n=1, then n=3); give it once");
+    assert_int_equal(s.n, 1); /* refused before it was set */
+    knob__options_free(table, &s);
+    knob_sampler *sp = NULL;
+    assert_int_equal(knob_sampler_create("random", "seed=1,seed=2", &sp), KNOB_EINVAL);
+    assert_string_equal(knob_errmsg(), "sampler 'random': option 'seed' is given twice (seed=1, "
+                                       "then seed=2); give it once");
+    assert_int_equal(knob_sampler_create("tpe",
+                                         "n_startup_trials=2,multivariate=true,"
+                                         "n_startup_trials=2",
+                                         &sp),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "option 'n_startup_trials' is given twice"));
+    /* inside a wrapped pruner's options, named as its own */
+    knob_pruner *p = NULL;
+    assert_int_equal(knob_pruner_create("patient",
+                                        "patience=2,wrapped=median,"
+                                        "wrapped_options=[n_warmup_steps=1,n_warmup_steps=2]",
+                                        &p),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'median': option 'n_warmup_steps' is given "
+                                          "twice (n_warmup_steps=1, then n_warmup_steps=2)"));
+    /* each key once, and the same name inside brackets of a value, are taken */
+    assert_int_equal(knob_sampler_create("tpe", "seed=1,,n_startup_trials=2", &sp), KNOB_OK);
+    knob_sampler_free(sp);
+    assert_int_equal(knob_pruner_create("patient",
+                                        "patience=2,wrapped=median,"
+                                        "wrapped_options=[n_warmup_steps=1,n_startup_trials=2]",
+                                        &p),
+                     KNOB_OK);
+    knob_pruner_free(p);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +309,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(enum_takes_its_words),    cmocka_unit_test(tables_are_checked),
         cmocka_unit_test(sampler_options_by_name), cmocka_unit_test(get_by_name_and_type),
         cmocka_unit_test(seed_takes_every_uint64), cmocka_unit_test(unknown_option_did_you_mean),
+        cmocka_unit_test(repeated_key_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
