@@ -13,7 +13,6 @@
  * regret from 0.70 to 0.008 (10 seeds). With warm_start_study the first run
  * starts from the distribution of another study's best trials (WS-CMA-ES). */
 #include "internal.h"
-#include "options.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"

@@ -23,7 +23,6 @@
 #include "samplers/genetic.h"
 #include "internal.h"
 #include "math/pareto.h"
-#include "options.h"
 #include "math/sobol.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"

@@ -1,7 +1,6 @@
 /* Warm-start sources, read the same way by every sampler that takes warm_start_study. */
 #include "samplers/warm_start.h"
 #include "math/quad.h"
-#include "options.h"
 #include "math/status.h"
 #include "space.h"
 #include "util/json.h"
