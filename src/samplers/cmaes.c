@@ -811,8 +811,6 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return rc;
 }
 
-static int check_unused(const cma *c);
-
 static int init(void *state)
 {
     cma *c = state;
@@ -822,8 +820,6 @@ static int init(void *state)
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
                                            "the first mean; give one");
     int rc = knob__warm_options_check("sampler 'cmaes'", c->ws_study, c->ws_storage, 0);
-    if (!rc)
-        rc = check_unused(c);
     if (rc)
         return rc;
     rc = check_popsize(c);
@@ -845,9 +841,7 @@ static const char *const restart_strategies[] = {"none", "ipop", "bipop", NULL};
 
 static const knob_option options[] = {
     {"sigma0", KNOB_OPT_DOUBLE, offsetof(cma, sigma0), "0.1666666666666667", 1e-6, 1,
-     "initial step size, as a fraction of every param's range (on its log scale if log); "
-     "refused with warm_start_study, which sets it",
-     NULL},
+     "initial step size, as a fraction of every param's range (on its log scale if log)", NULL},
     {"x0", KNOB_OPT_STRING, offsetof(cma, x0), "", 0, 0,
      "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)", NULL},
     {"popsize", KNOB_OPT_INT, offsetof(cma, popsize), "0", 0, 512,
@@ -863,33 +857,14 @@ static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(cma, n_startup_trials), "1", 1, 1e9,
      "completed (random) trials before CMA-ES starts", NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(cma, ws_study), "", 0, 0,
-     "start from the best trials of this finished study (WS-CMA-ES), which give the first "
-     "mean and step size (x0 and sigma0 refused beside it)",
-     NULL},
+     "start from the best trials of this finished study (WS-CMA-ES); sigma0 and x0 unused", NULL},
     KNOB__WARM_STORAGE_OPTION(cma, ws_storage),
     {"warm_start_gamma", KNOB_OPT_DOUBLE, offsetof(cma, ws_gamma), "0.1", 1e-9, 1,
-     "with warm_start_study: fraction of its completed trials, the best, that shape the start",
-     NULL},
+     "fraction of the warm start study's completed trials, the best, that shape the start", NULL},
     {"warm_start_alpha", KNOB_OPT_DOUBLE, offsetof(cma, ws_alpha), "0.1", 1e-9, 1,
-     "with warm_start_study: prior spread added around each of those trials, as a fraction of "
-     "every range",
-     NULL},
+     "prior spread added around each of those trials, as a fraction of every range", NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
-
-/* With warm_start_study the source's best trials give the first mean and step size, so
- * sigma0 is refused beside it as x0 is; warm_start_gamma and warm_start_alpha act only with
- * it. Either would be accepted and left unused without a word. */
-static int check_unused(const cma *c)
-{
-    char value[64];
-    if (c->ws_study[0] && knob__option_changed(options, c, "sigma0", value, sizeof value))
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler 'cmaes': sigma0 (%s) and warm_start_study both set the "
-                              "first step size; give one",
-                              value);
-    return knob__warm_only_check("sampler 'cmaes'", c->ws_study, options, c);
-}
 
 const knob_sampler_plugin knob__sampler_cmaes = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,

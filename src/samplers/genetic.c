@@ -103,18 +103,6 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
     return KNOB_OK;
 }
 
-int knob__ga_check_unused(const knob__ga *g, const knob_option *table, const void *state)
-{
-    char value[64];
-    if (g->mutation_kind != M_POLYNOMIAL &&
-        knob__option_changed(table, state, "mutation_eta", value, sizeof value))
-        return knob_set_error(KNOB_EINVAL,
-                              "sampler '%s': option 'mutation_eta' (%s) acts only with "
-                              "mutation=polynomial (mutation is %s); give both, or neither",
-                              g->name, value, g->mutation);
-    return KNOB_OK;
-}
-
 void knob__ga_fini(knob__ga *g)
 {
     for (size_t i = 0; i < g->n_gens; i++)

@@ -35,12 +35,9 @@ typedef struct nsga2 {
     knob__ga ga;
 } nsga2;
 
-static int check_unused(const void *state);
-
 static int init(void *state)
 {
-    int rc = knob__ga_init(state, "nsga2", knob__ga_cut_crowding);
-    return rc ? rc : check_unused(state);
+    return knob__ga_init(state, "nsga2", knob__ga_cut_crowding);
 }
 
 static void fini(void *state)
@@ -73,11 +70,6 @@ static const knob_option options[] = {
     KNOB__GA_SELECTION_OPTION(nsga2, ga, "crowded"),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
-
-static int check_unused(const void *state)
-{
-    return knob__ga_check_unused(&((const nsga2 *)state)->ga, options, state);
-}
 
 const knob_sampler_plugin knob__sampler_nsga2 = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
