@@ -105,13 +105,6 @@ int knob__trial_set_system_attr_valid(knob_trial *t, const char *key, const char
  * string has none. KNOB_ENOMEM, or the string's error (KNOB_EINVAL) naming `who` (options.c). */
 int knob__option_text(const char *options, const char *who, const char *key, char **out);
 
-/* Whether option `key` of a plugin's `table` holds in its `state` another value than the
- * table's default (false for an option the table lacks), the value into text[0 .. size) for
- * a message (options.c): a sampler refuses an option that acts only beside another when it
- * is set without it. */
-bool knob__option_changed(const knob_option *table, const void *state, const char *key, char *text,
-                          size_t size);
-
 /* fail_cause of a trial failed by another worker for its silent heartbeat, as JSON; and
  * whether t is such a trial (FAIL with it; trial.c): a sampler need not learn from it, and
  * its worker's own end, late, is still taken (storage/backend.h, finish). */

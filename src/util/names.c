@@ -28,14 +28,19 @@ static size_t distance(const char *a, const char *b)
 
 const char *knobx_closest(const char *key, const char *const *names)
 {
-    const char *best = NULL;
-    size_t best_d = key && strlen(key) >= 15 ? strlen(key) / 5 + 1 : 3;
+    const char *best = NULL, *prefixed = NULL;
+    size_t n = key ? strlen(key) : 0;
+    size_t best_d = n >= 15 ? n / 5 + 1 : 3;
     for (; key && names && *names; names++) {
-        size_t d = distance(key, *names);
-        if (d < best_d) {
+        size_t d = distance(key, *names), m = strlen(*names);
+        /* as many edits as the longer name has letters: nothing in common ('lr' and 'x0') */
+        if (d < best_d && d < (n > m ? n : m)) {
             best_d = d;
             best = *names;
         }
+        /* the start of a name ('n_startup' of 'n_startup_trials'), the shortest such */
+        if (n >= 3 && m > n && !strncmp(key, *names, n) && (!prefixed || m < strlen(prefixed)))
+            prefixed = *names;
     }
-    return best;
+    return prefixed && (!best || best_d > 1) ? prefixed : best;
 }
