@@ -186,6 +186,30 @@ static void tree_matches_brute_force(void **state)
  * numbers, magnitudes from 1e-3 to 1e3 (keys that differ in every byte), NaN (continuous,
  * and categorical: its own category); 150 rows, so that the larger nodes take the radix
  * sort and the small ones the insertion sort. */
+/* One tree fitted on every row of X (n rows, d columns) with o, seeded by fit_seed, predicts
+ * each row as the brute-force tree does (its predictions into pred). */
+static void tree_is_brute_force(const double *X, const double *y, int n, int d, const int *n_cats,
+                                const knob__forest_opts *o, uint64_t fit_seed, double *pred)
+{
+    knob__forest f = {0};
+    knob_rng fr;
+    knob_rng_seed(&fr, fit_seed);
+    assert_int_equal(knob__forest_fit(&f, X, y, n, d, n_cats, o, &fr), 0);
+    ref rf = {X, y, d, n_cats, o->max_depth, o->min_samples_split, o->min_samples_leaf, pred};
+    int *rows = malloc((size_t)n * sizeof *rows);
+    assert_non_null(rows);
+    for (int i = 0; i < n; i++)
+        rows[i] = i;
+    ref_grow(&rf, rows, n, 0);
+    free(rows);
+    for (int i = 0; i < n; i++) {
+        double m;
+        knob__forest_predict(&f, X + i * d, &m, NULL);
+        assert_true(fabs(m - pred[i]) < 1e-9);
+    }
+    knob__forest_free(&f);
+}
+
 static void tree_matches_brute_force_on_ties_and_signs(void **state)
 {
     (void)state;
@@ -212,21 +236,7 @@ static void tree_matches_brute_force_on_ties_and_signs(void **state)
         o.n_trees = 1;
         o.bootstrap = false;
         o.max_depth = 4;
-        knob__forest f = {0};
-        knob_rng fr;
-        knob_rng_seed(&fr, 5);
-        assert_int_equal(knob__forest_fit(&f, X, y, N, 3, n_cats, &o, &fr), 0);
-        ref rf = {X, y, 3, n_cats, o.max_depth, o.min_samples_split, o.min_samples_leaf, pred};
-        int rows[N];
-        for (int i = 0; i < N; i++)
-            rows[i] = i;
-        ref_grow(&rf, rows, N, 0);
-        for (int i = 0; i < N; i++) {
-            double m;
-            knob__forest_predict(&f, X + i * 3, &m, NULL);
-            assert_true(fabs(m - pred[i]) < 1e-9);
-        }
-        knob__forest_free(&f);
+        tree_is_brute_force(X, y, N, 3, n_cats, &o, 5, pred);
     }
 }
 
@@ -259,21 +269,7 @@ static void tree_matches_brute_force_with_many_categories(void **state)
             o.bootstrap = false;
             o.max_depth = 4;
             o.min_samples_leaf = 2;
-            knob__forest f = {0};
-            knob_rng fr;
-            knob_rng_seed(&fr, 3);
-            assert_int_equal(knob__forest_fit(&f, X, y, N, 2, n_cats, &o, &fr), 0);
-            ref rf = {X, y, 2, n_cats, o.max_depth, o.min_samples_split, o.min_samples_leaf, pred};
-            int rows[N];
-            for (int i = 0; i < N; i++)
-                rows[i] = i;
-            ref_grow(&rf, rows, N, 0);
-            for (int i = 0; i < N; i++) {
-                double m;
-                knob__forest_predict(&f, X + i * 2, &m, NULL);
-                assert_true(fabs(m - pred[i]) < 1e-9);
-            }
-            knob__forest_free(&f);
+            tree_is_brute_force(X, y, N, 2, n_cats, &o, 3, pred);
         }
     }
 }
