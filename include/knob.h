@@ -1149,11 +1149,12 @@ typedef struct knob_importance {
  *       FanovaImportanceEvaluator: a param's share is the variance of its main effect over
  *       the total variance, averaged over the trees. It reads the trials that hold every
  *       evaluated param; numbers on their own scale (log params too), categories as
- *       categories (subsets of their choices, however many). A param whose distribution changed between trials (a sweep resumed with
- *       an edited range) is read over the union: ranges merged (log only if every trial's
- *       was, int only if every trial's was), choices merged by value; a param that is a
- *       number in some trials and a choice in others is left out (KNOB_EUNSUPPORTED when
- *       named). The objective's unit and offset change nothing
+ *       categories (subsets of their choices; past 63 choices only with at least 4 trials a
+ *       choice, else as the choice's position). A param whose distribution changed between
+ *       trials (a sweep resumed with an edited range) is read over the union: ranges merged
+ *       (log only if every trial's was, int only if every trial's was), choices merged by
+ *       value; a param that is a number in some trials and a choice in others is left out
+ *       (KNOB_EUNSUPPORTED when named). The objective's unit and offset change nothing
  *       (values of 1e-9 or 1e200 give the shares of the same values near 1). The forest's
  *       seed is fixed and its features are the params in name order (as Optuna's): the same
  *       trials give the same shares, whatever the order of their params or of `params`.

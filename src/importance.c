@@ -12,6 +12,9 @@
 #include <math.h>
 #include <string.h>
 
+/* trials a choice a categorical of more than 63 choices needs to be read as categories */
+#define CAT_ROWS 4
+
 /* One param's distributions across the trials made one, for a param whose range, step or
  * choices were changed between runs (a sweep resumed with an edited range): its numbers (floats
  * and ints) as one range, the union of theirs, and its categories as one list of choices, the
@@ -316,7 +319,7 @@ static int fanova(job *j)
     }
     for (int k = 0; k < d; k++) {
         const knob_distribution *ds = dist[feat[k]];
-        if (ds->kind == KNOB_DIST_CATEGORICAL) { /* its choices as categories, however many */
+        if (ds->kind == KNOB_DIST_CATEGORICAL) { /* its choices as categories (see below) */
             n_cats[k] = ds->n_choices < INT_MAX ? (int)ds->n_choices : INT_MAX;
             lo[k] = hi[k] = 0;
         } else {
@@ -337,6 +340,17 @@ static int fanova(job *j)
     }
     if (rows <= 1 || d == 0)
         goto done;
+    /* A categorical of more than 63 choices is read as categories only with at least
+     * CAT_ROWS trials a choice: a split sends the subset of categories that best lowers the
+     * error to one side, and with about one trial a category it sorts the trials by their
+     * value, so that a choice of no effect took 0.16-0.18 of the shares (200 and 1,000
+     * choices, 300 and 1,000 trials). With fewer it is read as its choice's position, as
+     * 63 choices and fewer never are. */
+    for (int k = 0; k < d; k++)
+        if (n_cats[k] > 63 && (double)rows < (double)CAT_ROWS * n_cats[k]) {
+            hi[k] = (double)n_cats[k] - 1;
+            n_cats[k] = 0;
+        }
     standardize(y, (size_t)rows);
     /* 64 trees, fitted and decomposed one at a time from one stream of draws (the same trees
      * as a forest fitted at once): a tree grown on 100,000 trials holds 7 MB of nodes */

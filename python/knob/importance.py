@@ -102,9 +102,12 @@ def get_param_importances(
     if evaluator is None:
         evaluator = FanovaImportanceEvaluator()
     if objective is not None and (
-        not isinstance(objective, numbers.Integral) or isinstance(objective, bool) or objective < 0
+        not isinstance(objective, numbers.Integral)
+        or isinstance(objective, bool)
+        or not 0 <= objective < _PARETO
     ):
-        # libknob takes an index from 0; -1 would reach it as KNOB_IMPORTANCE_PARETO
+        # libknob takes an index from 0 (a size_t); -1, 2**64 - 1 would reach it as
+        # KNOB_IMPORTANCE_PARETO, 2**64 + 1 as 1
         raise ValueError(
             "get_param_importances: `objective` must be an objective's index, an int from 0, got %r" % (objective,)
         )

@@ -269,11 +269,12 @@ def test_unnormalized_over_their_sum_are_the_shares(evaluator):
 def test_objective_must_be_an_index_from_0(evaluator):
     """objective=-1 evaluated the Pareto front with PED-ANOVA (it reached libknob as
     KNOB_IMPORTANCE_PARETO), objective 0 of a study of one objective, and -2 was reported as
-    18446744073709551614; a negative index, or one not an int, is refused, naming it."""
+    18446744073709551614; a negative index, one past a size_t (2**64 - 1 reached it as the
+    Pareto front, 2**64 + 1 as 1), or one not an int, is refused, naming it."""
     m = study_of(directions=["minimize", "minimize"])
     one = study_of()
     for study in (m, one):
-        for bad in (-1, -2, 1.0, 1.5, "1", True):
+        for bad in (-1, -2, 1.0, 1.5, "1", True, 2**64 - 1, 2**64, 2**64 + 1):
             with pytest.raises(ValueError, match=r"`objective` must be an objective's index, an int from 0, got"):
                 get_param_importances(study, evaluator=evaluator, objective=bad)
     with pytest.raises(ValueError, match=r"got -1$"):

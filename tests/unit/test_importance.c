@@ -646,6 +646,50 @@ static void fanova_many_choices(void **state)
     }
 }
 
+/* A categorical of 200 choices of no effect, in 300 trials (about 1.5 a choice), beside
+ * y = sin(6x): read as categories, a subset split sorts the trials by value and the choice
+ * took 0.17 of the shares (above y's); with fewer than 4 trials a choice it is read as its
+ * choice's position, and takes almost none. */
+static void fanova_many_choices_few_trials(void **state)
+{
+    (void)state;
+    static char text[200][8];
+    const char *choices[200];
+    for (int c = 0; c < 200; c++) {
+        snprintf(text[c], sizeof text[c], "c%d", c);
+        choices[c] = text[c];
+    }
+    knob_sampler *smp;
+    assert_int_equal(knob_sampler_create("random", "seed=5", &smp), KNOB_OK);
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study_options o = {0};
+    o.sampler = smp;
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "few", &o, &s), KNOB_OK);
+    for (int i = 0; i < 300; i++) {
+        knob_trial *t;
+        size_t c;
+        double x, y, v;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_categorical(t, "c", choices, 200, &c), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "y", -1, 1, 0, 0, &y), KNOB_OK);
+        v = sin(6 * x) + y * y;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    knob_importance *imp;
+    size_t n;
+    assert_int_equal(knob_study_importance_v2(s, "fanova", 0, NULL, 0, 0, &imp, &n), KNOB_OK);
+    print_message("200 choices, 300 trials: c %.4f, x %.4f, y %.4f\n", share_of(imp, n, "c"),
+                  share_of(imp, n, "x"), share_of(imp, n, "y"));
+    assert_true(share_of(imp, n, "c") < 0.03);
+    assert_true(share_of(imp, n, "y") > share_of(imp, n, "c"));
+    knob_importance_free(imp);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* The same trials with their params suggested in another order, or named in another order,
  * give the same fanova numbers: the forest's features are the params by name (they were
  * in suggestion order, and other trees moved the shares by about 1e-3). */
@@ -702,11 +746,17 @@ static void fanova_ignores_param_order(void **state)
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(linear_ranks_x0_x1_x2),      cmocka_unit_test(interaction_only),
-        cmocka_unit_test(fixture_ranks_as_optuna),    cmocka_unit_test(subsets_and_errors),
-        cmocka_unit_test(conditional_params),         cmocka_unit_test(per_objective),
-        cmocka_unit_test(fanova_scale_free),          cmocka_unit_test(raw_importances),
-        cmocka_unit_test(edited_distributions),       cmocka_unit_test(fanova_many_choices),
+        cmocka_unit_test(linear_ranks_x0_x1_x2),
+        cmocka_unit_test(interaction_only),
+        cmocka_unit_test(fixture_ranks_as_optuna),
+        cmocka_unit_test(subsets_and_errors),
+        cmocka_unit_test(conditional_params),
+        cmocka_unit_test(per_objective),
+        cmocka_unit_test(fanova_scale_free),
+        cmocka_unit_test(raw_importances),
+        cmocka_unit_test(edited_distributions),
+        cmocka_unit_test(fanova_many_choices),
+        cmocka_unit_test(fanova_many_choices_few_trials),
         cmocka_unit_test(fanova_ignores_param_order),
     };
     if (argc > 1)
