@@ -491,18 +491,30 @@ static int racing_delete(sqlite3_vfs *vfs, const char *path, int sync_dir)
     return base_vfs->xDelete(base_vfs, path, sync_dir);
 }
 
-static void use_racing_vfs(bool on)
+/* Makes v, a copy of the default VFS as `adjust` changes it, the default (on), or puts the
+ * default back (off). */
+static void use_vfs(sqlite3_vfs *v, void (*adjust)(sqlite3_vfs *), bool on)
 {
     if (on) {
         base_vfs = sqlite3_vfs_find(NULL);
-        racing_vfs = *base_vfs;
-        racing_vfs.zName = "knob-test-racing";
-        racing_vfs.xDelete = racing_delete;
-        assert_int_equal(sqlite3_vfs_register(&racing_vfs, 1), SQLITE_OK);
+        *v = *base_vfs;
+        adjust(v);
+        assert_int_equal(sqlite3_vfs_register(v, 1), SQLITE_OK);
     } else {
         sqlite3_vfs_register(base_vfs, 1);
-        sqlite3_vfs_unregister(&racing_vfs);
+        sqlite3_vfs_unregister(v);
     }
+}
+
+static void racing(sqlite3_vfs *v)
+{
+    v->zName = "knob-test-racing";
+    v->xDelete = racing_delete;
+}
+
+static void use_racing_vfs(bool on)
+{
+    use_vfs(&racing_vfs, racing, on);
 }
 
 /* A study file deleted to start over, its WAL left beside it (knob keeps it at close): the
@@ -604,18 +616,15 @@ static int full_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, i
     return rc;
 }
 
+static void full(sqlite3_vfs *v)
+{
+    v->zName = "knob-test-full";
+    v->xOpen = full_open;
+}
+
 static void use_full_vfs(bool on)
 {
-    if (on) {
-        base_vfs = sqlite3_vfs_find(NULL);
-        full_vfs = *base_vfs;
-        full_vfs.zName = "knob-test-full";
-        full_vfs.xOpen = full_open;
-        assert_int_equal(sqlite3_vfs_register(&full_vfs, 1), SQLITE_OK);
-    } else {
-        sqlite3_vfs_register(base_vfs, 1);
-        sqlite3_vfs_unregister(&full_vfs);
-    }
+    use_vfs(&full_vfs, full, on);
 }
 
 /* A study file copied without its -wal and -shm (sqlite3 path.db ".backup copy.db") to a
