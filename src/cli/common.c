@@ -1112,7 +1112,10 @@ static int parse_option(int argc, char **argv, int *i, cli_args *a, const char *
     const int n_names = (int)(sizeof names / sizeof *names);
     if (!strcmp(argv[*i], "-h") || !strcmp(argv[*i], "--help")) {
         printf("usage: %s\n", usage);
-        exit(cli_stdout_written(NULL));
+        /* the usage starts "knob COMMAND": its second word names the command that failed */
+        char command[32] = "";
+        sscanf(usage, "knob %31s", command);
+        exit(cli_stdout_written(command[0] ? command : NULL));
     }
     int k = 0;
     while (k < n_names && !is_option(argv[*i], names[k]))

@@ -27,11 +27,14 @@ expect_eq "$rc" 2 "knob help run extra"
 expect_eq "$(head -n 1 err.txt)" "knob help: unexpected argument 'extra'" "knob help run extra"
 
 [ -w /dev/full ] || skip "no /dev/full here"
-full() { # what ARGS...: knob ARGS > /dev/full exits 1, saying so
-    local rc=0
+full() { # what ARGS...: knob ARGS > /dev/full exits 1, saying so (and, for a command's own
+    # --help, naming the command)
+    local rc=0 who=""
     "${@:2}" > /dev/full 2> err.txt || rc=$?
     expect_eq "$rc" 1 "$1 > /dev/full"
-    grep -qF "cannot write to stdout: No space left on device" err.txt || fail "$1: $(cat err.txt)"
+    case $1 in "knob "[a-z]*" --help") who="${1% --help}: " ;; esac
+    grep -qF "${who}cannot write to stdout: No space left on device" err.txt ||
+        fail "$1: $(cat err.txt)"
 }
 full "knob --version" "$KNOB" --version
 full "knob --help" "$KNOB" --help
