@@ -43,15 +43,19 @@ void knob__gp_free(knob__gp *g)
     memset(g, 0, sizeof *g);
 }
 
+/* Room for n rows of d dimensions; the rows' buffers take the dimensions the data have (at
+ * most KNOB__GP_MAX_DIMS), so that a model of few params holds no room for many. */
 static int reserve(knob__gp *g, int n, int d)
 {
     size_t need = (size_t)n;
+    bool rows_ok = need <= g->cap && g->X, dims_ok = rows_ok && d <= g->cap_d;
     bool warp_ok = !g->warp_inputs || (g->Xw && g->dwa && g->dwb);
-    if (need <= g->cap && g->X && warp_ok)
+    if (dims_ok && warp_ok)
         return KNOB__MATH_OK;
-    size_t cap = need <= g->cap && g->X ? g->cap : need + need / 8 + 16;
-    if (g->warp_inputs) {
-        size_t bytes = cap * KNOB__GP_MAX_DIMS * sizeof(double);
+    size_t cap = rows_ok ? g->cap : need + need / 8 + 16;
+    int cap_d = dims_ok ? g->cap_d : d > g->cap_d ? d : g->cap_d;
+    if (g->warp_inputs || g->Xw) { /* (those of an earlier warp grow with the rest) */
+        size_t bytes = cap * (size_t)cap_d * sizeof(double);
         double *a = realloc(g->Xw, bytes);
         if (a)
             g->Xw = a;
@@ -64,12 +68,12 @@ static int reserve(knob__gp *g, int n, int d)
         if (!a || !b || !c)
             return KNOB__MATH_ENOMEM;
     }
-    if (need <= g->cap && g->X)
+    if (dims_ok)
         return KNOB__MATH_OK;
-    double *X = realloc(g->X, cap * KNOB__GP_MAX_DIMS * sizeof *X);
+    double *X = realloc(g->X, cap * (size_t)cap_d * sizeof *X);
     if (X)
         g->X = X;
-    double *Xt = realloc(g->Xt, cap * KNOB__GP_MAX_DIMS * sizeof *Xt);
+    double *Xt = realloc(g->Xt, cap * (size_t)cap_d * sizeof *Xt);
     if (Xt)
         g->Xt = Xt;
     double *y = realloc(g->y, cap * sizeof *y);
@@ -86,8 +90,8 @@ static int reserve(knob__gp *g, int n, int d)
         g->work = work;
     if (!X || !Xt || !y || !L || !alpha || !work)
         return KNOB__MATH_ENOMEM;
-    (void)d;
     g->cap = cap;
+    g->cap_d = cap_d;
     return KNOB__MATH_OK;
 }
 

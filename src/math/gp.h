@@ -28,7 +28,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KNOB__GP_MAX_DIMS 64
+/* The most dimensions a model takes: theta and the callers' per-dimension arrays are sized by
+ * it (the data's buffers by the dimensions they have). 64 until 2027-01; at 300 a gp ask
+ * costs about 0.1 s of CPU, at 500 about 0.13 s (docs/samplers.md). */
+#define KNOB__GP_MAX_DIMS 512
 
 typedef struct knob__gp {
     int n, d;
@@ -57,6 +60,7 @@ typedef struct knob__gp {
     double *alpha;     /* K^-1 y */
     double *work;      /* 3 n x n + 4 n scratch */
     size_t cap;        /* rows the buffers hold */
+    int cap_d;         /* ... of this many dimensions (X, Xt, and Xw, dwa, dwb) */
     double lml;        /* log marginal likelihood + log prior at theta */
     int n_evals;       /* objective evaluations of the last fit */
 } knob__gp;

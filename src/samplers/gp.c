@@ -4,9 +4,11 @@
  * The space is the params every completed trial has with one distribution; each becomes
  * one dimension of the unit cube (log params on their log scale, ints and steps as bins of
  * equal width, rounded after the search) or a categorical dimension under a Hamming
- * kernel. Losses (the objective, negated when maximized) are warped by a Yeo-Johnson
- * transform fitted to them, then standardized. Trials still running elsewhere enter as
- * fantasies: at the model's own mean (kriging believer) or at the worst loss seen
+ * kernel; at most MAX_DIMS (512) params (refuse_wide). Losses (the objective, negated when
+ * maximized; an infinite one clipped to the worst or best finite one, as Optuna's GPSampler
+ * clips them) are divided by a power of two (exact: losses of any magnitude alike), warped by
+ * a Yeo-Johnson transform fitted to them, then standardized. Trials still running elsewhere
+ * enter as fantasies: at the model's own mean (kriging believer) or at the worst loss seen
  * (constant liar), so K parallel workers get K different points; so do this process's
  * trials asked before their params were suggested, at the points proposed to them
  * (gp_pending.c), so a batch of K asks gets K different points too.
@@ -87,8 +89,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* More params in the model's space than it takes, in words. */
+static int too_many(knob_study *s, size_t nd)
+{
+    return knob_set_error(KNOB_EINVAL,
+                          "sampler 'gp': the completed trials of study '%s' share %zu params; gp "
+                          "models at most %d (tpe and smac take more)",
+                          knob_study_name(s), nd, MAX_DIMS);
+}
+
 /* The params every completed trial has with one distribution, in name order. */
-static int infer_space(bo *p, const knob_trial_info *const *tr, size_t n)
+static int infer_space(bo *p, knob_study *s, const knob_trial_info *const *tr, size_t n)
 {
     knob__dim *dims;
     size_t nd;
@@ -98,9 +109,32 @@ static int infer_space(bo *p, const knob_trial_info *const *tr, size_t n)
     free(p->dims);
     p->dims = dims;
     p->n_dims = nd > MAX_DIMS ? 0 : (int)nd;
-    if (nd > MAX_DIMS)
-        return knob_set_error(KNOB_EINVAL, "sampler 'gp': more than %d params", MAX_DIMS);
-    return KNOB_OK;
+    return nd > MAX_DIMS ? too_many(s, nd) : KNOB_OK;
+}
+
+/* A space of more than MAX_DIMS params, refused when the model would first see it (its
+ * startup trials complete), before the trial's row exists: at the model's ask it failed a
+ * trial, and each ask after it another. Only when every completed trial has that many
+ * params is the space (their shared params) read. */
+static int refuse_wide(const bo *p, knob_study *s)
+{
+    const knob_trial_info *const *tr;
+    size_t n, done = 0, wide = 0;
+    int rc = knob_study_trials(s, &tr, &n);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
+            !isnan(tr[i]->values[0])) {
+            done++;
+            wide += tr[i]->n_params > MAX_DIMS;
+        }
+    if (rc || wide < done || done < 2 || ((int64_t)done < p->n_startup_trials && !p->ws_study[0]))
+        return rc;
+    knob__dim *dims;
+    size_t nd;
+    if ((rc = knob__intersection(tr, n, 0, &dims, &nd)))
+        return rc;
+    free(dims);
+    return nd > MAX_DIMS ? too_many(s, nd) : KNOB_OK;
 }
 
 static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
@@ -184,9 +218,10 @@ static int trust_region(bo *p, knob_study *s, knob_trial *t, const knob_trial_in
     return rc;
 }
 
-/* The study's objectives against the options, and the warm start's source opened
- * (knob__warm_check), before the trial's row exists (a study gp cannot search, or a
- * misspelt source, was left a failed trial without params at each ask); sample_relative
+/* The study's objectives against the options, the warm start's source opened
+ * (knob__warm_check) and the space's width (refuse_wide), before the trial's row exists (a
+ * study gp cannot search, or a misspelt source, was left a failed trial without params at
+ * each ask); sample_relative
  * checks them too, for auto, which calls it alone. */
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
@@ -213,6 +248,8 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
                             p->mo_acquisition, knob_study_name(s));
     if (!rc)
         rc = knob__warm_check(s, "gp", p->ws_study, p->ws_storage, &p->ws_checked);
+    if (!rc)
+        rc = refuse_wide(p, s);
     return rc;
 }
 
@@ -234,8 +271,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         knob__bo_proposals_prune(p, tr, n);
     p->nc = 0;
     for (size_t i = 0; !rc && i < n; i++) {
-        bool done = tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 &&
-                    isfinite(tr[i]->values[0]);
+        /* an infinite value is an observation too (knob__bo_observe) */
+        bool done =
+            tr[i]->state == KNOB_TRIAL_COMPLETE && tr[i]->n_values >= 1 && !isnan(tr[i]->values[0]);
         n_complete += done;
         if (done && tr[i]->n_constraints > (size_t)p->nc)
             p->nc = tr[i]->n_constraints > 1000 ? 1000 : (int)tr[i]->n_constraints;
@@ -245,7 +283,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     if ((int64_t)n_complete < p->n_startup_trials && !p->ws_study[0])
         return KNOB_OK;
     knob__cost_note(s, "gp", p->cost, p->n_startup_trials, &p->cost_settled);
-    if ((rc = infer_space(p, tr, n)) || p->n_dims == 0)
+    if ((rc = infer_space(p, s, tr, n)) || p->n_dims == 0)
         return rc;
     /* the model's libraries are opened now, when it is first needed */
     if ((rc = knob__needs("sampler 'gp'", knobx_lazy_lapack())) ||

@@ -2,6 +2,7 @@
  * (knob_trial_set_constraints), standardized, and the log probability of feasibility
  * log Phi((0 - mean) / sd) added to the acquisition (Gardner et al. 2014). */
 #include "math/acq.h"
+#include "math/scale.h"
 #include "samplers/gp_internal.h"
 
 #include <math.h>
@@ -74,8 +75,11 @@ int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat)
     for (int j = 0; j < nc && !rc; j++) {
         int m = 0;
         double mean = 0, var = 0, lo = HUGE_VAL, hi = -HUGE_VAL;
+        /* by a power of two first, so that values of any magnitude standardize alike (exact;
+         * math/scale.h) */
+        int e2 = knob__scale_exponent(D->C + j, (size_t)n, (size_t)nc);
         for (int i = 0; i < n; i++) {
-            double v = D->C[(size_t)i * nc + j];
+            double v = ldexp(D->C[(size_t)i * nc + j], -e2);
             if (isfinite(v)) {
                 lo = fmin(lo, v);
                 hi = fmax(hi, v);
@@ -85,7 +89,7 @@ int knob__bo_fit_constraints(bo *p, const data *D, const bool *cat)
          * finite ones, by their range (1 without), and past 0; NaN: the trial has none */
         double step = hi > lo ? hi - lo : 1;
         for (int i = 0; i < n; i++) {
-            double v = D->C[(size_t)i * nc + j];
+            double v = ldexp(D->C[(size_t)i * nc + j], -e2);
             if (isnan(v))
                 continue;
             if (isinf(v))

@@ -2,6 +2,7 @@
  * of the unit cube, thinned to max_observations; stalls and plateaus; the Yeo-Johnson warp
  * and the standardization of the losses; the model's fit on its schedule; failed and
  * running trials as fantasies. */
+#include "math/scale.h"
 #include "samplers/gp_internal.h"
 #include "util/json.h"
 
@@ -283,9 +284,11 @@ void knob__bo_observe_extra(const bo *p, const knob_trial_info *ti, data *D, int
     knob__bo_observe_cost(p, ti, D);
 }
 
-/* The completed trials with a finite value as rows of the cube, and their losses (the
- * objective, negated when maximized) and constraints; at most max_observations of them.
- * D->y, D->C and D->feas are the caller's to free. */
+/* The completed trials as rows of the cube, and their losses (the objective, negated when
+ * maximized) and constraints; at most max_observations of them. An infinite loss (a study
+ * with infinite_values) counts as the worst finite one (+inf) or the best (-inf), as
+ * Optuna's GPSampler clips them: left out, +inf told the model nothing, and it asked the
+ * same infinite point again and again. D->y, D->C and D->feas are the caller's to free. */
 int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_t n_tr, data *D)
 {
     int d = p->n_dims, nc = p->nc;
@@ -294,7 +297,7 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];
-        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || !isfinite(ti->values[0])) {
+        if (ti->state != KNOB_TRIAL_COMPLETE || ti->n_values < 1 || isnan(ti->values[0])) {
             knob__bo_observe_spent(p, ti, D);
             continue;
         }
@@ -303,6 +306,7 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
         knob__bo_observe_extra(p, ti, D, nc);
         D->y[D->n++] = sign * ti->values[0];
     }
+    knob__clip_infinite(D->y, (size_t)D->n, 1);
     D->n_seen = D->n;
     detect_stall(p, D);
     detect_plateau(p, D);
@@ -325,9 +329,15 @@ void knob__bo_standardize_by(const bo *p, data *D, const knob__bo_scale *use,
     double *y = D->y;
     int n = D->n;
     knob__bo_scale own = {.s1 = 1};
+    /* by a power of two first: sums of squares of losses above 1e154 (or below 1e-154)
+     * overflowed (underflowed), and every standardized loss was 0 (or the losses' own
+     * tiny values): the model saw nothing. Exact, so any other loss standardizes as before */
+    int e2 = use ? use->e2 : knob__scale_exponent(y, (size_t)n, 1);
+    knob__scale_apply(y, (size_t)n, 1, e2);
     if (!use) {
         if (p->warp && n > 2)
             fit_warp(y, n, &own);
+        own.e2 = e2;
         own.m1 = 0;
         for (int i = 0; i < n; i++)
             own.m1 += warp_one(&own, y[i]);

@@ -46,10 +46,13 @@
 #define PLATEAU_WINDOW 5
 #define PLATEAU_TIES 3
 
-/* How losses become a model's data: with yj, centred by m0, scaled by s0 and through the
- * Yeo-Johnson transform of lambda (the `warp`); then centred by m1 and scaled by s1. */
+/* How losses become a model's data: multiplied by 2^-e2 (exact: math/scale.h, so that
+ * losses of any magnitude standardize alike); with yj, centred by m0, scaled by s0 and
+ * through the Yeo-Johnson transform of lambda (the `warp`); then centred by m1 and scaled by
+ * s1. */
 typedef struct knob__bo_scale {
     bool yj;
+    int e2;
     double m0, s0, lambda, m1, s1;
 } knob__bo_scale;
 

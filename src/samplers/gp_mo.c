@@ -3,6 +3,7 @@
  * (math/ehvi.h) below the reference point, maximized by gp_acq.c's search. */
 #include "math/nondominated.h"
 #include "math/pareto.h"
+#include "math/scale.h"
 #include "samplers/gp_internal.h"
 #include "util/json.h"
 
@@ -131,9 +132,10 @@ static int mo_thin(bo *p, data *D, double *Y)
     return rc ? knob_set_error(KNOB_ENOMEM, "out of memory (gp)") : KNOB_OK;
 }
 
-/* The completed trials with every objective finite, as rows of the cube, their losses
- * (each objective negated when maximized) into *Y (n x n_obj, the caller's to free), and
- * their constraints. */
+/* The completed trials as rows of the cube, their losses (each objective negated when
+ * maximized) into *Y (n x n_obj, the caller's to free), and their constraints. An infinite
+ * loss counts as the worst finite one of its objective (+inf) or the best (-inf), as with
+ * one objective (knob__bo_observe). */
 static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *tr, size_t n_tr,
                       data *D, double **Y)
 {
@@ -145,17 +147,20 @@ static int observe_mo(bo *p, const double *sign, const knob_trial_info *const *t
     D->X = p->buf;
     for (size_t i = 0; i < n_tr; i++) {
         const knob_trial_info *ti = tr[i];
-        bool finite = ti->state == KNOB_TRIAL_COMPLETE && ti->n_values >= (size_t)no;
-        for (int j = 0; finite && j < no; j++)
-            finite = isfinite(ti->values[j]);
-        if (!finite || !knob__bo_encode(p, ti, D->X + (size_t)D->n * d))
+        bool told = ti->state == KNOB_TRIAL_COMPLETE && ti->n_values >= (size_t)no;
+        for (int j = 0; told && j < no; j++)
+            told = !isnan(ti->values[j]);
+        if (!told || !knob__bo_encode(p, ti, D->X + (size_t)D->n * d))
             continue;
         knob__bo_observe_extra(p, ti, D, nc);
         for (int j = 0; j < no; j++)
             (*Y)[(size_t)D->n * no + j] = sign[j] * ti->values[j];
-        D->y[D->n] = (*Y)[(size_t)D->n * no];
         D->n++;
     }
+    for (int j = 0; j < no; j++)
+        knob__clip_infinite(*Y + j, (size_t)D->n, (size_t)no);
+    for (int i = 0; i < D->n; i++)
+        D->y[i] = (*Y)[(size_t)i * no];
     D->n_seen = D->n;
     return D->n > p->max_observations ? mo_thin(p, D, *Y) : KNOB_OK;
 }

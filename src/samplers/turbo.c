@@ -1,5 +1,6 @@
 /* TuRBO-1 for gp's option trust_region (see turbo.h). */
 #include "samplers/turbo.h"
+#include "math/scale.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -76,14 +77,15 @@ void knob__turbo_free(knob__turbo *tu)
     tu->cap = 0;
 }
 
-/* The completed trials with every dimension, as rows of the cube and losses. */
+/* The completed trials with every dimension, as rows of the cube and losses; an infinite
+ * loss as the worst finite one (+inf) or the best (-inf), as the global model has them. */
 static size_t rows(const knob__dim *dims, int d, const knob_trial_info *const *tr, size_t n,
                    double sign, double *X, double *y)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
-        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values < 1 || !isfinite(t->values[0]))
+        if (t->state != KNOB_TRIAL_COMPLETE || t->n_values < 1 || isnan(t->values[0]))
             continue;
         int k = 0;
         for (; k < d; k++) {
@@ -96,6 +98,7 @@ static size_t rows(const knob__dim *dims, int d, const knob_trial_info *const *t
         if (k == d)
             y[m++] = sign * t->values[0];
     }
+    knob__clip_infinite(y, m, 1);
     return m;
 }
 
@@ -205,13 +208,16 @@ int knob__turbo_suggest(knob__turbo *tu, const knob__dim *dims, int d,
     size_t nl = m - st->start;
     const double *Xl = X + st->start * (size_t)d;
     double mu = 0, sd = 0, best = INFINITY;
+    /* by a power of two first, so that losses of any magnitude standardize alike (exact) */
+    memcpy(ys, y + st->start, nl * sizeof *ys);
+    knob__scale_apply(ys, nl, 1, knob__scale_exponent(ys, nl, 1));
     for (size_t i = 0; i < nl; i++)
-        mu += y[st->start + i] / (double)nl;
+        mu += ys[i] / (double)nl;
     for (size_t i = 0; i < nl; i++)
-        sd += (y[st->start + i] - mu) * (y[st->start + i] - mu) / (double)nl;
+        sd += (ys[i] - mu) * (ys[i] - mu) / (double)nl;
     sd = sd > 0 ? sqrt(sd) : 1;
     for (size_t i = 0; i < nl; i++) {
-        ys[i] = (y[st->start + i] - mu) / sd;
+        ys[i] = (ys[i] - mu) / sd;
         best = fmin(best, ys[i]);
     }
     bool cat[KNOB__GP_MAX_DIMS];
