@@ -1003,7 +1003,9 @@ KNOB_API int knob_study_attrs(knob_study *s, bool system,
 KNOB_API int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double high,
                                       double step, unsigned flags, double *out);
 
-/* Suggests an integer in [low, high] with step >= 1, KNOB_LOG needs low >= 1 and step 1. */
+/* Suggests an integer in [low, high] with step >= 1, KNOB_LOG needs low >= 1 and step 1.
+ * low, high and step are at most 2^53 in magnitude (a double holds every integer up to
+ * there, and an int param is held as one); beyond it, KNOB_EINVAL naming the param. */
 KNOB_API int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high,
                                     int64_t step, unsigned flags, int64_t *out);
 

@@ -339,6 +339,9 @@ int knob_trial_suggest_float(knob_trial *t, const char *name, double low, double
     return knob_trial_suggest(t, name, &d, out);
 }
 
+/* An int param is held as a double, which holds every integer up to 2^53 only. */
+#define INT_EXACT INT64_C(9007199254740992)
+
 int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high, int64_t step,
                            unsigned flags, int64_t *out)
 {
@@ -350,6 +353,15 @@ int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t
     double x;
     if (!out)
         return knob__error(KNOB_EINVAL, "suggest '%s': out is NULL", name ? name : "?");
+    /* checked as integers: converted first, 2^53 + 1 was 2^53, and the trial drew 2^53 from
+     * [2^53 + 1, 2^53 + 1] */
+    if (low > INT_EXACT || low < -INT_EXACT || high > INT_EXACT || high < -INT_EXACT ||
+        step > INT_EXACT)
+        return knob__error(KNOB_EINVAL,
+                           "param '%s': an int's low, high and step must be at most 2^53 "
+                           "(9007199254740992) in magnitude, which a double holds exactly; got "
+                           "low=%lld high=%lld step=%lld",
+                           name ? name : "?", (long long)low, (long long)high, (long long)step);
     int rc = knob_trial_suggest(t, name, &d, &x);
     if (!rc)
         *out = (int64_t)llround(x);

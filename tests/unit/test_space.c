@@ -91,6 +91,39 @@ static void int_bounds_must_be_whole(void **state)
     knob_storage_close(st);
 }
 
+/* knob_trial_suggest_int checks its int64 bounds and step before it converts them to
+ * doubles: 2^53 + 1 became 2^53, and a trial drew 2^53 from [2^53 + 1, 2^53 + 1]. */
+static void suggest_int_bounds_past_2_53(void **state)
+{
+    (void)state;
+    const int64_t e = INT64_C(9007199254740992); /* 2^53 */
+    const int64_t bad[][3] = {{e + 1, e + 1, 1}, {0, e + 1, 1},     {-e - 1, 0, 1},
+                              {INT64_MIN, 0, 1}, {0, INT64_MAX, 1}, {-e, e, e + 1}};
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "big", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        int64_t v = 7;
+        assert_int_equal(knob_trial_suggest_int(t, "n", bad[i][0], bad[i][1], bad[i][2], 0, &v),
+                         KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), "param 'n': an int's low, high and step must be at most 2^53"))
+            fail_msg("case %zu: %s", i, knob_errmsg());
+        assert_true(v == 7);
+    }
+    int64_t v;
+    assert_int_equal(knob_trial_suggest_int(t, "n", -e, e, 1, 0, &v), KNOB_OK);
+    assert_true(v >= -e && v <= e);
+    assert_int_equal(knob_trial_suggest_int(t, "m", e, e, 1, 0, &v), KNOB_OK);
+    assert_true(v == e);
+    double y = 0;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* Ranges a double cannot span or step are refused at the check, naming the param (every
  * draw was inf, or off its step, and the sampler was blamed); ints are on their step
  * exactly; a stepped float's top as a user writes it (0.9 of [0, 1] by 0.3) is its top. */
@@ -488,6 +521,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rejects_invalid_ranges),
         cmocka_unit_test(int_bounds_must_be_whole),
+        cmocka_unit_test(suggest_int_bounds_past_2_53),
         cmocka_unit_test(ranges_and_steps_a_double_can_hold),
         cmocka_unit_test(rejects_choices_storage_cannot_hold),
         cmocka_unit_test(steps_lower_high),
