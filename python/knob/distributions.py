@@ -107,18 +107,33 @@ class FloatDistribution(BaseDistribution):
         return c
 
 
-def _adjust_high(low, high, step):
+def _adjust_high(low, high, step, name=None):
     # in decimal, as Optuna: [0, 1] with step 0.3 ends at 0.9, not 0.8999999999999999
     d_low, d_step = decimal.Decimal(str(low)), decimal.Decimal(str(step))
     d_r = decimal.Decimal(str(high)) - d_low
-    if d_r % d_step != 0:
-        old = high
-        high = float((d_r // d_step) * d_step + d_low)
+    try:
+        whole = d_r % d_step == 0
+        top = None if whole else float((d_r // d_step) * d_step + d_low)
+    except decimal.InvalidOperation:
+        # an infinity, or 10^28 steps or more (decimal's 28 digits): Optuna raises the bare
+        # InvalidOperation; knob says what and where, as libknob says it of 2^53 steps
+        raise ValueError(_step_refused(low, high, step, name)) from None
+    if not whole:
+        old, high = high, top
         warnings.warn(
             "The distribution is specified by [%s, %s] and step=%s, but the range is not "
             "divisible by `step`. It will be replaced with [%s, %s]." % (low, old, step, low, high)
         )
     return high
+
+
+def _step_refused(low, high, step, name) -> str:
+    where = "" if name is None else "param '%s': " % name
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return "%slow and high must be finite, but got [%g, %g]." % (where, low, high)
+    if not math.isfinite(step):
+        return "%s`step` must be finite, but got step=%g." % (where, step)
+    return "%s[%g, %g] by %g holds 2^53 steps or more; a double cannot tell them apart." % (where, low, high, step)
 
 
 def _last_step(low: float, high: float, step: float) -> float:
@@ -351,6 +366,27 @@ _NAN = ("nan",)  # no choice is a tuple
 
 def _is_nan(c) -> bool:
     return isinstance(c, numbers.Real) and not isinstance(c, numbers.Integral) and not _is_bool(c) and math.isnan(c)
+
+
+def _check_int_range(name: str, low: int, high: int, step: int) -> None:
+    """libknob holds an int param as a double, which holds every integer up to 2^53 only:
+    the bounds and step are checked as ints, before they are converted (2**53 + 1 became
+    2**53, and a trial drew 2**53 from [2**53 + 1, 2**53 + 1]; past 2**63, ctypes wrapped
+    it). Raised where a study would store them; a distribution that is never stored
+    (FixedTrial's) takes them, as Optuna's does."""
+    for arg, v in (("low", low), ("high", high), ("step", step)):
+        if v > 2**53 or v < -(2**53):
+            raise ValueError(
+                "param '%s': `%s` is %d, but knob holds an int param as a double, exact up to "
+                "2**53: the bounds and step of an int are at most 2**53 (%d) in magnitude."
+                % (name, arg, v, 2**53)
+            )
+
+
+def _check_stored_ints(dist: BaseDistribution, name: str) -> None:
+    """An IntDistribution's bounds and step, checked before libknob stores it (_check_int_range)."""
+    if isinstance(dist, IntDistribution):
+        _check_int_range(name, dist.low, dist.high, dist.step)
 
 
 def _check_stored_choices(dist: BaseDistribution, name: str) -> None:

@@ -23,7 +23,7 @@ from typing import Any, Callable, Container, Dict, Iterable, List, Optional, Seq
 
 from . import _lib
 from . import logging as _logging
-from .distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, _as_stored, _check_stored_choices, _convert_old, _from_c, _own, _stored_otherwise
+from .distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, _as_stored, _check_stored_choices, _check_stored_ints, _convert_old, _from_c, _own, _stored_otherwise
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
@@ -1294,6 +1294,7 @@ class Study:
         cparams = (_lib.Param * max(len(names), 1))()
         for i, name in enumerate(names):
             d = _own(_real(dists[name]))
+            _check_stored_ints(d, name)
             c = d._to_c()
             keep.append(c)
             cparams[i] = _lib.Param(_lib.enc(name), ctypes.pointer(c), d.to_internal_repr(params[name]))

@@ -21,7 +21,9 @@ from .distributions import (
     FloatDistribution,
     IntDistribution,
     _adjust_high,
+    _check_int_range,
     _check_stored_choices,
+    _check_stored_ints,
     _convert_old,
     _from_c,
     _stored_otherwise,
@@ -331,7 +333,7 @@ class Trial(BaseTrial):
             # the end of the range as Optuna's FloatDistribution makes it (in decimal, with a
             # warning when step does not divide the range), given to libknob: its own end
             # (in binary, within 1e-9 of a step) could take one step more, past this one
-            top = _adjust_high(low, high, step)
+            top = _adjust_high(low, high, step, name)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_float(
@@ -370,6 +372,7 @@ class Trial(BaseTrial):
         if kinds.get(name) != kind:
             self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
             self.study._param_kind(name, kind, self._number)
+        _check_int_range(name, low, high, step)
         out = self._out_i
         with self._lock:
             rc = _lib.lib.knob_trial_suggest_int(
@@ -403,6 +406,7 @@ class Trial(BaseTrial):
             self._handle()  # a finished trial: UpdateFinishedTrialError first, as Optuna
             self.study._param_kind(name, kind, self._number)
         _check_stored_choices(dist, name)
+        _check_stored_ints(dist, name)
         out = self._out_d
         with self._lock:
             rc = _lib.lib.knob_trial_suggest(self._handle(), _lib.enc(name), ctypes.byref(dist._to_c()), ctypes.byref(out))
@@ -674,6 +678,10 @@ def _fixed_used(fixed: Any, value: Any) -> bool:
         return fixed is value
     if isinstance(value, bool) or isinstance(fixed, bool):
         return isinstance(value, numbers.Real) and isinstance(fixed, numbers.Real) and fixed == value
+    if isinstance(value, int) and isinstance(fixed, numbers.Integral):
+        # as ints: libknob reads an enqueued 2**53 + 1 as the double 2**53, which an int
+        # param in [0, 2**53] then takes, and that is not the value enqueued
+        return fixed == value
     if isinstance(value, (int, float)):
         try:
             f, v = float(fixed), float(value)

@@ -85,3 +85,60 @@ def test_param_name_not_a_string():
         with pytest.raises(TypeError, match="name"):
             suggest()
     assert "x" not in t.params and len(t.params) == 1
+
+
+def test_int_bounds_past_2_53_refused_as_ints():
+    # libknob holds an int param as a double: 2**53 + 1 reached it as 2**53 (converted before
+    # its check), and a trial drew 2**53 from [2**53 + 1, 2**53 + 1], outside its own range;
+    # past 2**63 ctypes wrapped the bound (2**70 was 0)
+    study = optuna.create_study()
+    t = study.ask()
+    for low, high, step, arg in (
+        (2**53 + 1, 2**53 + 1, 1, "low"),
+        (0, 2**53 + 1, 1, "high"),
+        (-(2**53) - 1, 0, 1, "low"),
+        (0, 2**70, 1, "high"),
+        (-(2**53), 2**53, 2**53 + 1, "step"),
+    ):
+        with pytest.raises(ValueError, match=r"param 'n': `%s` is -?\d+, .*at most 2\*\*53" % arg):
+            t.suggest_int("n", low, high, step=step)
+    assert t.params == {}
+    assert t.suggest_int("n", -(2**53), 2**53) in range(-(2**53), 2**53 + 1)  # the edges are held
+    study.tell(t, 0.0)
+    # a fixed distribution (ask) and an added trial are checked as ints too
+    with pytest.raises(ValueError, match=r"param 'm': `high` is 9007199254740993"):
+        optuna.create_study().ask({"m": IntDistribution(0, 2**53 + 1)})
+    frozen = optuna.trial.create_trial(params={"m": 2**53 + 1}, distributions={"m": IntDistribution(0, 2**53 + 1)}, value=1.0)
+    other = optuna.create_study()
+    with pytest.raises(ValueError, match=r"param 'm': `high` is 9007199254740993"):
+        other.add_trial(frozen)
+    assert other.trials == []
+    # where nothing is stored, as Optuna's
+    assert optuna.trial.FixedTrial({"n": 2**53 + 1}).suggest_int("n", 0, 2**53 + 1) == 2**53 + 1
+
+
+def test_enqueued_int_past_2_53_is_not_taken_as_its_double():
+    # libknob reads the enqueued 2**53 + 1 as 2**53, which [0, 2**53] holds: the trial took
+    # 2**53 as the value enqueued, without a word
+    study = optuna.create_study()
+    study.enqueue_trial({"n": 2**53 + 1})
+    t = study.ask()
+    with pytest.warns(UserWarning, match="Fixed parameter n with value 9007199254740993 is out of range"):
+        t.suggest_int("n", 0, 2**53)
+
+
+def test_float_step_infinite_or_too_fine_names_the_param():
+    # Decimal's 28 digits raised a bare decimal.InvalidOperation (as Optuna's does), naming
+    # neither the param nor the problem
+    t = optuna.create_study().ask()
+    with pytest.raises(ValueError, match=r"param 'x': `step` must be finite, but got step=inf"):
+        t.suggest_float("x", 0.0, 1.0, step=float("inf"))
+    for step in (1e-30, 1e-300):
+        with pytest.raises(ValueError, match=r"param 'x': \[0, 1\] by %g holds 2\^53 steps or more" % step):
+            t.suggest_float("x", 0.0, 1.0, step=step)
+    with pytest.raises(ValueError, match=r"param 'x': low and high must be finite, but got \[0, inf\]"):
+        t.suggest_float("x", 0.0, float("inf"), step=1.0)
+    with pytest.raises(ValueError, match=r"^`step` must be finite"):
+        FloatDistribution(0.0, 1.0, step=float("inf"))
+    assert t.params == {}
+    assert t.suggest_float("x", 0.0, 1.0, step=0.25) in (0.0, 0.25, 0.5, 0.75, 1.0)
