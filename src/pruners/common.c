@@ -65,6 +65,11 @@ double knob__percentile(double *v, size_t n, double q)
         return a;
     if (b == INFINITY)
         return b;
+    /* b - a of two finite values of opposite signs may overflow (-1.7e308 and 1.7e308: the
+     * median was inf, and a trial reporting 1e308 was kept); weighted apart, neither term
+     * can */
+    if (!isfinite(b - a))
+        return a * (1 - frac) + b * frac;
     return a + (b - a) * frac;
 }
 

@@ -136,7 +136,38 @@ static double mean(const knob_step_value *v, size_t n)
     double sum = 0;
     for (size_t i = 0; i < n; i++)
         sum += v[i].value;
+    if (n && isinf(sum)) { /* finite values near 1e308 overflow their sum: each part first */
+        sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += v[i].value / (double)n;
+        return sum;
+    }
     return n ? sum / (double)n : NAN;
+}
+
+/* The paired differences, > 0 where the trial is worse. Two finite values of opposite signs
+ * near 1e308 overflow theirs to an infinity, which ties with any other and loses its rank:
+ * then every difference is taken of the halves (their order is kept). */
+static size_t differences(const knob_trial_info *best, const knob_step_value *v, size_t nv,
+                          knob_direction dir, double *d)
+{
+    size_t m = 0;
+    for (int half = 0; half < 2; half++) {
+        bool overflow = false;
+        double k = half ? 0.5 : 1;
+        m = 0;
+        for (size_t i = 0; i < nv; i++) {
+            double b;
+            if (!knob__value_at(best, v[i].step, &b))
+                continue;
+            d[m] = dir == KNOB_MAXIMIZE ? k * b - k * v[i].value : k * v[i].value - k * b;
+            overflow |= isinf(d[m]) && isfinite(b) && isfinite(v[i].value);
+            m++;
+        }
+        if (!overflow)
+            break;
+    }
+    return m;
 }
 
 static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
@@ -157,12 +188,7 @@ static int prune(void *state, knob_study *s, knob_trial *t, bool *out)
     double *d = malloc(nv * sizeof *d);
     if (!d)
         return knob_set_error(KNOB_ENOMEM, "out of memory (wilcoxon pruner)");
-    size_t m = 0;
-    for (size_t i = 0; i < nv; i++) {
-        double b;
-        if (knob__value_at(best, v[i].step, &b))
-            d[m++] = dir == KNOB_MAXIMIZE ? b - v[i].value : v[i].value - b; /* > 0: worse */
-    }
+    size_t m = differences(best, v, nv, dir, d);
     if ((int64_t)m >= (p->n_startup_steps > 2 ? p->n_startup_steps : 2)) {
         double pv = knob__wilcoxon_greater(d, m);
         double mb = mean(best->intermediate, best->n_intermediate), mc = mean(v, nv);

@@ -809,6 +809,53 @@ static void wilcoxon_p_values(void **state)
     assert_true(fabs(knob__wilcoxon_greater(mixed, 8) - 0.03125) < 1e-12);
 }
 
+/* Interpolating between values of opposite signs near 1.7e308: b - a overflowed, so the
+ * median of -1.7e308 and 1.7e308 was inf, and a trial reporting 1e308 was kept (the
+ * percentile pruner too, with the 25th percentile of -1.7e308, 1.7e308, 1.7e308). */
+static void percentile_between_huge_values(void **state)
+{
+    (void)state;
+    double two[] = {1.7e308, -1.7e308}, three[] = {1.7e308, -1.7e308, 1.7e308};
+    assert_true(knob__percentile(two, 2, 50) == 0);
+    assert_true(fabs(knob__percentile(two, 2, 75) - 0.85e308) < 1e294);
+    assert_true(knob__percentile(three, 3, 25) == 0);
+    const double lo[] = {-1.7e308}, hi[] = {1.7e308}, mid[] = {1e308};
+    env e = make("memory:", "mh", "median", "n_startup_trials=2", KNOB_MINIMIZE);
+    complete(e.s, lo, 1);
+    complete(e.s, hi, 1);
+    assert_int_equal(run(e.s, mid, 1), 0);
+    done(&e);
+    e = make("memory:", "ph", "percentile", "percentile=25,n_startup_trials=3", KNOB_MINIMIZE);
+    complete(e.s, lo, 1);
+    complete(e.s, hi, 1);
+    complete(e.s, hi, 1);
+    assert_int_equal(run(e.s, mid, 1), 0);
+    done(&e);
+}
+
+/* Values near 1e308: their sum overflowed, so the average of a worse trial and of the best
+ * were both inf, "as good as the best's", and the trial was never stopped; two differences
+ * overflowed to infinities of both signs, tied, and the p-value was 0.5 where it is 3/8. */
+static void wilcoxon_values_near_the_largest_double(void **state)
+{
+    (void)state;
+    double best[10], worse[10];
+    for (int i = 0; i < 10; i++) {
+        best[i] = 1e308;
+        worse[i] = 1.5e308;
+    }
+    env e = make("memory:", "wh", "wilcoxon", "p_threshold=0.1", KNOB_MINIMIZE);
+    complete(e.s, best, 10);
+    assert_int_equal(run(e.s, worse, 10), 3); /* p = 1/16 at the fourth step */
+    done(&e);
+    /* differences 3.2e308, -2.2e308 and 1: ranks 3, 2 and 1 */
+    const double b[] = {-1.7e308, 1.7e308, 0, 0}, v[] = {1.5e308, -0.5e308, 1, 1};
+    e = make("memory:", "wd", "wilcoxon", "p_threshold=0.45", KNOB_MINIMIZE);
+    complete(e.s, b, 4);
+    assert_int_equal(run(e.s, v, 3), 2);
+    done(&e);
+}
+
 static void wilcoxon_prunes_worse_instances(void **state)
 {
     (void)state;
@@ -1147,6 +1194,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(hyperband_tpe_models_each_bracket),
         cmocka_unit_test(wilcoxon_p_values),
         cmocka_unit_test(wilcoxon_prunes_worse_instances),
+        cmocka_unit_test(wilcoxon_values_near_the_largest_double),
+        cmocka_unit_test(percentile_between_huge_values),
         cmocka_unit_test(wilcoxon_compares_with_a_feasible_trial),
         cmocka_unit_test(curve_extrapolation),
         cmocka_unit_test(curve_jackknife_keeps_a_noisy_curve),
