@@ -28,11 +28,14 @@
 #include <string.h>
 
 #define MAX_LAMBDA 512 /* the largest population of a run (option popsize has this max) */
+#define MAX_FULL 64    /* the most params of a full covariance; a diagonal one takes any */
 
 typedef struct run {
     int n, lambda, mu;
+    bool sep; /* C and B hold their diagonals only (sep-CMA-ES): n values, not n x n */
     double w[MAX_LAMBDA], wsum, mueff, cs, ds, cc, c1, cmu, chin;
     double *m, sigma, *C, *B, *D, *ps, *pc;
+    double *work;        /* 4n, for update */
     int64_t gens, evals; /* in this run */
     double hist[64];     /* best value of recent generations, for stopping */
     int n_hist;
@@ -64,7 +67,13 @@ static void run_free(run *r)
     memset(r, 0, sizeof *r);
 }
 
-static int eigen(run *r, bool sep);
+static int eigen(run *r);
+
+/* Where C holds its i-th diagonal entry. */
+static size_t diag(const run *r, int i)
+{
+    return r->sep ? (size_t)i : (size_t)i * (size_t)r->n + (size_t)i;
+}
 
 /* A fresh run around mean with step sigma; cov (n x n, row-major) is its initial shape,
  * or NULL for the identity. */
@@ -74,22 +83,25 @@ static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
     run_free(r);
     if (lambda > MAX_LAMBDA)
         lambda = MAX_LAMBDA;
-    double *mem = calloc((size_t)(3 * n * n + 4 * n), sizeof *mem);
+    size_t cn = sep ? (size_t)n : (size_t)n * (size_t)n;
+    double *mem = calloc(2 * cn + 8 * (size_t)n, sizeof *mem);
     if (!mem)
         return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     r->n = n;
+    r->sep = sep;
     r->lambda = lambda;
     r->mu = lambda / 2;
     r->m = mem;
     r->C = mem + n;
-    r->B = r->C + n * n;
-    r->D = r->B + n * n;
+    r->B = r->C + cn;
+    r->D = r->B + cn;
     r->ps = r->D + n;
     r->pc = r->ps + n;
+    r->work = r->pc + n;
     memcpy(r->m, mean, (size_t)n * sizeof *mean);
     r->sigma = sigma;
     for (int i = 0; i < n; i++) {
-        r->C[i * n + i] = r->B[i * n + i] = r->D[i] = 1;
+        r->C[diag(r, i)] = r->B[diag(r, i)] = r->D[i] = 1;
     }
     /* Weights of Hansen's tutorial (2016): positive for the better half, summing to one;
      * negative for the worse half (active CMA: the covariance shrinks away from them). */
@@ -132,17 +144,20 @@ static int run_init(run *r, int n, int lambda, const double *mean, double sigma,
         return KNOB_OK;
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
-            r->C[i * n + j] = sep && i != j ? 0 : cov[i * n + j];
-    return eigen(r, sep);
+            if (!sep)
+                r->C[i * n + j] = cov[i * n + j];
+            else if (i == j)
+                r->C[i] = cov[i * n + i];
+    return eigen(r);
 }
 
 /* B and D from C: C = B diag(D^2) B^T. */
-static int eigen(run *r, bool sep)
+static int eigen(run *r)
 {
     int n = r->n;
-    if (sep) {
+    if (r->sep) {
         for (int i = 0; i < n; i++)
-            r->D[i] = sqrt(fmax(r->C[i * n + i], 1e-300));
+            r->D[i] = sqrt(fmax(r->C[i], 1e-300));
         return KNOB_OK;
     }
     memcpy(r->B, r->C, (size_t)(n * n) * sizeof *r->B);
@@ -156,12 +171,12 @@ static int eigen(run *r, bool sep)
 }
 
 /* x = m + sigma * B * (D .* z). */
-static void sample_point(const run *r, const double *z, double *x, bool sep)
+static void sample_point(const run *r, const double *z, double *x)
 {
     int n = r->n;
     for (int i = 0; i < n; i++) {
         double s = 0;
-        if (sep)
+        if (r->sep)
             s = r->D[i] * z[i];
         else
             for (int j = 0; j < n; j++)
@@ -184,7 +199,7 @@ static int cmp_member(const void *a, const void *b)
 /* The weights of the rank-mu update, into wk; returns how many are not zero at the end.
  * A worse point's negative weight is scaled by n / |C^{-1/2} y|^2, so that it cannot
  * shrink C by more than its share however far it lies (y: its step from the old mean). */
-static int active_weights(const run *r, const member *pop, const double *old, bool sep, double *wk)
+static int active_weights(const run *r, const member *pop, const double *old, double *wk)
 {
     int n = r->n, used = r->lambda;
     for (int k = 0; k < r->lambda; k++) {
@@ -194,8 +209,11 @@ static int active_weights(const run *r, const member *pop, const double *old, bo
         double q = 0;
         for (int j = 0; j < n; j++) {
             double s = 0;
-            for (int i = 0; i < n; i++)
-                s += (sep ? (i == j) : r->B[i * n + j]) * (pop[k].x[i] - old[i]) / r->sigma;
+            if (r->sep)
+                s = (pop[k].x[j] - old[j]) / r->sigma;
+            else
+                for (int i = 0; i < n; i++)
+                    s += r->B[i * n + j] * (pop[k].x[i] - old[i]) / r->sigma;
             q += s * s / (r->D[j] * r->D[j]);
         }
         wk[k] = q > 0 ? r->w[k] * n / q : 0;
@@ -206,29 +224,30 @@ static int active_weights(const run *r, const member *pop, const double *old, bo
 }
 
 /* One generation's update from lambda evaluated points (f: lower is better). */
-static int update(run *r, member *pop, bool sep)
+static int update(run *r, member *pop)
 {
     int n = r->n;
+    bool sep = r->sep;
     qsort(pop, (size_t)r->lambda, sizeof *pop, cmp_member);
-    double yw[64] = {0}, old[64], zw[64] = {0};
+    double *yw = r->work, *old = yw + n, *zw = old + n, *t = zw + n;
+    memset(yw, 0, (size_t)n * sizeof *yw);
     memcpy(old, r->m, (size_t)n * sizeof *old);
     for (int k = 0; k < r->mu; k++)
         for (int i = 0; i < n; i++)
             yw[i] += r->w[k] * (pop[k].x[i] - old[i]) / r->sigma;
     for (int i = 0; i < n; i++)
         r->m[i] = old[i] + r->sigma * yw[i];
-    /* C^{-1/2} yw = B D^{-1} B^T yw */
-    double t[64];
+    /* C^{-1/2} yw = B D^{-1} B^T yw (B = I when separable) */
     for (int j = 0; j < n; j++) {
-        double s = 0;
-        for (int i = 0; i < n; i++)
-            s += (sep ? (i == j) : r->B[i * n + j]) * yw[i];
+        double s = sep ? yw[j] : 0;
+        for (int i = 0; i < n && !sep; i++)
+            s += r->B[i * n + j] * yw[i];
         t[j] = s / r->D[j];
     }
     for (int i = 0; i < n; i++) {
-        double s = 0;
-        for (int j = 0; j < n; j++)
-            s += (sep ? (i == j) : r->B[i * n + j]) * t[j];
+        double s = sep ? t[i] : 0;
+        for (int j = 0; j < n && !sep; j++)
+            s += r->B[i * n + j] * t[j];
         zw[i] = s;
     }
     double norm = 0, a = sqrt(r->cs * (2 - r->cs) * r->mueff);
@@ -246,15 +265,15 @@ static int update(run *r, member *pop, bool sep)
     double delta = hsig ? 0 : r->cc * (2 - r->cc);
     double keep = 1 - r->c1 - r->cmu * r->wsum + r->c1 * delta;
     double wk[MAX_LAMBDA];
-    int used = active_weights(r, pop, old, sep, wk);
+    int used = active_weights(r, pop, old, wk);
     for (int i = 0; i < n; i++) {
         for (int j = sep ? i : 0; j < (sep ? i + 1 : n); j++) {
             double rank_mu = 0;
             for (int k = 0; k < used; k++)
                 rank_mu += wk[k] * (pop[k].x[i] - old[i]) * (pop[k].x[j] - old[j]);
             rank_mu /= r->sigma * r->sigma;
-            r->C[i * n + j] =
-                keep * r->C[i * n + j] + r->c1 * r->pc[i] * r->pc[j] + r->cmu * rank_mu;
+            size_t at = sep ? (size_t)i : (size_t)i * (size_t)n + (size_t)j;
+            r->C[at] = keep * r->C[at] + r->c1 * r->pc[i] * r->pc[j] + r->cmu * rank_mu;
         }
     }
     r->sigma *= exp(fmin(1.0, (r->cs / r->ds) * (norm / r->chin - 1)));
@@ -266,7 +285,7 @@ static int update(run *r, member *pop, bool sep)
         r->hist[63] = pop[0].f;
     }
     r->best_ever = fmin(r->best_ever, pop[0].f);
-    return eigen(r, sep);
+    return eigen(r);
 }
 
 /* Hansen's stopping rules, scaled to the unit cube. */
@@ -288,7 +307,7 @@ static bool should_restart(const run *r, double sigma0)
     bool tiny = true;
     double dmax = 0, dmin = INFINITY;
     for (int i = 0; i < n; i++) {
-        if (r->sigma * fmax(fabs(r->pc[i]), sqrt(r->C[i * n + i])) > 1e-11 * sigma0)
+        if (r->sigma * fmax(fabs(r->pc[i]), sqrt(r->C[diag(r, i)])) > 1e-11 * sigma0)
             tiny = false;
         dmax = fmax(dmax, r->D[i]);
         dmin = fmin(dmin, r->D[i]);
@@ -301,7 +320,7 @@ static bool should_restart(const run *r, double sigma0)
 /* Keeps every discrete coordinate able to leave its bin: the marginal standard deviation
  * is raised so that at least alpha/2 of the mass lies beyond each neighbouring edge,
  * alpha = 1 / (n * lambda) (the margin of CMA-ES with margin, in its diagonal form). */
-static void apply_margin(run *r, const knob__dim *dims, bool sep)
+static void apply_margin(run *r, const knob__dim *dims)
 {
     int n = r->n;
     double alpha = 1.0 / ((double)n * r->lambda), z = 0;
@@ -324,14 +343,14 @@ static void apply_margin(run *r, const knob__dim *dims, bool sep)
             need = fmax(need, (m - left) / z);
         if (right < 1)
             need = fmax(need, (right - m) / z);
-        double have = r->sigma * sqrt(r->C[i * n + i]);
+        double have = r->sigma * sqrt(r->C[diag(r, i)]);
         if (need > have) {
-            r->C[i * n + i] = need * need / (r->sigma * r->sigma);
+            r->C[diag(r, i)] = need * need / (r->sigma * r->sigma);
             changed = true;
         }
     }
     if (changed)
-        eigen(r, sep);
+        eigen(r);
 }
 
 /* ---------------------------------------------------------------- the search space */
@@ -444,16 +463,19 @@ static int promising_distribution(const cma *c, const member *pts, size_t m, con
             cov[i * n + j] = v;
         }
     /* log det(Sigma) from its Cholesky factor; Sigma is positive definite (alpha > 0). */
-    double chol[64 * 64], logdet = 0;
-    memcpy(chol, cov, (size_t)(n * n) * sizeof *chol);
+    double *chol = malloc((size_t)n * (size_t)n * sizeof *chol), logdet = 0;
+    if (!chol)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+    memcpy(chol, cov, (size_t)n * (size_t)n * sizeof *chol);
     lapack_int info = LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'L', n, chol, n);
+    for (int i = 0; i < n && info == 0; i++)
+        logdet += 2 * log(chol[i * n + i]);
+    free(chol);
     if (info != 0)
         return knob_set_error(KNOB_EINVAL,
                               "cmaes: warm start covariance is not positive definite "
                               "(LAPACK info %d)",
                               (int)info);
-    for (int i = 0; i < n; i++)
-        logdet += 2 * log(chol[i * n + i]);
     *sigma = exp(logdet / (2.0 * n));
     for (int i = 0; i < n * n; i++)
         cov[i] /= *sigma * *sigma;
@@ -470,9 +492,11 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     knob_study *src = NULL;
     member *pts = NULL;
     double *xs = NULL;
-    bool shared[64];
+    bool *shared = malloc((size_t)c->n_dims * sizeof *shared);
     size_t m = 0, of = 0, skipped = 0, missing = 0;
     const char *param = NULL;
+    if (!shared)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     int rc = knob__warm_open(s, "cmaes", c->ws_study, c->ws_storage, &src);
     if (!rc)
         rc = source_points(c, src, &pts, &xs, shared, &m, &of, &skipped, &missing, &param);
@@ -495,6 +519,7 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
         rc = promising_distribution(c, pts, m, shared, mean, sigma, cov);
     free(pts);
     free(xs);
+    free(shared);
     knob_study_free(src); /* and the storage opened for it */
     return rc;
 }
@@ -502,8 +527,12 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
 static int start_run(cma *c, knob_study *s, int lambda, double sigma)
 {
     int n = c->n_dims;
-    double mean[64], cov[64 * 64];
-    bool shaped = false;
+    bool warm = !c->restarts && c->ws_study[0], shaped = false;
+    /* the mean, then the warm start's covariance (n x n) */
+    double *mean = malloc(((size_t)n + (warm ? (size_t)n * (size_t)n : 0)) * sizeof *mean), *cov;
+    if (!mean)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+    cov = mean + n;
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), c->restarts, "cma:restart");
     for (int i = 0; i < n; i++)
@@ -518,14 +547,12 @@ static int start_run(cma *c, knob_study *s, int lambda, double sigma)
         }
         knobx_json_free(x0);
     }
-    if (!c->restarts && c->ws_study[0]) {
-        int rc = warm_start(c, s, mean, &sigma, cov, &shaped);
-        if (rc)
-            return rc;
-    }
-    int rc = run_init(&c->r, n, lambda, mean, sigma, shaped ? cov : NULL, c->separable);
+    int rc = warm ? warm_start(c, s, mean, &sigma, cov, &shaped) : KNOB_OK;
+    if (!rc)
+        rc = run_init(&c->r, n, lambda, mean, sigma, shaped ? cov : NULL, c->separable);
     if (!rc && c->use_margin)
-        apply_margin(&c->r, c->dims, c->separable);
+        apply_margin(&c->r, c->dims);
+    free(mean);
     return rc;
 }
 
@@ -572,13 +599,22 @@ static int parse_x(const char *json, double *x, int n)
 /* Applies every generation that has lambda completed trials, in order. */
 static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size_t n, double sign)
 {
-    int rc = KNOB_OK;
-    double *xs = malloc((size_t)(MAX_LAMBDA * c->n_dims) * sizeof *xs);
+    int rc = KNOB_OK, cap = 0; /* points xs holds */
+    double *xs = NULL;
     member *pop = malloc(MAX_LAMBDA * sizeof *pop);
-    if (!xs || !pop)
+    if (!pop)
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
     while (!rc) {
         int got = 0;
+        if (c->r.lambda > cap) { /* a run's population, not the largest: n may be large */
+            double *more = realloc(xs, (size_t)c->r.lambda * (size_t)c->n_dims * sizeof *xs);
+            if (!more) {
+                rc = knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+                break;
+            }
+            xs = more;
+            cap = c->r.lambda;
+        }
         for (size_t i = 0; i < n && got < c->r.lambda; i++) {
             if (tr[i]->state != KNOB_TRIAL_COMPLETE || attr_gen(tr[i]) != c->gen)
                 continue;
@@ -591,13 +627,13 @@ static int advance(cma *c, knob_study *s, const knob_trial_info *const *tr, size
         }
         if (got < c->r.lambda)
             break;
-        if ((rc = update(&c->r, pop, c->separable)))
+        if ((rc = update(&c->r, pop)))
             break;
         c->gen++;
         if (should_restart(&c->r, c->sigma0))
             rc = restart(c, s);
         else if (c->use_margin)
-            apply_margin(&c->r, c->dims, c->separable);
+            apply_margin(&c->r, c->dims);
     }
     free(xs);
     free(pop);
@@ -695,13 +731,16 @@ static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
     c->gen = 0;
     c->restarts = 0;
     c->large_evals = c->small_evals = c->large_pop = 0;
-    if (nd > 64) { /* no space kept: the next ask refuses again, not replays past 64 */
+    /* A full covariance costs n^2 memory and an n^3 eigendecomposition per generation; a
+     * diagonal one (separable), n. No space kept: the next ask refuses again. */
+    if (nd > MAX_FULL && !c->separable) {
         free(d);
         c->dims = NULL;
         c->n_dims = 0;
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'cmaes': the trials have %d numerical params; cmaes "
-                              "takes at most 64 (tpe takes more)",
+                              "takes at most 64 with a full covariance (separable: true, a "
+                              "diagonal one, takes any number; tpe takes more)",
                               nd);
     }
     c->dims = d;
@@ -764,7 +803,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     size_t nd;
     if ((rc = knob__intersection(tr, n, KNOB__NUMERICAL, &d, &nd)))
         return rc;
-    if (same_space(c, d, nd)) {
+    /* (a run made before separable was set otherwise starts again: its C has the other
+     * shape) */
+    if (same_space(c, d, nd) && (!c->n_dims || c->r.sep == c->separable)) {
         free(d);
     } else if ((rc = check_x0(c, tr, n, d, (int)nd))) {
         free(d); /* the space is not kept: the next ask refuses again */
@@ -780,11 +821,14 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     /* This trial's point: z from (seed, trial number), resampled while outside the cube. */
     knob_rng r;
     knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), "cma:z");
-    double z[64], x[64];
+    double *z = malloc(2 * (size_t)c->n_dims * sizeof *z), *x;
+    if (!z)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (cmaes)");
+    x = z + c->n_dims;
     for (int attempt = 0; attempt < 100; attempt++) {
         for (int i = 0; i < c->n_dims; i++)
             z[i] = knob_rng_normal(&r);
-        sample_point(&c->r, z, x, c->separable);
+        sample_point(&c->r, z, x);
         bool inside = true;
         for (int i = 0; i < c->n_dims; i++)
             inside &= x[i] >= 0 && x[i] <= 1;
@@ -808,6 +852,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     for (int i = 0; !rc && i < c->n_dims; i++)
         rc = knob_trial_propose(t, c->dims[i].name, c->dims[i].dist,
                                 knob__dim_from_unit(&c->dims[i], x[i]));
+    free(z);
     return rc;
 }
 
@@ -851,7 +896,9 @@ static const knob_option options[] = {
     {"inc_popsize", KNOB_OPT_INT, offsetof(cma, inc_popsize), "2", 1, 10,
      "population growth factor at each IPOP restart", NULL},
     {"separable", KNOB_OPT_BOOL, offsetof(cma, separable), "false", 0, 0,
-     "diagonal covariance (sep-CMA-ES), for many params", NULL},
+     "diagonal covariance (sep-CMA-ES), for many params: any number (the full one takes at most "
+     "64)",
+     NULL},
     {"use_margin", KNOB_OPT_BOOL, offsetof(cma, use_margin), "true", 0, 0,
      "keep integer and stepped params from getting stuck on one value", NULL},
     {"n_startup_trials", KNOB_OPT_INT, offsetof(cma, n_startup_trials), "1", 1, 1e9,

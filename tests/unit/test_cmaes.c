@@ -555,6 +555,50 @@ static void too_many_params_refused_every_ask(void **state)
     knob_storage_close(st);
 }
 
+/* sep-CMA-ES over 100 params: a diagonal covariance has no 64 x 64 bound (it was refused as
+ * the full one is); the asks after the startup go on and the search improves on its first
+ * generation. */
+static knob_trial_state wide_objective(knob_trial *t, void *ctx, double *values)
+{
+    double f = 0;
+    char name[8];
+    (void)ctx;
+    for (int i = 0; i < 100; i++) {
+        double x;
+        snprintf(name, sizeof name, "x%d", i);
+        if (knob_trial_suggest_float(t, name, -1, 1, 0, 0, &x))
+            return KNOB_TRIAL_FAIL;
+        f += (x - 0.6) * (x - 0.6);
+    }
+    values[0] = f;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void separable_takes_100_params(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = cma_study(st, "seed=4,separable=true");
+    assert_int_equal(knob_study_optimize(s, wide_objective, NULL, 40), KNOB_OK);
+    double first;
+    assert_int_equal(knob_study_best_value(s, &first), KNOB_OK);
+    assert_int_equal(knob_study_optimize(s, wide_objective, NULL, 560), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n, complete = 0;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    for (size_t i = 0; i < n; i++)
+        complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
+    assert_int_equal(complete, 600);
+    assert_non_null(knob_trial_info_attr(tr[n - 1], "cma:x", true));
+    double best;
+    assert_int_equal(knob_study_best_value(s, &best), KNOB_OK);
+    print_message("sep-cmaes, 100 params: best %g after 40 trials, %g after 600\n", first, best);
+    assert_true(best < first / 4);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* x0 with a value outside its param's range, a name no trial has beside a searched param
  * it leaves out (misspelt), a categorical param or a value that is not a number: the first
  * ask of the run fails naming it (each was left out, and the run started from the centre
@@ -692,6 +736,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(solves_rotated_ellipsoid),
         cmocka_unit_test(separable_makes_progress),
+        cmocka_unit_test(separable_takes_100_params),
         cmocka_unit_test(integers_reach_optimum),
         cmocka_unit_test(reproducible_and_restarts),
         cmocka_unit_test(golden_sequence),
