@@ -215,7 +215,9 @@ class WilcoxonPruner(BasePruner):
 
 
 class CurvePruner(BasePruner):
-    """knob's curve (learning-curve extrapolation); not in Optuna."""
+    """knob's curve (learning-curve extrapolation); not in Optuna. Cautious by design: the
+    disagreement of its two fitted curves about the end widens its band both ways, so a
+    power-law curve runs long before it is stopped."""
 
     _knob_name = "curve"
 

@@ -1,7 +1,15 @@
 /* Learning-curve extrapolation: fits a power law and an exponential saturation to a
  * trial's intermediate values (recent points weigh more), predicts the value at the last
  * step, and stops the trial when it is unlikely to beat the best trial so far and the
- * jackknife's refitted predictions (each group of points left out) all fall short too. */
+ * jackknife's refitted predictions (each group of points left out) all fall short too.
+ *
+ * It is cautious by design: how far the two families disagree about the end widens the
+ * band both ways. A clean power law is fitted exactly, while the exponential saturates
+ * far below it, so the band stays wide until the curve nears its end (one 5x worse than
+ * the best ran to step 27-28 of 30; an exponential one stops at step 4). Counting only a
+ * family that ends higher stopped such curves at step 4, but also stopped curves that
+ * neither family fits and that ended better than the best (a mix of the two shapes, whose
+ * both fits ended too low): the disagreement is the measure of that risk, so it stays. */
 #include "pruners/common.h"
 
 #include <math.h>
@@ -247,7 +255,10 @@ const knob_pruner_plugin knob__pruner_curve = {
     .name = "curve",
     .help = "Learning-curve extrapolation: fits power-law and exponential-saturation curves "
             "to a trial's values and stops it when its predicted final value is unlikely to "
-            "beat the best trial.",
+            "beat the best trial. Cautious: the band around the prediction is widened by how "
+            "far the two curves disagree about the end, so a curve that only one of them fits "
+            "(a power law, which the exponential ends far lower) runs long before it is "
+            "stopped, even when it is clearly worse.",
     .state_size = sizeof(curve),
     .options = options,
     .prune = prune,
