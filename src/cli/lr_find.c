@@ -761,8 +761,13 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
         fprintf(jf, "%s\n", tp.json);
         fclose(jf);
     }
-    if (!rc && !(argv = run_argv(sw, &tp, json_file)))
+    knobx_buf unbuilt = {0};
+    if (!rc && !(argv = run_argv(sw, &tp, json_file, &unbuilt))) {
+        fprintf(stderr, "knob lr-find: %s\n",
+                unbuilt.len ? knobx_buf_cstr(&unbuilt) : "the command could not be built");
         rc = -1;
+    }
+    knobx_buf_free(&unbuilt);
     knobx_buf env[5] = {{0}};
     knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", tp.json ? tp.json : "{}");
     knobx_buf_printf(&env[1], "KNOB_TRIAL_DIR=%s", dir);

@@ -56,11 +56,21 @@ static bool kept(const record *r, const char *key, size_t klen)
     return false;
 }
 
+/* A key given twice in a line is its last value, as Python's json.loads reads an object:
+ * a key kept already takes the new value in its place, however many numbers the line holds
+ * ("\rstep=0 loss=1.0\rstep=1 loss=0.5...", a progress loop's line of records). */
 static void add(record *r, const char *key, size_t klen, double v)
 {
     r->n_numbers++;
-    if (!kept(r, key, klen) || r->n >= sizeof r->f / sizeof *r->f || !klen ||
-        klen >= sizeof r->f[0].key)
+    if (!kept(r, key, klen) || !klen || klen >= sizeof r->f[0].key)
+        return;
+    for (size_t i = 0; i < r->n; i++) {
+        if (!memcmp(r->f[i].key, key, klen) && !r->f[i].key[klen]) {
+            r->f[i].value = v;
+            return;
+        }
+    }
+    if (r->n >= sizeof r->f / sizeof *r->f)
         return;
     memcpy(r->f[r->n].key, key, klen);
     r->f[r->n].key[klen] = 0;
@@ -330,6 +340,16 @@ static bool parse_line(const char *line, record *out)
 {
     while (isspace((unsigned char)*line))
         line++;
+    if (*line == '{' && !knobx_utf8_valid(line)) {
+        /* JSON text is UTF-8: a byte that is not (Latin-1 text, a character cut short) in a
+         * string of the record is read as U+FFFD, as Python's errors="replace" reads it,
+         * rather than the record dropped (the key=value forms read such bytes as they are) */
+        knobx_buf u = {0};
+        knobx_buf_add_utf8(&u, line, strlen(line));
+        bool ok = !u.oom && parse_line(knobx_buf_cstr(&u), out);
+        knobx_buf_free(&u);
+        return ok;
+    }
     if (*line == '{') {
         if (parse_json(line, out))
             return out->n_numbers > 0;
@@ -384,11 +404,11 @@ bool record_parse(const char *line, record *out)
     return record_parse_keys(line, NULL, 0, out);
 }
 
-/* A key given twice in a line ("loss=0.1 loss=0.9", a JSON object's repeated key) is
- * its last value, as Python's json.loads reads an object. */
+/* A key given twice in a line ("loss=0.1 loss=0.9", a JSON object's repeated key) holds
+ * its last value (add). */
 bool record_get(const record *r, const char *key, double *value)
 {
-    for (size_t i = r->n; i-- > 0;) {
+    for (size_t i = 0; i < r->n; i++) {
         if (strcmp(r->f[i].key, key) == 0) {
             *value = r->f[i].value;
             return true;

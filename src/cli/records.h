@@ -19,7 +19,8 @@ typedef struct record_text {
 } record_text;
 
 typedef struct record {
-    record_field f[64]; /* the first 64 numbers, or the first of the keys asked for */
+    record_field f[64]; /* the first 64 keys with a number, or the first of the keys asked
+                         * for; each with its last value in the line */
     size_t n;
     record_text bad[8]; /* the first keys whose value is not a number */
     size_t n_bad;

@@ -300,12 +300,12 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     r->deadline = a->timeout ? r->started + total : 0;
     int rc = run_loop(r);
     run_summary(r);
-    /* Fewer than max_initial_failures trials, each failing to run, in a study where no
-     * trial ever ran through: the program could not run, as when the count stops a run,
-     * whose exit status this gets (it was 0). A study with a trial complete or pruned
+    /* Fewer than max_initial_failures trials (or any number, with 0: the run went on), each
+     * failing to run, in a study where no trial ever ran through: the program could not
+     * run, as when the count stops a run, whose exit status this gets (it was 0), so that a
+     * script can tell such a run from a good one. A study with a trial complete or pruned
      * shows it can: a worker whose few trials crashed (their params) exits 0 as before. */
-    if (rc == 0 && r->max_initial_failures > 0 && r->initial_failures > 0 && !r->ran_through &&
-        !r->study_ran_through) {
+    if (rc == 0 && r->initial_failures > 0 && !r->ran_through && !r->study_ran_through) {
         fprintf(stderr,
                 "knob: every trial of this run that ended by itself failed to run (%lld: exit "
                 "status, signal or no metric) and none ran through; check the program and the "

@@ -70,10 +70,15 @@ typedef struct slot {
     char *line; /* the stdout line being read, up to RUN_MAX_LINE bytes (malloc'd) */
     size_t line_len, line_cap;
     size_t line_skip; /* > 0: the bytes of an over-long line being skipped */
+    bool cr;          /* the last line ended at a '\r' with no '\n' after it yet (read) */
+    bool cr_noted;    /* ... and knob's note below it in stdout.log began with a '\n' */
     bool warned_long; /* the trial was told once that a line was skipped */
     bool prune_off;   /* the pruner refused the trial (finished elsewhere): not asked again */
     bool warned_step; /* ... and once that a record's step was no step */
-    char in[8192];    /* stdout read but not yet taken (the read is sliced) */
+    /* Once the program has exited: the bytes its stdout and stderr pipes held then, left
+     * to read (SIZE_MAX: unknown, or still running); the pipes end there. */
+    size_t out_owed, err_owed;
+    char in[8192]; /* stdout read but not yet taken (the read is sliced) */
     size_t in_at, in_len;
     char tail[4096]; /* the end of stderr, a ring */
     size_t tail_len, tail_at;
@@ -109,6 +114,7 @@ typedef struct run_told {
     char *reason;           /* malloc'd; NULL: none */
     double last[SWEEP_MAX_OBJECTIVES];
     bool infeasible; /* complete, and a constraint is violated */
+    bool ran;        /* its program ran: it was counted running until its end */
 } run_told;
 
 typedef struct runner {
@@ -143,6 +149,9 @@ typedef struct runner {
     double batch_opened;
     run_told *told; /* the ends said in the open batch, to show once it is committed */
     size_t n_told, cap_told;
+    /* While the ends of a committed batch are shown: the trials among the later ones whose
+     * programs ran, still running as far as the lines shown so far tell */
+    int told_running;
     int64_t *wrote; /* the trials written in the open batch, each once */
     size_t n_wrote, cap_wrote;
     bool best_fresh; /* r->best was read since the last trial ended */
@@ -175,9 +184,9 @@ void run_batch_wrote(runner *r, int64_t number);
 /* The end of trial `number` (state RUNNING: not saved, `reason` why; FAIL: `reason` the
  * failure), with its objectives' last values and whether it violates a constraint
  * (`infeasible`, for a COMPLETE one): counted and shown now, or at the batch's commit when
- * one is open. */
+ * one is open. `ran`: its program ran (it was counted in r->running until now). */
 void run_ended(runner *r, int64_t number, knob_trial_state state, const char *reason,
-               const double *last, bool infeasible);
+               const double *last, bool infeasible, bool ran);
 
 /* run_trial.c */
 /* 1 started, 0 nothing left to ask, -1 error, 2 nothing to start now (r->waiting: PBT
@@ -220,9 +229,14 @@ void run_guard_stop(void); /* at the end of the run: the guard exits, reaped */
 /* Closes every descriptor from `low` up (close_range where the system has it). */
 void run_close_fds_from(int low);
 
+/* The longest argument or environment string Linux passes to a program (MAX_ARG_STRLEN: 32
+ * pages of 4 KiB, its NUL included): execve refuses a longer one (E2BIG). */
+#define RUN_MAX_ARG_LEN (128 * 1024 - 1)
+
 /* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
- * run_argv_free. */
-char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file);
+ * run_argv_free. NULL when memory ran out, or when an argument would be longer than
+ * RUN_MAX_ARG_LEN: then `why` (if not NULL) says which and how long. */
+char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file, knobx_buf *why);
 void run_argv_free(char **argv);
 
 /* The trial's stdout.log (err false) or stderr.log, created at the first byte the trial
@@ -239,6 +253,13 @@ bool run_pending(const slot *sl);
  * runs; given up when the program has exited (it ran through: the held values reported). */
 void run_prune_settle(runner *r, slot *sl);
 void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines);
+/* The program has exited (reaped): what its pipes hold now is all of its output
+ * (out_owed, err_owed), read as a pipe's content up to its end. A process that left the
+ * trial's group may hold a pipe open and write more: that is not read. */
+void run_output_owed(slot *sl);
+/* RUN_PIPE_GRACE after the exit: a pipe whose content at the exit could not be told
+ * (FIONREAD failed) is closed, stdout's last line read even without its newline. */
+void run_output_close(runner *r, slot *sl);
 
 /* Says, once, that max_initial_failures stopped the run (after the trials' ends are shown). */
 void run_say_initial_stop(runner *r);

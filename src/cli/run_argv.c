@@ -140,13 +140,41 @@ static void expand(strv *a, const char *elem, const sweep *sw, const trial_param
         push_text(a, elem, sw, tp, json_file);
 }
 
-char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file)
+char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file, knobx_buf *why)
 {
     static const char *const dflt[] = {"${env}", "${interpreter}", "${program}", "${args}"};
     size_t n = sw->command ? sw->n_command : 4;
     strv a = {0};
-    for (size_t i = 0; i < n; i++)
-        expand(&a, sw->command ? sw->command[i] : dflt[i], sw, tp, json_file);
+    for (size_t i = 0; i < n && !a.oom; i++) {
+        const char *elem = sw->command ? sw->command[i] : dflt[i];
+        size_t from = a.n;
+        expand(&a, elem, sw, tp, json_file);
+        /* An argument execve would refuse (E2BIG: "Argument list too long", as if the
+         * program could not run): the trial fails naming the command's element. */
+        for (size_t k = from; k < a.n && !a.oom; k++) {
+            size_t len = strlen(a.v[k]);
+            if (len <= RUN_MAX_ARG_LEN)
+                continue;
+            if (why) {
+                knobx_buf_printf(why, "its command's argument %zu (", k);
+                if (sw->command)
+                    knobx_buf_printf(why, "command[%zu] '%.100s%s'", i, elem,
+                                     strlen(elem) > 100 ? "..." : "");
+                else
+                    knobx_buf_printf(why, "'%s' of the default command", elem);
+                knobx_buf_printf(why,
+                                 ") is %zu bytes, more than a program can be given (%d, "
+                                 "Linux's MAX_ARG_STRLEN)%s",
+                                 len, RUN_MAX_ARG_LEN,
+                                 strstr(elem, "${args_json}")
+                                     ? "; ${args_json_file} passes the path of a file that "
+                                       "holds the same JSON"
+                                     : "");
+            }
+            run_argv_free(a.v);
+            return NULL;
+        }
+    }
     if (a.oom || !a.n) {
         run_argv_free(a.v);
         return NULL;

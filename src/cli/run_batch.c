@@ -25,7 +25,7 @@ static void count(runner *r, knob_trial_state state)
 
 /* Keeps a trial's end to show at the commit; false when there is no memory for it. */
 static bool keep(runner *r, int64_t number, knob_trial_state state, const char *reason,
-                 const double *last, bool infeasible)
+                 const double *last, bool infeasible, bool ran)
 {
     if (r->n_told == r->cap_told) {
         size_t cap = r->cap_told ? 2 * r->cap_told : 64;
@@ -43,14 +43,15 @@ static bool keep(runner *r, int64_t number, knob_trial_state state, const char *
         return false;
     memcpy(t->last, last, sizeof t->last);
     t->infeasible = infeasible;
+    t->ran = ran;
     r->n_told++;
     return true;
 }
 
 void run_ended(runner *r, int64_t number, knob_trial_state state, const char *reason,
-               const double *last, bool infeasible)
+               const double *last, bool infeasible, bool ran)
 {
-    if (r->in_batch && keep(r, number, state, reason, last, infeasible))
+    if (r->in_batch && keep(r, number, state, reason, last, infeasible, ran))
         return;
     /* No batch, or no memory to keep the end for the commit: the commit comes first. */
     if (r->in_batch && !run_batch_close(r) && state != KNOB_TRIAL_RUNNING) {
@@ -117,8 +118,15 @@ bool run_batch_close(runner *r)
     }
     r->n_wrote = 0;
     r->best_fresh = false;
+    /* r->running no longer counts the trials that ended in the batch: each line shows the
+     * later ones as running still, as they were when its trial ended (four trials stopped
+     * at once by Ctrl-C show 3, 2, 1, then 0 running, not 0 four times) */
+    r->told_running = 0;
+    for (size_t i = 0; i < r->n_told; i++)
+        r->told_running += r->told[i].ran;
     for (size_t i = 0; i < r->n_told; i++) {
         run_told *t = &r->told[i];
+        r->told_running -= t->ran;
         bool saved = committed || t->state == KNOB_TRIAL_RUNNING;
         knob_trial_state state = saved ? t->state : KNOB_TRIAL_RUNNING;
         count(r, state);
@@ -127,6 +135,7 @@ bool run_batch_close(runner *r)
                            t->last, t->infeasible);
         free(t->reason);
     }
+    r->told_running = 0;
     r->n_told = 0;
     run_say_initial_stop(r);
     for (int i = 0; i < r->parallel; i++)

@@ -142,6 +142,7 @@ static void reap(runner *r)
         sl->pid = 0;
         sl->exited = run_now();
         kill(-pid, SIGKILL); /* what the trial left running in its group */
+        run_output_owed(sl);
         if (n < RUN_MAX_PARALLEL)
             ended[n++] = pid; /* each slot's pid once: at most `parallel` */
     }
@@ -168,11 +169,14 @@ static void check_clocks(runner *r)
             continue;
         run_prune_settle(r, sl);
         if (!sl->pid) {
-            if (t - sl->exited > RUN_PIPE_GRACE && (sl->out_fd >= 0 || sl->err_fd >= 0)) {
-                close(sl->out_fd);
-                close(sl->err_fd);
-                sl->out_fd = sl->err_fd = -1;
-            }
+            /* the rest of what the program left in its pipes, then their end, though a
+             * process that left its group holds them (poll would not wake for an end) */
+            if (sl->out_fd >= 0)
+                run_read_stdout(r, sl);
+            if (sl->err_fd >= 0)
+                run_read_stderr(sl);
+            if (t - sl->exited > RUN_PIPE_GRACE)
+                run_output_close(r, sl);
             continue;
         }
         if (t - sl->last_beat >= r->beat && !r->storage_failed) {

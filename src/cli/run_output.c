@@ -9,8 +9,10 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,11 +37,52 @@ __attribute__((format(printf, 3, 4))) static void log_note(slot *sl, const char 
     va_list ap;
     va_start(ap, fmt);
     errno = 0;
-    bool failed = vfprintf(sl->out_log, fmt, ap) < 0 || ferror(sl->out_log);
+    /* below a line that ended at a lone '\r' (which a terminal would let the note overwrite);
+     * the '\n' of a "\r\n" cut between two reads is then not written again (take) */
+    bool failed = (sl->cr && !sl->cr_noted && fputc('\n', sl->out_log) == EOF) ||
+                  vfprintf(sl->out_log, fmt, ap) < 0 || ferror(sl->out_log);
+    sl->cr_noted = sl->cr_noted || sl->cr;
     va_end(ap);
     if (failed && !sl->out_werr) {
         sl->out_werr = errno ? errno : -1;
         sl->out_wnote = what;
+    }
+}
+
+/* The line's n bytes as a message quotes them, in at most `room` bytes and its NUL: a
+ * control byte escaped (\t, \x1b), since a terminal would act on it, not show it; cut at a
+ * character's start with "..." when it does not fit. */
+static void quote_line(char *to, size_t room, const char *line, size_t n)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        size_t at = 0, i = 0, fit = pass ? room - 3 : room; /* the second: with "..." */
+        while (i < n) {
+            unsigned char c = (unsigned char)line[i];
+            char esc[8];
+            size_t len = 1;
+            const char *piece = line + i;
+            if (c == '\t' || c == '\r' || c == '\n') {
+                snprintf(esc, sizeof esc, "\\%c", c == '\t' ? 't' : c == '\r' ? 'r' : 'n');
+                piece = esc;
+            } else if (c < 0x20 || c == 0x7f) {
+                snprintf(esc, sizeof esc, "\\x%02x", c);
+                piece = esc;
+            } else {
+                while (i + len < n && ((unsigned char)line[i + len] & 0xC0) == 0x80 && len < 4)
+                    len++;
+            }
+            size_t out = piece == esc ? strlen(esc) : len;
+            if (at + out > fit)
+                break;
+            memcpy(to + at, piece, out);
+            at += out;
+            i += len;
+        }
+        to[at] = 0;
+        if (i == n)
+            return;
+        if (pass)
+            strcpy(to + at, "...");
     }
 }
 
@@ -53,12 +96,15 @@ static void bad_step(slot *sl, double step)
              "knob: the line above has step %.17g, not a whole number from 0 to 2^53: not "
              "reported as an intermediate value\n",
              step);
-    if (!sl->warned_step)
+    char quoted[204];
+    if (!sl->warned_step) {
+        quote_line(quoted, sizeof quoted - 1, sl->line, strlen(sl->line));
         fprintf(stderr,
                 "knob: trial %lld: a record has step %.17g, not a whole number from 0 to 2^53: "
                 "it is not reported as an intermediate value, nor is any such record of this "
-                "trial (see its stdout.log): \"%.200s%s\"\n",
-                (long long)sl->number, step, sl->line, strlen(sl->line) > 200 ? "..." : "");
+                "trial (see its stdout.log): \"%s\"\n",
+                (long long)sl->number, step, quoted);
+    }
     sl->warned_step = true;
 }
 
@@ -243,17 +289,6 @@ static void on_record(runner *r, slot *sl, const record *rec)
     values_of(sl, &sl->pruned_at);
 }
 
-/* A line that names an objective's key but gave no value of it, cut to fit `to` (at a
- * character's start, "..." at the cut). */
-static void keep_unread(char *to, const char *line, size_t n)
-{
-    size_t k = n < RUN_UNREAD_MAX ? n : RUN_UNREAD_MAX - 4;
-    while (k < n && k && ((unsigned char)line[k] & 0xC0) == 0x80)
-        k--;
-    memcpy(to, line, k);
-    strcpy(to + k, k < n ? "..." : "");
-}
-
 /* A line has ended: parsed, unless it was too long (then it is skipped whole, and the
  * trial's stdout.log says so below it). A line holding a NUL is not text: no record. */
 static void on_line(runner *r, slot *sl)
@@ -301,7 +336,7 @@ static void on_line(runner *r, slot *sl)
         if (text)
             snprintf(sl->bad[i], sizeof sl->bad[i], "%s", text);
         else if (!(is_record && record_get(&rec, key, &v)) && record_mentions(sl->line, key))
-            keep_unread(sl->unread[i], sl->line, n);
+            quote_line(sl->unread[i], RUN_UNREAD_MAX - 1, sl->line, n);
     }
 }
 
@@ -323,14 +358,40 @@ static bool line_room(slot *sl, size_t need)
     return true;
 }
 
+/* The first line end in buf[0..n): '\n', "\r\n", or a lone '\r' (as Python's universal
+ * newlines read them: a progress loop's print("\rstep=...", end="") writes one record a
+ * '\r'); NULL when there is none. A '\r' that ends buf may be the first of a "\r\n" cut in
+ * two: the '\n' that may follow is passed over (slot's cr). */
+static const char *line_end(const char *buf, size_t n)
+{
+    for (const char *p = buf; p < buf + n; p++)
+        if (*p == '\n' || *p == '\r')
+            return p;
+    return NULL;
+}
+
 /* Takes bytes from buf up to the end of its first line (or all of it); returns how many,
  * and whether a line ended. */
 static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
 {
-    const char *nl = memchr(buf, '\n', n);
-    size_t k = nl ? (size_t)(nl - buf) : n;
+    if (sl->cr && buf[0] == '\n') { /* the '\n' of a "\r\n" whose '\r' ended a line */
+        sl->cr = false;
+        if (run_log(sl, false) && !sl->cr_noted) {
+            errno = 0;
+            if ((fputc('\n', sl->out_log) == EOF || ferror(sl->out_log)) && !sl->out_werr)
+                sl->out_werr = errno ? errno : -1;
+        }
+        sl->cr_noted = false;
+        *ended = false;
+        return 1;
+    }
+    sl->cr = sl->cr_noted = false;
+    const char *nl = line_end(buf, n);
+    size_t k = nl ? (size_t)(nl - buf) : n, end = 0;
+    if (nl)
+        end = *nl == '\r' && k + 1 < n && nl[1] == '\n' ? 2 : 1;
     if (run_log(sl, false)) {
-        size_t len = k + (nl != NULL);
+        size_t len = k + end;
         errno = 0;
         /* a failed flush of the stream's buffer may leave the count whole: its error flag */
         if ((fwrite(buf, 1, len, sl->out_log) < len || ferror(sl->out_log)) && !sl->out_werr)
@@ -348,14 +409,45 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
         sl->line_len += k;
     }
     *ended = nl != NULL;
+    /* a line that ended at a '\r': knob's note below it in stdout.log starts a line of its
+     * own (log_note) */
+    sl->cr = nl && end == 1 && *nl == '\r';
     if (nl)
         on_line(r, sl);
-    return k + (nl != NULL);
+    return k + end;
 }
 
 bool run_pending(const slot *sl)
 {
     return sl->in_at < sl->in_len;
+}
+
+/* The end of stdout: its last line, even without a newline, is read. */
+static void stdout_ended(runner *r, slot *sl)
+{
+    /* the output ended inside an over-long line: its note on a line of its own */
+    if (sl->line_skip && run_log(sl, false))
+        fputc('\n', sl->out_log);
+    if (sl->line_len || sl->line_skip)
+        on_line(r, sl);
+    close(sl->out_fd);
+    sl->out_fd = -1;
+}
+
+/* At most `want` bytes, and no more than the pipe held when the program exited (owed). */
+static size_t owed_cap(size_t want, size_t owed)
+{
+    return owed < want ? owed : want;
+}
+
+void run_output_owed(slot *sl)
+{
+    int held;
+    sl->out_owed = sl->err_owed = SIZE_MAX;
+    if (sl->out_fd >= 0 && ioctl(sl->out_fd, FIONREAD, &held) == 0 && held >= 0)
+        sl->out_owed = (size_t)held;
+    if (sl->err_fd >= 0 && ioctl(sl->err_fd, FIONREAD, &held) == 0 && held >= 0)
+        sl->err_owed = (size_t)held;
 }
 
 static void read_stdout(runner *r, slot *sl)
@@ -371,24 +463,35 @@ static void read_stdout(runner *r, slot *sl)
         }
         if (sl->out_fd < 0 || !budget || run_now() >= until)
             return;
-        ssize_t n = read(sl->out_fd, sl->in, budget < sizeof sl->in ? budget : sizeof sl->in);
+        /* once the program has exited, what the pipe held then is all of its output: what
+         * a process that left its group (and holds the pipe) writes after it is not read */
+        size_t want = owed_cap(budget < sizeof sl->in ? budget : sizeof sl->in, sl->out_owed);
+        ssize_t n = want ? read(sl->out_fd, sl->in, want) : 0;
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
             return;
         if (n <= 0) {
-            /* the output ended inside an over-long line: its note on a line of its own */
-            if (sl->line_skip && run_log(sl, false))
-                fputc('\n', sl->out_log);
-            if (sl->line_len || sl->line_skip)
-                on_line(r, sl);
-            close(sl->out_fd);
-            sl->out_fd = -1;
+            stdout_ended(r, sl);
             return;
         }
+        if (sl->out_owed != SIZE_MAX)
+            sl->out_owed -= (size_t)n;
         sl->in_at = 0;
         sl->in_len = (size_t)n;
         budget -= (size_t)n;
+    }
+}
+
+void run_output_close(runner *r, slot *sl)
+{
+    if (sl->out_fd >= 0 && sl->out_owed == SIZE_MAX) {
+        sl->out_owed = 0; /* what was read is read whole, its last line too */
+        read_stdout(r, sl);
+    }
+    if (sl->err_fd >= 0 && sl->err_owed == SIZE_MAX) {
+        close(sl->err_fd);
+        sl->err_fd = -1;
     }
 }
 
@@ -408,7 +511,8 @@ void run_read_stderr(slot *sl)
     char buf[8192];
     size_t budget = SLICE_BYTES;
     while (sl->err_fd >= 0 && budget) {
-        ssize_t n = read(sl->err_fd, buf, sizeof buf);
+        size_t want = owed_cap(sizeof buf, sl->err_owed);
+        ssize_t n = want ? read(sl->err_fd, buf, want) : 0;
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && errno == EAGAIN)
@@ -419,6 +523,8 @@ void run_read_stderr(slot *sl)
             return;
         }
         budget -= (size_t)n < budget ? (size_t)n : budget;
+        if (sl->err_owed != SIZE_MAX)
+            sl->err_owed -= (size_t)n;
         if (run_log(sl, true)) {
             errno = 0;
             if ((fwrite(buf, 1, (size_t)n, sl->err_log) < (size_t)n || fflush(sl->err_log)) &&
@@ -454,9 +560,12 @@ void run_stderr_tail(const slot *sl, knobx_buf *b, int max_lines)
     /* a full ring that starts the text may start in the middle of a line, or of a UTF-8
      * character (its continuation bytes are left out) */
     bool cut = p == text && sl->tail_len == sizeof sl->tail;
-    while (cut && ((unsigned char)*p & 0xC0) == 0x80)
+    while (cut && p < text + n && ((unsigned char)*p & 0xC0) == 0x80)
         p++;
-    if (*p)
-        knobx_buf_printf(b, "; stderr:\n%s%s",
-                         cut ? "[...]" : "", p);
+    if (p == text + n)
+        return;
+    /* a NUL (a progress bar's padding, binary output) would end the reason there, and the
+     * error after it with it: it is U+FFFD, as a byte that is not UTF-8 is */
+    knobx_buf_printf(b, "; stderr:\n%s", cut ? "[...]" : "");
+    knobx_buf_add_utf8(b, p, (size_t)(text + n - p));
 }

@@ -91,13 +91,16 @@ static void status_text(runner *r, knobx_buf *b)
                      (long long)r->pruned);
     if (r->unsaved)
         knobx_buf_printf(b, "%lld not saved, ", (long long)r->unsaved);
-    knobx_buf_printf(b, "%d running, ", r->running);
+    knobx_buf_printf(b, "%d running, ", r->running + r->told_running);
     clock_text(b, elapsed);
     knobx_buf_puts(b, " elapsed");
+    /* no time left while the run stops (Ctrl-C, SIGTERM, a storage failure, its first
+     * trials failing to run): the trials to come will not */
+    bool stopping = run_stopped() || r->broken;
     double left = -1;
-    if (total && r->done)
+    if (total && r->done && !stopping)
         left = elapsed / (double)r->done * (double)(total > r->done ? total - r->done : 0);
-    if (r->deadline > 0 && (left < 0 || r->deadline - run_now() < left))
+    if (r->deadline > 0 && !stopping && (left < 0 || r->deadline - run_now() < left))
         left = r->deadline - run_now();
     if (left >= 0) {
         knobx_buf_puts(b, ", ~");

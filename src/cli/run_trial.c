@@ -219,7 +219,8 @@ static int signals_to_reset(const int **out)
  * trial's checkpoint. */
 static bool knob_trial_var(const char *var, size_t len)
 {
-    static const char *const own[] = {"KNOB_RETRY_OF",
+    static const char *const own[] = {"KNOB_PARAMS_JSON", /* left out when too long */
+                                      "KNOB_RETRY_OF",
                                       "KNOB_RETRY_OF_DIR",
                                       "KNOB_CHECKPOINT_IN",
                                       "KNOB_CHECKPOINT_OUT",
@@ -322,7 +323,7 @@ static void fail_now(runner *r, slot *sl, const char *why)
               saved               ? why
               : r->storage_locked ? RUN_LOCKED
                                   : "the storage failed",
-              sl->last, false);
+              sl->last, false, false);
     params_free(&sl->tp);
 }
 
@@ -501,20 +502,89 @@ static void retry_env(slot *sl, knob_study *s, knobx_buf env[2])
     knobx_json_free(j);
 }
 
+/* The file execvpe ran for `name`: the name itself when it holds a '/', else the first
+ * regular file of that name on PATH that may be executed, into path; false when none. */
+static bool exec_path(const char *name, char *path, size_t size)
+{
+    struct stat st;
+    if (strchr(name, '/')) {
+        snprintf(path, size, "%s", name);
+        return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    }
+    const char *dirs = getenv("PATH");
+    for (const char *d = dirs ? dirs : "/bin:/usr/bin"; *d;) {
+        size_t n = strcspn(d, ":");
+        snprintf(path, size, "%.*s%s%s", (int)n, n ? d : ".", "/", name);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0)
+            return true;
+        d += n + (d[n] == ':');
+    }
+    return false;
+}
+
+/* What a failed exec's errno leaves unsaid, after "cannot run 'NAME': <strerror>": the
+ * interpreter of a script that is there (ENOENT names the script, not its #! line's
+ * interpreter that is missing: a removed environment, or a "#!/bin/sh\r" of a file with
+ * Windows line ends), or the size of what E2BIG found too long. */
+static void exec_error_detail(knobx_buf *m, char *const *argv, char *const *envp, int err)
+{
+    char path[4200];
+    if (err == ENOENT && exec_path(argv[0], path, sizeof path)) {
+        char head[512] = "";
+        FILE *f = fopen(path, "rb");
+        size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+        if (f)
+            fclose(f);
+        head[n] = 0;
+        if (n < 2 || head[0] != '#' || head[1] != '!') {
+            knobx_buf_puts(m, " (the file is there, not what it needs to run: its ELF "
+                              "interpreter, the dynamic loader)");
+            return;
+        }
+        const char *p = head + 2;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        size_t len = strcspn(p, " \t\n");
+        const char *cr = memchr(p, '\r', len);
+        knobx_buf_puts(m, " (the script is there, not the interpreter its #! line names: '");
+        for (size_t i = 0; i < len; i++)
+            knobx_buf_add(m, p[i] == '\r' ? "\\r" : p + i, p[i] == '\r' ? 2 : 1);
+        knobx_buf_puts(m, "'");
+        if (cr)
+            knobx_buf_puts(m, ", whose \\r is a Windows line end (CRLF) the script was "
+                              "saved with");
+        knobx_buf_puts(m, ")");
+    } else if (err == E2BIG) {
+        size_t args = 0, bytes = 0, vars = 0;
+        for (; argv[args]; args++)
+            bytes += strlen(argv[args]) + 1 + sizeof(char *);
+        for (; envp && envp[vars]; vars++)
+            bytes += strlen(envp[vars]) + 1 + sizeof(char *);
+        knobx_buf_printf(m,
+                         " (its %zu arguments and %zu environment variables take %zu bytes, "
+                         "more than the system passes to a program: the command or "
+                         "knob's environment is too long, not the program at fault)",
+                         args, vars, bytes);
+    }
+}
+
 /* Starts the program with vfork() (no copy of knob's memory, which made the start of a
  * trial cost milliseconds); the parent keeps the read ends of the pipes, non-blocking. */
 static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const *extra_env)
 {
     knobx_buf env[6] = {{0}};
-    knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
+    /* A program of thousands of params: a KNOB_PARAMS_JSON past RUN_MAX_ARG_LEN is left out
+     * (execve would refuse it, and so run no trial); params.json holds the same. */
+    if (strlen(sl->tp.json) + strlen("KNOB_PARAMS_JSON=") <= RUN_MAX_ARG_LEN)
+        knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
     knobx_buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
     knobx_buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[3], "KNOB_STUDY=%s", r->study_name);
     retry_env(sl, r->ref.s, env + 4);
-    char *add[7 + RUN_MAX_EXTRA_ENV] = {env[0].data, env[1].data, env[2].data, env[3].data};
-    size_t n_add = 4;
-    for (int i = 4; i < 6; i++)
-        if (env[i].len && !env[i].oom)
+    char *add[7 + RUN_MAX_EXTRA_ENV] = {env[1].data, env[2].data, env[3].data};
+    size_t n_add = 3;
+    for (int i = 0; i < 6; i++)
+        if ((i == 0 || i >= 4) && env[i].len && !env[i].oom)
             add[n_add++] = env[i].data;
     for (size_t i = 0; extra_env && extra_env[i] && i < RUN_MAX_EXTRA_ENV; i++)
         add[n_add++] = extra_env[i];
@@ -546,7 +616,9 @@ static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const 
     if (pid > 0 && plan.exec_errno) {
         /* The child exits 127 at once; its stderr says why, as the shell would. */
         knobx_buf m = {0};
-        knobx_buf_printf(&m, "knob: cannot run '%s': %s\n", argv[0], strerror(plan.exec_errno));
+        knobx_buf_printf(&m, "knob: cannot run '%s': %s", argv[0], strerror(plan.exec_errno));
+        exec_error_detail(&m, argv, plan.envp, plan.exec_errno);
+        knobx_buf_puts(&m, "\n");
         if (!m.oom && write(err[1], m.data, m.len) < 0) {
             /* the reason is then only the exit status */
         }
@@ -617,6 +689,7 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
     sl->t = t;
     sl->number = knob_trial_number(t);
     sl->out_fd = sl->err_fd = -1;
+    sl->out_owed = sl->err_owed = SIZE_MAX; /* running: no end known */
     char dir[4200], json_file[4300];
     char **argv = NULL;
     knobx_buf why = {0};
@@ -634,7 +707,7 @@ int run_start(runner *r, slot *sl, knob_trial *t, char *const *extra_env)
                          strerror(dir_err));
     if (!why.len)
         record_runner(r, sl, dir);
-    if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file)))
+    if (!why.len && !(argv = run_argv(r->sw, &sl->tp, json_file, &why)) && !why.len)
         knobx_buf_puts(&why, "its command could not be built");
     bool later = !why.len && r->in_batch && !extra_env;
     if (!why.len && !later && spawn(r, sl, argv, dir, extra_env))
@@ -683,7 +756,7 @@ void run_start_asked(runner *r, slot *sl, bool committed)
     sl->t = NULL;
     r->launched++;
     run_ended(r, sl->number, KNOB_TRIAL_RUNNING,
-              "the storage failed: its creation was not committed", sl->last, false);
+              "the storage failed: its creation was not committed", sl->last, false, false);
     params_free(&sl->tp);
 }
 
@@ -1002,10 +1075,10 @@ void run_finish(runner *r, slot *sl)
                                   : "its retry was spent (one a trial)");
     }
     if (unsaved)
-        run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last, false);
+        run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last, false, true);
     else
         run_ended(r, sl->number, state, knobx_buf_cstr(&why), sl->last,
-                  state == KNOB_TRIAL_COMPLETE && violates(r->sw, sl));
+                  state == KNOB_TRIAL_COMPLETE && violates(r->sw, sl), true);
     knobx_buf_free(&why);
     close_log(sl, false);
     close_log(sl, true);

@@ -162,6 +162,23 @@ bool knobx_utf8_valid(const char *s)
     return true;
 }
 
+void knobx_buf_add_utf8(knobx_buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run = 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = u[i] ? knobx_utf8_seq(u + i, n - i) : 0;
+        if (k) {
+            i += k;
+            continue;
+        }
+        knobx_buf_add(b, s + run, i - run);
+        knobx_buf_add(b, "\xef\xbf\xbd", 3);
+        run = ++i;
+    }
+    knobx_buf_add(b, s + run, n - run);
+}
+
 /* Decodes the string starting after the opening quote; *out in the arena. */
 static const char *parse_string_raw(parser *ps)
 {

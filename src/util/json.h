@@ -128,6 +128,10 @@ void knobx_json_add_node_as_written(knobx_buf *b, const knobx_json *node);
  * overlong form, a surrogate, a code point past U+10FFFF, or a cut sequence. */
 size_t knobx_utf8_seq(const unsigned char *s, size_t n);
 
+/* Appends s[0..n) with each byte that is not part of valid UTF-8, and each NUL, as U+FFFD
+ * (as Python's errors="replace" reads such bytes): text for a reader of UTF-8 C strings. */
+void knobx_buf_add_utf8(knobx_buf *b, const char *s, size_t n);
+
 /* True when the NUL-terminated `s` is valid UTF-8. */
 bool knobx_utf8_valid(const char *s);
 

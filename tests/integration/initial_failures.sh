@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # A program that cannot run (a typo in its command, a missing module) fails every trial:
 # knob run starts no new trial once the first 5 trials of the run failed to run before any
-# ran through, says so and exits 1 (--max-initial-failures 0 goes on, as before, and exits
-# 0), as does a run that ends sooner with each of its trials failing to run in a study
-# none of whose trials ever ran through. A value
+# ran through, says so and exits 1 (--max-initial-failures 0 goes on, and still exits 1 at
+# its end: it exited 0, so that a script could not tell such a run from a good one), as does
+# a run that ends sooner with each of its trials failing to run in a study none of whose
+# trials ever ran through. A value
 # that is not finite is the program running: it does not count, nor do failures after a
 # trial ran through.
 source "$(dirname "$0")/lib.bash"
@@ -45,9 +46,15 @@ sweep ok.yaml "echo loss=1"
 "$KNOB" run broken.yaml $S --study w --trials 2 > w2.txt 2>&1 || fail "a study whose trials ran: $(cat w2.txt)"
 expect_eq "$(count w)" 3 "its trials"
 
-"$KNOB" run broken.yaml $S --study z --trials 8 --max-initial-failures 0 > z.txt 2>&1 ||
-    fail "--max-initial-failures 0: $(cat z.txt)"
+rc=0
+"$KNOB" run broken.yaml $S --study z --trials 8 --max-initial-failures 0 > z.txt 2>&1 || rc=$?
+expect_eq "$rc" 1 "exit status with --max-initial-failures 0, every trial failing ($(cat z.txt))"
 expect_eq "$(count z)" 8 "trials with --max-initial-failures 0"
+grep -q "every trial of this run that ended by itself failed to run (8:" z.txt || fail "not said: $(cat z.txt)"
+# ... and 0 once a trial of the run ran through
+sweep some.yaml "[ \$KNOB_TRIAL_NUMBER = 6 ] && echo loss=1; exit 0"
+"$KNOB" run some.yaml $S --study zs --trials 8 --max-initial-failures 0 > zs.txt 2>&1 ||
+    fail "--max-initial-failures 0, one trial ran through: $(cat zs.txt)"
 "$KNOB" run broken.yaml $S --study y --trials 8 --max-initial-failures 2 > y.txt 2>&1 && fail "no stop at 2"
 expect_eq "$(count y)" 2 "trials with --max-initial-failures 2"
 

@@ -304,6 +304,35 @@ static void strings_that_are_not_utf8(void **state)
     }
 }
 
+/* Text made fit for a reader of UTF-8 C strings (a trial's stderr tail, a record's line):
+ * each stray byte and each NUL is U+FFFD, so nothing after a NUL is lost; valid characters
+ * stay as they are. */
+static void text_made_utf8(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t n;
+        const char *out;
+    } cases[] = {
+        {"a\0\0b\nerror", 10,
+         "a\xef\xbf\xbd\xef\xbf\xbd"
+         "b\nerror"},
+        {"caf\351", 4, "caf\xef\xbf\xbd"},
+        {"\274\303\274", 3, "\xef\xbf\xbd\303\274"},
+        {"\303", 1, "\xef\xbf\xbd"},
+        {"\xe2\x96\x88 \xf0\x9f\x98\x80", 8, "\xe2\x96\x88 \xf0\x9f\x98\x80"},
+        {"", 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        knobx_buf b = {0};
+        knobx_buf_add_utf8(&b, cases[i].in, cases[i].n);
+        assert_string_equal(knobx_buf_cstr(&b), cases[i].out);
+        assert_true(knobx_utf8_valid(knobx_buf_cstr(&b)));
+        knobx_buf_free(&b);
+    }
+}
+
 /* An empty buffer (data NULL) appended to another adds nothing, and copies nothing from
  * NULL (undefined behaviour, caught by the sanitizer build). */
 static void empty_buffer_appended(void **state)
@@ -446,6 +475,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(large_arrays),
         cmocka_unit_test(empty_buffer_appended),
         cmocka_unit_test(strings_that_are_not_utf8),
+        cmocka_unit_test(text_made_utf8),
         cmocka_unit_test(nul_and_lone_surrogates),
     };
     if (argc > 1)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# A line ends at \n, \r\n or a lone \r, as Python's text streams read lines: a progress
+# loop that rewrites one terminal line (print(f"\rstep=.. loss=..", end="")) prints a record
+# per step, each an intermediate value, and JSON records separated by \r are each read. A
+# key given any number of times in a line is its last value (a line kept its first 64
+# numbers: the 100th loss was lost, and a \r progress loop's value was step 31's). A
+# message quoting a line shows its control characters escaped.
+source "$(dirname "$0")/lib.bash"
+sweep() { # file program
+    printf 'command: [python3, %s]\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' "$2" > "$1"
+}
+S="--storage sqlite:///$T/s.db"
+trial() { # study expression over the first trial
+    "$KNOB" trials "$1" $S --format json | py "$2"
+}
+
+cat > many.py <<'PY'
+print(" ".join(f"loss={i}" for i in range(1, 101)))
+print('{' + ", ".join(f'"acc": {i}' for i in range(1, 101)) + ', "loss": 7}')
+print('{' + ", ".join(f'"loss": {i}' for i in range(200, 301)) + '}')
+PY
+sweep many.yaml many.py
+"$KNOB" run many.yaml $S --study many --trials 1 > many.txt 2>&1 || fail "run: $(cat many.txt)"
+expect_eq "$(trial many 'd[0]["intermediate"]')" '{"0": 100, "1": 7, "2": 300}' \
+    "a key given 100 times in a line"
+
+cat > progress.py <<'PY'
+import sys
+for step in range(100):
+    print(f"\rstep={step} loss={1/(step+1):.6f}", end="", flush=True)
+print()
+sys.stdout.write('{"step": 0, "val": 0.9}\r{"step": 1, "val": 0.8}\r\n{"step": 2, "val": 0.7}\n')
+PY
+sweep progress.yaml progress.py
+"$KNOB" run progress.yaml $S --study progress --trials 1 > progress.txt 2>&1 || fail "run: $(cat progress.txt)"
+expect_eq "$(trial progress 'd[0]["values"]')" "[0.01]" "the value of a \\r progress loop"
+expect_eq "$(trial progress 'len(d[0]["intermediate"])')" 100 "its intermediate values"
+expect_eq "$(trial progress 'd[0]["intermediate"]["31"]')" 0.03125 "its value at step 31"
+# the log keeps the program's bytes as they were
+cmp <(python3 progress.py) knob-runs/progress/0/stdout.log || fail "stdout.log differs"
+
+sed 's/name: loss/name: val/' progress.yaml > json.yaml
+"$KNOB" run json.yaml $S --study json --trials 1 > json.txt 2>&1 || fail "run: $(cat json.txt)"
+expect_eq "$(trial json 'd[0]["intermediate"]')" '{"0": 0.9, "1": 0.8, "2": 0.7}' \
+    "JSON records separated by \\r, \\r\\n and \\n"
+
+# "\r\n" cut between two writes is one line end; knob's note below a line that ended at a
+# lone \r starts a line of its own
+cat > cut.py <<'PY'
+import sys, time
+sys.stdout.write("loss=0.5\r"); sys.stdout.flush(); time.sleep(0.3)
+sys.stdout.write("\nstep=-1 loss=0.25\rloss=0.125\n"); sys.stdout.flush()
+PY
+sweep cut.yaml cut.py
+"$KNOB" run cut.yaml $S --study cut --trials 1 > cut.txt 2>&1 || fail "run: $(cat cut.txt)"
+expect_eq "$(trial cut 'd[0]["intermediate"]')" '{"0": 0.5, "2": 0.125}' "records around a cut \\r\\n"
+grep -q "^knob: the line above has step -1" knob-runs/cut/0/stdout.log ||
+    fail "the note is not on a line of its own: $(od -c knob-runs/cut/0/stdout.log)"
+grep -q 'step=-1 loss=0.25"$' cut.txt || fail "the line quoted: $(cat cut.txt)"
+
+# a control character in a quoted line is shown escaped
+printf 'import sys\nsys.stdout.write("the loss\\tis low \\x07\\n")\n' > ctl.py
+sweep ctl.yaml ctl.py
+"$KNOB" run ctl.yaml $S --study ctl --trials 1 > ctl.txt 2>&1 && fail "no metric, yet the run succeeded"
+expect_eq "$(trial ctl 'd[0]["system_attrs"]["fail_reason"]')" \
+    'no metric '"'"'loss'"'"' in stdout: a line names it but gives no value of it: "the loss\tis low \x07"' \
+    "the reason quoting the line"
+echo ok
