@@ -25,6 +25,7 @@ from . import _lib
 from . import logging as _logging
 from .distributions import BaseDistribution, CategoricalDistribution, FloatDistribution, _as_stored, _check_stored_choices, _check_stored_ints, _convert_old, _from_c, _own, _stored_otherwise
 from .exceptions import DuplicatedStudyError, KnobDoneError, TellFinishedTrialError, TrialPruned, UpdateFinishedTrialError
+from ._program import GIVEN as _GIVEN, ProgramView
 from .pruners import BasePruner, MedianPruner
 from .samplers import AutoSampler, BaseSampler
 from .storages import BaseStorage, get_storage
@@ -200,6 +201,14 @@ class Study:
         self._kinds: Dict[str, tuple] = {}
         self._kinds_read = 0  # the trials read into _kinds: those numbered below this
         self._kinds_unfinished: List[int] = []  # of those, the ones that may take params yet
+        # the kinds the trials of knob run show a param by (its program's values), which a
+        # suggestion may take beside the kind the library holds it by (_param_kind)
+        self._kinds_shown: Dict[str, Set[tuple]] = {}
+        # the study's word on its trials' program values, read again (_program_view) by a
+        # read of the trials (each counted in _reads) that builds a trial anew
+        self._program: Optional[ProgramView] = None
+        self._program_read = -1
+        self._reads = 0
         self._optimize_trials: set = set()  # the trials optimize() runs now
         # Guards _optimize_trials and _failing_error: set when optimize is interrupted a
         # second time, the interruption every trial of it still running, or asked later by
@@ -353,25 +362,50 @@ class Study:
         _lib.check(_lib.lib.knob_study_trials(self._h, ctypes.byref(arr), ctypes.byref(n)))
         return arr, n.value
 
-    def _frozen_of(self, info: _lib.TrialInfo) -> FrozenTrial:
+    def _frozen_of(self, info: _lib.TrialInfo, arr, n: int) -> FrozenTrial:
+        """The FrozenTrial of `info`, one of the study's trials `arr` (`n` of them, as
+        _infos gives them), kept once finished. A trial whose program got its params
+        (knob run's) shows them as it got them; one whose distributions came from the
+        values of the study's trials (_program.ProgramView.apply) is built again at the
+        next read, as the trials that come add to them."""
         number = info.number
         f = self._frozen.get(number)
         if f is not None:
             return f
-        f = _frozen_from_info(info, self._dists, self._whole_choices)
-        if f.state.is_finished() and not _lost(f):
+        view = self._program_view() if _has_given(info) else None
+        fell_back = view.fell_back if view is not None else 0
+        others = (lambda: _all_given(view, arr, n)) if view is not None else None
+        f = _frozen_from_info(info, self._dists, self._whole_choices, view, others)
+        if f.state.is_finished() and not _lost(f) and (view is None or view.fell_back == fell_back):
             self._frozen[number] = f
         return f
 
+    def _program_view(self) -> ProgramView:
+        """The study's word on its trials' program values, read once per read of the trials."""
+        if self._program is None or self._program_read != self._reads:
+
+            def each(take):
+                def cb(ctx, key, text):
+                    take(key.decode("utf-8"), text)
+                    return 0
+
+                with self._lock:
+                    _lib.check(_lib.lib.knob_study_attrs(self._h, True, _lib.ATTR_CB(cb), None))
+
+            self._program = ProgramView(each)
+            self._program_read = self._reads
+        return self._program
+
     def get_trials(self, deepcopy: bool = True, states: Optional[Container[TrialState]] = None) -> List[FrozenTrial]:
         with self._lock:
+            self._reads += 1
             arr, n = self._infos()
             out = []
             for i in range(n):
                 info = arr[i].contents
                 if states is not None and TrialState(info.state) not in states:
                     continue
-                out.append(self._frozen_of(info))
+                out.append(self._frozen_of(info, arr, n))
             for f in out:
                 self._retry_history(f._system_attrs, arr, n)
         return _copy.deepcopy(out) if deepcopy else list(out)
@@ -382,11 +416,12 @@ class Study:
 
     def _trial_frozen(self, number: int) -> FrozenTrial:
         with self._lock:
+            self._reads += 1
             arr, n = self._infos()
             # a negative number would index before the array (libknob's memory)
             if not 0 <= number < n or not arr[number]:
                 raise KeyError("study '%s' has no trial %d" % (self.study_name, number))
-            f = self._frozen_of(arr[number].contents)
+            f = self._frozen_of(arr[number].contents, arr, n)
             self._retry_history(f._system_attrs, arr, n)
             return f
 
@@ -421,12 +456,14 @@ class Study:
         how trial `number` suggests `name` now; ValueError, with Optuna's message, when a
         trial of the study holds `name` under another kind. The trial records its kind in
         _kinds once the suggestion is made. (libknob takes any distribution in each trial:
-        knob run's sweeps may change.)"""
+        knob run's sweeps may change.) A param that knob run's trials show by their
+        program's values (a weighted choice as a categorical, _program) may also be
+        suggested as they show it, beside the kind the library holds it by."""
         old = self._kinds.get(name)
         if old is None:
             self._read_kinds()
             old = self._kinds.get(name)
-        if old is None or old == kind:
+        if old is None or old == kind or kind in self._kinds_shown.get(name, ()):
             return
         if old[0] != kind[0]:
             why = "Cannot set different distribution kind to the same parameter name."
@@ -434,15 +471,18 @@ class Study:
             why = "Cannot set different log configuration to the same parameter name."
         else:
             why = "CategoricalDistribution does not support dynamic value space."
+        shown = sorted(_kind_text(k) for k in self._kinds_shown.get(name, ()))
         raise ValueError(
-            "%s (trial %d suggests param '%s' as %s; the study's trials have it as %s)"
-            % (why, number, name, _kind_text(kind), _kind_text(old))
+            "%s (trial %d suggests param '%s' as %s; the study's trials have it as %s%s)"
+            % (why, number, name, _kind_text(kind), _kind_text(old),
+               ", or as knob run's program got it, %s" % " or ".join(shown) if shown else "")
         )
 
     def _read_kinds(self) -> None:
         """Reads the kinds of the params of the trials not read yet, and of those read
         unfinished (another process may have given them params since), into _kinds."""
         with self._lock:
+            self._reads += 1
             arr, n = self._infos()
             unfinished = []
             for i in list(self._kinds_unfinished) + list(range(self._kinds_read, n)):
@@ -454,6 +494,14 @@ class Study:
                     name = p.name.decode("utf-8")
                     if name not in self._kinds:
                         self._kinds[name] = _kind_of(_from_c(p.dist.contents))
+                if _has_given(info):
+                    # knob run's trial shows its program's values (_frozen_of): a
+                    # suggestion may take the kind of either
+                    f = self._frozen_of(info, arr, n)
+                    for name, d in f.distributions.items():
+                        shown = _kind_of(d)
+                        if shown != self._kinds.get(name):
+                            self._kinds_shown.setdefault(name, set()).add(shown)
                 if not TrialState(info.state).is_finished():
                     unfinished.append(i)
             self._kinds_read = max(self._kinds_read, n)
@@ -476,7 +524,9 @@ class Study:
                 raise ValueError("No trials are completed yet.")
             if rc:
                 raise _lib.error(rc)
-            f = self._frozen_of(out.contents)
+            f = self._frozen.get(out.contents.number)
+            if f is None:  # built from the study's trials (_frozen_of)
+                return _copy.deepcopy(self._trial_frozen(out.contents.number))
             self._retry_history(f._system_attrs)
             return _copy.deepcopy(f)
 
@@ -498,7 +548,13 @@ class Study:
                 self._no_best()
                 return []  # no feasible trial: an empty front, as Optuna's
             _lib.check(rc)
-            out = [self._frozen_of(arr[i].contents) for i in range(n.value)]
+            numbers = [arr[i].contents.number for i in range(n.value)]
+            if any(k not in self._frozen for k in numbers):  # built from the study's trials
+                self._reads += 1
+                arr, n = self._infos()
+                out = [self._frozen_of(arr[k].contents, arr, n) for k in numbers]
+            else:
+                out = [self._frozen[k] for k in numbers]
             for f in out:
                 self._retry_history(f._system_attrs)
             return _copy.deepcopy(out)
@@ -1517,6 +1573,36 @@ def _info_attr(info: _lib.TrialInfo, key: bytes) -> Any:
         if a.key == key:
             return _json(a.json)
     return None
+
+
+def _has_given(info: _lib.TrialInfo) -> bool:
+    """Whether a borrowed knob_trial_info may hold the params its program got (knob run's
+    system attribute, or an older knob's user attribute "params"), which _program reads."""
+    key = _GIVEN.encode()
+    if info.n_params == 0:
+        return False
+    return any(info.system_attrs[i].key == key for i in range(info.n_system_attrs)) or any(
+        info.user_attrs[i].key == b"params" for i in range(info.n_user_attrs)
+    )
+
+
+def _all_given(view: ProgramView, arr, n: int):
+    """The params each of the study's trials `arr` (`n`, as Study._infos gives them) had
+    its program get, as view.given reads them."""
+    for i in range(n):
+        if not arr[i] or not _has_given(arr[i].contents):
+            continue
+        info = arr[i].contents
+        system, user = {}, {}
+        for j in range(info.n_system_attrs):
+            if info.system_attrs[j].key == _GIVEN.encode():
+                system[_GIVEN] = _json(info.system_attrs[j].json)
+        for j in range(info.n_user_attrs):
+            if info.user_attrs[j].key == b"params":
+                user["params"] = _json(info.user_attrs[j].json)
+        given = view.given(system, user)
+        if given is not None:
+            yield given
 
 
 def _name_text(name: Any) -> str:

@@ -949,8 +949,10 @@ def _json(text: bytes) -> Any:
         return text.decode("utf-8", "replace")
 
 
-def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, choose=None) -> FrozenTrial:
-    """A FrozenTrial copied from a borrowed knob_trial_info (`choose`: as _from_c's)."""
+def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, choose=None, program=None, others=None) -> FrozenTrial:
+    """A FrozenTrial copied from a borrowed knob_trial_info (`choose`: as _from_c's). With
+    `program` (the study's _program.ProgramView), a trial whose program got its params
+    (knob run's) shows them as it got them (`others`: as ProgramView.apply takes it)."""
     params = {}
     dists = {}
     for i in range(info.n_params):
@@ -982,6 +984,9 @@ def _frozen_from_info(info: _lib.TrialInfo, dist_cache: dict, choose=None) -> Fr
         a = info.system_attrs[i]
         system[a.key.decode("utf-8")] = _json(a.json)
     _constraints_read(system)
+    given = program.given(system, user) if program is not None else None
+    if given is not None:
+        program.apply(params, dists, given, others)
     return FrozenTrial(
         number=info.number,
         state=state,

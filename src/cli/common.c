@@ -1,5 +1,6 @@
 /* Opening studies from sweep files, durations, option parsing. */
 #include "cli/cli.h"
+#include "cli/params.h"
 #include "cli/pbt.h"
 #include "util/json.h"
 #include "util/url.h"
@@ -567,6 +568,28 @@ static bool store_sweep(const sweep *sw, const char *name, knob_study *s)
     return true;
 }
 
+/* The distributions of the program's values of the params the library holds otherwise
+ * (params_program_distributions), stored with study s beside its sweep, for Python's knob,
+ * which shows a trial's params as its program got them and cannot read the sweep's YAML.
+ * Stored when they differ from what the study holds; nothing for a sweep without such params
+ * unless an earlier sweep stored some. */
+static void store_program_distributions(const sweep *sw, const char *name, knob_study *s)
+{
+    knobx_buf b = {0};
+    params_program_distributions(sw, sweep_enumerates(sw) && !sw->pbt, &b);
+    const char *stored = knob_study_system_attr(s, PARAMS_DISTRIBUTIONS_ATTR);
+    bool none = !b.oom && !strcmp(knobx_buf_cstr(&b), "{}");
+    if (b.oom || (stored ? knobx_json_text_equal(stored, knobx_buf_cstr(&b)) : none)) {
+        knobx_buf_free(&b);
+        return;
+    }
+    if (knob_study_set_system_attr(s, PARAMS_DISTRIBUTIONS_ATTR, knobx_buf_cstr(&b)))
+        fprintf(stderr,
+                "knob: warning: could not store the params' distributions with study '%s': %s\n",
+                name, knob_errmsg());
+    knobx_buf_free(&b);
+}
+
 /* A sweep file edited between runs of a study keeps its objectives in their order, and its
  * count of constraints while trials hold constraint values: its trials would otherwise be
  * compared metric against another (a Pareto front of acc against f1), or each refused at
@@ -745,6 +768,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         return CLI_SWEEP_MISMATCH;
     }
     out->stored = store_sweep(sw, name, out->s);
+    store_program_distributions(sw, name, out->s);
     return 0;
 }
 

@@ -481,3 +481,125 @@ int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, 
         knobx_json_add_node(b, given);
     return 0;
 }
+
+/* ---------------------------------------------------------------- the program's distributions */
+
+/* A distribution as Python's knob.distributions names it (Optuna's JSON of one). */
+static void float_dist_json(knobx_buf *b, double low, double high, bool log)
+{
+    knobx_buf_puts(b, "{\"name\":\"FloatDistribution\",\"attributes\":{\"low\":");
+    knobx_json_add_number(b, low);
+    knobx_buf_puts(b, ",\"high\":");
+    knobx_json_add_number(b, high);
+    knobx_buf_printf(b, ",\"log\":%s,\"step\":null}}", log ? "true" : "false");
+}
+
+static void int_dist_json(knobx_buf *b, double low, double high, bool log, double step)
+{
+    knobx_buf_puts(b, "{\"name\":\"IntDistribution\",\"attributes\":{\"low\":");
+    knobx_json_add_number(b, low);
+    knobx_buf_puts(b, ",\"high\":");
+    knobx_json_add_number(b, high);
+    knobx_buf_printf(b, ",\"log\":%s,\"step\":", log ? "true" : "false");
+    knobx_json_add_number(b, step);
+    knobx_buf_puts(b, "}}");
+}
+
+/* The choices as the program gets them: a list or mapping as the string of its JSON text (a
+ * choice of Optuna's is no list), an integer beyond 2^53 as its digits, a float as one. */
+static void choices_dist_json(knobx_buf *b, const sweep_param *p)
+{
+    knobx_buf_puts(b, "{\"name\":\"CategoricalDistribution\",\"attributes\":{\"choices\":[");
+    for (size_t k = 0; k < p->n_choices; k++) {
+        knob_choice c = choice_of(p, k);
+        knobx_buf_puts(b, k ? "," : "");
+        if (p->is_json && p->is_json[k] && c.type == KNOB_CHOICE_STRING &&
+            (c.str[0] == '[' || c.str[0] == '{'))
+            knobx_json_add_string(b, c.str);
+        else if (p->is_json && p->is_json[k] && c.type == KNOB_CHOICE_STRING)
+            knobx_buf_puts(b, c.str);
+        else
+            value_json(b, &c);
+    }
+    knobx_buf_puts(b, "]}}");
+}
+
+/* The values of a form rounded to q, from lo to hi: whole ones (a whole q) as integers, on a
+ * log scale when they are all > 0, else by q's step (Optuna's has no log scale with a step);
+ * floats on a log scale when they are all > 0, else linear. */
+static void rounded_dist_json(knobx_buf *b, const sweep_param *p, double lo, double hi, bool log)
+{
+    log = log && lo > 0;
+    if (float_form(p))
+        float_dist_json(b, lo, hi, log);
+    else
+        int_dist_json(b, lo, hi, log, log || !p->has_q ? 1 : p->q);
+}
+
+/* The distribution of p's values as the program gets them, when the library holds another
+ * (a quantile, a reciprocal, a value before rounding), and the one the library holds: false
+ * when the library holds the program's values themselves. */
+static bool shown_dist_json(const sweep_param *p, bool grid, knobx_buf *shown, knobx_buf *held)
+{
+    switch (p->kind) {
+    case PK_CATEGORICAL:
+        if (!p->probs || grid)
+            return false;
+        choices_dist_json(shown, p);
+        break;
+    case PK_INV_LOG_UNIFORM_VALUES:
+        float_dist_json(shown, p->min, p->max, true);
+        float_dist_json(held, 1 / p->max, 1 / p->min, true);
+        return true;
+    case PK_Q_LOG_UNIFORM_VALUES:
+        if (grid)
+            return false;
+        rounded_dist_json(shown, p, params_round_q(p->min, p), params_round_q(p->max, p), true);
+        float_dist_json(held, p->min, p->max, true);
+        return true;
+    case PK_NORMAL:
+    case PK_LOG_NORMAL:
+        /* unbounded, but the quantiles searched bound the values the program can get */
+        float_dist_json(shown, normal_value(p, U_LOW), normal_value(p, U_HIGH),
+                        p->kind == PK_LOG_NORMAL && normal_value(p, U_LOW) > 0);
+        break;
+    case PK_Q_NORMAL:
+    case PK_Q_LOG_NORMAL:
+        rounded_dist_json(shown, p, params_round_q(normal_value(p, U_LOW), p),
+                          params_round_q(normal_value(p, U_HIGH), p), p->kind == PK_Q_LOG_NORMAL);
+        break;
+    default:
+        return false;
+    }
+    float_dist_json(held, U_LOW, U_HIGH, false);
+    return true;
+}
+
+void params_program_distributions(const sweep *sw, bool grid, knobx_buf *b)
+{
+    bool first = true;
+    knobx_buf_puts(b, "{");
+    for (size_t i = 0; i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        knobx_buf shown = {0}, held = {0};
+        if (shown_dist_json(p, grid, &shown, &held)) {
+            knobx_buf_puts(b, first ? "" : ",");
+            first = false;
+            knobx_json_add_string(b, p->name);
+            knobx_buf_puts(b, ":{\"path\":[");
+            for (size_t k = 0; k < p->n_path; k++) {
+                knobx_buf_puts(b, k ? "," : "");
+                knobx_json_add_string(b, p->path[k]);
+            }
+            knobx_buf_puts(b, "],\"held\":");
+            knobx_buf_add(b, held.data ? held.data : "", held.len);
+            knobx_buf_puts(b, ",\"shown\":");
+            knobx_buf_add(b, shown.data ? shown.data : "", shown.len);
+            knobx_buf_puts(b, "}");
+        }
+        b->oom |= shown.oom || held.oom;
+        knobx_buf_free(&shown);
+        knobx_buf_free(&held);
+    }
+    knobx_buf_puts(b, "}");
+}

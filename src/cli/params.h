@@ -62,4 +62,17 @@ void params_json(knobx_buf *b, const param_value *v, size_t n);
 int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, knobx_buf *b,
                       knobx_buf *err);
 
+/* The study system attribute that says, for Python's knob, how the program's values of the
+ * params the library holds otherwise (params_fixed_json's) are distributed. */
+#define PARAMS_DISTRIBUTIONS_ATTR "program_distributions"
+
+/* Appends that attribute's JSON to b: an object with one member per param of the sweep whose
+ * library value is not the program's (with `grid` as params_suggest takes it), named as the
+ * library names it: {"path": [the keys it is nested in, then its own], "held": the
+ * distribution the library holds it by, "shown": that of the program's values}, each a
+ * distribution as knob.distributions' JSON writes it ({"name": "FloatDistribution",
+ * "attributes": {...}}). The normal family's shown range is that of the quantiles searched,
+ * a categorical's choices are the program's values (a list or mapping as its JSON text). */
+void params_program_distributions(const sweep *sw, bool grid, knobx_buf *b);
+
 #endif
