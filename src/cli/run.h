@@ -15,6 +15,9 @@
 #define RUN_KILL_GRACE 5.0 /* seconds from SIGTERM to SIGKILL */
 #define RUN_PIPE_GRACE 2.0 /* seconds a dead trial's pipes may stay open (escaped children) */
 #define RUN_STOP_GRACE 2.0 /* seconds from SIGTERM to SIGKILL after Ctrl-C or a storage failure */
+/* Seconds a trial whose program died of SIGTERM, SIGINT or SIGHUP (not sent by knob) waits to
+ * be recorded, for knob's own stop sent with it (Slurm signals every process of the step) */
+#define RUN_STOP_TOGETHER 1.0
 #define RUN_MAX_LINE (1 << 20) /* a longer stdout line is skipped whole, never parsed */
 #define RUN_BATCH_SECONDS 0.05 /* a batch of writes is committed at least this often */
 /* Seconds a program the pruner stopped may still exit in and count as run through: output

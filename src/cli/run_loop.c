@@ -292,13 +292,45 @@ static void read_ready(runner *r, const ready *rd)
     }
 }
 
-/* The trials whose process has ended and whose output is all read. */
+/* Whether the trial's program finished by itself: exit status 0 and a value of each
+ * objective. */
+static bool ran_to_end(const runner *r, const slot *sl)
+{
+    if (!WIFEXITED(sl->status) || WEXITSTATUS(sl->status) != 0)
+        return false;
+    for (size_t i = 0; i < r->sw->n_objectives; i++)
+        if (!sl->have[i])
+            return false;
+    return true;
+}
+
+/* Whether the program died of a stop's signal (or exited with its shell status, 128 + it)
+ * that knob did not send: a stop sent to the whole job (Slurm signals every process of the
+ * step) may reach the program before knob, whose own signal then comes a moment later. */
+static bool died_of_a_stop(const slot *sl)
+{
+    int st = sl->status;
+    int sig = WIFSIGNALED(st) ? WTERMSIG(st) : WIFEXITED(st) ? WEXITSTATUS(st) - 128 : 0;
+    return sl->why == WHY_NONE && is_stop(sig);
+}
+
+/* The trials whose process has ended and whose output is all read. Once knob is stopped,
+ * one not yet recorded is interrupted, as a running one is (check_clocks), unless its
+ * program finished by itself: its retry is enqueued. One that died of a stop's signal
+ * waits RUN_STOP_TOGETHER for knob's own to come with it. */
 static void finish_ended(runner *r)
 {
+    double t = run_now();
     for (int i = 0; i < r->parallel; i++) {
         slot *sl = &r->slots[i];
-        if (sl->used && !sl->pid && !sl->argv && sl->out_fd < 0 && sl->err_fd < 0 &&
-            !run_pending(sl))
+        if (!sl->used || sl->pid || sl->argv)
+            continue;
+        if (interrupted && sl->why == WHY_NONE && !ran_to_end(r, sl)) {
+            r->stop_signal = interrupted;
+            sl->why = WHY_INTERRUPT;
+        }
+        if (sl->out_fd < 0 && sl->err_fd < 0 && !run_pending(sl) &&
+            !(died_of_a_stop(sl) && t - sl->exited < RUN_STOP_TOGETHER))
             run_finish(r, sl);
     }
 }
