@@ -218,7 +218,20 @@ double knob__now(void)
 bool knob__parse_seconds(const char *text, size_t len, double max, double *out)
 {
     char buf[64], *end;
-    if (!len || len >= sizeof buf || isspace((unsigned char)text[0]))
+    if (!len || len >= sizeof buf)
+        return false;
+    /* plain decimal: digits, one '.' at most; no sign, exponent, hexadecimal, inf or nan,
+     * which strtod would take */
+    size_t digits = 0, dots = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (isdigit((unsigned char)text[i]))
+            digits++;
+        else if (text[i] == '.')
+            dots++;
+        else
+            return false;
+    }
+    if (!digits || dots > 1)
         return false;
     memcpy(buf, text, len);
     buf[len] = 0;

@@ -62,8 +62,9 @@ char *knob__strdup(const char *s);
 /* Wall-clock time in Unix seconds. */
 double knob__now(void);
 
-/* Seconds written as a number from 0 to `max`, the whole of text[0..len) (no unit, no
- * space): true, with *out, when the text is one; "5m", "-1", "", "inf" and "nan" are not.
+/* Seconds written as a plain decimal number from 0 to `max` (digits and at most one '.'),
+ * the whole of text[0..len) (no unit, no space): true, with *out, when the text is one;
+ * "5m", "-1", "+1", "1e3", "0x10", "", "inf" and "nan" are not.
  * For the settings that take seconds: a SQLite URL's ?timeout=, KNOB_PG_RETRY_SECONDS. */
 bool knob__parse_seconds(const char *text, size_t len, double max, double *out);
 

@@ -542,7 +542,8 @@ static void secrets_stay_out_of_messages(void **state)
 static void bad_retry_seconds_are_refused(void **state)
 {
     (void)state;
-    const char *bad[] = {"2m", "abc", "-5", "inf", "nan", "1e9", "5 s"};
+    const char *bad[] = {"2m",  "abc",  "-5",  "inf", "nan",   "1e9",
+                         "5 s", "0x10", "1e3", "+5",  "1.2.3", "."};
     knob_storage *st = NULL;
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", bad[i], 1), 0);
@@ -559,7 +560,7 @@ static void bad_retry_seconds_are_refused(void **state)
     /* a number is taken, spaces around it too, and an empty value is none (the default, as
      * an export that clears it, or a Kubernetes value "", means): the open goes on to
      * connect (port 1 refuses) */
-    const char *good[] = {"0.5", " 30 ", "", " "};
+    const char *good[] = {"0.5", " 30 ", "", " ", "30.5", ".5", "7."};
     for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
         assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", good[i], 1), 0);
         int rc = knob_storage_open("postgresql://knob:knob@127.0.0.1:1/knob", &st);

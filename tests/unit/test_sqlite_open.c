@@ -101,13 +101,17 @@ static void url_query(void **state)
                          "?timeout=",
                          "?timeout=1&mode=ro",
                          "?check_same_thread=False",
-                         "?timeout=5&timeout=6"};
+                         "?timeout=5&timeout=6",
+                         "?timeout=0x10",
+                         "?timeout=1e1"};
     const char *why[] = {"got 'x'",
                          "got '-1'",
                          "got ''",
                          "unknown query parameter 'mode'",
                          "unknown query parameter 'check_same_thread'",
-                         "timeout is given twice"};
+                         "timeout is given twice",
+                         "got '0x10'",
+                         "got '1e1'"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         snprintf(url, sizeof url, "sqlite:///%s%s", path, bad[i]);
         st = NULL;
