@@ -1741,6 +1741,17 @@ static int open_pg(const char *url, const char *where, void **be)
     /* libpq would read the rest of such a password as the host, port or database, and
      * quote it in its message */
     char bad = knobx_url_userinfo_unescaped(url);
+    if (knobx_url_at_ambiguous(url)) {
+        int rc = knob__error(KNOB_EINVAL,
+                             "postgresql storage '%s': the URL holds more than one '@' (one "
+                             "after a '/', '?' or '#'), so where its user name and password "
+                             "end cannot be told; write each '@' of the password or the "
+                             "database as %%40 (and a password's '/' as %%2F, '?' as %%3F, "
+                             "'#' as %%23)",
+                             d->where);
+        close_pg(d);
+        return rc;
+    }
     if (bad) {
         int rc = knob__error(KNOB_EINVAL,
                              "postgresql storage '%s': the user name or password holds '%c', "

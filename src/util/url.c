@@ -7,6 +7,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Whether the '@' at c, after from (where a URL's host begins, or its authority ends), is
+ * in a value of the URL's query ("?application_name=me@work"): after a '?' and the '=' of
+ * its parameter, no '#' before it. */
+static bool in_query_value(const char *from, const char *c)
+{
+    const char *q = memchr(from, '?', (size_t)(c - from)), *k = q;
+    if (!q || memchr(from, '#', (size_t)(c - from)))
+        return false;
+    for (const char *p = q; p < c; p++)
+        if (*p == '&')
+            k = p;
+    return memchr(k, '=', (size_t)(c - k)) != NULL;
+}
+
+/* The last '@' from `from` on that is not in a query's value (in_query_value); NULL when
+ * there is none. */
+static const char *last_at(const char *from)
+{
+    const char *at = NULL;
+    for (const char *c = strchr(from, '@'); c; c = strchr(c + 1, '@'))
+        if (!in_query_value(from, c))
+            at = c;
+    return at;
+}
+
 /* The user info of "scheme://userinfo@host...", as far as a message must hide it: up to the
  * last '@' before the authority ends (the first '/', '?' or '#': a password with an
  * unescaped '@' is all of it). With no '@' there, a password with an unescaped '/', '?' or
@@ -14,8 +39,15 @@
  * an IPv6 host "[::1]", nor a name without ':'). Such a one is *sure unless what follows the
  * ':' is a port's digits ("host:5432/kn@b" is a database's '@', "user:1234/5@host" a
  * password: hidden either way, refused only when sure). None in "sqlite:///a@b.db" (no
- * authority). False when the URL has none. */
-static bool userinfo(const char *url, const char **start, const char **end, bool *sure)
+ * authority). False when the URL has none.
+ *
+ * Another '@' after that one, past a '/', '?' or '#' and not in a query's value
+ * ("user:ab@cd/ef@host/db", "user:ab/cd@ef@host"), makes it *ambiguous: the first may end
+ * the user info and the other be a database's, or both be the password's, whose rest a
+ * reader of the URL takes as the host and the database. The user info then runs to the
+ * last such '@' (a message shows no part of the password either way), and it is *sure. */
+static bool userinfo(const char *url, const char **start, const char **end, bool *sure,
+                     bool *ambiguous)
 {
     const char *scheme = strstr(url, "://");
     if (!scheme || scheme[3] == '/')
@@ -25,6 +57,7 @@ static bool userinfo(const char *url, const char **start, const char **end, bool
         if (*c == '@')
             at = c;
     *sure = true;
+    *ambiguous = false;
     if (!at && *stop && *auth != '[') {
         const char *colon = memchr(auth, ':', (size_t)(stop - auth));
         at = colon ? strchr(stop, '@') : NULL;
@@ -35,6 +68,11 @@ static bool userinfo(const char *url, const char **start, const char **end, bool
     }
     if (!at)
         return false;
+    const char *later = last_at(at + 1);
+    if (later) {
+        at = later;
+        *sure = *ambiguous = true;
+    }
     *start = auth;
     *end = at;
     return true;
@@ -45,8 +83,8 @@ static bool userinfo(const char *url, const char **start, const char **end, bool
 static bool userinfo_password(const char *url, size_t *at, size_t *n)
 {
     const char *start, *end;
-    bool sure;
-    if (!userinfo(url, &start, &end, &sure))
+    bool sure, ambiguous;
+    if (!userinfo(url, &start, &end, &sure, &ambiguous))
         return false;
     const char *colon = memchr(start, ':', (size_t)(end - start));
     if (!colon)
@@ -56,11 +94,18 @@ static bool userinfo_password(const char *url, size_t *at, size_t *n)
     return true;
 }
 
+bool knobx_url_at_ambiguous(const char *url)
+{
+    const char *start, *end;
+    bool sure, ambiguous;
+    return url && userinfo(url, &start, &end, &sure, &ambiguous) && ambiguous;
+}
+
 char knobx_url_userinfo_unescaped(const char *url)
 {
     const char *start, *end;
-    bool sure;
-    if (!url || !userinfo(url, &start, &end, &sure) || !sure)
+    bool sure, ambiguous;
+    if (!url || !userinfo(url, &start, &end, &sure, &ambiguous) || !sure)
         return 0;
     for (const char *c = start; c < end; c++)
         if (*c == '@' || *c == '/' || *c == '?' || *c == '#')

@@ -16,6 +16,15 @@ char *knobx_redact_url(const char *url);
  * and a password's cannot be told apart: "host:5432/kn@b"). */
 char knobx_url_userinfo_unescaped(const char *url);
 
+/* Whether where the user info of "scheme://user:pw@host" ends cannot be told: an '@' stands
+ * before the end of the authority, or a password's '/' ("user:a/b@host"), and another after
+ * it, past a '/', '?' or '#' and not in a query's value ("user:ab@cd/ef@host/db": the
+ * password "ab" and the database "ef@host/db", or the password "ab@cd/ef"). Such a URL is
+ * refused (knobx_url_userinfo_unescaped then gives the password's '@' or '/'), and
+ * knobx_redact_url takes out everything up to the last '@', so that a message shows no part
+ * of the password however it is read. */
+bool knobx_url_at_ambiguous(const char *url);
+
 /* Takes the password of storage URL `url` (that of "scheme://user:pw@host", and of
  * "password=..."), as written and percent-decoded, out of `text` (size bytes, a message
  * that may quote the URL or a piece of it: libpq's own messages on a URL it cannot read

@@ -66,10 +66,71 @@ static void userinfo_to_its_last_at(void **state)
     redacted("postgresql://h/db?password=pw&x=1", "postgresql://h/db?password=**&x=1");
 }
 
+/* url is refused as ambiguous, and neither its redacted form nor a message that quotes the
+ * URL redacted (knobx_redact_secret) holds any of the password's pieces. */
+static void ambiguous(const char *url, const char *want, const char *const *pieces)
+{
+    assert_true(knobx_url_at_ambiguous(url));
+    assert_int_not_equal(knobx_url_userinfo_unescaped(url), 0);
+    char *r = knobx_redact_url(url);
+    if (strcmp(r, want))
+        fail_msg("%s: redacted '%s', not '%s'", url, r, want);
+    char msg[512];
+    snprintf(msg, sizeof msg, "cannot connect to '%s': \"%s\"", r, url);
+    knobx_redact_secret(msg, sizeof msg, url);
+    for (const char *const *p = pieces; *p; p++)
+        if (strstr(r, *p) || strstr(msg, *p))
+            fail_msg("%s: '%s' or '%s' shows '%s'", url, r, msg, *p);
+    free(r);
+}
+
+/* A password with an unescaped '@' and then a '/', '?' or '#' (or a '/' and then an '@'):
+ * the part after its first '@' read as the host was not refused, and was shown ("cd/ef",
+ * "34/56"), and the connection went to a host named by the password. With more than one '@'
+ * and one after a '/', '?' or '#', where the password ends cannot be told: refused, and
+ * hidden up to the last '@'. */
+static void more_than_one_at_is_refused(void **state)
+{
+    (void)state;
+    const char *const p1[] = {"ab", "cd", "ef", NULL}, *const p2[] = {"12@", "34", "56", NULL},
+                      *const p3[] = {"ss", "w/o", "rd", NULL};
+    ambiguous("postgresql://odd:ab@cd/ef@127.0.0.1:54381/oddb",
+              "postgresql://odd@127.0.0.1:54381/oddb", p1);
+    ambiguous("postgresql://odd:12@34/56@127.0.0.1:54381/oddb",
+              "postgresql://odd@127.0.0.1:54381/oddb", p2);
+    ambiguous("postgresql://odd:p@ss:w/o%rd#?x@127.0.0.1:54381/oddb",
+              "postgresql://odd@127.0.0.1:54381/oddb", p3);
+    ambiguous("postgresql://odd:ab@cd?ef@127.0.0.1/oddb", "postgresql://odd@127.0.0.1/oddb", p1);
+    ambiguous("postgresql://odd:ab@cd#ef@127.0.0.1/oddb", "postgresql://odd@127.0.0.1/oddb", p1);
+    /* a '/' before the password's own '@': "ef" was shown */
+    ambiguous("postgresql://odd:ab/cd@ef@127.0.0.1:54381/oddb",
+              "postgresql://odd@127.0.0.1:54381/oddb", p1);
+    /* an '@' of a database after user info: the same text as a password's */
+    ambiguous("postgresql://knob:pw@h/kn@b", "postgresql://knob@b",
+              (const char *const[]){"pw", NULL});
+    /* one '@': told apart, as before */
+    assert_false(knobx_url_at_ambiguous("postgresql://knob:pw@h/knob"));
+    assert_false(knobx_url_at_ambiguous("postgresql://127.0.0.1:54391/kn@b"));
+    assert_false(knobx_url_at_ambiguous("postgresql://h/kn@b"));
+    assert_false(knobx_url_at_ambiguous("postgresql://knob:Secret/PW@h/knob"));
+    assert_false(knobx_url_at_ambiguous("postgresql://knob:p%40ss%2F@h/knob"));
+    assert_false(knobx_url_at_ambiguous("sqlite:///a@b/c@d.db"));
+    /* an '@' in a query's value is the query's */
+    assert_false(knobx_url_at_ambiguous("postgresql://knob:pw@host?application_name=me@work"));
+    assert_false(knobx_url_at_ambiguous("postgresql://knob:pw@h/db?sslmode=require&"
+                                        "application_name=me@work"));
+    assert_false(knobx_url_at_ambiguous("postgresql://knob:p@ss@h/db?options=-c%20a@b"));
+    assert_false(knobx_url_at_ambiguous("postgresql://u@h/db?password=a@b"));
+    assert_false(knobx_url_at_ambiguous("postgresql://host:5432/db?application_name=me@work"));
+    redacted("postgresql://host:5432/db?application_name=me@work",
+             "postgresql://host@work"); /* "5432/db?..." may be a password: hidden, as before */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(userinfo_to_its_last_at),
+        cmocka_unit_test(more_than_one_at_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
