@@ -864,6 +864,12 @@ typedef struct pg {
      * ask` process one or two, where preparing all 40 cost the server 13 ms a connection. */
     bool ready[Q_COUNT];
     double retry_for;  /* seconds to keep retrying a lost connection */
+    /* The last failed statement's SQLSTATE is one of a failover or a restart (failover_state):
+     * the connection is taken as lost (connection_lost), though it is open; read_only: it
+     * was 25006, a read-only server (a standby, or default_transaction_read_only on), which
+     * is not back until a new session may write (reconnect). Cleared by each attempt of an
+     * operation (with_retry) and each new session. */
+    bool transient, read_only;
     bool others_write; /* the last sync found changes: the next one skips the first look */
     /* set by knob_storage_interrupt: no more waiting for a lost connection */
     atomic_int interrupted;
@@ -961,10 +967,29 @@ static int fail_msg(pg *d, const char *op, const char *detail)
     return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s: %s", d->where, op, msg);
 }
 
+/* Whether SQLSTATE `state` is one a failover or a restart gives while the server is away
+ * for a moment: a read-only transaction (25006: a standby, or an old primary still reached,
+ * answers so), the server shutting down or starting (57P01, 57P02, 57P03), a connection
+ * failure (class 08, but a protocol violation, 08P01) or too many connections (53300, as
+ * the clients of a failover come back at once). */
+static bool failover_state(const char *state)
+{
+    return state && (!strcmp(state, "25006") || !strcmp(state, "57P01") ||
+                     !strcmp(state, "57P02") || !strcmp(state, "57P03") ||
+                     !strcmp(state, "53300") ||
+                     (!strncmp(state, "08", 2) && strcmp(state, "08P01")));
+}
+
 /* A failed statement's message: its result's, or the connection's when there is no result
- * (the statement was not sent). */
+ * (the statement was not sent). A failover's state (failover_state) marks the connection as
+ * lost, so that the operation is waited for and done again as after a lost connection. */
 static int result_msg(pg *d, const char *op, const PGresult *r)
 {
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (failover_state(state)) {
+        d->transient = true;
+        d->read_only |= !strcmp(state, "25006");
+    }
     return fail_msg(d, op, r ? PQresultErrorMessage(r) : PQerrorMessage(d->c));
 }
 
@@ -1030,10 +1055,24 @@ static int start_session(pg *d)
     return rc ? KNOB_ESTORAGE : KNOB_OK;
 }
 
-/* Lost, or left in pipeline mode by a pipeline cut short: either way only a reset helps. */
+/* Lost, or left in pipeline mode by a pipeline cut short: either way only a reset helps. So
+ * too after a failover's error (result_msg): a new session may reach the new primary, or
+ * the server once it may write again. */
 static bool connection_lost(pg *d)
 {
-    return PQstatus(d->c) != CONNECTION_OK || PQpipelineStatus(d->c) != PQ_PIPELINE_OFF;
+    return PQstatus(d->c) != CONNECTION_OK || PQpipelineStatus(d->c) != PQ_PIPELINE_OFF ||
+           d->transient;
+}
+
+/* Whether this session may write: a server that answered "read-only transaction" is not
+ * back until a new session may (SHOW transaction_read_only is off). */
+static bool writable(pg *d)
+{
+    PGresult *r = PQexec(d->c, "SHOW transaction_read_only");
+    bool yes = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 &&
+               !strcmp(PQgetvalue(r, 0, 0), "off");
+    PQclear(r);
+    return yes;
 }
 
 static void interrupt_pg(void *be)
@@ -1119,14 +1158,18 @@ static int reconnect(pg *d)
      * naps made every signal spend a whole pause of the time given to the server. After a
      * wait for this server that ran out, once (is_gone). */
     double start = knob__now(), pause = 0.1;
-    bool once = is_gone(d);
+    bool once = is_gone(d), read_only = d->read_only, stayed = false;
     while (!atomic_load(&d->interrupted)) {
+        d->transient = d->read_only = false;
         PQreset(d->c);
         if (PQstatus(d->c) == CONNECTION_OK) {
             d->prepared = false;
             /* A server going down again (a restart's stop after the start's first
-             * connection) takes this connection too: try again. */
-            if (start_session(d) == KNOB_OK || !connection_lost(d)) {
+             * connection) takes this connection too: try again. So does one still
+             * read-only. */
+            bool up = start_session(d) == KNOB_OK || !connection_lost(d);
+            stayed = up && d->prepared && read_only && !writable(d);
+            if (up && !stayed) {
                 set_gone(d, false);
                 return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
             }
@@ -1135,6 +1178,13 @@ static int reconnect(pg *d)
             break;
         nap_unless_interrupted(d, pause);
         pause = pause * 2 > 5 ? 5 : pause * 2;
+    }
+    if (stayed && !atomic_load(&d->interrupted)) {
+        set_gone(d, true);
+        return knob__error(KNOB_ESTORAGE,
+                           "the server stayed read-only (a standby, or "
+                           "default_transaction_read_only on) for %.1f s",
+                           knob__now() - start);
     }
     if (atomic_load(&d->interrupted))
         return knob__error(KNOB_ESTORAGE,
@@ -1339,7 +1389,9 @@ typedef int (*op_fn)(pg *d, void *args);
 
 static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *what)
 {
+    double since = 0, pause = 0.1; /* the first failover's answer (result_msg), the backoff */
     for (int attempt = 0;; attempt++) {
+        d->transient = d->read_only = false;
         int rc =
             snapshot ? exec_plain(d, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") : KNOB_OK;
         if (!rc)
@@ -1358,7 +1410,23 @@ static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *wh
             saved[--n] = 0;
         size_t w = strlen(what);
         bool named = !strncmp(saved, what, w) && !strncmp(saved + w, ": ", 2);
-        if (reconnect(d)) {
+        /* A failover's answer again after a reconnect that went through (a new session said
+         * it may write, but the statement was refused again, as behind a pooler): waited
+         * for with backoff, for KNOB_PG_RETRY_SECONDS from the first answer, not retried at
+         * once and for ever. */
+        bool late = false;
+        if (d->transient && since > 0) {
+            late = knob__now() - since >= d->retry_for;
+            if (!late)
+                nap_unless_interrupted(d, pause);
+            pause = pause * 2 > 5 ? 5 : pause * 2;
+        } else if (d->transient) {
+            since = knob__now();
+        }
+        if (late)
+            knob__error(KNOB_ESTORAGE, "the server answered so for %.1f s",
+                        knob__now() - since);
+        if (late || reconnect(d)) {
             char why[700];
             snprintf(why, sizeof why, "%s", without_prefix(d, knob_errmsg()));
             return knob__error(KNOB_ESTORAGE, "postgresql storage '%s': %s%s%s; %s", d->where,
@@ -1785,6 +1853,7 @@ static int open_pg(const char *url, const char *where, void **be)
     double patience = d->retry_for < 30 ? d->retry_for : 30, start = knob__now();
     int rc;
     for (bool seen_up = false;; seen_up = true) {
+        d->transient = d->read_only = false;
         d->c = connect_first(d->conninfo, patience, seen_up);
         if (!d->c || PQstatus(d->c) != CONNECTION_OK) {
             /* refused for good (password, host, nothing listening, no answer in

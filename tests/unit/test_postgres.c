@@ -855,6 +855,87 @@ static void server_restart_loses_nothing(void **state)
     knob_storage_close(st);
 }
 
+/* The test schema's knob_trials refuses updates as a read-only server does (SQLSTATE 25006)
+ * until the time in ro_until, counting each refusal in the sequence ro_tries: a server that
+ * refuses writes though each new session says it may write (SHOW transaction_read_only is
+ * off), as a pooler that hands a statement to a standby does. */
+static void refuse_updates(PGconn *c)
+{
+    knob_test_pg_exec(c, "CREATE TABLE ro_until(t float8); INSERT INTO ro_until VALUES (0)");
+    knob_test_pg_exec(c, "CREATE SEQUENCE ro_tries");
+    knob_test_pg_exec(c, "CREATE FUNCTION ro_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                         "BEGIN IF extract(epoch FROM clock_timestamp()) < (SELECT t FROM "
+                         "ro_until) THEN PERFORM nextval('ro_tries'); RAISE EXCEPTION 'cannot "
+                         "execute UPDATE in a read-only transaction' USING ERRCODE = '25006'; "
+                         "END IF; RETURN NEW; END $$");
+    knob_test_pg_exec(c, "CREATE TRIGGER ro BEFORE UPDATE ON knob_trials FOR EACH ROW EXECUTE "
+                         "FUNCTION ro_refuse()");
+}
+
+/* A write the server refuses as read-only (SQLSTATE 25006: a failover's standby, or an old
+ * primary still reached) is waited for as a lost connection is, with backoff, and done once
+ * the server takes it; one refused for longer than KNOB_PG_RETRY_SECONDS fails in about that
+ * time, saying so. Such a refusal was a storage failure at once: every worker stopped, with
+ * its finished trials not saved. */
+static void read_only_refusals_are_waited_for(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    char u[4096];
+    snprintf(u, sizeof u, "%s", url);
+    knob_storage *st, *st2;
+    knob_study *s, *s2;
+    knob_trial *t, *t2;
+    assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", "30", 1), 0);
+    assert_int_equal(knob_storage_open(u, &st), KNOB_OK);
+    assert_int_equal(setenv("KNOB_PG_RETRY_SECONDS", "1", 1), 0);
+    assert_int_equal(knob_storage_open(u, &st2), KNOB_OK);
+    unsetenv("KNOB_PG_RETRY_SECONDS");
+    assert_int_equal(knob_study_create(st, "ro", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "ro", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_ask(s2, &t2), KNOB_OK);
+    PGconn *c = PQconnectdb(u);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    refuse_updates(c);
+    /* refused for 1.5 s: the tell waits, and is written once */
+    knob_test_pg_exec(c, "UPDATE ro_until SET t = extract(epoch FROM clock_timestamp()) + 1.5");
+    double y = 1, t0 = seconds();
+    int rc = knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1);
+    double took = seconds() - t0;
+    if (rc)
+        fail_msg("the tell failed after %.1f s: %s", took, knob_errmsg());
+    assert_true(took >= 1.0);
+    PGresult *r = PQexec(c, "SELECT last_value FROM ro_tries");
+    assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+    long tries = atol(PQgetvalue(r, 0, 0));
+    PQclear(r);
+    if (tries < 2 || tries > 20)
+        fail_msg("refused %ld times in %.1f s: not waited for with backoff", tries, took);
+    /* refused for good: given up after KNOB_PG_RETRY_SECONDS (1 s here), said */
+    knob_test_pg_exec(c, "UPDATE ro_until SET t = extract(epoch FROM clock_timestamp()) + 1000");
+    int64_t number = knob_trial_number(t2);
+    t0 = seconds();
+    rc = knob_study_tell(s2, t2, KNOB_TRIAL_COMPLETE, &y, 1); /* t2 freed whatever the result */
+    took = seconds() - t0;
+    if (rc != KNOB_ESTORAGE || !strstr(knob_errmsg(), "read-only transaction") ||
+        !strstr(knob_errmsg(), "answered so for") || took > 10)
+        fail_msg("after %.1f s: %d %s", took, rc, knob_errmsg());
+    knob_test_pg_exec(c, "UPDATE ro_until SET t = 0");
+    assert_int_equal(knob_study_tell_number(s2, number, KNOB_TRIAL_COMPLETE, &y, 1, NULL), KNOB_OK);
+    PQfinish(c);
+    size_t n;
+    const knob_trial_info *const *tr;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_int_equal(tr[1]->state, KNOB_TRIAL_COMPLETE);
+    knob_study_free(s2);
+    knob_storage_close(st2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void on_usr1(int sig)
 {
     (void)sig;
@@ -3785,6 +3866,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(names_are_only_names),
         cmocka_unit_test(killed_worker_is_retried),
         cmocka_unit_test(server_restart_loses_nothing),
+        cmocka_unit_test(read_only_refusals_are_waited_for),
         cmocka_unit_test(statements_are_prepared_by_their_first_use),
         cmocka_unit_test(signals_do_not_shorten_the_wait),
         cmocka_unit_test(open_runs_no_ddl_beside_writers),
