@@ -659,6 +659,16 @@ typedef struct knob_study_options {
 KNOB_API int knob_study_create(knob_storage *st, const char *name, const knob_study_options *opts,
                                knob_study **out);
 
+/* Creates the study `name` in `st` as knob_study_create does, but never loads it: when the
+ * storage holds a study of that name (whatever its directions), returns KNOB_EEXIST, naming
+ * the study, and changes nothing. The storage decides in one atomic step, so of several
+ * processes or threads that create one name at once exactly one gets KNOB_OK (Optuna's
+ * create_study without load_if_exists; with it, a caller loads the study on KNOB_EEXIST).
+ * Codes otherwise as knob_study_create's; the sampler and pruner in opts are taken whatever
+ * the result, as there. *out is freed by knob_study_free, before the storage is closed. */
+KNOB_API int knob_study_create_new(knob_storage *st, const char *name,
+                                   const knob_study_options *opts, knob_study **out);
+
 /* Loads an existing study with its stored directions (KNOB_ENOTFOUND when there is
  * none). Sampler and pruner as in opts (directions in opts are ignored).
  * Neither this nor knob_study_create reads the study's trials: the first call that needs

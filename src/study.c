@@ -91,8 +91,10 @@ static void drop_opts(const knob_study_options *opts)
     }
 }
 
-int knob_study_create(knob_storage *st, const char *name, const knob_study_options *opts,
-                      knob_study **out)
+/* knob_study_create, and knob_study_create_new when !load: a study of the name that exists
+ * is then KNOB_EEXIST, not loaded. */
+static int create(knob_storage *st, const char *name, const knob_study_options *opts, bool load,
+                  knob_study **out)
 {
     static const knob_direction minimize = KNOB_MINIMIZE;
     const knob_direction *dirs = opts && opts->n_objectives ? opts->directions : &minimize;
@@ -120,7 +122,9 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     if ((rc = study_alloc(st, name, opts, &s)))
         return rc;
     rc = knob__store_create_study(st, name, dirs, n_dirs, &s->id);
-    if (rc == KNOB_EEXIST) {
+    if (rc == KNOB_EEXIST && !load) {
+        rc = knob__error(KNOB_EEXIST, "study '%s' exists", name);
+    } else if (rc == KNOB_EEXIST) {
         rc = knob__store_find_study(st, name, &s->id, &s->dirs, &s->n_dirs);
         if (!rc &&
             (s->n_dirs != n_dirs || (n_dirs && memcmp(s->dirs, dirs, n_dirs * sizeof *dirs)))) {
@@ -146,6 +150,18 @@ int knob_study_create(knob_storage *st, const char *name, const knob_study_optio
     }
     *out = s;
     return KNOB_OK;
+}
+
+int knob_study_create(knob_storage *st, const char *name, const knob_study_options *opts,
+                      knob_study **out)
+{
+    return create(st, name, opts, true, out);
+}
+
+int knob_study_create_new(knob_storage *st, const char *name, const knob_study_options *opts,
+                          knob_study **out)
+{
+    return create(st, name, opts, false, out);
 }
 
 int knob_study_load(knob_storage *st, const char *name, const knob_study_options *opts,

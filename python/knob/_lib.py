@@ -150,6 +150,7 @@ _PROTOTYPES = {
     ),
     "knob_pruner_free": (None, [_P]),
     "knob_study_create": (c_int, [_P, c_char_p, POINTER(StudyOptions), POINTER(_P)]),
+    "knob_study_create_new": (c_int, [_P, c_char_p, POINTER(StudyOptions), POINTER(_P)]),
     "knob_study_load": (c_int, [_P, c_char_p, POINTER(StudyOptions), POINTER(_P)]),
     "knob_study_free": (None, [_P]),
     "knob_study_name": (c_char_p, [_P]),

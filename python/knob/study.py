@@ -169,8 +169,10 @@ class Study:
     ) -> None:
         self._init(get_storage(storage), study_name, sampler, pruner, None)
 
-    def _init(self, storage: BaseStorage, name: str, sampler, pruner, directions) -> None:
-        """Opens the study: creates it when `directions` is given, else loads it."""
+    def _init(self, storage: BaseStorage, name: str, sampler, pruner, directions, new: bool = False) -> None:
+        """Opens the study: creates it when `directions` is given, else loads it. With
+        `new`, a study of the name that exists raises DuplicatedStudyError (the storage
+        decides, atomically: of several processes creating one name exactly one creates it)."""
         self._storage = storage
         self._lock = storage._lock
         self._h = None
@@ -187,7 +189,7 @@ class Study:
         self._sampler = sampler
         self._pruner = pruner
         with self._lock:
-            self._h = self._open_handle(name, sampler, pruner, directions)
+            self._h = self._open_handle(name, sampler, pruner, directions, new)
             storage._studies += 1
             self.study_name = name
             n = _lib.lib.knob_study_n_objectives(self._h)
@@ -221,9 +223,10 @@ class Study:
         self._stop_flag = False
         self._optimizing = False
 
-    def _open_handle(self, name: str, sampler, pruner, directions) -> int:
+    def _open_handle(self, name: str, sampler, pruner, directions, new: bool = False) -> int:
         """A knob_study handle with this sampler and pruner: the study created when
-        `directions` is given, else loaded. Called with the lock held."""
+        `directions` is given (only created, never loaded, with `new`), else loaded.
+        Called with the lock held."""
         name = _name_text(name)
         storage = self._storage
         opts = _lib.StudyOptions()
@@ -244,7 +247,10 @@ class Study:
             except Exception:
                 _lib.lib.knob_sampler_free(opts.sampler)
                 raise
-            fn = _lib.lib.knob_study_create if directions else _lib.lib.knob_study_load
+            if not directions:
+                fn = _lib.lib.knob_study_load
+            else:
+                fn = _lib.lib.knob_study_create_new if new else _lib.lib.knob_study_create
             rc = fn(storage._h, _lib.enc(name), ctypes.byref(opts), ctypes.byref(out))
             if rc:
                 raise _lib.error(rc)
@@ -1635,22 +1641,25 @@ def create_study(
     if _name_text(name) == "":
         # libknob's storages key a study by a non-empty name (Optuna's take "")
         raise ValueError("create_study: `study_name` must not be empty: knob's storages cannot hold a study named ''")
+    # The storage decides whether the name is taken, in one step (knob_study_create_new):
+    # a check of the names before a create-or-load let several processes "create" it
     study = Study.__new__(Study)
-    exists = _name_text(name) in st.get_all_study_names()
-    if exists and not load_if_exists:
-        # Optuna 5's words (its f-string's {study_name=} is the name's repr)
-        raise DuplicatedStudyError(
-            "Another study with study_name=%r already exists. Please specify a name not in "
-            "the storage, or reuse the existing one by setting `load_if_exists` (for "
-            "Python API) or `--skip-if-exists` flag (for CLI).\n"
-            "Use `optuna.study.get_all_study_names(storage)` to list all the used names." % (name,)
-        )
-    if exists:
+    try:
+        study._init(st, name, sampler, pruner, dirs, new=True)
+    except DuplicatedStudyError:
+        if not load_if_exists:
+            # Optuna 5's words (its f-string's {study_name=} is the name's repr)
+            raise DuplicatedStudyError(
+                "Another study with study_name=%r already exists. Please specify a name not in "
+                "the storage, or reuse the existing one by setting `load_if_exists` (for "
+                "Python API) or `--skip-if-exists` flag (for CLI).\n"
+                "Use `optuna.study.get_all_study_names(storage)` to list all the used names." % (name,)
+            ) from None
         _logger.info("Using an existing study with `study_name=%r` instead of creating a new one.", name)
+        study = Study.__new__(Study)
         study._init(st, name, sampler, pruner, None)
-    else:
-        study._init(st, name, sampler, pruner, dirs)
-        _logger.info("A new study created in %s with name: %s", "memory" if st.url == "memory:" else "RDB", name)
+        return study
+    _logger.info("A new study created in %s with name: %s", "memory" if st.url == "memory:" else "RDB", name)
     return study
 
 

@@ -5,6 +5,8 @@ import datetime
 import enum
 import logging
 import math
+import subprocess
+import sys
 import time
 import warnings
 
@@ -154,6 +156,56 @@ def test_an_existing_study_is_said_in_optuna5s_words(tmp_db, caplog):
     assert [r.getMessage() for r in caplog.records] == [
         "Using an existing study with `study_name='x'` instead of creating a new one."
     ]
+
+
+_RACER = r"""
+import logging, sys, time
+import knob
+url, name, t0, direction, load = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
+logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+knob.logging.set_verbosity(knob.logging.INFO)
+knob.logging.disable_default_handler()
+knob.logging.enable_propagation()
+while time.time() < t0:
+    pass
+try:
+    knob.create_study(study_name=name, storage=url, direction=direction, load_if_exists=load)
+except knob.exceptions.DuplicatedStudyError:
+    print("DuplicatedStudyError")
+"""
+
+
+@pytest.mark.parametrize("load", [False, True])
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_create_study_at_once_in_processes(kind, load, tmp_path, name):
+    # As Optuna's: of processes that create one study at once (some to minimize, some to
+    # maximize) exactly one creates it and says so; the others raise DuplicatedStudyError,
+    # or with load_if_exists use it. Each checked the names, then created or loaded:
+    # several "created" it, and those with the other direction got KnobValueError.
+    from conftest import pg_url
+
+    url = "sqlite:///" + str(tmp_path / "race.db") if kind == "sqlite" else pg_url()
+    t0 = time.time() + 3
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _RACER, url, name, repr(t0), ("minimize", "maximize")[i % 2], str(int(load))],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(6)
+    ]
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        outs.append(out.strip())
+    created = [o for o in outs if o.startswith("A new study created in RDB with name: ")]
+    others = [o for o in outs if o not in created]
+    want = "Using an existing study with `study_name=%r` instead of creating a new one." % name if load else "DuplicatedStudyError"
+    assert len(created) == 1, outs
+    assert others == [want] * 5, outs
+    assert optuna.get_all_study_names(url).count(name) == 1
 
 
 def test_sqlite_memory_url(tmp_path, monkeypatch):

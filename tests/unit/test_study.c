@@ -4,6 +4,8 @@
 #include "knob.h"
 
 #include <math.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 typedef struct fixture {
     char url[4200];
@@ -1217,10 +1219,80 @@ static void taken_trial_put_back_as_it_was(void **state)
     }
 }
 
+/* A process that waits for the go (a byte on fd), opens url and creates the study "race"
+ * with knob_study_create_new: exits 0 when it created it, 1 on KNOB_EEXIST, else 2 + step. */
+static int create_new_racer(const char *url, int fd, knob_direction dir)
+{
+    char go;
+    knob_storage *st;
+    knob_study *s;
+    if (read(fd, &go, 1) != 1 || knob_storage_open(url, &st))
+        return 2;
+    knob_study_options o = {.directions = &dir, .n_objectives = 1};
+    int rc = knob_study_create_new(st, "race", &o, &s);
+    if (rc == KNOB_EEXIST && !strstr(knob_errmsg(), "'race'"))
+        rc = -1;
+    if (!rc)
+        knob_study_free(s);
+    knob_storage_close(st);
+    return rc == KNOB_OK ? 0 : rc == KNOB_EEXIST ? 1 : 3;
+}
+
+/* knob_study_create_new creates a study and never loads one: a name taken is KNOB_EEXIST,
+ * whatever its directions, the study left as it was. Of 6 processes that create one name at
+ * once exactly one creates it, the others get KNOB_EEXIST (Optuna's create_study without
+ * load_if_exists); with knob_study_create, a check of the names then a create-or-load, which
+ * Python's create_study did, several "created" it. */
+static void create_new_has_one_winner(void **state)
+{
+    (void)state;
+    EACH_STORAGE(f)
+    {
+        knob_study *s, *s2;
+        knob_direction max = KNOB_MAXIMIZE;
+        knob_study_options o = {.directions = &max, .n_objectives = 1};
+        assert_int_equal(knob_study_create_new(f->st, "once", NULL, &s), KNOB_OK);
+        assert_int_equal(knob_study_create_new(f->st, "once", NULL, &s2), KNOB_EEXIST);
+        assert_non_null(strstr(knob_errmsg(), "study 'once' exists"));
+        assert_int_equal(knob_study_create_new(f->st, "once", &o, &s2), KNOB_EEXIST);
+        knob_study_free(s);
+        assert_int_equal(knob_study_load(f->st, "once", NULL, &s), KNOB_OK);
+        assert_int_equal(knob_study_direction(s, 0), KNOB_MINIMIZE);
+        knob_study_free(s);
+        if (!strcmp(f->url, "memory:"))
+            continue; /* one process's */
+        int go[2];
+        pid_t pids[6];
+        assert_int_equal(pipe(go), 0);
+        for (int i = 0; i < 6; i++) {
+            pids[i] = fork();
+            assert_true(pids[i] >= 0);
+            if (pids[i] == 0) {
+                close(go[1]);
+                _exit(create_new_racer(f->url, go[0], i % 2 ? KNOB_MAXIMIZE : KNOB_MINIMIZE));
+            }
+        }
+        close(go[0]);
+        assert_int_equal(write(go[1], "gggggg", 6), 6);
+        close(go[1]);
+        int won = 0, lost = 0;
+        for (int i = 0; i < 6; i++) {
+            int status;
+            assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+            assert_true(WIFEXITED(status));
+            won += WEXITSTATUS(status) == 0;
+            lost += WEXITSTATUS(status) == 1;
+        }
+        if (won != 1 || lost != 5)
+            fail_msg("%s: %d created the study, %d were told it exists", f->url, won, lost);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ask_tell_round_trip),
+        cmocka_unit_test(create_new_has_one_winner),
         cmocka_unit_test(define_by_run_rules),
         cmocka_unit_test(conditional_space),
         cmocka_unit_test(bad_values_fail_the_trial),
