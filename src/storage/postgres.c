@@ -1423,9 +1423,13 @@ static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *wh
         } else if (d->transient) {
             since = knob__now();
         }
-        if (late)
+        if (late) { /* the session is kept: what the refusal left open is rolled back */
+            if (PQstatus(d->c) == CONNECTION_OK && PQpipelineStatus(d->c) == PQ_PIPELINE_OFF &&
+                PQtransactionStatus(d->c) != PQTRANS_IDLE)
+                exec_plain(d, "ROLLBACK");
             knob__error(KNOB_ESTORAGE, "the server answered so for %.1f s",
                         knob__now() - since);
+        }
         if (late || reconnect(d)) {
             char why[700];
             snprintf(why, sizeof why, "%s", without_prefix(d, knob_errmsg()));
