@@ -50,6 +50,7 @@ typedef struct cma {
     char *ws_study, *ws_storage;
     double ws_gamma, ws_alpha;
     bool ws_checked; /* the source opened at the first ask (knob__warm_check) */
+    bool ws_spaceless; /* the source judged for a space without numerical params */
     /* the replayed state */
     knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
@@ -524,6 +525,20 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     return rc;
 }
 
+/* A space without numerical params has no run to start: its source is judged all the same
+ * (once a space), so that a source that shares only categorical params, or an empty one,
+ * is said as in a space with numbers (it was a silent cold start). */
+static int spaceless(cma *c, knob_study *s)
+{
+    if (c->ws_spaceless || !c->ws_study || !c->ws_study[0])
+        return KNOB_OK;
+    double mean[1], sigma = c->sigma0, cov[1];
+    bool used;
+    int rc = warm_start(c, s, mean, &sigma, cov, &used);
+    c->ws_spaceless = rc == KNOB_OK;
+    return rc;
+}
+
 static int start_run(cma *c, knob_study *s, int lambda, double sigma)
 {
     int n = c->n_dims;
@@ -745,6 +760,7 @@ static int reset(cma *c, knob_study *s, knob__dim *d, int nd)
     }
     c->dims = d;
     c->n_dims = nd;
+    c->ws_spaceless = false; /* a new space: judged again when it has no numerical param */
     if (nd == 0)
         return KNOB_OK;
     return start_run(c, s, default_lambda(c, nd), c->sigma0);
@@ -814,7 +830,7 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     }
     if (c->n_dims == 0)
-        return KNOB_OK;
+        return spaceless(c, s);
     double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
     if ((rc = advance(c, s, tr, n, sign)))
         return rc;

@@ -1730,6 +1730,74 @@ static void models_read_mapped_values(void **state)
     knob_storage_close(st);
 }
 
+/* A categorical c of [a, bb, ccc] (or of [a, bb] with `ctx`), valued by its choice's length;
+ * the study has no numerical param. */
+static knob_trial_state c_only(knob_trial *t, void *ctx, double *values)
+{
+    static const knob_choice three[] = {{.type = KNOB_CHOICE_STRING, .str = "a"},
+                                        {.type = KNOB_CHOICE_STRING, .str = "bb"},
+                                        {.type = KNOB_CHOICE_STRING, .str = "ccc"}};
+    size_t k;
+    assert_int_equal(knob_trial_suggest_choice(t, "c", three, ctx ? 2 : 3, &k), KNOB_OK);
+    values[0] = (double)k + 1;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A float x on [0, 3], valued x, or (with `ctx`) x as a categorical of [0, 1, 2]. */
+static knob_trial_state x_num_or_cat(knob_trial *t, void *ctx, double *values)
+{
+    static const knob_choice nums[] = {{.type = KNOB_CHOICE_NUMBER, .num = 0},
+                                       {.type = KNOB_CHOICE_NUMBER, .num = 1},
+                                       {.type = KNOB_CHOICE_NUMBER, .num = 2}};
+    if (!ctx) {
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 3, 0, 0, values), KNOB_OK);
+        return KNOB_TRIAL_COMPLETE;
+    }
+    size_t k;
+    assert_int_equal(knob_trial_suggest_choice(t, "x", nums, 3, &k), KNOB_OK);
+    values[0] = (double)k;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* cmaes in a study without a numerical param (its space has nothing to model) says of a
+ * source that shares only categorical params, or a number it holds as a categorical, that
+ * it starts cold, as in a space with numbers (it said nothing: the source was judged only
+ * when a run started, and a space without numbers starts none). */
+static void cmaes_spaceless_source_said(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "csrc", NULL, 0);
+    assert_int_equal(knob_study_optimize(src, c_only, NULL, 10), KNOB_OK);
+    knob_study_free(src);
+    src = make(st, "xsrc", NULL, 0);
+    assert_int_equal(knob_study_optimize(src, x_num_or_cat, NULL, 10), KNOB_OK);
+    knob_study_free(src);
+    knob_objective_fn fs[] = {c_only, x_num_or_cat};
+    const char *srcs[] = {"csrc", "xsrc"};
+    int one = 1;
+    for (int k = 0; k < 2; k++) {
+        char opts[64], name[32];
+        snprintf(opts, sizeof opts, "seed=1,warm_start_study=%s", srcs[k]);
+        snprintf(name, sizeof name, "spaceless%d", k);
+        knob_sampler *sp;
+        assert_int_equal(knob_sampler_create("cmaes", opts, &sp), KNOB_OK);
+        knob_study_options o = {.sampler = sp};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, name, &o, &s), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, fs[k], &one, 5), KNOB_OK);
+        const char *said = knob_study_system_attr(s, "warm_start_skipped");
+        char want[128];
+        snprintf(want, sizeof want, "cmaes: warm_start_study '%s': shares no numerical param",
+                 srcs[k]);
+        if (!said || !strstr(said, want) || !strstr(said, "10 finished trials is used"))
+            fail_msg("source %s: warm_start_skipped %s", srcs[k], said ? said : "(none)");
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1760,6 +1828,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_one_source_trial),
         cmocka_unit_test(gp_source_param_most_trials_have),
         cmocka_unit_test(models_read_mapped_values),
+        cmocka_unit_test(cmaes_spaceless_source_said),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
