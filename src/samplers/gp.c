@@ -262,8 +262,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     if (p->ws_study[0] && p->ws_first > 0 && !p->ws_firsts_read &&
         (rc = knob__bo_read_firsts(p, s)))
         return rc;
-    if (knob_trial_number(t) < (int64_t)p->ws_firsts.n)
-        return knob__warm_firsts_propose(&p->ws_firsts, t);
+    bool first = false;
+    if ((rc = knob__warm_firsts_propose(&p->ws_firsts, s, t, &first)) || first)
+        return rc;
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
     rc = knob_study_trials(s, &tr, &n);

@@ -1269,8 +1269,9 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     }
     if (rc)
         return rc;
-    if (knob_trial_number(t) < (int64_t)p->ws_firsts.n)
-        return knob__warm_firsts_propose(&p->ws_firsts, t);
+    bool first = false;
+    if ((rc = knob__warm_firsts_propose(&p->ws_firsts, s, t, &first)) || first)
+        return rc;
     const knob_trial_info *const *tr, *const *src = p->ws_tr;
     size_t n, n_src = p->n_ws, n_complete = 0, n_src_complete = 0;
     if ((rc = knob_study_trials(s, &tr, &n)))

@@ -2340,10 +2340,11 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     int rc = read_source(p, s);
     if (!rc)
         say_unfit(p, s, t);
+    bool first = false;
     if (!rc && p->ws_firsts.n)
-        rc = knob__warm_firsts_propose(&p->ws_firsts, t);
+        rc = knob__warm_firsts_propose(&p->ws_firsts, s, t, &first);
     bool local = false; /* warm: around the best trial (warm_start.h) */
-    if (!rc && p->n_ws && knob_trial_number(t) >= (int64_t)p->ws_firsts.n)
+    if (!rc && p->n_ws && !first)
         rc = knob__warm_local_propose(s, t, knob_sampler_seed(knob_study_sampler(s)), p->ws_local,
                                       p->ws_model, p->ws, p->n_ws, &local);
     if (rc || local || !p->multivariate)

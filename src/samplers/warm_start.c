@@ -457,13 +457,33 @@ int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size
     return KNOB_OK;
 }
 
-int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t)
+/* The pick of f trial t takes: the count of this study's trials before it that are not
+ * enqueued (no fixed_params: knob_study_enqueue's, knob_study_add_trial's), when t is not one
+ * either and the count is below f->n; *has false otherwise. An enqueued trial runs what the
+ * user fixed, so the source's configuration that its number indexed was never run: the
+ * picks go to the first f->n trials the sampler chooses alone. */
+static int pick_of(const knob__warm_firsts *f, knob_study *s, knob_trial *t, size_t *pick,
+                   bool *has)
 {
-    int64_t i = knob_trial_number(t);
-    if (i < 0 || (size_t)i >= f->n)
+    *has = false;
+    int64_t number = knob_trial_number(t);
+    if (f->n == 0 || number < 0 || knob_trial_system_attr(t, "fixed_params"))
         return KNOB_OK;
-    int rc = KNOB_OK;
-    for (size_t j = f->start[i]; !rc && j < f->start[i + 1]; j++)
+    const knob_trial_info *const *tr;
+    size_t n, before = 0;
+    int rc = knob_study_trials(s, &tr, &n);
+    for (size_t i = 0; !rc && i < n && before < f->n; i++)
+        before += tr[i]->number < number && !knob_trial_info_attr(tr[i], "fixed_params", true);
+    *pick = before;
+    *has = !rc && before < f->n;
+    return rc;
+}
+
+int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_study *s, knob_trial *t, bool *took)
+{
+    size_t i = 0;
+    int rc = pick_of(f, s, t, &i, took);
+    for (size_t j = *took ? f->start[i] : 0; !rc && *took && j < f->start[i + 1]; j++)
         rc = knob__trial_propose_by_value(t, f->params[j].name, f->params[j].dist,
                                           f->params[j].internal);
     return rc;

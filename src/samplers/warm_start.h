@@ -151,11 +151,14 @@ typedef struct knob__warm_firsts {
  * empty). */
 int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size_t n, size_t k);
 
-/* Proposes configuration knob_trial_number(t) of f, if there is one, by value
- * (knob__trial_propose_by_value: a param the trial suggests under another distribution
- * than the source's takes the source's value mapped to it, snapped into its range or the
- * same choice, when it fits). Returns KNOB_OK or knob_trial_propose's code. */
-int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_trial *t);
+/* Proposes configuration k of f to t when t is the k-th (from 0) trial of study s that is
+ * not enqueued (no system attribute fixed_params: knob_study_enqueue's, add_trial's) and
+ * k < f->n, by value (knob__trial_propose_by_value: a param the trial suggests under another
+ * distribution than the source's takes the source's value mapped to it, snapped into its
+ * range or the same choice, when it fits); *took says whether it did. An enqueued trial
+ * (fixed params, all or some) takes none, so no configuration is lost under the user's
+ * values. Returns KNOB_OK, the storage's code, or knob_trial_propose's. */
+int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_study *s, knob_trial *t, bool *took);
 
 /* Opens the source (knob__warm_open, `sampler` naming the sampler in errors), reads its
  * finished trials and keeps the configurations of its k best distinct feasible ones in *f
@@ -203,8 +206,8 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
 #define KNOB__WARM_FIRST_OPTION(type, field)                                                       \
     {                                                                                              \
         "warm_start_first", KNOB_OPT_INT, offsetof(type, field), "0", 0, 1000,                     \
-            "with warm_start_study: trials 0 .. N-1 evaluate the source's N best distinct "        \
-            "configurations (0: none)",                                                            \
+            "with warm_start_study: the first N trials not enqueued evaluate the source's N "      \
+            "best distinct configurations (0: none)",                                              \
             NULL                                                                                   \
     }
 

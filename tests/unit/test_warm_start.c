@@ -249,7 +249,9 @@ static void firsts(void **state)
         knob_trial *t;
         double x, y;
         assert_int_equal(knob_study_ask(me, &t), KNOB_OK);
-        assert_int_equal(knob__warm_firsts_propose(&f, t), KNOB_OK);
+        bool took;
+        assert_int_equal(knob__warm_firsts_propose(&f, me, t, &took), KNOB_OK);
+        assert_true(took == (i < 3));
         assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "y", 1, 50, 0, KNOB_LOG, &y), KNOB_OK);
         if (i < 3)
@@ -388,6 +390,46 @@ static void first_trials_of_samplers(void **state)
             } else {
                 assert_false(x == 3.0 && y == 10);
             }
+            double v = x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* Enqueued trials (fixed params, all or some) take none of warm_start_first's picks: the
+ * source's 3 best run after the two enqueued trials, in the trials the sampler chooses
+ * alone (they took the picks of trials 0 and 1 by number, and the source's best two were
+ * never run), with tpe, gp, smac and auto alike. */
+static void first_trials_after_enqueued(void **state)
+{
+    (void)state;
+    const char *names[4] = {"tpe", "gp", "smac", "auto"};
+    for (int k = 0; k < 4; k++) {
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study *src = make(st, "src", NULL, 0);
+        point(src, 1.0, 10, 0.2, NAN);
+        point(src, 5.0, 20, 1.0, NAN);
+        point(src, 9.0, 40, 1.8, NAN);
+        point(src, 3.0, 80, 1.4, NAN);
+        knob_study_free(src);
+        knob_study *s = first_from_src(st, names[k], 3);
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 7.7, \"y\": 77}"), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"x\": 6.6}"), KNOB_OK);
+        double want[5][2] = {{7.7, 77}, {6.6, NAN}, {1, 10}, {5, 20}, {3, 80}};
+        for (int i = 0; i < 6; i++) {
+            knob_trial *t;
+            double x, y;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "y", 1, 100, 0, KNOB_LOG, &y), KNOB_OK);
+            if (i < 5 && (x != want[i][0] || (!isnan(want[i][1]) && y != want[i][1])))
+                fail_msg("%s, trial %d: x %g y %g, want %g %g", names[k], i, x, y, want[i][0],
+                         want[i][1]);
+            if (i == 5) /* the picks are used up: the sampler's own */
+                assert_false((x == 1 && y == 10) || (x == 5 && y == 20) || (x == 3 && y == 80));
             double v = x;
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         }
@@ -1807,6 +1849,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(firsts),
         cmocka_unit_test(firsts_apart_in_steps),
         cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(first_trials_after_enqueued),
         cmocka_unit_test(first_trials_mapped_by_value),
         cmocka_unit_test(first_trials_from_an_infinite_best),
         cmocka_unit_test(tpe_source_infinities_are_bad),
