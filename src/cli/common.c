@@ -271,18 +271,66 @@ static const char *form_of(const sweep_param *p)
                                      : "a range";
 }
 
+/* Whether a trial of study src has param `name`. */
+static bool source_has(knob_study *src, const char *name)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    if (knob_study_trials(src, &tr, &n))
+        return false;
+    for (size_t k = 0; k < n; k++)
+        if (knob_trial_info_param(tr[k], name))
+            return true;
+    return false;
+}
+
+/* A param this sweep holds as a quantile or a reciprocal, which the source's trials have
+ * where no stored sweep of the source says how it holds it (a study of Python or C, whose
+ * values are the program's, or a stored sweep without the param): its values would be read
+ * as this sweep's quantiles (a source's x = 0.25 ran as the normal's quantile 0.25). -1
+ * (said) when one is. */
+static int check_unheld_source(const sweep *sw, const warm_source *w, knob_study *src,
+                               const sweep *theirs)
+{
+    for (size_t i = 0; i < sw->n_params; i++) {
+        const sweep_param *mine = &sw->params[i];
+        if (!held_otherwise(mine) || (theirs && sweep_find(theirs, mine->name)) ||
+            !source_has(src, mine->name))
+            continue;
+        fprintf(stderr,
+                "%s:%d:%d: key '%s': param '%s' is %s here, and study '%s' %s; knob holds "
+                "this sweep's '%s' as %s, not the value the program gets, so the source's "
+                "values of it (the program's) cannot be read as this sweep's: search '%s' "
+                "as a range or plain values here, or warm-start from a sweep that searched "
+                "it alike\n",
+                sw->path, w->line, w->col, w->key, mine->name, form_of(mine), w->study,
+                theirs ? "has it in trials its stored sweep lacks"
+                       : "has no stored sweep (made by Python or C: its values are the "
+                         "program's)",
+                mine->name,
+                mine->kind == PK_INV_LOG_UNIFORM_VALUES ? "its reciprocal" : "its quantile",
+                mine->name);
+        return -1;
+    }
+    return 0;
+}
+
 /* The source's sweep (stored with it by knob run) against this one: a param both search
  * that one of them holds as a quantile or a reciprocal must be held alike in both, or the
  * source's values of it are not this sweep's (a source's quantile 0.49 of N(0.7, 0.05) was
- * taken for x = 0.49 of [0, 1]). -1 (said) when one is not. */
+ * taken for x = 0.49 of [0, 1]); a source without a stored sweep holds the program's values
+ * (check_unheld_source). -1 (said) when one is not. */
 static int check_warm_forms(const sweep *sw, const warm_source *w, knob_study *src)
 {
     const char *text = knob_study_system_attr(src, "sweep");
     knobx_json *j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     sweep theirs;
     int rc = 0;
-    if (j && j->type == KNOBX_JSON_STRING &&
-        !sweep_load_params("(the sweep stored with the source)", j->str, &theirs)) {
+    if (!text) {
+        rc = check_unheld_source(sw, w, src, NULL);
+    } else if (j && j->type == KNOBX_JSON_STRING &&
+               !sweep_load_params("(the sweep stored with the source)", j->str, &theirs)) {
+        rc = check_unheld_source(sw, w, src, &theirs);
         for (size_t i = 0; i < sw->n_params && !rc; i++) {
             const sweep_param *mine = &sw->params[i], *other = sweep_find(&theirs, mine->name);
             if (!other || mine->kind == PK_CONSTANT || other->kind == PK_CONSTANT ||
@@ -590,6 +638,35 @@ static void store_program_distributions(const sweep *sw, const char *name, knob_
     knobx_buf_free(&b);
 }
 
+/* The params sw holds otherwise than as the program's value, stored with study s as its
+ * system attribute "sweep_held" ({"x": "quantile", "lr": "reciprocal"}; {} for none), so
+ * that a study of Python or C warm-started from this one is refused by the library, which
+ * reads no sweep (knob_study_system_attr's "sweep_held", samplers/warm_start.c), where it
+ * read the quantiles as values. Stored when it differs from what the study holds. */
+static void store_held(const sweep *sw, const char *name, knob_study *s)
+{
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "{");
+    for (size_t i = 0, k = 0; i < sw->n_params; i++) {
+        const sweep_param *p = &sw->params[i];
+        if (!held_otherwise(p))
+            continue;
+        knobx_buf_puts(&b, k++ ? ", " : "");
+        knobx_json_add_string(&b, p->name);
+        knobx_buf_puts(&b, p->kind == PK_INV_LOG_UNIFORM_VALUES ? ": \"reciprocal\""
+                                                                : ": \"quantile\"");
+    }
+    knobx_buf_puts(&b, "}");
+    const char *was = knob_study_system_attr(s, "sweep_held");
+    if (!b.oom && (!was || strcmp(was, knobx_buf_cstr(&b))) &&
+        knob_study_set_system_attr(s, "sweep_held", knobx_buf_cstr(&b)))
+        fprintf(
+            stderr,
+            "knob: warning: could not store with study '%s' how its sweep holds its params: %s\n",
+            name, knob_errmsg());
+    knobx_buf_free(&b);
+}
+
 /* A sweep file edited between runs of a study keeps its objectives in their order, and its
  * count of constraints while trials hold constraint values: its trials would otherwise be
  * compared metric against another (a Pareto front of acc against f1), or each refused at
@@ -769,6 +846,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     }
     out->stored = store_sweep(sw, name, out->s);
     store_program_distributions(sw, name, out->s);
+    store_held(sw, name, out->s);
     return 0;
 }
 

@@ -10,6 +10,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A source run by knob run holds some params otherwise than as its program's values (a
+ * quantile of a normal law or of weighted values, a reciprocal), and says which in its system
+ * attribute "sweep_held" ({"x": "quantile"}). A study without a stored sweep (of Python or C)
+ * would read those as its own values of the param (a stored quantile 0.594 asked as x =
+ * 0.594, where the program got 0.238): refused, naming the param. A study with a stored
+ * sweep was compared with the source's sweep by knob run, which knows how each holds it. */
+static int check_held(knob_study *s, knob_study *src, const char *sampler, const char *name)
+{
+    const char *held = knob_study_system_attr(src, "sweep_held");
+    if (!held || knob_study_system_attr(s, "sweep"))
+        return KNOB_OK;
+    knobx_json *j = knobx_json_parse(held, (size_t)-1, NULL, 0);
+    int rc = KNOB_OK;
+    if (j && j->type == KNOBX_JSON_OBJECT && j->n > 0) {
+        const knobx_json *k = j->kids[0];
+        bool recip = k->type == KNOBX_JSON_STRING && strcmp(k->str, "reciprocal") == 0;
+        rc = knob_set_error(KNOB_EINVAL,
+                            "%s: warm_start_study '%s' holds param '%.200s' as %s (its sweep "
+                            "searched it %s), not as the value its program got, and this study "
+                            "has no sweep that holds it alike: its stored values would be read "
+                            "as values of '%.200s'; warm-start from a study that searched "
+                            "'%.200s' as a range or plain values, or run this study as a sweep "
+                            "(knob run) that searches it as the source did",
+                            sampler, name, k->key, recip ? "its reciprocal" : "a quantile",
+                            recip ? "as inv_log_uniform_values"
+                                  : "in the normal family or as values with probabilities",
+                            k->key, k->key);
+    }
+    knobx_json_free(j);
+    return rc;
+}
+
 int knob__warm_open(knob_study *s, const char *sampler, const char *name, const char *url,
                     knob_study **out)
 {
@@ -29,6 +61,10 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
         return knob_set_error(KNOB_EINVAL,
                               "%s: warm_start_study '%s' has %zu objectives; it needs one", sampler,
                               name, k);
+    }
+    if ((rc = check_held(s, src, sampler, name))) {
+        knob_study_free(src);
+        return rc;
     }
     *out = src;
     return KNOB_OK;

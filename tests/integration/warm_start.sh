@@ -333,6 +333,36 @@ best=$("$KNOB" best conv --storage "sqlite:///$T/conv.db" --json | py 'd["params
 expect_eq "$("$KNOB" trials cv3 --storage "sqlite:///$T/b.db" --format json | py 'd[0]["params"]')" "$best" \
     "the warm first trial"
 
+# a source without a stored sweep (made by Python or C: its values are the program's) and a
+# sweep that holds x as a quantile: refused at the key, naming x (the source's x = 0.25 ran
+# as the quantile 0.25 of the normal, -0.674); a plain x reads it as it is
+printf 'program: %s\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' \
+    "$PROGS/quad.sh" > bare.yaml
+"$KNOB" run bare.yaml --storage "sqlite:///$T/bare.db" --study bare --trials 3 --seed 1 > /dev/null ||
+    fail "the source without a sweep's run"
+sqlite3 "$T/bare.db" "DELETE FROM study_attrs WHERE system = 1 AND key IN ('sweep', 'sweep_held')"
+bare_sweep() { # x warm-start-line
+    printf 'program: %s\nsampler: gp\nmetric: {name: loss}\nparameters:\n  x: %s\n%s\n' \
+        "$PROGS/quad.sh" "$1" "$2"
+}
+bare_sweep '{distribution: normal, mu: 0, sigma: 1}' "warm_start: {study: bare, storage: sqlite:///$T/bare.db, first: 1}" > bare1.yaml
+"$KNOB" run bare1.yaml --storage "sqlite:///$T/b.db" --study bw1 --trials 1 > /dev/null 2> bw1.txt &&
+    fail "a source without a sweep read as quantiles"
+grep -q "bare1.yaml:6:1: key 'warm_start': param 'x' is normal here, and study 'bare' has no stored sweep" bw1.txt ||
+    fail "a source without a sweep, by the key: $(cat bw1.txt)"
+bare_sweep '{distribution: normal, mu: 0, sigma: 1}' "sampler: {name: gp, options: {warm_start_study: bare, warm_start_storage: sqlite:///$T/bare.db}}" |
+    grep -v '^sampler: gp$' > bare2.yaml
+"$KNOB" run bare2.yaml --storage "sqlite:///$T/b.db" --study bw2 --trials 1 > /dev/null 2> bw2.txt &&
+    fail "a source without a sweep read as quantiles, by the option"
+grep -q "key 'sampler.options.warm_start_study': param 'x' is normal here, and study 'bare' has no stored sweep" bw2.txt ||
+    fail "a source without a sweep, by the option: $(cat bw2.txt)"
+bare_sweep '{min: 0.0, max: 1.0}' "warm_start: {study: bare, storage: sqlite:///$T/bare.db, first: 1}" > bare3.yaml
+"$KNOB" run bare3.yaml --storage "sqlite:///$T/b.db" --study bw3 --trials 1 > /dev/null 2> bw3.txt ||
+    fail "a source without a sweep, a plain x: $(cat bw3.txt)"
+# knob run stores which params its sweep holds otherwise, for a study of Python or C to refuse
+expect_eq "$(sqlite3 "$T/conv.db" "SELECT json FROM study_attrs WHERE system = 1 AND key = 'sweep_held'")" \
+    '{"x": "quantile", "y": "reciprocal"}' "the params a sweep holds otherwise"
+
 # a PostgreSQL source where nothing listens: an error at the key naming the server, at once
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 sweep "warm_start: {study: src, storage: postgresql://knob:s3cret@127.0.0.1:$PORT/knob}" > down.yaml

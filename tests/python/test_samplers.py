@@ -596,6 +596,31 @@ def test_warm_start_skipped_is_a_warning(tmp_path):
             assert not any("warm_start" in t for t in texts), texts
 
 
+def test_warm_start_from_a_sweep_of_quantiles_refused(tmp_path, knob_cli):
+    """A source run by knob run that searched x as a normal number holds x as its quantile,
+    not the value its program got: a Python study has no sweep to read it alike, and each
+    sampler refuses the warm start at the first trial, naming the param (the first trial
+    asked the source's best quantile, 0.594, as x, where the program got 0.238)."""
+    prog = tmp_path / "n.sh"
+    prog.write_text("#!/bin/sh\necho loss=0.5\n")
+    prog.chmod(0o755)
+    (tmp_path / "s.yaml").write_text(
+        "program: %s\nmethod: random\nmetric: {name: loss}\n"
+        "parameters:\n  x: {distribution: normal, mu: 0, sigma: 1}\n  y: {min: 0.0, max: 1.0}\n"
+        % prog)
+    url = "sqlite:///%s" % (tmp_path / "w.db")
+    subprocess.run([knob_cli, "run", str(tmp_path / "s.yaml"), "--storage", url, "--study", "s",
+                    "--trials", "3", "--seed", "1"], check=True, capture_output=True)
+    for i, make in enumerate((lambda: samplers.GPSampler(seed=0, warm_start_study="s", warm_start_first=1),
+                              lambda: samplers.TPESampler(seed=0, warm_start_study="s"),
+                              lambda: samplers.CmaEsSampler(seed=0, warm_start_study="s"),
+                              lambda: samplers.AutoSampler(seed=0, warm_start_study="s"))):
+        study = optuna.create_study(study_name="t%d" % i, storage=url, sampler=make())
+        with pytest.raises(Exception, match=r"warm_start_study 's' holds param 'x' as a quantile"):
+            study.optimize(lambda t: t.suggest_float("x", -3, 3), n_trials=2)
+        assert [t.params for t in study.trials if t.params] == []
+
+
 def test_warm_start_skipped_warns_ask_and_tell_once(tmp_path):
     """A user of ask and tell sees what the warm start left out too (only optimize warned),
     once: not at every ask, nor again at the end of a later optimize."""
