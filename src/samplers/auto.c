@@ -36,7 +36,8 @@
  * Both delegates draw from this sampler's seed and derive everything from the study's
  * trials, so switching between them as the study grows loses nothing. A warm start
  * (warm_start_study, warm_start_storage, warm_start_first) is each delegate's own: gp's
- * source model as prior mean, smac's source trials in the forest, tpe's good source trials.
+ * source model as prior mean, smac's source trials in the forest (without smac's local
+ * phase, warm_start_local=0), tpe's good source trials.
  *
  * gp and smac remember the points they proposed to trials that have not suggested them yet
  * (a batch asked first, suggested after) in one list (samplers/proposed.h), so that a gp turn
@@ -285,7 +286,10 @@ static int init(void *state)
     if (!rc)
         rc = knob_sampler_create_plugin(&knob__sampler_tpe, "constant_liar=true", &a->tpe);
     if (!rc)
-        rc = knob_sampler_create_plugin(&knob__sampler_smac, NULL, &a->smac);
+        /* smac's turns keep the forest without its warm local phase: gp's refinement takes
+         * the last digits in auto's warm runs, and smac's local steps on its third of the
+         * trials beside it made Rosenbrock-4 slower (bench/README.md, 2026-12-07) */
+        rc = knob_sampler_create_plugin(&knob__sampler_smac, "warm_start_local=0", &a->smac);
     if (!rc) {
         a->proposed.max = KNOB__PROPOSED_MAX;
         knob__gp_share_proposed(knob_sampler_state(a->gp), &a->proposed);

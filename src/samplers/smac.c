@@ -50,7 +50,10 @@
  * The first n_startup_trials trials are random. With warm_start_study, the source study's
  * completed trials (log-scaled on their own) join the model's data, over the params the
  * two studies share, and the model starts at the first trial; with warm_start_first N the
- * first N trials evaluate the source's N best distinct configurations. Draws derive from (seed,
+ * first N trials that are not enqueued evaluate the source's N best distinct configurations;
+ * from trial 20 on, every warm_start_local-th trial is a local step from the best trial
+ * (knob__warm_local_propose, as tpe's), which finishes what the forest, led by the source's
+ * rows, refines slowly or not at all when the optimum moved. Draws derive from (seed,
  * trial number), so parallel workers get different suggestions. */
 #include "internal.h"
 #include "math/forest.h"
@@ -83,11 +86,15 @@ typedef struct smac {
     double random_probability, ratio_features;
     char *ws_study, *ws_storage;
     int64_t ws_first; /* option warm_start_first */
+    int64_t ws_local; /* option warm_start_local: every N-th trial near the best */
+    bool ws_model;    /* option warm_start_model: every second of them a model's */
     /* state */
     knob_study *src;             /* warm_start_study, opened at the first ask */
     knob__warm_trial *ws_w;      /* its usable trials, read once then (borrowed from src) */
     const knob_trial_info **ws_tr; /* the same trials, as the model's data takes them */
     size_t n_ws;
+    knob_param *ws_params; /* the params of those trials, one array (borrowed names) */
+    size_t n_ws_params;
     size_t src_trials;           /* the source's trials, of any state, as read */
     knob__warm_firsts ws_firsts; /* the source's best configurations, for the first trials */
     bool ws_firsts_read;
@@ -148,6 +155,7 @@ static void fini(void *state)
     knob_study_free(p->src);
     free(p->ws_w);
     free(p->ws_tr);
+    free(p->ws_params);
     knob__warm_firsts_free(&p->ws_firsts);
     free(p->dims);
     free(p->spans);
@@ -1078,9 +1086,19 @@ static int open_source(smac *p, knob_study *s)
         p->src_trials = knob__warm_n_trials(p->src); /* read once, as the trials are */
     if (!rc && p->n_ws && !(p->ws_tr = malloc(p->n_ws * sizeof *p->ws_tr)))
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: warm start)");
-    for (size_t i = 0; !rc && i < p->n_ws; i++)
+    for (size_t i = 0; !rc && i < p->n_ws; i++) {
         p->ws_tr[i] = p->ws_w[i].trial;
+        p->n_ws_params += p->ws_tr[i]->n_params;
+    }
+    if (!rc && p->n_ws_params && !(p->ws_params = malloc(p->n_ws_params * sizeof *p->ws_params)))
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (smac: warm start)");
+    for (size_t i = 0, k = 0; !rc && i < p->n_ws; i++)
+        for (size_t j = 0; j < p->ws_tr[i]->n_params; j++)
+            p->ws_params[k++] = p->ws_tr[i]->params[j];
     if (rc) {
+        free(p->ws_params);
+        p->ws_params = NULL;
+        p->n_ws_params = 0;
         free(p->ws_w);
         p->ws_w = NULL;
         p->n_ws = 0;
@@ -1293,6 +1311,17 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
         return rc;
     if ((int64_t)n_complete < p->n_startup_trials && n_src_complete < 2)
         return KNOB_OK;
+    if (p->src && p->n_ws_params) {
+        /* the local phase, as tpe's (warm_start.h): the source brought the study to a region,
+         * and the forest, whose source rows weigh as much as its own at every ask, kept
+         * pointing at the source's optimum where this study's trials said it moved; a cold
+         * study never takes it */
+        bool local = false;
+        rc = knob__warm_local_propose(s, t, knob_sampler_seed(knob_study_sampler(s)), p->ws_local,
+                                      p->ws_model, p->ws_params, p->n_ws_params, &local);
+        if (rc || local)
+            return rc;
+    }
     data D = {0};
     rc = suggest(p, s, t, tr, n, src, n_src, &D);
     knob__forest_free(&D.f);
@@ -1337,6 +1366,8 @@ static const knob_option options[] = {
      "a related study whose completed trials join the forest's data (the params they share)", NULL},
     KNOB__WARM_STORAGE_OPTION(smac, ws_storage),
     KNOB__WARM_FIRST_OPTION(smac, ws_first),
+    KNOB__WARM_LOCAL_OPTION(smac, ws_local),
+    KNOB__WARM_MODEL_OPTION(smac, ws_model),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
 
@@ -1354,7 +1385,8 @@ const knob_sampler_plugin knob__sampler_smac = {
             "search from the best configurations and random ones, a fifth of the trials random; "
             "mixed, conditional and define-by-run spaces. Options: n_startup_trials, n_trees, "
             "ratio_features, min_samples_split, min_samples_leaf, n_candidates, n_local_starts, "
-            "random_probability, warm_start_study, warm_start_storage, warm_start_first, seed.",
+            "random_probability, warm_start_study, warm_start_storage, warm_start_first, "
+            "warm_start_local, warm_start_model, seed.",
     .state_size = sizeof(smac),
     .options = options,
     .init = init,

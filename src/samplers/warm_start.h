@@ -232,7 +232,7 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
             NULL                                                                                   \
     }
 
-/* The option warm_start_local of tpe (knob__warm_local_propose). */
+/* The option warm_start_local of tpe and smac (knob__warm_local_propose). */
 #define KNOB__WARM_LOCAL_OPTION(type, field)                                                       \
     {                                                                                              \
         "warm_start_local", KNOB_OPT_INT, offsetof(type, field), "1", 0, 1000,                     \
@@ -241,7 +241,7 @@ void knob__warm_firsts_free(knob__warm_firsts *f);
             NULL                                                                                   \
     }
 
-/* The option warm_start_model of tpe (knob__warm_local_propose's `model`). */
+/* The option warm_start_model of tpe and smac (knob__warm_local_propose's `model`). */
 #define KNOB__WARM_MODEL_OPTION(type, field)                                                       \
     {                                                                                              \
         "warm_start_model", KNOB_OPT_BOOL, offsetof(type, field), "true", 0, 0,                    \
