@@ -37,11 +37,7 @@ __attribute__((format(printf, 3, 4))) static void log_note(slot *sl, const char 
     va_list ap;
     va_start(ap, fmt);
     errno = 0;
-    /* below a line that ended at a lone '\r' (which a terminal would let the note overwrite);
-     * the '\n' of a "\r\n" cut between two reads is then not written again (take) */
-    bool failed = (sl->cr && !sl->cr_noted && fputc('\n', sl->out_log) == EOF) ||
-                  vfprintf(sl->out_log, fmt, ap) < 0 || ferror(sl->out_log);
-    sl->cr_noted = sl->cr_noted || sl->cr;
+    bool failed = vfprintf(sl->out_log, fmt, ap) < 0 || ferror(sl->out_log);
     va_end(ap);
     if (failed && !sl->out_werr) {
         sl->out_werr = errno ? errno : -1;
@@ -313,6 +309,19 @@ static void on_line(runner *r, slot *sl)
     sl->line_len = 0;
     if (!n || memchr(sl->line, 0, n))
         return;
+    /* A line the program overwrote with '\r' (a progress bar, print("\r...", end="")) is read
+     * as a terminal shows it: its part after the last '\r' (a "\r\n" line end's '\r' aside).
+     * The redraws before it are no records: a bar redrawn on a clock would give its values
+     * steps that mean another moment of training in a slower trial. */
+    while (n && sl->line[n - 1] == '\r')
+        n--;
+    size_t from = n;
+    while (from && sl->line[from - 1] != '\r')
+        from--;
+    memmove(sl->line, sl->line + from, n - from);
+    n -= from;
+    if (!n)
+        return;
     sl->line[n] = 0;
     /* only the keys on_record reads: the metric may come after any number of others */
     const sweep *sw = r->sw;
@@ -358,38 +367,12 @@ static bool line_room(slot *sl, size_t need)
     return true;
 }
 
-/* The first line end in buf[0..n): '\n', "\r\n", or a lone '\r' (as Python's universal
- * newlines read them: a progress loop's print("\rstep=...", end="") writes one record a
- * '\r'); NULL when there is none. A '\r' that ends buf may be the first of a "\r\n" cut in
- * two: the '\n' that may follow is passed over (slot's cr). */
-static const char *line_end(const char *buf, size_t n)
-{
-    for (const char *p = buf; p < buf + n; p++)
-        if (*p == '\n' || *p == '\r')
-            return p;
-    return NULL;
-}
-
 /* Takes bytes from buf up to the end of its first line (or all of it); returns how many,
  * and whether a line ended. */
 static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
 {
-    if (sl->cr && buf[0] == '\n') { /* the '\n' of a "\r\n" whose '\r' ended a line */
-        sl->cr = false;
-        if (run_log(sl, false) && !sl->cr_noted) {
-            errno = 0;
-            if ((fputc('\n', sl->out_log) == EOF || ferror(sl->out_log)) && !sl->out_werr)
-                sl->out_werr = errno ? errno : -1;
-        }
-        sl->cr_noted = false;
-        *ended = false;
-        return 1;
-    }
-    sl->cr = sl->cr_noted = false;
-    const char *nl = line_end(buf, n);
-    size_t k = nl ? (size_t)(nl - buf) : n, end = 0;
-    if (nl)
-        end = *nl == '\r' && k + 1 < n && nl[1] == '\n' ? 2 : 1;
+    const char *nl = memchr(buf, '\n', n);
+    size_t k = nl ? (size_t)(nl - buf) : n, end = nl != NULL;
     if (run_log(sl, false)) {
         size_t len = k + end;
         errno = 0;
@@ -409,9 +392,6 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
         sl->line_len += k;
     }
     *ended = nl != NULL;
-    /* a line that ended at a '\r': knob's note below it in stdout.log starts a line of its
-     * own (log_note) */
-    sl->cr = nl && end == 1 && *nl == '\r';
     if (nl)
         on_line(r, sl);
     return k + end;

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# A line ends at \n, \r\n or a lone \r, as Python's text streams read lines: a progress
-# loop that rewrites one terminal line (print(f"\rstep=.. loss=..", end="")) prints a record
-# per step, each an intermediate value, and JSON records separated by \r are each read. A
-# key given any number of times in a line is its last value (a line kept its first 64
-# numbers: the 100th loss was lost, and a \r progress loop's value was step 31's). A
-# message quoting a line shows its control characters escaped.
+# A line ends at \n (or \r\n); a line rewritten with \r (a progress bar, print(f"\rstep=..
+# loss=..", end="")) is read as a terminal shows it: its part after the last \r. A key given
+# any number of times in a line is its last value (a line kept its first 64 numbers: the
+# 100th loss was lost, and a \r progress loop's value was step 31's). A message quoting a
+# line shows its control characters escaped.
 source "$(dirname "$0")/lib.bash"
 sweep() { # file program
     printf 'command: [python3, %s]\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' "$2" > "$1"
@@ -34,26 +33,42 @@ PY
 sweep progress.yaml progress.py
 "$KNOB" run progress.yaml $S --study progress --trials 1 > progress.txt 2>&1 || fail "run: $(cat progress.txt)"
 expect_eq "$(trial progress 'd[0]["values"]')" "[0.01]" "the value of a \\r progress loop"
-expect_eq "$(trial progress 'len(d[0]["intermediate"])')" 100 "its intermediate values"
-expect_eq "$(trial progress 'd[0]["intermediate"]["31"]')" 0.03125 "its value at step 31"
+expect_eq "$(trial progress 'd[0]["intermediate"]')" '{"99": 0.01}' "its intermediate values"
 # the log keeps the program's bytes as they were
 cmp <(python3 progress.py) knob-runs/progress/0/stdout.log || fail "stdout.log differs"
 
 sed 's/name: loss/name: val/' progress.yaml > json.yaml
 "$KNOB" run json.yaml $S --study json --trials 1 > json.txt 2>&1 || fail "run: $(cat json.txt)"
-expect_eq "$(trial json 'd[0]["intermediate"]')" '{"0": 0.9, "1": 0.8, "2": 0.7}' \
-    "JSON records separated by \\r, \\r\\n and \\n"
+expect_eq "$(trial json 'd[0]["intermediate"]')" '{"1": 0.8, "2": 0.7}' \
+    "JSON records rewritten with \\r, then on a line of their own"
 
-# "\r\n" cut between two writes is one line end; knob's note below a line that ended at a
-# lone \r starts a line of its own
+# A bar redrawn on a clock (tqdm's, its postfix loss=) gives no record per redraw: a slower
+# trial's redraws would take the same steps at other moments of its training.
+cat > bar.py <<'PY'
+import sys, time
+for epoch in range(3):
+    n = int(sys.argv[1].split("=")[1])
+    for i in range(n):
+        sys.stdout.write(f"\rtrain {i}/40 [00:01<00:00, loss={4 - epoch - i / (n - 1):.3f}, acc=0.5]")
+        sys.stdout.flush()
+    sys.stdout.write("\n")
+    print(f"epoch={epoch} loss={1 / (epoch + 1):.3f}", flush=True)
+PY
+printf 'command: [python3, bar.py, "${args_no_hyphens}"]\nmethod: grid\nmetric: {name: loss}\nparameters:\n  x: {values: [10, 40]}\n' > bar.yaml
+"$KNOB" run bar.yaml $S --study bar > bar.txt 2>&1 || fail "run: $(cat bar.txt)"
+expect_eq "$(trial bar 'd[0]["intermediate"] == d[1]["intermediate"]')" True \
+    "the same records however often the bar was redrawn"
+expect_eq "$(trial bar 'd[0]["intermediate"]["0"]')" 3 "a bar's record: its last redraw"
+
+# "\r\n" cut between two writes is one line end
 cat > cut.py <<'PY'
 import sys, time
 sys.stdout.write("loss=0.5\r"); sys.stdout.flush(); time.sleep(0.3)
-sys.stdout.write("\nstep=-1 loss=0.25\rloss=0.125\n"); sys.stdout.flush()
+sys.stdout.write("\nstep=-1 loss=0.25\n"); sys.stdout.flush()
 PY
 sweep cut.yaml cut.py
 "$KNOB" run cut.yaml $S --study cut --trials 1 > cut.txt 2>&1 || fail "run: $(cat cut.txt)"
-expect_eq "$(trial cut 'd[0]["intermediate"]')" '{"0": 0.5, "2": 0.125}' "records around a cut \\r\\n"
+expect_eq "$(trial cut 'd[0]["intermediate"]')" '{"0": 0.5}' "records around a cut \\r\\n"
 grep -q "^knob: the line above has step -1" knob-runs/cut/0/stdout.log ||
     fail "the note is not on a line of its own: $(od -c knob-runs/cut/0/stdout.log)"
 grep -q 'step=-1 loss=0.25"$' cut.txt || fail "the line quoted: $(cat cut.txt)"
