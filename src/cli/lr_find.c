@@ -720,12 +720,9 @@ static int write_curve(const knob_lr_finder *f, const char *path)
 
 /* ---------------------------------------------------------------- the command */
 
-/* The longest environment string Linux passes to a program (MAX_ARG_STRLEN, 32 pages of
- * 4 KiB, with its NUL): execve refuses a longer one (E2BIG). */
-#define LR_SCHEDULE_MAX (128 * 1024 - 1)
-
 /* "KNOB_LR_SCHEDULE=r0,r1,...", the rates as knob_lr_finder gives them (in log space); NULL
- * with *too_long when it would pass LR_SCHEDULE_MAX (about 5,000 steps), or on OOM. */
+ * with *too_long when it would pass the longest environment string a program can be given
+ * (run_max_arg_len(): about 5,000 steps with 4 KiB pages), or on OOM. */
 static char *schedule_env(const knob_lr_finder_options *o, bool *too_long)
 {
     knobx_buf b = {0};
@@ -735,7 +732,7 @@ static char *schedule_env(const knob_lr_finder_options *o, bool *too_long)
     for (int64_t i = 0; i < o->steps && !b.oom && !*too_long; i++) {
         double t = (double)i / (double)(o->steps - 1);
         knobx_buf_printf(&b, "%s%.17g", i ? "," : "", i ? exp(lo + t * span) : o->min_rate);
-        *too_long = b.len > LR_SCHEDULE_MAX;
+        *too_long = b.len > run_max_arg_len();
     }
     char *s = b.oom || *too_long ? NULL : strdup(knobx_buf_cstr(&b));
     knobx_buf_free(&b);
@@ -769,14 +766,22 @@ static int run_test(const sweep *sw, const lr_args *a, const knob_lr_finder_opti
     }
     knobx_buf_free(&unbuilt);
     knobx_buf env[5] = {{0}};
-    knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", tp.json ? tp.json : "{}");
+    /* left out past what a program can be given, as knob run leaves it out: params.json and
+     * ${args_json_file} hold the same */
+    if (!tp.json || strlen(tp.json) + strlen("KNOB_PARAMS_JSON=") <= run_max_arg_len())
+        knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", tp.json ? tp.json : "{}");
     knobx_buf_printf(&env[1], "KNOB_TRIAL_DIR=%s", dir);
     knobx_buf_printf(&env[2], "KNOB_LR_PARAM=%s", a->param);
     knobx_buf_printf(&env[3], "KNOB_LR_STEPS=%lld", (long long)o->steps);
     bool too_long;
     char *sched = schedule_env(o, &too_long);
     /* too long for the environment: the program reads its rates from stdin */
-    char *envp[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched, NULL};
+    char *envp[6], *own[] = {env[0].data, env[1].data, env[2].data, env[3].data, sched};
+    size_t n_env = 0;
+    for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+        if (own[i])
+            envp[n_env++] = own[i];
+    envp[n_env] = NULL;
     child c = {.in = -1};
     /* the stop signals wait from the program's start until the handler knows its group: one
      * in between killed knob alone and left the program running */

@@ -231,12 +231,14 @@ void run_guard_stop(void); /* at the end of the run: the guard exits, reaped */
 void run_close_fds_from(int low);
 
 /* The longest argument or environment string Linux passes to a program (MAX_ARG_STRLEN: 32
- * pages of 4 KiB, its NUL included): execve refuses a longer one (E2BIG). */
-#define RUN_MAX_ARG_LEN (128 * 1024 - 1)
+ * pages, its NUL included: 131,071 bytes with 4 KiB pages, more with larger ones): execve
+ * refuses a longer one (E2BIG). SIZE_MAX elsewhere (no limit of one string: the system's
+ * own E2BIG is said). */
+size_t run_max_arg_len(void);
 
 /* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
  * run_argv_free. NULL when memory ran out, or when an argument would be longer than
- * RUN_MAX_ARG_LEN: then `why` (if not NULL) says which and how long. */
+ * run_max_arg_len(): then `why` (if not NULL) says which and how long. */
 char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file, knobx_buf *why);
 void run_argv_free(char **argv);
 

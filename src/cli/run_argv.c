@@ -2,9 +2,20 @@
  * a shell. */
 #include "cli/run.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+size_t run_max_arg_len(void)
+{
+#ifdef __linux__
+    long page = sysconf(_SC_PAGESIZE);
+    return (size_t)(page > 0 ? page : 4096) * 32 - 1;
+#else
+    return SIZE_MAX;
+#endif
+}
 
 typedef struct strv {
     char **v;
@@ -153,7 +164,7 @@ char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file, 
          * program could not run): the trial fails naming the command's element. */
         for (size_t k = from; k < a.n && !a.oom; k++) {
             size_t len = strlen(a.v[k]);
-            if (len <= RUN_MAX_ARG_LEN)
+            if (len <= run_max_arg_len())
                 continue;
             if (why) {
                 knobx_buf_printf(why, "its command's argument %zu (", k);
@@ -163,9 +174,9 @@ char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file, 
                 else
                     knobx_buf_printf(why, "'%s' of the default command", elem);
                 knobx_buf_printf(why,
-                                 ") is %zu bytes, more than a program can be given (%d, "
+                                 ") is %zu bytes, more than a program can be given (%zu, "
                                  "Linux's MAX_ARG_STRLEN)%s",
-                                 len, RUN_MAX_ARG_LEN,
+                                 len, run_max_arg_len(),
                                  strstr(elem, "${args_json}")
                                      ? "; ${args_json_file} passes the path of a file that "
                                        "holds the same JSON"

@@ -573,9 +573,9 @@ static void exec_error_detail(knobx_buf *m, char *const *argv, char *const *envp
 static int spawn(runner *r, slot *sl, char **argv, const char *dir, char *const *extra_env)
 {
     knobx_buf env[6] = {{0}};
-    /* A program of thousands of params: a KNOB_PARAMS_JSON past RUN_MAX_ARG_LEN is left out
+    /* A program of thousands of params: a KNOB_PARAMS_JSON past run_max_arg_len() is left out
      * (execve would refuse it, and so run no trial); params.json holds the same. */
-    if (strlen(sl->tp.json) + strlen("KNOB_PARAMS_JSON=") <= RUN_MAX_ARG_LEN)
+    if (strlen(sl->tp.json) + strlen("KNOB_PARAMS_JSON=") <= run_max_arg_len())
         knobx_buf_printf(&env[0], "KNOB_PARAMS_JSON=%s", sl->tp.json);
     knobx_buf_printf(&env[1], "KNOB_TRIAL_NUMBER=%lld", (long long)sl->number);
     knobx_buf_printf(&env[2], "KNOB_TRIAL_DIR=%s", dir);

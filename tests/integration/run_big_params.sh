@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A sweep of thousands of params: KNOB_PARAMS_JSON would be longer than Linux passes in one
-# environment string (128 KiB, MAX_ARG_STRLEN), and execve refused every trial ("cannot run
+# environment string (32 pages, 128 KiB with 4 KiB pages: MAX_ARG_STRLEN), and execve refused every trial ("cannot run
 # './p.sh': Argument list too long", blaming the program). It is left out (params.json
 # holds the same), also when knob's own environment has one; an argument that long
 # (${args_json}) fails the trial before it starts, naming the command's element and its
@@ -38,8 +38,19 @@ expect_eq "$rc" 1 "exit status of a run whose command cannot be passed"
 expect_eq "$(py 'len(d)' < a.json)" 1 "trials of that run"
 r=$(py 'd[0]["system_attrs"]["fail_reason"]' < a.json)
 case "$r" in
-"its command's argument 1 (command[1] '--config=\${args_json}') is "*" bytes, more than a program can be given (131071, Linux's MAX_ARG_STRLEN); \${args_json_file} "*) ;;
+"its command's argument 1 (command[1] '--config=\${args_json}') is "*" bytes, more than a program can be given ($(($(getconf PAGESIZE) * 32 - 1)), Linux's MAX_ARG_STRLEN); \${args_json_file} "*) ;;
 *) fail "reason: $r" ;;
 esac
 [ ! -e knob-runs/arg/0/stdout.log ] || fail "the program ran"
+
+# knob lr-find leaves it out as well: its program ran no step
+cat > lr.sh <<'SCRIPT'
+#!/bin/sh
+while read -r step rate; do echo "step=$step loss=1 set=${KNOB_PARAMS_JSON+1}0"; done
+SCRIPT
+chmod +x lr.sh
+{ echo "command: [./lr.sh]"; tail -n +2 big.yaml; echo "  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}"; } > lr.yaml
+"$KNOB" lr-find lr.yaml --param lr --steps 5 --smoothing 0 --json > lr.json 2> lr.err ||
+    fail "lr-find: $(head -c 2000 lr.err)"
+expect_eq "$(py 'd["steps"]' < lr.json)" 5 "lr-find's steps with 6000 params"
 echo ok
