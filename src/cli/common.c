@@ -618,7 +618,9 @@ static bool store_sweep(const sweep *sw, const char *name, knob_study *s)
 
 /* The distributions of the program's values of the params the library holds otherwise
  * (params_program_distributions), stored with study s beside its sweep, for Python's knob,
- * which shows a trial's params as its program got them and cannot read the sweep's YAML.
+ * which shows a trial's params as its program got them and cannot read the sweep's YAML, and
+ * for the library, whose warm starts refuse a source of quantiles for a study without a
+ * sweep (samplers/warm_start.c).
  * Stored when they differ from what the study holds; nothing for a sweep without such params
  * unless an earlier sweep stored some. */
 static void store_program_distributions(const sweep *sw, const char *name, knob_study *s)
@@ -635,35 +637,6 @@ static void store_program_distributions(const sweep *sw, const char *name, knob_
         fprintf(stderr,
                 "knob: warning: could not store the params' distributions with study '%s': %s\n",
                 name, knob_errmsg());
-    knobx_buf_free(&b);
-}
-
-/* The params sw holds otherwise than as the program's value, stored with study s as its
- * system attribute "sweep_held" ({"x": "quantile", "lr": "reciprocal"}; {} for none), so
- * that a study of Python or C warm-started from this one is refused by the library, which
- * reads no sweep (knob_study_system_attr's "sweep_held", samplers/warm_start.c), where it
- * read the quantiles as values. Stored when it differs from what the study holds. */
-static void store_held(const sweep *sw, const char *name, knob_study *s)
-{
-    knobx_buf b = {0};
-    knobx_buf_puts(&b, "{");
-    for (size_t i = 0, k = 0; i < sw->n_params; i++) {
-        const sweep_param *p = &sw->params[i];
-        if (!held_otherwise(p))
-            continue;
-        knobx_buf_puts(&b, k++ ? ", " : "");
-        knobx_json_add_string(&b, p->name);
-        knobx_buf_puts(&b, p->kind == PK_INV_LOG_UNIFORM_VALUES ? ": \"reciprocal\""
-                                                                : ": \"quantile\"");
-    }
-    knobx_buf_puts(&b, "}");
-    const char *was = knob_study_system_attr(s, "sweep_held");
-    if (!b.oom && (!was || strcmp(was, knobx_buf_cstr(&b))) &&
-        knob_study_set_system_attr(s, "sweep_held", knobx_buf_cstr(&b)))
-        fprintf(
-            stderr,
-            "knob: warning: could not store with study '%s' how its sweep holds its params: %s\n",
-            name, knob_errmsg());
     knobx_buf_free(&b);
 }
 
@@ -846,7 +819,6 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     }
     out->stored = store_sweep(sw, name, out->s);
     store_program_distributions(sw, name, out->s);
-    store_held(sw, name, out->s);
     return 0;
 }
 

@@ -595,7 +595,11 @@ void params_program_distributions(const sweep *sw, bool grid, knobx_buf *b)
             knobx_buf_add(b, held.data ? held.data : "", held.len);
             knobx_buf_puts(b, ",\"shown\":");
             knobx_buf_add(b, shown.data ? shown.data : "", shown.len);
-            knobx_buf_puts(b, "}");
+            /* how the held value stands for the program's: the library's warm starts refuse
+             * a source of quantiles or reciprocals for a study without a sweep */
+            knobx_buf_puts(b, p->kind == PK_INV_LOG_UNIFORM_VALUES ? ",\"as\":\"reciprocal\"}"
+                              : p->kind == PK_Q_LOG_UNIFORM_VALUES ? ",\"as\":\"unrounded\"}"
+                                                                   : ",\"as\":\"quantile\"}");
         }
         b->oom |= shown.oom || held.oom;
         knobx_buf_free(&shown);

@@ -63,13 +63,16 @@ int params_fixed_json(const sweep_param *p, bool grid, const knobx_json *given, 
                       knobx_buf *err);
 
 /* The study system attribute that says, for Python's knob, how the program's values of the
- * params the library holds otherwise (params_fixed_json's) are distributed. */
+ * params the library holds otherwise (params_fixed_json's) are distributed, and, for the
+ * library's warm starts (samplers/warm_start.c), which are held as quantiles or reciprocals. */
 #define PARAMS_DISTRIBUTIONS_ATTR "program_distributions"
 
 /* Appends that attribute's JSON to b: an object with one member per param of the sweep whose
  * library value is not the program's (with `grid` as params_suggest takes it), named as the
  * library names it: {"path": [the keys it is nested in, then its own], "held": the
- * distribution the library holds it by, "shown": that of the program's values}, each a
+ * distribution the library holds it by, "shown": that of the program's values, "as":
+ * "quantile", "reciprocal" or "unrounded" (q_log_uniform_values: the value before its
+ * rounding to q)}, each a
  * distribution as knob.distributions' JSON writes it ({"name": "FloatDistribution",
  * "attributes": {...}}). The normal family's shown range is that of the quantiles searched,
  * a categorical's choices are the program's values (a list or mapping as its JSON text). */

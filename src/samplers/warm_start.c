@@ -11,21 +11,24 @@
 #include <string.h>
 
 /* A source run by knob run holds some params otherwise than as its program's values (a
- * quantile of a normal law or of weighted values, a reciprocal), and says which in its system
- * attribute "sweep_held" ({"x": "quantile"}). A study without a stored sweep (of Python or C)
- * would read those as its own values of the param (a stored quantile 0.594 asked as x =
- * 0.594, where the program got 0.238): refused, naming the param. A study with a stored
- * sweep was compared with the source's sweep by knob run, which knows how each holds it. */
+ * quantile of a normal law or of weighted values, a reciprocal), and says how in its system
+ * attribute "program_distributions" ({"x": {..., "as": "quantile"}}). A study without a stored
+ * sweep (of Python or C) would read those as its own values of the param (a stored quantile
+ * 0.594 asked as x = 0.594, where the program got 0.238): refused, naming the param. A study
+ * with a stored sweep was compared with the source's sweep by knob run, which knows how each
+ * holds it. */
 static int check_held(knob_study *s, knob_study *src, const char *sampler, const char *name)
 {
-    const char *held = knob_study_system_attr(src, "sweep_held");
+    const char *held = knob_study_system_attr(src, "program_distributions");
     if (!held || knob_study_system_attr(s, "sweep"))
         return KNOB_OK;
     knobx_json *j = knobx_json_parse(held, (size_t)-1, NULL, 0);
     int rc = KNOB_OK;
-    if (j && j->type == KNOBX_JSON_OBJECT && j->n > 0) {
-        const knobx_json *k = j->kids[0];
-        bool recip = k->type == KNOBX_JSON_STRING && strcmp(k->str, "reciprocal") == 0;
+    for (size_t i = 0; !rc && j && j->type == KNOBX_JSON_OBJECT && i < j->n; i++) {
+        const knobx_json *k = j->kids[i], *as = knobx_json_get(k, "as");
+        bool recip = as && as->type == KNOBX_JSON_STRING && strcmp(as->str, "reciprocal") == 0;
+        if (!recip && !(as && as->type == KNOBX_JSON_STRING && strcmp(as->str, "quantile") == 0))
+            continue;
         rc = knob_set_error(KNOB_EINVAL,
                             "%s: warm_start_study '%s' holds param '%.200s' as %s (its sweep "
                             "searched it %s), not as the value its program got, and this study "

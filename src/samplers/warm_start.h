@@ -21,11 +21,11 @@ typedef struct knob__warm_trial {
 /* Opens study `name` from storage `url` (NULL or "": the storage of s) for `sampler`'s
  * warm start and checks that it has one objective, and, when s has no stored sweep (a
  * study of Python or C), that the source holds no param as a quantile or a reciprocal (its
- * system attribute "sweep_held", stored by knob run). On failure *out is NULL and the error
- * names the sampler, the option, the study and the storage option when given
- * (KNOB_ENOTFOUND for a missing study, KNOB_EINVAL for several objectives or a param held
- * otherwise, naming it, or the storage's code). The caller frees *out with knob_study_free (which
- * closes a storage opened for it). */
+ * system attribute "program_distributions", stored by knob run). On failure *out is NULL and the
+ * error names the sampler, the option, the study and the storage option when given (KNOB_ENOTFOUND
+ * for a missing study, KNOB_EINVAL for several objectives or a param held otherwise, naming it, or
+ * the storage's code). The caller frees *out with knob_study_free (which closes a storage opened
+ * for it). */
 int knob__warm_open(knob_study *s, const char *sampler, const char *name, const char *url,
                     knob_study **out);
 

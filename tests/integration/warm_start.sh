@@ -340,7 +340,7 @@ printf 'program: %s\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {mi
     "$PROGS/quad.sh" > bare.yaml
 "$KNOB" run bare.yaml --storage "sqlite:///$T/bare.db" --study bare --trials 3 --seed 1 > /dev/null ||
     fail "the source without a sweep's run"
-sqlite3 "$T/bare.db" "DELETE FROM study_attrs WHERE system = 1 AND key IN ('sweep', 'sweep_held')"
+sqlite3 "$T/bare.db" "DELETE FROM study_attrs WHERE system = 1 AND key IN ('sweep', 'program_distributions')"
 bare_sweep() { # x warm-start-line
     printf 'program: %s\nsampler: gp\nmetric: {name: loss}\nparameters:\n  x: %s\n%s\n' \
         "$PROGS/quad.sh" "$1" "$2"
@@ -360,7 +360,8 @@ bare_sweep '{min: 0.0, max: 1.0}' "warm_start: {study: bare, storage: sqlite:///
 "$KNOB" run bare3.yaml --storage "sqlite:///$T/b.db" --study bw3 --trials 1 > /dev/null 2> bw3.txt ||
     fail "a source without a sweep, a plain x: $(cat bw3.txt)"
 # knob run stores which params its sweep holds otherwise, for a study of Python or C to refuse
-expect_eq "$(sqlite3 "$T/conv.db" "SELECT json FROM study_attrs WHERE system = 1 AND key = 'sweep_held'")" \
+expect_eq "$(sqlite3 "$T/conv.db" "SELECT json FROM study_attrs WHERE system = 1 AND key = 'program_distributions'" |
+    py '{k: v["as"] for k, v in d.items()}')" \
     '{"x": "quantile", "y": "reciprocal"}' "the params a sweep holds otherwise"
 
 # a PostgreSQL source where nothing listens: an error at the key naming the server, at once
