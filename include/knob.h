@@ -447,7 +447,8 @@ typedef struct knob_sampler_plugin {
  * "interrupted", as knob run marks a trial its stop interrupted, which runs again), "qmc"
  * (scrambled Sobol or Halton points), "tpe", "gp" (Gaussian-process Bayesian optimization),
  * "cmaes", "evolution" (regularized evolution), "smac" (random-forest Bayesian optimization, as
- * SMAC3), "brute_force" (every combination of a finite define-by-run space once, then KNOB_EDONE);
+ * SMAC3), "brute_force" (every combination of a finite define-by-run space once, then KNOB_EDONE;
+ * a trial failed with fail_cause "interrupted" ran none, and its combination runs again);
  * or one registered with knob_sampler_register (knob_sampler_list lists them all, and `knob
  * samplers` with their options). Options "key=value,..." (NULL or "" for defaults); a value holding
  * commas (a JSON search_space) goes through knob_sampler_create_pairs or knob_sampler_set_option.

@@ -9,7 +9,9 @@
  * is drawn among the values whose subtree under the trial's params so far still has
  * unexplored paths, weighted half by how many and half evenly (as Optuna's); when none
  * has, at random. When the whole tree is explored, the next ask is KNOB_EDONE: the study
- * is done. The tree is rebuilt from the trials at each draw (no state), so workers in any
+ * is done. A trial a stop interrupted (fail_cause "interrupted", as knob run marks it on
+ * Ctrl-C) ran no combination and is on no path: its combination runs again, as the grid's
+ * point does. The tree is rebuilt from the trials at each draw (no state), so workers in any
  * number of processes share it through the storage. */
 #include "internal.h"
 #include "space.h"
@@ -187,9 +189,20 @@ static bool param_matches(const knob_trial_info *info, const knob_param *q)
     return k >= 0 && index_of(q->dist, p->internal) == k;
 }
 
-/* The paths of the trials (not WAITING, not `self`) that hold every param of `t` so far
- * with the same distribution and value (a trial of an older space is on another path),
- * those params left out. *paths and its params are malloc'd. */
+/* A trial failed because its run was stopped by its user (fail_cause "interrupted", as
+ * knob run writes it): it ran nothing. A trial that failed otherwise ran its combination, as
+ * Optuna's BruteForceSampler counts it. */
+static bool interrupted(const knob_trial_info *t)
+{
+    if (t->state != KNOB_TRIAL_FAIL) /* the state first: no search of the attributes */
+        return false;
+    const char *cause = knob_trial_info_attr(t, "fail_cause", true);
+    return cause && !strcmp(cause, "\"interrupted\"");
+}
+
+/* The paths of the trials (not WAITING, not interrupted, not `self`) that hold every param of `t`
+ * so far with the same distribution and value (a trial of an older space is on another path), those
+ * params left out. *paths and its params are malloc'd. */
 static int collect(knob_study *s, const knob_trial *t, int64_t self, path **out, size_t *n_out)
 {
     const knob_trial_info *const *trials;
@@ -203,7 +216,7 @@ static int collect(knob_study *s, const knob_trial *t, int64_t self, path **out,
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *info = trials[i];
-        if (info->state == KNOB_TRIAL_WAITING || info->number == self)
+        if (info->state == KNOB_TRIAL_WAITING || info->number == self || interrupted(info))
             continue;
         bool match = true;
         for (size_t j = 0; match && j < np; j++)

@@ -195,6 +195,42 @@ static void infinite_space_refused(void **state)
     knob_storage_close(st);
 }
 
+/* A trial a stop interrupted (fail_cause "interrupted", as knob run marks it on Ctrl-C) ran
+ * no combination: its combination runs again, and then the study is done. A trial that
+ * failed otherwise ran its combination. n in {0, 1, 2}: 0 fails, 1 is interrupted, then 2
+ * trials run (1 again and 2), and no more. */
+static void interrupted_combination_runs_again(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *s = study_with(st, "interrupted", "seed=3");
+    int runs[3] = {0}, n_asks = 0;
+    knob_trial *t;
+    int rc;
+    while ((rc = knob_study_ask(s, &t)) == KNOB_OK) {
+        assert_true(++n_asks <= 6);
+        int64_t n;
+        assert_int_equal(knob_trial_suggest_int(t, "n", 0, 2, 1, 0, &n), KNOB_OK);
+        runs[n]++;
+        double y = (double)n;
+        if (runs[n] == 1 && n < 2) {
+            if (n == 1)
+                assert_int_equal(knob_trial_set_system_attr(t, "fail_cause", "\"interrupted\""),
+                                 KNOB_OK);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+        } else {
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+        }
+    }
+    assert_int_equal(rc, KNOB_EDONE);
+    assert_int_equal(runs[0], 1); /* a program's failure: its combination ran */
+    assert_int_equal(runs[1], 2); /* interrupted, then run */
+    assert_int_equal(runs[2], 1);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A float of one value (low == high, on a linear or a log scale) has one value without a
  * step, as in Optuna: enumerated, not refused as infinite. x in {0, 1} beside them: two
  * combinations, then done. */
@@ -314,6 +350,7 @@ static void changing_space(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_combination_once),
     cmocka_unit_test(running_trials),
+    cmocka_unit_test(interrupted_combination_runs_again),
     cmocka_unit_test(asks_before_any_param),
     cmocka_unit_test(infinite_space_refused),
     cmocka_unit_test(one_value_float_enumerated),
