@@ -4,6 +4,7 @@
 #include "plugin.h"
 #include "study.h"
 #include "util/json.h"
+#include "util/num.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,36 +55,17 @@ int knob__plugin_check(const knob__plugin_kind *k, const void *table)
     return rc;
 }
 
-/* A seed as text: any uint64 in decimal, so that every seed knob_sampler_seed gives (one
- * drawn at creation is any of them) is taken back; and, as before, any int64 (a negative
- * one modulo 2^64: -1 is 2^64 - 1). */
-static int parse_seed(const char *text, uint64_t *out)
-{
-    int64_t i;
-    if (!knob__parse_int(text, &i)) {
-        *out = (uint64_t)i;
-        return 0;
-    }
-    size_t digits = strspn(text, "0123456789");
-    if (!digits || text[digits])
-        return -1;
-    errno = 0;
-    unsigned long long u = strtoull(text, NULL, 10);
-    if (errno) /* beyond 2^64 - 1 */
-        return -1;
-    *out = (uint64_t)u;
-    return 0;
-}
-
 int knob__plugin_set_option(knob__plugin *h, const char *key, const char *value)
 {
     if (h->kind->takes_seed && strcmp(key, "seed") == 0) {
         uint64_t seed;
-        if (parse_seed(value, &seed))
-            return knob__error(KNOB_EINVAL,
-                               "%s: option 'seed' needs an integer (0 to %llu, or a negative "
-                               "one), got '%s'",
-                               h->who, (unsigned long long)UINT64_MAX, value);
+        int bad = knobx_parse_seed(value, &seed);
+        if (bad)
+            return knob__error(
+                KNOB_EINVAL,
+                "%s: option 'seed' %s (" KNOBX_SEED_RANGE ", a negative one modulo 2^64), got '%s'",
+                h->who, bad == KNOBX_SEED_OUT_OF_RANGE ? "is out of range" : "needs an integer",
+                value);
         h->seed = seed;
         return KNOB_OK;
     }

@@ -56,8 +56,9 @@ def _num(v: float) -> str:
 
 
 def seed(cls: str, value: Any) -> Any:
-    """A seed: None (drawn from the OS) or an int libknob holds (64 bits)."""
-    return arg(cls, "seed", value, int, -(2**63), 2**63 - 1, none=True)
+    """A seed: None (drawn from the OS) or an int libknob takes, -2**63 to 2**64 - 1 (a
+    negative one modulo 2**64, as libknob's option seed= and knob's --seed take it)."""
+    return arg(cls, "seed", value, int, -(2**63), 2**64 - 1, none=True)
 
 
 def choice(cls: str, name: str, value: Any, words: tuple) -> Any:

@@ -98,7 +98,7 @@ int cmd_ask(int argc, char **argv)
                         "3 when the grid is done, run_cap is reached or metric.target is "
                         "reached.\nWithout --sweep, the sweep stored with the study (by its first "
                         "ask or run) is used.";
-    int64_t seed = 0;
+    uint64_t seed = 0;
     if (cli_parse_args(argc, argv, &a, "--sweep --storage --seed", usage))
         return EXIT_USAGE;
     if (cli_check_count(&a, "STUDY", 1, 1, usage))
@@ -107,10 +107,8 @@ int cmd_ask(int argc, char **argv)
      * kills the process after the trial began: the trial is then failed, not left RUNNING
      * for good (an asked trial has no heartbeat). */
     signal(SIGPIPE, SIG_IGN);
-    if (a.seed && cli_int(a.seed, &seed)) {
-        fprintf(stderr, "knob ask: --seed must be an integer, got '%s'\n", a.seed);
+    if (a.seed && cli_seed("knob ask", a.seed, &seed))
         return EXIT_USAGE;
-    }
     sweep sw;
     study_ref r;
     if (a.sweep ? sweep_load(a.sweep, &sw) : load_stored(&a, &sw))

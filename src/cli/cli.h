@@ -35,7 +35,7 @@ typedef struct study_ref {
  * the sweep or the study's name: exit status 2). */
 #define CLI_SWEEP_MISMATCH (-2)
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
-                         int64_t seed, bool heartbeats, study_ref *out);
+                         uint64_t seed, bool heartbeats, study_ref *out);
 
 /* W&B's metric.target: true when the study's best value (of any worker's trials) reaches
  * the sweep's target (<= when minimizing, >= when maximizing), then *best holds it. */
@@ -78,6 +78,11 @@ char *cli_default_study(const char *sweep_path);
 
 /* A whole number (int64); -1 when malformed. */
 int cli_int(const char *text, int64_t *out);
+
+/* The value of `cmd`'s --seed: an integer from -2^63 to 2^64 - 1, a negative one modulo 2^64
+ * (as the sampler option seed= takes it). -1, with a message on stderr naming cmd, when it
+ * is no integer or one out of that range. */
+int cli_seed(const char *cmd, const char *text, uint64_t *out);
 
 /* Seconds from "90", "30s", "5m", "2h", "1h30m"; -1 when malformed. */
 double cli_duration(const char *text);

@@ -3,6 +3,7 @@
 #include "cli/params.h"
 #include "cli/pbt.h"
 #include "util/json.h"
+#include "util/num.h"
 #include "util/url.h"
 
 #include <ctype.h>
@@ -34,6 +35,19 @@ bool cli_opt(int argc, char **argv, int *i, const char *name, const char **value
     }
     *value = argv[++*i];
     return true;
+}
+
+int cli_seed(const char *cmd, const char *text, uint64_t *out)
+{
+    int bad = knobx_parse_seed(text, out);
+    if (bad == KNOBX_SEED_OUT_OF_RANGE)
+        fprintf(stderr,
+                "%s: --seed %s is out of range: a seed is an integer from " KNOBX_SEED_RANGE
+                " (a negative one is taken modulo 2^64)\n",
+                cmd, text);
+    else if (bad)
+        fprintf(stderr, "%s: --seed must be an integer, got '%s'\n", cmd, text);
+    return bad ? -1 : 0;
 }
 
 int cli_int(const char *text, int64_t *out)
@@ -171,10 +185,10 @@ static int create_sampler(const sweep *sw, knob_sampler **out)
     return knob_sampler_create("random", NULL, out) ? fail("sampler") : 0;
 }
 
-static int set_seed(knob_sampler *s, int64_t seed)
+static int set_seed(knob_sampler *s, uint64_t seed)
 {
     char text[32];
-    snprintf(text, sizeof text, "%lld", (long long)seed);
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
     return knob_sampler_set_option(s, "seed", text) ? fail("seed") : 0;
 }
 
@@ -538,7 +552,7 @@ static bool constraint_blind(const char *name)
 }
 
 static int make_sampler(const sweep *sw, const char *storage, const char *name, bool has_seed,
-                        int64_t seed, knob_sampler **out, bool *grid)
+                        uint64_t seed, knob_sampler **out, bool *grid)
 {
     bool warm = false;
     warm_source key = {sw->warm_study, sw->warm_storage, sw->warm_line,
@@ -764,7 +778,7 @@ static bool dirs_mismatch(const sweep *sw, knob_storage *st, const char *name,
 }
 
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
-                         int64_t seed, bool heartbeats, study_ref *out)
+                         uint64_t seed, bool heartbeats, study_ref *out)
 {
     knob_sampler *sampler = NULL;
     knob_pruner *pruner = NULL;

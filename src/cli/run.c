@@ -123,7 +123,7 @@ static void raise_open_files(int parallel)
 }
 
 /* The budget and limits from the flags, over the sweep's keys. */
-static int apply_flags(runner *r, const run_args *a, double *total, bool *has_seed, int64_t *seed)
+static int apply_flags(runner *r, const run_args *a, double *total, bool *has_seed, uint64_t *seed)
 {
     int64_t v = 0;
     r->limit = r->sw->trials;
@@ -145,10 +145,8 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
         return -1;
     r->setup_only = a->trials && r->limit == 0;
     *has_seed = a->seed != NULL;
-    if (a->seed && cli_int(a->seed, seed)) {
-        fprintf(stderr, "knob run: --seed must be an integer, got '%s'\n", a->seed);
+    if (a->seed && cli_seed("knob run", a->seed, seed))
         return -1;
-    }
     return 0;
 }
 
@@ -237,7 +235,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     const sweep *sw = r->sw;
     double total = 0;
     bool has_seed;
-    int64_t seed = 0;
+    uint64_t seed = 0;
     if (apply_flags(r, a, &total, &has_seed, &seed))
         return EXIT_USAGE;
     r->storage = a->storage ? a->storage : sw->storage ? sw->storage : KNOB_DEFAULT_STORAGE;
@@ -280,7 +278,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
             /* the stored sweep holds a seed of its own, not this flag's: without it each
              * worker would draw from a seed of its own, and none reproduce this run */
             if (has_seed)
-                printf(" --seed %lld", (long long)seed);
+                printf(" --seed %llu", (unsigned long long)seed);
             printf("\n");
         }
         free(where);

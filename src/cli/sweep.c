@@ -5,6 +5,7 @@
 #include "cli/run.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
+#include "util/num.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -1208,6 +1209,28 @@ static int name_key(sweep_ctx *c, const yaml_node_t *v, const char *ks, size_t m
     return 0;
 }
 
+/* The top-level seed: an integer from -2^63 to 2^64 - 1, a negative one modulo 2^64, as
+ * --seed and the sampler option take it; a whole number written otherwise (7.0, 1e3, "7")
+ * within 2^53, as before. */
+static int get_seed(const sweep_ctx *c, const yaml_node_t *v, uint64_t *out)
+{
+    const char *s = sweep_scalar(v);
+    int bad = s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? knobx_parse_seed(s, out)
+                                                                   : KNOBX_SEED_NOT_INT;
+    if (bad == KNOBX_SEED_OUT_OF_RANGE)
+        return sweep_errorf(
+            c, v,
+            "key 'seed': %s is out of range: a seed is an integer from " KNOBX_SEED_RANGE
+            " (a negative one is taken modulo 2^64)",
+            s);
+    int64_t whole;
+    if (bad && sweep_get_int(c, v, "seed", &whole, -EXACT_INT, EXACT_INT))
+        return -1;
+    if (bad)
+        *out = (uint64_t)whole;
+    return 0;
+}
+
 /* Keys whose value is one scalar of the sweep. */
 static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, bool *done)
 {
@@ -1243,7 +1266,7 @@ static int parse_scalar_key(sweep_ctx *c, const char *ks, const yaml_node_t *v, 
     if (!strcmp(ks, "trials"))
         return sweep_get_int(c, v, ks, &sw->trials, 1, EXACT_INT);
     if (!strcmp(ks, "seed"))
-        return (sw->has_seed = true, sweep_get_int(c, v, ks, &sw->seed, -EXACT_INT, EXACT_INT));
+        return (sw->has_seed = true, get_seed(c, v, &sw->seed));
     if (!strcmp(ks, "trial_timeout"))
         return sweep_get_duration(c, v, ks, &sw->trial_timeout);
     if (!strcmp(ks, "grace")) {

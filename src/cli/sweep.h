@@ -131,7 +131,8 @@ typedef struct sweep {
     plugin_spec sampler, pruner;
     char **plugins; /* knob's `plugins`: shared objects loaded before sampler and pruner */
     size_t n_plugins;
-    int64_t parallel, trials, seed;
+    int64_t parallel, trials;
+    uint64_t seed; /* a negative one modulo 2^64, as the sampler option takes it */
     bool has_seed;
     double trial_timeout; /* seconds; 0: none */
     double grace;         /* seconds of heartbeat silence before a trial is failed; 0: 60 */

@@ -131,8 +131,9 @@ bound intone '{min: 9007199254740990, max: 9007199254740993}' \
     "intone.yaml:5:35: key 'parameters.p.max': 9007199254740993 is beyond 2^53"
 printf '%s\nrun_cap: 9007199254740993\nparameters:\n  p: {min: 0.0, max: 1.0}\n' "$head" > capone.yaml
 refused capone.yaml "capone.yaml:4:10: key 'run_cap': expected a whole number in [1, 9007199254740992], got 9007199254740993"
-printf '%s\nseed: -9007199254740993\nparameters:\n  p: {min: 0.0, max: 1.0}\n' "$head" > seedone.yaml
-refused seedone.yaml "seedone.yaml:4:7: key 'seed': expected a whole number in [-9007199254740992, 9007199254740992], got -9007199254740993"
+# a seed is a 64-bit integer, as --seed takes it (tests/integration/seed_range.sh)
+printf '%s\nseed: -9223372036854775809\nparameters:\n  p: {min: 0.0, max: 1.0}\n' "$head" > seedone.yaml
+refused seedone.yaml "seedone.yaml:4:7: key 'seed': -9223372036854775809 is out of range: a seed is an integer from -9223372036854775808 to 18446744073709551615 (a negative one is taken modulo 2^64)"
 bound width '{min: -1e308, max: 1e308}' \
     "width.yaml:5:6: key 'parameters.p': max - min overflows (min -1e+308, max 1e+308)"
 bound logmax '{distribution: log_uniform, min: 0, max: 800}' \

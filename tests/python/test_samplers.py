@@ -711,6 +711,22 @@ def test_one_sampler_many_studies(make, tmp_db):
     assert [t.params for t in other.trials] == first[1]
 
 
+def test_seed_range_is_libknobs():
+    """A seed from -2**63 to 2**64 - 1, a negative one modulo 2**64, as libknob's seed= and
+    knob's --seed take it: 2**64 - 1 draws as -1 does; beyond the range is a ValueError
+    naming the bound."""
+    params = []
+    for seed in (2**64 - 1, -1):
+        study = optuna.create_study(sampler=samplers.RandomSampler(seed=seed))
+        study.optimize(objective, n_trials=3)
+        params.append([t.params for t in study.trials])
+    assert params[0] == params[1]
+    with pytest.raises(ValueError, match="must be <= 18446744073709551615"):
+        samplers.RandomSampler(seed=2**64)
+    with pytest.raises(ValueError, match="must be >= -9223372036854775808"):
+        samplers.TPESampler(seed=-(2**63) - 1)
+
+
 def test_reseed_rng_unseeds():
     """reseed_rng drops the seed, as Optuna's draws a new one: the next studies differ."""
     sampler = samplers.RandomSampler(seed=5)
