@@ -1016,7 +1016,12 @@ KNOB_API int knob_trial_suggest_float(knob_trial *t, const char *name, double lo
 
 /* Suggests an integer in [low, high] with step >= 1, KNOB_LOG needs low >= 1 and step 1.
  * low, high and step are at most 2^53 in magnitude (a double holds every integer up to
- * there, and an int param is held as one); beyond it, KNOB_EINVAL naming the param. */
+ * there, and an int param is held as one); beyond it, KNOB_EINVAL naming the param. The
+ * random sampler (and the samplers' random draws: tpe's start, evolution's) draws each value
+ * of a linear range with equal probability, however wide ([-2^53, 2^53] too); a sampler that
+ * places the param at a point of [0, 1] (qmc, gp, cmaes, smac, nsga2's and tpe's Sobol start)
+ * tells apart no more values than that double does (2^53; qmc's Sobol points 2^32), so from a
+ * range of more it reaches only some. */
 KNOB_API int knob_trial_suggest_int(knob_trial *t, const char *name, int64_t low, int64_t high,
                                     int64_t step, unsigned flags, int64_t *out);
 

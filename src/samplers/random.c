@@ -7,6 +7,21 @@
 
 #include <math.h>
 
+/* A linear int's values: (high - low) / step + 1, in integers (high - low is 2^54 for
+ * [-2^53, 2^53], where 2^53 + 1 is no double). */
+static uint64_t int_count(const knob_distribution *d)
+{
+    return (uint64_t)((int64_t)d->high - (int64_t)d->low) / (uint64_t)d->step + 1;
+}
+
+/* A linear int's value k, low + k step, in integers: as a double sum, k beyond 2^53 was
+ * rounded to an even number, and so was every value above 2^52 of [-2^53, 2^53] (the bounds
+ * are within 2^53, and so is the value). */
+static double int_at(const knob_distribution *d, uint64_t k)
+{
+    return (double)((int64_t)d->low + (int64_t)d->step * (int64_t)k);
+}
+
 double knob__random_at(double u, const knob_distribution *d)
 {
     u = fmin(fmax(u, 0), 0x1.fffffffffffffp-1);
@@ -20,7 +35,12 @@ double knob__random_at(double u, const knob_distribution *d)
             double lo = log(d->low - 0.5), hi = log(d->high + 0.5);
             return fmin(fmax(round(exp(lo + u * (hi - lo))), d->low), d->high);
         }
-        return d->low + d->step * floor(u * (floor((d->high - d->low) / d->step) + 1));
+        {
+            /* u tells apart at most 2^53 values (a Sobol point 2^32): in a range of more,
+             * some ints are never reached from it */
+            uint64_t n = int_count(d), k = (uint64_t)floor(u * (double)n);
+            return int_at(d, k < n ? k : n - 1);
+        }
     case KNOB_DIST_FLOAT:
         if (d->step > 0)
             return knob__dist_step_at(d, floor(u * (knob__dist_steps(d) + 1)));
@@ -40,8 +60,7 @@ double knob__random_draw(knob_rng *r, const knob_distribution *d)
     if (d->kind == KNOB_DIST_CATEGORICAL)
         return (double)knob_rng_below(r, d->n_choices);
     if (d->kind == KNOB_DIST_INT && !(d->flags & KNOB_LOG))
-        return d->low +
-               d->step * (double)knob_rng_below(r, (uint64_t)((d->high - d->low) / d->step) + 1);
+        return int_at(d, knob_rng_below(r, int_count(d)));
     if (d->kind == KNOB_DIST_FLOAT && d->step > 0)
         return knob__dist_step_at(d, (double)knob_rng_below(r, (uint64_t)knob__dist_steps(d) + 1));
     return knob__random_at(knob_rng_uniform(r), d);

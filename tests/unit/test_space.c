@@ -226,6 +226,42 @@ static void steps_lower_high(void **state)
     assert_true(knob__dist_size(&d) == 5);
 }
 
+/* Every int of the widest range, [-2^53, 2^53], is drawn (random sampler): the value was
+ * the double sum low + k, and k past 2^53 rounded to an even number, so no odd value above
+ * 2^52 came up and a quarter of the draws were odd. An ordinary range draws as before, low
+ * plus step times the index drawn. */
+static void wide_int_ranges_draw_every_int(void **state)
+{
+    (void)state;
+    knob_distribution d = in(-0x1p53, 0x1p53, 1, 0);
+    assert_int_equal(knob__dist_check(&d, "n"), KNOB_OK);
+    knob_rng r;
+    knob_rng_seed(&r, 1);
+    int odd = 0, odd_high = 0;
+    for (int i = 0; i < 2000; i++) {
+        double x = knob__random_draw(&r, &d);
+        assert_true(x == floor(x) && x >= d.low && x <= d.high);
+        odd += fmod(x, 2) != 0;
+        odd_high += x > 0x1p52 && fmod(x, 2) != 0;
+    }
+    if (odd < 900 || odd > 1100 || odd_high < 180)
+        fail_msg("%d of 2000 draws odd, %d of them above 2^52 (about 1000 and 250)", odd, odd_high);
+    /* the top of a range whose width is no double: 2^53 + 1 values from -2^53 + 1 */
+    d = in(-0x1p53 + 1, 0x1p53, 1, 0);
+    assert_int_equal(knob__dist_check(&d, "n"), KNOB_OK);
+    assert_true(knob__random_at(0x1.fffffffffffffp-1, &d) <= d.high);
+    d = in(-5, 7, 3, 0);
+    assert_int_equal(knob__dist_check(&d, "m"), KNOB_OK);
+    for (uint64_t seed = 0; seed < 50; seed++) {
+        knob_rng a, b;
+        knob_rng_seed(&a, seed);
+        knob_rng_seed(&b, seed);
+        assert_true(knob__random_draw(&a, &d) == -5 + 3 * (double)knob_rng_below(&b, 5));
+        double u = (double)seed / 50;
+        assert_true(knob__random_at(u, &d) == -5 + 3 * floor(u * 5));
+    }
+}
+
 /* A stepped float's top is never above the high it was given: [0, 0.3] by 0.1 had the top
  * 3 * 0.1 = 0.30000000000000004, and drew it. Every point comes from knob__dist_step_at;
  * the check of a checked distribution changes nothing (a high read back suggests again). */
@@ -526,6 +562,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(rejects_choices_storage_cannot_hold),
         cmocka_unit_test(steps_lower_high),
         cmocka_unit_test(step_points_stay_in_range),
+        cmocka_unit_test(wide_int_ranges_draw_every_int),
         cmocka_unit_test(step_points_are_decimals),
         cmocka_unit_test(steps_far_from_zero),
         cmocka_unit_test(json_round_trips),
