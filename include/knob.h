@@ -1000,7 +1000,11 @@ KNOB_API int knob_study_attrs(knob_study *s, bool system,
 
 /* Suggests a float in [low, high]: step 0 is continuous, step > 0 gives low + k*step
  * (high is lowered to the last step; where low and step are decimals of at most 22 places,
- * the double nearest that decimal: 3 steps of 0.1 are 0.3, not 0.30000000000000004; a value
+ * each read as Python writes it, in the fewest digits that read back as it, the double
+ * nearest that decimal: 3 steps of 0.1 are 0.3, not 0.30000000000000004, 1 + 3 steps of
+ * 1e-13 is 1.0000000000003, 3 steps of 0.3333333333333333 are 0.9999999999999999, as in
+ * Python's FloatDistribution; one within a few ulps of a shorter decimal is that decimal,
+ * 0.1 + 0.2 is 0.3; a step of more places, 2^-80, keeps the plain sum; a value
  * given back, enqueued or added, is on a step within the rounding of low + k*step, however far
  * from 0 the range lies: 1e8 + 0.1 by 0.1); KNOB_LOG samples on a log scale
  * (low > 0, step 0). Suggesting the same name again in a trial returns the same value; another

@@ -1,5 +1,6 @@
 /* Distributions of params. */
 #include "space.h"
+#include "util/num.h"
 
 #include <float.h>
 #include <math.h>
@@ -28,32 +29,12 @@ double knob__dist_steps(const knob_distribution *d)
     return step_count(d->low, d->high, d->step);
 }
 
-/* low + k * step. Where low and step are decimals of at most 22 places (0.05 by 0.1, 0 by
- * 1e-16), the point is the double nearest the decimal sum, (L + k S) / 10^p over the integers
- * L and S, exact below 2^53 (as is 10^p up to 10^22): 3 steps of 0.1 are 0.3, not
- * 0.30000000000000004 (Optuna's and numpy's low + k * step). Other steps (1/3, 1e-30) keep
- * the plain sum. */
+/* low + k * step, the double nearest the decimal sum where low and step are decimals of at
+ * most 22 places (knobx_step_point, which the CLI's q forms share): 3 steps of 0.1 are 0.3,
+ * not 0.30000000000000004 (Optuna's and numpy's low + k * step). */
 static double step_point(double low, double step, double k)
 {
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-    for (size_t p = 0; p < sizeof pow10 / sizeof *pow10; p++) {
-        double s = step * pow10[p], l = low * pow10[p];
-        double S = round(s), L = round(l);
-        /* past 2^40 every double lies within 4 ulps of an integer, and the test says nothing
-         * (1/7 by 10^16 would pass): a larger p only makes them larger */
-        if (fabs(s) > 1099511627776.0 || fabs(l) > 1099511627776.0)
-            break;
-        if (fabs(s - S) > 4 * DBL_EPSILON * fabs(s) || fabs(l - L) > 4 * DBL_EPSILON * fabs(l))
-            continue;
-        double n = L + k * S;
-        if (S > 0 && fabs(L) < 9007199254740992.0 && fabs(n) < 9007199254740992.0 &&
-            k * S < 9007199254740992.0)
-            return n / pow10[p];
-        break;
-    }
-    return low + k * step;
+    return knobx_step_point(low, step, k);
 }
 
 double knob__dist_step_at(const knob_distribution *d, double k)

@@ -8,6 +8,7 @@
 #include "cli/params.h"
 #include "cli/records.h"
 #include "cli/run.h"
+#include "util/num.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -110,15 +111,11 @@ static knob_choice num(double v)
     return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
 }
 
-/* x on q's grid as the sweep draws it (params.c): a multiple of q; the shortest decimal
- * (0.30000000000000004 is 0.3). */
+/* x on q's grid as the sweep draws it (params_round_q): a multiple of q, the double nearest
+ * that decimal (0.3, not 0.30000000000000004). */
 static double on_q(const sweep_param *p, double x)
 {
-    char text[40];
-    if (!p->has_q)
-        return x;
-    snprintf(text, sizeof text, "%.15g", round(x / p->q) * p->q);
-    return strtod(text, NULL);
+    return p->has_q ? knobx_step_point(0, p->q, round(x / p->q)) : x;
 }
 
 /* The value a param takes during the test when --set does not give one: one the sweep
@@ -146,10 +143,8 @@ static knob_choice middle(const sweep_param *p)
     default: {
         double m = (p->min + p->max) / 2;
         if (p->kind == PK_Q_UNIFORM && p->has_q) { /* q_uniform's steps are from min */
-            char text[40];
             double k = fmin(floor((p->max - p->min) / p->q), round((m - p->min) / p->q));
-            snprintf(text, sizeof text, "%.15g", p->min + k * p->q);
-            return num(strtod(text, NULL));
+            return num(knobx_step_point(p->min, p->q, k));
         }
         return num(sweep_param_is_int(p) ? floor(m) : m);
     }

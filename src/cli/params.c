@@ -3,6 +3,7 @@
  * [1e-6, 1 - 1e-6] under the param's own name and mapped through the inverse CDF, so every
  * sampler searches them; what the program gets is recorded with the trial. */
 #include "cli/params.h"
+#include "util/num.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -19,7 +20,8 @@ static knob_choice number(double v)
     return (knob_choice){KNOB_CHOICE_NUMBER, NULL, v};
 }
 
-/* The shortest decimal near x (15 digits): 0.30000000000000004 becomes 0.3. */
+/* The shortest decimal near x (15 digits): 0.30000000000000004 becomes 0.3. Only for a
+ * normal form's value, whose quantile holds no more digits of it. */
 static double tidy(double x)
 {
     char text[40];
@@ -27,11 +29,12 @@ static double tidy(double x)
     return strtod(text, NULL);
 }
 
-/* A multiple of q; a negative value that rounds to zero is 0, not -0 (which a program would
- * get as "-0"). */
+/* A multiple of q, the double nearest k q where q is a decimal (knobx_step_point: 3 q of
+ * 0.1 is 0.3, and 3 q of 1e-15 all its digits); a negative value that rounds to zero is 0,
+ * not -0 (which a program would get as "-0"). */
 double params_round_q(double x, const sweep_param *p)
 {
-    double r = p->has_q ? tidy(round(x / p->q) * p->q) : x;
+    double r = p->has_q ? knobx_step_point(0, p->q, round(x / p->q)) : x;
     return r == 0 ? 0 : r;
 }
 
@@ -94,8 +97,9 @@ static int suggest_q_uniform(const sweep_param *p, knob_trial *t, knob_choice *o
         *out = number((double)k);
         return rc;
     }
+    /* the library's point, as stored: the double nearest min + k q already */
     rc = knob_trial_suggest_float(t, p->name, p->min, p->max, p->has_q ? p->q : 1, 0, &x);
-    *out = number(tidy(x));
+    *out = number(x);
     return rc;
 }
 
@@ -117,6 +121,22 @@ static double normal_value(const sweep_param *p, double u)
             return c;
     }
     return tidy(x);
+}
+
+/* The value X of inv_log_uniform_values whose reciprocal is y, the Y searched and stored:
+ * the fewest digits whose 1 / X is y itself (an enqueued 0.01 comes back as 0.01), else
+ * 1 / y. (15 digits of 1 / y gave the program a neighbour of the trial's value.) */
+static double reciprocal(double y)
+{
+    double x = 1 / y;
+    char text[40];
+    for (int digits = 1; digits <= 17 && isfinite(x); digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, x);
+        double c = strtod(text, NULL);
+        if (1 / c == y)
+            return c;
+    }
+    return x;
 }
 
 /* The normal family: a quantile through Phi^{-1}, then exp and q as the form says. */
@@ -149,7 +169,7 @@ static int suggest_float_form(const sweep_param *p, knob_trial *t, knob_choice *
         break;
     case PK_INV_LOG_UNIFORM_VALUES: /* the reciprocal is searched on a log scale */
         rc = knob_trial_suggest_float(t, p->name, 1 / p->max, 1 / p->min, 0, KNOB_LOG, &x);
-        x = tidy(1 / x);
+        x = reciprocal(x);
         break;
     default:
         return suggest_normal(p, t, out);

@@ -3,6 +3,7 @@
 #include "cli/params.h"
 #include "cli/sweep_yaml.h"
 #include "util/json.h"
+#include "util/num.h"
 
 #include <ctype.h>
 #include <float.h>
@@ -1068,16 +1069,12 @@ static bool grid_range(const sweep_param *p, double *lo, double *step, long long
     return false;
 }
 
-/* The point lo + k step, in 15 significant digits where that only drops the rounding of the
- * sum (3 steps of 0.1 are 0.3, not 0.30000000000000004); the sum itself where 15 digits
- * would move it by more (1700000000000001, an int of 16 digits, read 1.7e15 there). */
+/* The point lo + k step, as the library makes a stepped float's points and the random
+ * draw a q form's multiple (knobx_step_point): the double nearest that decimal (3 steps of 0.1
+ * are 0.3, not 0.30000000000000004; 1700000000000001, an int of 16 digits, is itself). */
 static double grid_point(double lo, double step, double k)
 {
-    double v = lo + k * step;
-    char text[40];
-    snprintf(text, sizeof text, "%.15g", v);
-    double t = strtod(text, NULL);
-    return fabs(t - v) <= step * 1e-6 ? t : v;
+    return knobx_step_point(lo, step, k);
 }
 
 bool sweep_grid_nearest(const sweep_param *p, double x, double *near)

@@ -117,3 +117,50 @@ def test_a_user_attribute_named_params_stays_the_users(knob_cli, tmp_db):
     assert all(r["user_attrs"]["params"] == 1234567 for r in rows)
     best = json.loads(run(knob_cli, "best", "ua", "--storage", tmp_db, "--json"))
     assert best["params"] == study.best_trial.params
+
+
+def test_cli_values_are_the_stored_doubles(knob_cli, tmp_path):
+    """What the program gets (knob ask prints it) is the double the library holds, in all its
+    digits: a step that needs more than 15 digits (1 + k 1e-13, 1/3) gave the program a
+    15-digit neighbour (1.76233775370959 for 1.762337753709589), and [1, 2] by 1e-13 was
+    held as the plain sum, 1 ulp off the decimal. inv_log_uniform_values gives the X whose
+    1 / X is the Y held (1 / Y where no double X has it); a q form's multiple is the double
+    nearest k q."""
+    from decimal import Decimal
+
+    url = "sqlite:///" + str(tmp_path / "q.db")
+    sweep = tmp_path / "q.yaml"
+    sweep.write_text(
+        "method: random\n"
+        "metric: {name: loss}\n"
+        "parameters:\n"
+        "  s: {distribution: q_uniform, min: 1.0, max: 2.0, q: 1.0e-13}\n"
+        "  f: {distribution: q_uniform, min: 1.0, max: 2.0, q: 1.0e-15}\n"
+        "  inv: {distribution: inv_log_uniform_values, min: 0.01, max: 1}\n"
+        "  w: {distribution: q_log_uniform_values, min: 1, max: 2, q: 1.0e-13}\n"
+    )
+    asked = [json.loads(run(knob_cli, "ask", "q", "--sweep", str(sweep), "--storage", url, "--seed", str(i)))
+             for i in range(8)]
+    study = optuna.load_study(study_name="q", storage=url)
+    for a, t in zip(asked, study.trials):
+        got = a["params"]
+        assert got["s"] == t.params["s"] and got["f"] == t.params["f"], (got, t.params)
+        k = round((Decimal(got["s"]) - 1) / Decimal("1e-13"))
+        assert got["s"] == float(1 + k * Decimal("1e-13")), got["s"]
+        y = t.params["inv"]
+        assert 1 / got["inv"] == y or got["inv"] == 1 / y, (got["inv"], y)
+        k = round(got["w"] / 1e-13)
+        assert got["w"] == float(k * Decimal("1e-13")), got["w"]
+    # a grid of 1/3: 0, 1/3, 2/3 and 3/3 as the library holds them
+    sweep.write_text(
+        "method: grid\n"
+        "metric: {name: loss}\n"
+        "parameters:\n"
+        "  s: {distribution: q_uniform, min: 0.0, max: 1.0, q: 0.3333333333333333}\n"
+    )
+    for _ in range(4):
+        run(knob_cli, "ask", "g", "--sweep", str(sweep), "--storage", url)
+    rows = json.loads(run(knob_cli, "trials", "g", "--storage", url, "--format", "json"))
+    study = optuna.load_study(study_name="g", storage=url)
+    assert sorted(r["params"]["s"] for r in rows) == sorted(t.params["s"] for t in study.trials)
+    assert 0.3333333333333333 in [r["params"]["s"] for r in rows]

@@ -392,9 +392,35 @@ static void steps_far_from_zero(void **state)
     d = fl(0, 1e-15, 1e-16, 0);
     assert_int_equal(knob__dist_check(&d, "tiny"), KNOB_OK);
     assert_true(knob__dist_step_at(&d, 7) == 7e-16);
-    /* a step that is no decimal keeps the plain sum at every point */
+    /* low * 10^p past 2^40 (1 by 1e-13: 10^13): the decimals as written, not the plain sum
+     * 1.2337752296387001; 15 digits and 22 places at most */
+    d = fl(1, 2, 1e-13, 0);
+    assert_int_equal(knob__dist_check(&d, "p13"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 2337752296387) == 1.2337752296387);
+    assert_true(knob__dist_step_at(&d, 1e13) == 2);
+    d = fl(5000, 5001, 1e-9, 0);
+    assert_int_equal(knob__dist_check(&d, "p9"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 123456789) == 5000.123456789);
+    d = fl(0.123456789012345, 1, 1e-15, 0); /* the sum's integer passes 2^53: 128 bits */
+    assert_int_equal(knob__dist_check(&d, "p15"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 876543210987655) == 1);
+    assert_true(knob__dist_step_at(&d, 5e14) == 0.623456789012345);
+    d = in(0x1p52, 0x1p53, 1, 0); /* whole numbers past 2^40: exact sums */
+    assert_int_equal(knob__dist_check(&d, "whole"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 3) == 0x1p52 + 3);
+    /* 1/3 by 1/7: decimals as Python writes them, 0.3333333333333333 by 0.14285714285714285,
+     * as Python's FloatDistribution reads them (Decimal(str(step))): 2 steps are
+     * 0.619047619047619 (the plain sum 0.6190476190476191), 10 steps 1.7619047619047619 */
     d = fl(1.0 / 3, 2, 1.0 / 7, 0);
     assert_int_equal(knob__dist_check(&d, "seventh"), KNOB_OK);
+    assert_true(knob__dist_step_at(&d, 2) == 0.619047619047619);
+    assert_true(knob__dist_step_at(&d, 10) == 1.7619047619047619);
+    d = fl(0, 1, 0.3333333333333333, 0);
+    assert_int_equal(knob__dist_check(&d, "third"), KNOB_OK);
+    assert_true(d.high == 0.9999999999999999);
+    /* a step of more places than 22 (2^-80) keeps the plain sum at every point */
+    d = fl(1.0 / 3 * 1e-22, 1e-22, 0x1p-80, 0);
+    assert_int_equal(knob__dist_check(&d, "fine"), KNOB_OK);
     for (int k = 0; k <= 10; k++)
         assert_true(knob__dist_step_at(&d, k) == d.low + k * d.step);
     /* off its step by a fraction of one, or below low, far from 0 too */
