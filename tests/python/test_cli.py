@@ -2,6 +2,7 @@
 `knob`; written by `knob`, read and extended from Python. One SQLite file, one study."""
 
 import json
+import sqlite3
 import subprocess
 
 import knob as optuna
@@ -147,7 +148,12 @@ def test_cli_values_are_the_stored_doubles(knob_cli, tmp_path):
         assert got["s"] == t.params["s"] and got["f"] == t.params["f"], (got, t.params)
         k = round((Decimal(got["s"]) - 1) / Decimal("1e-13"))
         assert got["s"] == float(1 + k * Decimal("1e-13")), got["s"]
-        y = t.params["inv"]
+        # Python shows the program's value; the library holds the reciprocal y
+        assert got["inv"] == t.params["inv"], (got["inv"], t.params["inv"])
+        with sqlite3.connect(str(tmp_path / "q.db")) as db:
+            (y,) = db.execute(
+                "SELECT p.internal FROM params p JOIN trials r ON r.id = p.trial"
+                " WHERE r.number = ? AND p.name = 'inv'", (t.number,)).fetchone()
         assert 1 / got["inv"] == y or got["inv"] == 1 / y, (got["inv"], y)
         k = round(got["w"] / 1e-13)
         assert got["w"] == float(k * Decimal("1e-13")), got["w"]
