@@ -51,6 +51,7 @@ typedef struct cma {
     double ws_gamma, ws_alpha;
     bool ws_checked; /* the source opened at the first ask (knob__warm_check) */
     bool ws_spaceless; /* the source judged for a space without numerical params */
+    bool ws_modelless; /* said that numbers not in every trial leave no model */
     /* the replayed state */
     knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
@@ -525,6 +526,20 @@ static int warm_start(cma *c, knob_study *s, double *mean, double *sigma, double
     return rc;
 }
 
+/* Whether a completed trial has a numerical param that can vary: a space of conditional
+ * params whose numbers are not in every trial has no run either, but its numbers may be the
+ * source's. */
+static bool some_number(const knob_trial_info *const *tr, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; tr[i]->state == KNOB_TRIAL_COMPLETE && j < tr[i]->n_params; j++) {
+            const knob_distribution *k = tr[i]->params[j].dist;
+            if (k->kind != KNOB_DIST_CATEGORICAL && k->low < k->high)
+                return true;
+        }
+    return false;
+}
+
 /* A space without numerical params has no run to start: its source is judged all the same
  * (once a space), so that a source that shares only categorical params, or an empty one,
  * is said as in a space with numbers (it was a silent cold start). */
@@ -829,8 +844,16 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     } else if ((rc = reset(c, s, d, (int)nd))) {
         return rc;
     }
-    if (c->n_dims == 0)
+    if (c->n_dims == 0 && !some_number(tr, n))
         return spaceless(c, s);
+    if (c->n_dims == 0 && c->ws_study && c->ws_study[0] && !c->ws_modelless) {
+        /* numbers, but not in every trial: no run, whatever the source shares */
+        rc = knob__warm_say_modelless(s, "cmaes", c->ws_study,
+                                      "cmaes models the numerical params every complete trial "
+                                      "has, and this study's are not in every trial");
+        c->ws_modelless = rc == KNOB_OK;
+        return rc;
+    }
     double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
     if ((rc = advance(c, s, tr, n, sign)))
         return rc;

@@ -307,6 +307,16 @@ int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name
     return store(s, text);
 }
 
+int knob__warm_say_modelless(knob_study *s, const char *sampler, const char *name, const char *why)
+{
+    char text[768];
+    snprintf(text, sizeof text,
+             "%s: warm_start_study '%s': none of its finished trials is used (%s); starting "
+             "cold",
+             sampler, name, why);
+    return store(s, text);
+}
+
 /* The sentence of knob__warm_say_empty, up to its count. */
 static int empty_fact(char *text, size_t size, const char *sampler, const char *name)
 {

@@ -99,6 +99,12 @@ int knob__warm_say_too_few(knob_study *s, const char *sampler, const char *name,
 int knob__warm_say_unshared(knob_study *s, const char *sampler, const char *name, size_t of,
                             const char *what, const char *why);
 
+/* Says that none of source `name`'s trials is used because the sampler runs no model of this
+ * study (`why`, said in parentheses: a conditional space whose numbers are not in every trial,
+ * for cmaes), a sentence in warm_start_skipped as knob__warm_say_unshared writes. Returns
+ * KNOB_OK, KNOB_ENOMEM or the storage's code. */
+int knob__warm_say_modelless(knob_study *s, const char *sampler, const char *name, const char *why);
+
 /* Says that source `name`, of n trials, has no complete trial with a value the sampler
  * reads (empty, or every trial failed): a cold start ("... has no complete trial with a
  * value (N trials); starting cold"), as knob run's key warm_start says of such a source.

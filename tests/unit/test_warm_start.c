@@ -1895,6 +1895,44 @@ static void cmaes_spaceless_source_said(void **state)
     knob_storage_close(st);
 }
 
+/* c, and from trial 1 on x too (trial 0 has no number): a conditional space. */
+static knob_trial_state c_then_x(knob_trial *t, void *ctx, double *values)
+{
+    c_only(t, ctx, values);
+    double x;
+    if (knob_trial_number(t) > 0) {
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 3, 0, 0, &x), KNOB_OK);
+        values[0] += x;
+    }
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* A conditional space whose number is not in every trial has no cmaes run either, but the
+ * source shares that number: not "shares no numerical param" (it was said), but why none of
+ * the source's trials is used. */
+static void cmaes_conditional_number_not_spaceless(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "xsrc", NULL, 0);
+    assert_int_equal(knob_study_optimize(src, x_num_or_cat, NULL, 10), KNOB_OK);
+    knob_study_free(src);
+    knob_sampler *sp;
+    assert_int_equal(knob_sampler_create("cmaes", "seed=1,warm_start_study=xsrc", &sp), KNOB_OK);
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "cond", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_optimize(s, c_then_x, NULL, 5), KNOB_OK);
+    const char *said = knob_study_system_attr(s, "warm_start_skipped");
+    if (!said || strstr(said, "shares no numerical param") ||
+        !strstr(said, "none of its finished trials is used (cmaes models the numerical params "
+                      "every complete trial has"))
+        fail_msg("warm_start_skipped %s", said ? said : "(none)");
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1928,6 +1966,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(gp_source_param_most_trials_have),
         cmocka_unit_test(models_read_mapped_values),
         cmocka_unit_test(cmaes_spaceless_source_said),
+        cmocka_unit_test(cmaes_conditional_number_not_spaceless),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
