@@ -336,7 +336,7 @@ static int value_internal(const grid_param *q, size_t m, const knob_distribution
 
 /* Whether the trial's value tp of param q (under the trial's distribution) is value m of q's
  * list. A value the distribution cannot hold is not it: the caller's message is kept. */
-static bool value_is(const grid_param *q, size_t m, const knob_param *tp)
+static bool value_is_exactly(const grid_param *q, size_t m, const knob_param *tp)
 {
     knob__kept_error kept;
     knob__error_keep(&kept);
@@ -344,6 +344,36 @@ static bool value_is(const grid_param *q, size_t m, const knob_param *tp)
     bool is = value_internal(q, m, tp->dist, &x) == KNOB_OK && x == tp->internal;
     knob__error_put(&kept);
     return is;
+}
+
+/* The number a trial's categorical value is, or NaN. */
+static double choice_number(const knob_param *tp)
+{
+    const knob_distribution *d = tp->dist;
+    size_t i = (size_t)tp->internal;
+    if (d->kind != KNOB_DIST_CATEGORICAL || !(tp->internal >= 0) || i >= d->n_choices ||
+        d->choices[i].type != KNOB_CHOICE_NUMBER)
+        return NAN;
+    return d->choices[i].num;
+}
+
+/* Whether the trial's value tp of param q is value m of q's list: exactly, or, for a number
+ * no value of the list is exactly, within the 15 significant digits knob's command wrote the
+ * multiples of a step that needs more (a grid of q_log_uniform_values by 0.3333333333333333
+ * held 0.333333333333333 in a study of an older knob, which would run its points again). */
+static bool value_is(const grid_param *q, size_t m, const knob_param *tp)
+{
+    if (value_is_exactly(q, m, tp))
+        return true;
+    double v = choice_number(tp);
+    const knobx_json *want = q->values->kids[m];
+    if (isnan(v) || want->type != KNOBX_JSON_NUMBER ||
+        !(fabs(want->num - v) <= 1e-14 * fmax(fabs(want->num), fabs(v))))
+        return false;
+    for (size_t k = 0; k < q->values->n; k++)
+        if (value_is_exactly(q, k, tp))
+            return false;
+    return true;
 }
 
 /* The index in its value list of the trial's value of param q, or SIZE_MAX. */
