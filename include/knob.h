@@ -1396,6 +1396,32 @@ KNOB_API int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float
 KNOB_API double knob_hypergrad_rate(const knob_hypergrad *h);
 KNOB_API double knob_hypergrad_hypergradient(const knob_hypergrad *h);
 
+/* Saving and restoring an optimizer's state, for a training checkpoint: the rate, the last
+ * hypergradient, the steps taken, the last direction and the velocity or Adam's moments, so
+ * that N steps at once and K steps, a save, a load into a new optimizer and N - K steps
+ * give the same params and rates bit for bit. The state is a byte string of
+ * knob_hypergrad_state_size(h) bytes (48 + 24 n; 0 for a NULL h), the same on every
+ * machine (little-endian, IEEE doubles): the 4 bytes "KNHG", a 32-bit version (1), the
+ * method, 4 zero bytes, n, the steps taken, the rate, the hypergradient, then the n
+ * values of the direction, of the velocity (SGD) or first moment (Adam), and of Adam's
+ * second moment (0 for SGD), each 8 bytes. It holds no options: those are the ones h was
+ * created with, so a hyper_rate or momentum changed between save and load applies from
+ * the next step on, and the saved rate replaces the options' first rate.
+ *
+ * knob_hypergrad_save writes the state into buf (size bytes, at least the state's size).
+ * KNOB_EINVAL for a NULL argument or a buf too small (the message gives both sizes).
+ *
+ * knob_hypergrad_load takes a saved state into h. KNOB_EINVAL, naming what is wrong, and h
+ * unchanged, when buf is not a state (the size, the tag or a version this libknob does not
+ * read), when it was saved by another method or for another number of params, or when a
+ * value in it is not possible (a rate that is not finite or lies outside h's [min_rate,
+ * max_rate], a value that is not finite, a negative step count or second moment).
+ *
+ * Both take the handle as knob_hypergrad_step does: one thread at a time. */
+KNOB_API size_t knob_hypergrad_state_size(const knob_hypergrad *h);
+KNOB_API int knob_hypergrad_save(const knob_hypergrad *h, void *buf, size_t size);
+KNOB_API int knob_hypergrad_load(knob_hypergrad *h, const void *buf, size_t size);
+
 /* ---------------------------------------------------------------- PB2 */
 
 /* PB2 (Parker-Holder et al. 2020, "Provably Efficient Online Hyperparameter Optimization

@@ -281,3 +281,166 @@ int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad)
     free(g);
     return rc;
 }
+
+/* ---------------------------------------------------------------- saved state */
+
+/* The layout knob.h gives: little-endian whatever the machine, so a checkpoint written on one
+ * machine is read on another; doubles by their bits, so the state comes back exactly. */
+#define STATE_TAG "KNHG"
+#define STATE_VERSION 1u
+#define STATE_HEADER 48
+
+static void put_u64(unsigned char *p, uint64_t x)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(x >> (8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t x = 0;
+    for (int i = 0; i < 8; i++)
+        x |= (uint64_t)p[i] << (8 * i);
+    return x;
+}
+
+static void put_u32(unsigned char *p, uint32_t x)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(x >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t x = 0;
+    for (int i = 0; i < 4; i++)
+        x |= (uint32_t)p[i] << (8 * i);
+    return x;
+}
+
+static void put_f64(unsigned char *p, double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    put_u64(p, bits);
+}
+
+static double get_f64(const unsigned char *p)
+{
+    uint64_t bits = get_u64(p);
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+size_t knob_hypergrad_state_size(const knob_hypergrad *h)
+{
+    /* h->next's 3n doubles were allocated, so 24 n fits; the header could still overflow */
+    if (!h || h->n > (SIZE_MAX - STATE_HEADER) / 24)
+        return 0;
+    return STATE_HEADER + 24 * h->n;
+}
+
+int knob_hypergrad_save(const knob_hypergrad *h, void *buf, size_t size)
+{
+    if (!h || !buf)
+        return knob__error(KNOB_EINVAL, "knob_hypergrad_save: NULL argument");
+    size_t need = knob_hypergrad_state_size(h);
+    if (need == 0 || size < need)
+        return knob__error(KNOB_EINVAL,
+                           "knob_hypergrad_save: the state takes %zu bytes, the buffer has %zu",
+                           need, size);
+    unsigned char *p = buf;
+    memcpy(p, STATE_TAG, 4);
+    put_u32(p + 4, STATE_VERSION);
+    put_u32(p + 8, (uint32_t)h->o.method);
+    put_u32(p + 12, 0);
+    put_u64(p + 16, (uint64_t)h->n);
+    put_u64(p + 24, (uint64_t)h->t);
+    put_f64(p + 32, h->rate);
+    put_f64(p + 40, h->hyper);
+    p += STATE_HEADER;
+    for (size_t i = 0; i < h->n; i++) {
+        put_f64(p + 8 * i, h->dir[i]);
+        put_f64(p + 8 * (h->n + i), h->m[i]);
+        put_f64(p + 8 * (2 * h->n + i), h->v[i]);
+    }
+    return KNOB_OK;
+}
+
+/* The header of a saved state against h: a state of this layout, method and size. */
+static int check_header(const knob_hypergrad *h, const unsigned char *p, size_t size)
+{
+    const char *fn = "knob_hypergrad_load";
+    if (size < STATE_HEADER || memcmp(p, STATE_TAG, 4))
+        return knob__error(KNOB_EINVAL,
+                           "%s: not a saved hypergradient state (%zu bytes, without the tag "
+                           "\"" STATE_TAG "\")",
+                           fn, size);
+    uint32_t version = get_u32(p + 4), method = get_u32(p + 8);
+    uint64_t n = get_u64(p + 16);
+    if (version != STATE_VERSION)
+        return knob__error(KNOB_EINVAL, "%s: the state has version %u; this libknob reads %u", fn,
+                           (unsigned)version, STATE_VERSION);
+    if (method != (uint32_t)h->o.method)
+        return knob__error(KNOB_EINVAL, "%s: the state is %s's, this optimizer is %s", fn,
+                           method == KNOB_HYPERGRAD_SGD    ? "SGD"
+                           : method == KNOB_HYPERGRAD_ADAM ? "Adam"
+                                                           : "an unknown method",
+                           h->o.method == KNOB_HYPERGRAD_SGD ? "SGD" : "Adam");
+    if (n != (uint64_t)h->n)
+        return knob__error(KNOB_EINVAL, "%s: the state is for %llu params, this optimizer has %zu",
+                           fn, (unsigned long long)n, h->n);
+    if (size != knob_hypergrad_state_size(h))
+        return knob__error(KNOB_EINVAL, "%s: a state for %zu params takes %zu bytes, got %zu", fn,
+                           h->n, knob_hypergrad_state_size(h), size);
+    return KNOB_OK;
+}
+
+/* The values of a saved state, each possible for h; nothing is taken yet. */
+static int check_values(const knob_hypergrad *h, const unsigned char *p)
+{
+    const char *fn = "knob_hypergrad_load";
+    int64_t t = (int64_t)get_u64(p + 24);
+    double rate = get_f64(p + 32), hyper = get_f64(p + 40);
+    if (t < 0)
+        return knob__error(KNOB_EINVAL, "%s: the state's step count is %lld", fn, (long long)t);
+    if (!isfinite(rate) || rate < h->o.min_rate || rate > h->o.max_rate)
+        return knob__error(KNOB_EINVAL,
+                           "%s: the state's rate %g is outside this optimizer's [min_rate %g, "
+                           "max_rate %g]",
+                           fn, rate, h->o.min_rate, h->o.max_rate);
+    if (!isfinite(hyper))
+        return knob__error(KNOB_EINVAL, "%s: the state's hypergradient is %g", fn, hyper);
+    static const char *const what[3] = {"direction", "first moment or velocity", "second moment"};
+    const unsigned char *a = p + STATE_HEADER;
+    for (size_t k = 0; k < 3; k++)
+        for (size_t i = 0; i < h->n; i++) {
+            double x = get_f64(a + 8 * (k * h->n + i));
+            if (!isfinite(x) || (k == 2 && x < 0))
+                return knob__error(KNOB_EINVAL, "%s: the state's %s %zu is %g", fn, what[k], i, x);
+        }
+    return KNOB_OK;
+}
+
+int knob_hypergrad_load(knob_hypergrad *h, const void *buf, size_t size)
+{
+    if (!h || !buf)
+        return knob__error(KNOB_EINVAL, "knob_hypergrad_load: NULL argument");
+    const unsigned char *p = buf;
+    int rc = check_header(h, p, size);
+    if (!rc)
+        rc = check_values(h, p);
+    if (rc)
+        return rc;
+    h->t = (int64_t)get_u64(p + 24);
+    h->rate = get_f64(p + 32);
+    h->hyper = get_f64(p + 40);
+    p += STATE_HEADER;
+    for (size_t i = 0; i < h->n; i++) {
+        h->dir[i] = get_f64(p + 8 * i);
+        h->m[i] = get_f64(p + 8 * (h->n + i));
+        h->v[i] = get_f64(p + 8 * (2 * h->n + i));
+    }
+    return KNOB_OK;
+}

@@ -12,7 +12,9 @@
  *
  * With $KNOB_PBT_END_STEP set (method pbt) it trains from $KNOB_CHECKPOINT_IN's epoch to
  * that epoch and saves into $KNOB_CHECKPOINT_OUT. --hypergrad=sgd adapts the rate by
- * libknob's knob_hypergrad_* (SGD, rate kept in (0, 1.9]). */
+ * libknob's knob_hypergrad_* (SGD, rate kept in (0, 1.9]); its checkpoint holds the
+ * optimizer's state too (hypergrad.state: the rate it learned), so a resumed run goes on at
+ * that rate. */
 #include "knob.h"
 
 #include <math.h>
@@ -42,7 +44,45 @@ static double noise(uint64_t seed, uint64_t step, int i)
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
-static int save(const char *dir, const double *w, long epoch)
+/* The optimizer's state (knob_hypergrad_save) in DIR/hypergrad.state, beside state.txt. */
+static int save_hypergrad(const char *dir, const knob_hypergrad *hg)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/hypergrad.state", dir);
+    size_t size = knob_hypergrad_state_size(hg);
+    unsigned char *state = malloc(size);
+    FILE *f = state && !knob_hypergrad_save(hg, state, size) ? fopen(path, "wb") : NULL;
+    int ok = f && fwrite(state, 1, size, f) == size;
+    if (f && fclose(f))
+        ok = 0;
+    free(state);
+    return ok ? 0 : -1;
+}
+
+/* Takes DIR/hypergrad.state into hg when the checkpoint has one (one written without
+ * --hypergrad has none: the rate starts at --lr). */
+static int load_hypergrad(const char *dir, knob_hypergrad *hg)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/hypergrad.state", dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    size_t size = knob_hypergrad_state_size(hg);
+    unsigned char *state = malloc(size + 1);
+    int rc = state && fread(state, 1, size + 1, f) == size ? 0 : -1;
+    fclose(f);
+    if (!rc && knob_hypergrad_load(hg, state, size)) {
+        fprintf(stderr, "quadratic: %s: %s\n", path, knob_errmsg());
+        rc = -1;
+    } else if (rc) {
+        fprintf(stderr, "quadratic: %s is corrupt\n", path);
+    }
+    free(state);
+    return rc;
+}
+
+static int save(const char *dir, const double *w, long epoch, const knob_hypergrad *hg)
 {
     if (!dir || !*dir)
         return 0;
@@ -54,7 +94,9 @@ static int save(const char *dir, const double *w, long epoch)
     fprintf(f, "%ld\n", epoch);
     for (int i = 0; i < DIM; i++)
         fprintf(f, "%.17g\n", w[i]);
-    return fclose(f);
+    if (fclose(f))
+        return -1;
+    return hg ? save_hypergrad(dir, hg) : 0;
 }
 
 int main(int argc, char **argv)
@@ -108,6 +150,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "quadratic: %s\n", knob_errmsg());
             return 1;
         }
+        if (in && *in && load_hypergrad(in, hg)) {
+            knob_hypergrad_free(hg);
+            return 1;
+        }
     }
     long epoch = start;
     for (; epoch < epochs; epoch++) {
@@ -135,8 +181,9 @@ int main(int argc, char **argv)
         }
         printf("{\"epoch\": %ld, \"val_loss\": %.10g}\n", epoch + 1, loss);
     }
+    int rc = save(getenv("KNOB_CHECKPOINT_OUT"), w, epoch, hg);
     knob_hypergrad_free(hg);
-    if (save(getenv("KNOB_CHECKPOINT_OUT"), w, epoch)) {
+    if (rc) {
         fprintf(stderr, "quadratic: cannot save the checkpoint\n");
         return 1;
     }

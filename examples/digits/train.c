@@ -67,7 +67,8 @@ static void usage(FILE *f)
             "  --seed          seed of the initial weights and batch order, >= 0 (default 0)\n"
             "  --data          digits.csv.gz (default %s)\n"
             "  --hypergrad     sgd or adam: the learning rate adapts by hypergradient descent\n"
-            "                  (libknob's knob_hypergrad_*), starting at --lr (default none)\n"
+            "                  (libknob's knob_hypergrad_*), starting at --lr, or at the\n"
+            "                  checkpoint's rate when --checkpoint_in has one (default none)\n"
             "  --hyper_lr      the hypergradient's step (default 1e-4)\n"
             "  --checkpoint_in   start from the checkpoint in this directory, if it holds one\n"
             "                    (default $KNOB_CHECKPOINT_IN); --epochs counts from zero\n"
@@ -399,22 +400,47 @@ static void evaluate(net *n, const dataset *d, double *accuracy, double *loss)
 
 /* A checkpoint is DIR/digits.ckpt: a header (magic, hidden units, epochs done, the batch
  * order's generator, the training samples), then the parameters and their velocities as
- * floats, then the last batch order (each epoch shuffles the one before). What it holds
- * is all that the next epoch depends on, so training E epochs at once or in pieces
- * through checkpoints prints the same lines. */
+ * floats, then the last batch order (each epoch shuffles the one before), then with
+ * --hypergrad the optimizer's state (knob_hypergrad_save: its rate, velocity or moments,
+ * last direction and step count) as a tag, its size and its bytes. What it holds is all
+ * that the next epoch depends on, so training E epochs at once or in pieces through
+ * checkpoints prints the same lines. A checkpoint without the optimizer's state (written
+ * without --hypergrad, or before it was saved) is read all the same. */
 #define CKPT_MAGIC 0x6b6e6f62646731ull /* "knobdg1" */
+#define CKPT_HYPERGRAD 0x6b6e6f62686731ull /* "knobhg1": the optimizer's state follows */
 
 typedef struct ckpt_header {
     uint64_t magic, hidden, epoch, rng[4], n_train;
 } ckpt_header;
+
+/* The optimizer's state as a checkpoint holds it: malloc'ed bytes, or none. */
+typedef struct hg_state {
+    unsigned char *bytes;
+    uint64_t size;
+} hg_state;
 
 static void ckpt_path(const char *dir, char *out, size_t size)
 {
     snprintf(out, size, "%s/digits.ckpt", dir);
 }
 
+/* The optimizer's section: its tag, its size and its state; nothing without h. */
+static int ckpt_save_hypergrad(FILE *f, const knob_hypergrad *h)
+{
+    if (!h)
+        return 1;
+    hg_state s = {NULL, knob_hypergrad_state_size(h)};
+    uint64_t tag = CKPT_HYPERGRAD;
+    s.bytes = malloc(s.size);
+    int ok = s.bytes && !knob_hypergrad_save(h, s.bytes, s.size) &&
+             fwrite(&tag, sizeof tag, 1, f) == 1 && fwrite(&s.size, sizeof s.size, 1, f) == 1 &&
+             fwrite(s.bytes, 1, s.size, f) == s.size;
+    free(s.bytes);
+    return ok;
+}
+
 static int ckpt_save(const char *dir, const net *n, long epoch, const rng *r, const size_t *order,
-                     size_t n_train)
+                     size_t n_train, const knob_hypergrad *hg)
 {
     char path[4200], tmp[4300];
     ckpt_path(dir, path, sizeof path);
@@ -425,7 +451,7 @@ static int ckpt_save(const char *dir, const net *n, long epoch, const rng *r, co
     int ok = f && fwrite(&h, sizeof h, 1, f) == 1 &&
              fwrite(n->p, sizeof *n->p, n->n_params, f) == n->n_params &&
              fwrite(n->v, sizeof *n->v, n->n_params, f) == n->n_params &&
-             fwrite(order, sizeof *order, n_train, f) == n_train;
+             fwrite(order, sizeof *order, n_train, f) == n_train && ckpt_save_hypergrad(f, hg);
     if (f && fclose(f))
         ok = 0;
     if (!ok || rename(tmp, path)) { /* a whole checkpoint or none */
@@ -437,9 +463,26 @@ static int ckpt_save(const char *dir, const net *n, long epoch, const rng *r, co
     return 0;
 }
 
-/* Reads a checkpoint into n (initialized here with its hidden units); 1 when dir holds
- * none (training starts afresh), -1 when it cannot be read. */
-static int ckpt_load(const char *dir, net *n, long *epoch, rng *r, size_t *order, size_t n_train)
+/* The optimizer's section, when the file has one, into *s; then the file must end. A state
+ * is 48 + 24 bytes a param (knob.h); knob_hypergrad_load checks it in full. */
+static int ckpt_load_hypergrad(FILE *f, size_t n_params, hg_state *s)
+{
+    uint64_t tag;
+    size_t got = fread(&tag, 1, sizeof tag, f);
+    if (got == 0)
+        return feof(f) ? 1 : 0;
+    if (got != sizeof tag || tag != CKPT_HYPERGRAD || fread(&s->size, sizeof s->size, 1, f) != 1 ||
+        s->size > 64 + 32 * (uint64_t)n_params)
+        return 0;
+    s->bytes = malloc(s->size ? s->size : 1);
+    return s->bytes && fread(s->bytes, 1, s->size, f) == s->size && fgetc(f) == EOF;
+}
+
+/* Reads a checkpoint into n (initialized here with its hidden units) and, when it holds one,
+ * the optimizer's state into *s; 1 when dir holds none (training starts afresh), -1 when it
+ * cannot be read. */
+static int ckpt_load(const char *dir, net *n, long *epoch, rng *r, size_t *order, size_t n_train,
+                     hg_state *s)
 {
     char path[4200];
     ckpt_path(dir, path, sizeof path);
@@ -451,7 +494,8 @@ static int ckpt_load(const char *dir, net *n, long *epoch, rng *r, size_t *order
              h.hidden <= 4096 && !net_init(n, (size_t)h.hidden, 0) &&
              fread(n->p, sizeof *n->p, n->n_params, f) == n->n_params &&
              fread(n->v, sizeof *n->v, n->n_params, f) == n->n_params && h.n_train == n_train &&
-             fread(order, sizeof *order, n_train, f) == n_train;
+             fread(order, sizeof *order, n_train, f) == n_train &&
+             ckpt_load_hypergrad(f, n->n_params, s);
     for (size_t i = 0; ok && i < n_train; i++)
         ok = order[i] < n_train;
     if (f)
@@ -469,14 +513,15 @@ static int ckpt_load(const char *dir, net *n, long *epoch, rng *r, size_t *order
 
 /* The starting point: a fresh network, or the checkpoint in o->checkpoint_in (whose
  * hidden units win over --hidden: the shape of a trained network cannot change). */
-static int start(const options *o, net *n, long *epoch, rng *r, size_t *order, size_t n_train)
+static int start(const options *o, net *n, long *epoch, rng *r, size_t *order, size_t n_train,
+                 hg_state *s)
 {
     *epoch = 0;
     rng_seed(r, o->seed ^ 0x5bd1e995u);
     for (size_t i = 0; i < n_train; i++)
         order[i] = i;
     int rc = o->checkpoint_in && *o->checkpoint_in
-                 ? ckpt_load(o->checkpoint_in, n, epoch, r, order, n_train)
+                 ? ckpt_load(o->checkpoint_in, n, epoch, r, order, n_train, s)
                  : 1;
     if (rc < 0)
         return -1;
@@ -543,6 +588,33 @@ static int lr_find(const options *o, const dataset *train)
     return 0;
 }
 
+/* The --hypergrad optimizer for n's params, from the checkpoint's state s when it holds one
+ * (the rate it learned, its velocity or moments), else from --lr. */
+static int hypergrad_start(const options *o, const net *n, long done, const hg_state *s,
+                           knob_hypergrad **h)
+{
+    if (!o->hypergrad) {
+        if (s->bytes)
+            fprintf(stderr, "digits_train: the checkpoint's --hypergrad state is not used "
+                            "without --hypergrad (the momentum starts at 0)\n");
+        return 0;
+    }
+    knob_hypergrad_options ho = {.method = !strcmp(o->hypergrad, "adam") ? KNOB_HYPERGRAD_ADAM
+                                                                         : KNOB_HYPERGRAD_SGD,
+                                 .rate = o->lr,
+                                 .hyper_rate = o->hyper_lr,
+                                 .momentum = !strcmp(o->hypergrad, "sgd") ? o->momentum : 0};
+    if (knob_hypergrad_create(&ho, n->n_params, h) ||
+        (s->bytes && knob_hypergrad_load(*h, s->bytes, (size_t)s->size))) {
+        fprintf(stderr, "digits_train: --hypergrad: %s\n", knob_errmsg());
+        return -1;
+    }
+    if (!s->bytes && done > 0)
+        fprintf(stderr, "digits_train: the checkpoint holds no --hypergrad state (it was "
+                        "written without it): the rate starts at --lr, the velocity at 0\n");
+    return 0;
+}
+
 static int run(const options *o, dataset *train, dataset *val)
 {
     if (o->lr_find)
@@ -551,21 +623,17 @@ static int run(const options *o, dataset *train, dataset *val)
     size_t *order = malloc(sizeof *order * train->n);
     rng r;
     long done = 0;
-    int rc = order && !start(o, &n, &done, &r, order, train->n) ? 0 : 1;
+    hg_state saved = {NULL, 0};
+    int rc = order && !start(o, &n, &done, &r, order, train->n, &saved) ? 0 : 1;
     knob_hypergrad *h = NULL;
     float *g_avg = NULL;
-    if (!rc && o->hypergrad) {
-        knob_hypergrad_options ho = {.method = !strcmp(o->hypergrad, "adam") ? KNOB_HYPERGRAD_ADAM
-                                                                             : KNOB_HYPERGRAD_SGD,
-                                     .rate = o->lr,
-                                     .hyper_rate = o->hyper_lr,
-                                     .momentum = !strcmp(o->hypergrad, "sgd") ? o->momentum : 0};
-        g_avg = malloc(n.n_params * sizeof *g_avg);
-        if (!g_avg || knob_hypergrad_create(&ho, n.n_params, &h)) {
-            fprintf(stderr, "digits_train: --hypergrad: %s\n", g_avg ? knob_errmsg() : "no memory");
-            rc = 1;
-        }
+    if (!rc && o->hypergrad && !(g_avg = malloc(n.n_params * sizeof *g_avg))) {
+        fprintf(stderr, "digits_train: out of memory\n");
+        rc = 1;
     }
+    if (!rc && hypergrad_start(o, &n, done, &saved, &h))
+        rc = 1;
+    free(saved.bytes);
     for (long e = done + 1; !rc && e <= o->epochs; e++) {
         double train_loss = train_epoch(&n, train, o, order, &r, h, g_avg), acc, val_loss;
         evaluate(&n, val, &acc, &val_loss);
@@ -589,7 +657,7 @@ static int run(const options *o, dataset *train, dataset *val)
         done = e;
     }
     if (!rc && o->checkpoint_out && *o->checkpoint_out &&
-        ckpt_save(o->checkpoint_out, &n, done, &r, order, train->n))
+        ckpt_save(o->checkpoint_out, &n, done, &r, order, train->n, h))
         rc = 1;
     knob_hypergrad_free(h);
     free(g_avg);

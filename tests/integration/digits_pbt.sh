@@ -2,8 +2,8 @@
 # examples/digits checkpoints and resumes: 4 epochs at once print the same lines as 2 and
 # then 2 more through a checkpoint (the batch order's generator is saved with the weights),
 # from options or from knob's KNOB_CHECKPOINT_* variables; a missing checkpoint file starts
-# afresh, a corrupt one is an error; --hypergrad adapts the rate; a short method pbt sweep
-# runs it.
+# afresh, a corrupt one is an error; --hypergrad adapts the rate, and goes on through a
+# checkpoint as if at once; a short method pbt sweep runs it.
 source "$(dirname "$0")/lib.bash"
 D="$KNOB_BUILD/examples/digits/digits_train"
 [ -x "$D" ] || fail "no $D (the build makes it)"
@@ -30,6 +30,33 @@ for m in sgd adam; do
     "$D" --lr=0.01 --epochs=2 --hypergrad=$m --hyper_lr=0 > hg0.txt || fail "hypergrad $m, 0"
     expect_eq "$(tail -1 hg0.txt | py 'd["lr"]')" 0.01 "hyper_lr 0 keeps the rate ($m)"
 done
+# through a checkpoint --hypergrad goes on where it was: the rate it learned, its velocity or
+# moments (the rate fell back to --lr and the velocity to 0 at every checkpoint)
+for m in sgd adam; do
+    H="--lr=0.05 --seed=2 --hypergrad=$m --hyper_lr=1e-3"
+    "$D" $H --epochs=4 > hg_whole.txt || fail "hypergrad $m, 4 epochs"
+    rm -rf hg_a && mkdir hg_a
+    "$D" $H --epochs=2 --checkpoint_out=hg_a > hg_part.txt || fail "hypergrad $m, 2 epochs"
+    "$D" $H --epochs=4 --checkpoint_in=hg_a >> hg_part.txt 2> err.txt || fail "hypergrad $m, 2 more"
+    cmp hg_whole.txt hg_part.txt || fail "hypergrad $m through a checkpoint: $(diff hg_whole.txt hg_part.txt)"
+    [ -s err.txt ] && fail "hypergrad $m resumed: $(cat err.txt)"
+done
+# the state is checked: another method's is refused, a cut one is no checkpoint
+if "$D" --hypergrad=sgd --epochs=3 --checkpoint_in=hg_a 2> err.txt; then fail "adam's state taken by sgd"; fi
+grep -q "the state is Adam's, this optimizer is SGD" err.txt || fail "error: $(cat err.txt)"
+mkdir hg_cut && head -c -8 hg_a/digits.ckpt > hg_cut/digits.ckpt
+if "$D" --hypergrad=adam --epochs=3 --checkpoint_in=hg_cut 2> err.txt; then fail "a cut state was read"; fi
+grep -q "cannot read the checkpoint" err.txt || fail "error: $(cat err.txt)"
+# a checkpoint without the state (written without --hypergrad, as every one before it was
+# saved) is read: the rate starts at --lr, and stderr says so; the state without --hypergrad
+# is left, and stderr says so too
+"$D" --lr=0.05 --epochs=3 --checkpoint_in=a --hypergrad=sgd --hyper_lr=0 > hg_old.txt 2> err.txt ||
+    fail "a checkpoint without the state: $(cat err.txt)"
+expect_eq "$(tail -1 hg_old.txt | py '[d["epoch"], d["lr"]]')" "[3, 0.05]" "a checkpoint without the state"
+grep -q "holds no --hypergrad state" err.txt || fail "no note: $(cat err.txt)"
+"$D" --lr=0.05 --epochs=3 --checkpoint_in=hg_a > /dev/null 2> err.txt || fail "the state unused: $(cat err.txt)"
+grep -q "state is not used without --hypergrad" err.txt || fail "no note: $(cat err.txt)"
+
 if "$D" --hypergrad=rmsprop 2> err.txt; then fail "a bad --hypergrad"; fi
 grep -q "expected sgd, adam or none" err.txt || fail "error: $(cat err.txt)"
 

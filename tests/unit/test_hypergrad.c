@@ -1,7 +1,8 @@
 /* Hypergradient descent: each step's hypergradient against a central finite difference of
  * the loss after the last step with respect to that step's rate, for SGD, SGD with
  * momentum and Adam; the rate adapts (a too small one grows and beats the fixed rate);
- * bounds; the float form; option errors. */
+ * bounds; the float form; option errors; a saved state resumes exactly, a wrong one is
+ * refused. */
 #include "testutil.h"
 #include "knob.h"
 
@@ -351,6 +352,172 @@ static void other_methods_options_are_refused(void **state)
     knob_hypergrad_free(h);
 }
 
+/* N steps at once, and K steps, a save, a load into a new optimizer and N - K more: the same
+ * params, rate and hypergradient bit for bit (a checkpoint used to lose the rate, the
+ * velocity or moments and the last direction: no API saved them). */
+static void run_split(knob_hypergrad_options o, int k, int steps)
+{
+    knob_hypergrad *whole, *first, *second;
+    double x[N] = {0.3, -0.2, 1.0, 0.5, -0.7}, y[N], g[N];
+    memcpy(y, x, sizeof y);
+    assert_int_equal(knob_hypergrad_create(&o, N, &whole), KNOB_OK);
+    for (int t = 0; t < steps; t++) {
+        grad(x, g);
+        assert_int_equal(knob_hypergrad_step(whole, x, g), KNOB_OK);
+    }
+    assert_int_equal(knob_hypergrad_create(&o, N, &first), KNOB_OK);
+    for (int t = 0; t < k; t++) {
+        grad(y, g);
+        assert_int_equal(knob_hypergrad_step(first, y, g), KNOB_OK);
+    }
+    size_t size = knob_hypergrad_state_size(first);
+    assert_int_equal(size, 48 + 24 * N);
+    unsigned char *buf = malloc(size);
+    assert_non_null(buf);
+    assert_int_equal(knob_hypergrad_save(first, buf, size), KNOB_OK);
+    knob_hypergrad_free(first);
+    /* created with another first rate: the saved one replaces it */
+    o.rate *= 1.5;
+    assert_int_equal(knob_hypergrad_create(&o, N, &second), KNOB_OK);
+    assert_int_equal(knob_hypergrad_load(second, buf, size), KNOB_OK);
+    free(buf);
+    for (int t = k; t < steps; t++) {
+        grad(y, g);
+        assert_int_equal(knob_hypergrad_step(second, y, g), KNOB_OK);
+    }
+    assert_memory_equal(x, y, sizeof x);
+    double r1 = knob_hypergrad_rate(whole), r2 = knob_hypergrad_rate(second);
+    double h1 = knob_hypergrad_hypergradient(whole), h2 = knob_hypergrad_hypergradient(second);
+    assert_memory_equal(&r1, &r2, sizeof r1);
+    assert_memory_equal(&h1, &h2, sizeof h1);
+    knob_hypergrad_free(whole);
+    knob_hypergrad_free(second);
+}
+
+static void a_saved_state_resumes_bit_for_bit(void **state)
+{
+    (void)state;
+    knob_hypergrad_options sgd = {.method = KNOB_HYPERGRAD_SGD, .rate = 0.05, .hyper_rate = 0.01};
+    knob_hypergrad_options mom = {
+        .method = KNOB_HYPERGRAD_SGD, .rate = 0.02, .hyper_rate = 0.005, .momentum = 0.8};
+    knob_hypergrad_options adam = {
+        .method = KNOB_HYPERGRAD_ADAM, .rate = 0.01, .hyper_rate = 1e-4, .max_rate = 1};
+    const knob_hypergrad_options *all[] = {&sgd, &mom, &adam};
+    for (int i = 0; i < 3; i++)
+        for (int k = 0; k <= 40; k += k < 2 ? 1 : 17) /* 0, 1, 2, 19, 36 of 40 */
+            run_split(*all[i], k, 40);
+}
+
+/* The same through the float form, as a float training loop saves it. */
+static void a_saved_state_resumes_the_float_form(void **state)
+{
+    (void)state;
+    knob_hypergrad_options o = {
+        .method = KNOB_HYPERGRAD_SGD, .rate = 0.02, .hyper_rate = 0.005, .momentum = 0.9};
+    knob_hypergrad *a, *b;
+    float x[N] = {0.3f, -0.2f, 1.0f, 0.5f, -0.7f}, y[N], g[N];
+    double xd[N], gd[N];
+    memcpy(y, x, sizeof y);
+    unsigned char buf[48 + 24 * N];
+    assert_int_equal(knob_hypergrad_create(&o, N, &a), KNOB_OK);
+    assert_int_equal(knob_hypergrad_create(&o, N, &b), KNOB_OK);
+    for (int t = 0; t < 30; t++) {
+        for (int i = 0; i < N; i++)
+            xd[i] = x[i];
+        grad(xd, gd);
+        for (int i = 0; i < N; i++)
+            g[i] = (float)gd[i];
+        assert_int_equal(knob_hypergrad_step_f(a, x, g), KNOB_OK);
+        if (t == 11) { /* y and b: these 12 steps, then a save and the rest */
+            assert_int_equal(knob_hypergrad_save(a, buf, sizeof buf), KNOB_OK);
+            memcpy(y, x, sizeof y);
+        }
+    }
+    assert_int_equal(knob_hypergrad_load(b, buf, sizeof buf), KNOB_OK);
+    for (int t = 12; t < 30; t++) {
+        for (int i = 0; i < N; i++)
+            xd[i] = y[i];
+        grad(xd, gd);
+        for (int i = 0; i < N; i++)
+            g[i] = (float)gd[i];
+        assert_int_equal(knob_hypergrad_step_f(b, y, g), KNOB_OK);
+    }
+    assert_memory_equal(x, y, sizeof x);
+    assert_true(knob_hypergrad_rate(a) == knob_hypergrad_rate(b));
+    knob_hypergrad_free(a);
+    knob_hypergrad_free(b);
+}
+
+/* Each wrong state is named and changes nothing; a buffer too small to save into is refused. */
+static void a_wrong_state_is_refused(void **state)
+{
+    (void)state;
+    knob_hypergrad_options o = {
+        .method = KNOB_HYPERGRAD_SGD, .rate = 0.05, .hyper_rate = 0.01, .max_rate = 1};
+    knob_hypergrad *h, *other;
+    double x[N] = {0.3, -0.2, 1.0, 0.5, -0.7}, g[N];
+    assert_int_equal(knob_hypergrad_create(&o, N, &h), KNOB_OK);
+    for (int t = 0; t < 3; t++) {
+        grad(x, g);
+        assert_int_equal(knob_hypergrad_step(h, x, g), KNOB_OK);
+    }
+    size_t size = knob_hypergrad_state_size(h);
+    assert_int_equal(knob_hypergrad_state_size(NULL), 0);
+    unsigned char good[48 + 24 * N], bad[48 + 24 * N + 8];
+    assert_int_equal(knob_hypergrad_save(h, good, size - 1), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "takes 168 bytes, the buffer has 167"));
+    assert_int_equal(knob_hypergrad_save(NULL, good, size), KNOB_EINVAL);
+    assert_int_equal(knob_hypergrad_save(h, good, size), KNOB_OK);
+    assert_int_equal(good[0], 'K');
+    assert_int_equal(good[4], 1); /* the version, little-endian */
+    double rate = knob_hypergrad_rate(h);
+
+    struct {
+        size_t at, size;
+        unsigned char byte;
+        const char *msg;
+    } cases[] = {
+        {0, sizeof good, 'X', "not a saved hypergradient state (168 bytes"},
+        {4, sizeof good, 2, "the state has version 2; this libknob reads 1"},
+        {8, sizeof good, 1, "the state is Adam's, this optimizer is SGD"},
+        {16, sizeof good, 4, "the state is for 4 params, this optimizer has 5"},
+        {31, sizeof good, 0x80, "the state's step count is -"},
+        {39, sizeof good, 0x7f, "the state's rate"}, /* a huge rate past max_rate */
+        {47, sizeof good, 0x7f, "the state's hypergradient is"},
+        {48 + 8 * (2 * N + 2) + 7, sizeof good, 0x7f, "the state's second moment 2 is"},
+        {0, sizeof good + 8, 'K', "a state for 5 params takes 168 bytes, got 176"},
+        {0, 20, 'K', "not a saved hypergradient state (20 bytes"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        memset(bad, 0, sizeof bad);
+        memcpy(bad, good, sizeof good);
+        bad[cases[i].at] = cases[i].byte;
+        if (cases[i].at == 47 || cases[i].at == 48 + 8 * (2 * N + 2) + 7)
+            bad[cases[i].at - 1] = 0xf0; /* 0x7ff0...: inf */
+        assert_int_equal(knob_hypergrad_load(h, bad, cases[i].size), KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), cases[i].msg));
+        assert_true(knob_hypergrad_rate(h) == rate);
+    }
+    assert_int_equal(knob_hypergrad_load(h, NULL, size), KNOB_EINVAL);
+    /* a negative second moment (SGD's is 0) */
+    memcpy(bad, good, sizeof good);
+    bad[48 + 8 * (2 * N) + 7] = 0x80; /* -0.0 is fine */
+    assert_int_equal(knob_hypergrad_load(h, bad, size), KNOB_OK);
+    bad[48 + 8 * (2 * N) + 6] = 0xf0;
+    bad[48 + 8 * (2 * N) + 7] = 0xbf; /* -1 */
+    assert_int_equal(knob_hypergrad_load(h, bad, size), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "the state's second moment 0 is -1"));
+    /* a rate outside the loading optimizer's bounds */
+    o.max_rate = knob_hypergrad_rate(h) / 2;
+    o.rate = o.max_rate;
+    assert_int_equal(knob_hypergrad_create(&o, N, &other), KNOB_OK);
+    assert_int_equal(knob_hypergrad_load(other, good, size), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "outside this optimizer's [min_rate 0, max_rate"));
+    assert_true(knob_hypergrad_rate(other) == o.rate);
+    knob_hypergrad_free(other);
+    knob_hypergrad_free(h);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +531,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(an_overflowing_new_state_is_refused),
         cmocka_unit_test(bad_options_are_named),
         cmocka_unit_test(other_methods_options_are_refused),
+        cmocka_unit_test(a_saved_state_resumes_bit_for_bit),
+        cmocka_unit_test(a_saved_state_resumes_the_float_form),
+        cmocka_unit_test(a_wrong_state_is_refused),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
