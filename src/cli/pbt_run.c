@@ -649,6 +649,20 @@ static double explore_q_log(const runner *r, const sweep_param *sp, const knob_p
     return fmin(hi, fmax(lo, ky * step));
 }
 
+/* inv_log_uniform_values: the library holds the reciprocal of the value the program gets,
+ * so the factor multiplies that value (x0.5 halves it) and the reciprocal is held again;
+ * multiplying the reciprocal moved the value by 1 / factor, the other way. A resample draws
+ * the value log-uniformly in its bounds, as the reciprocal's draw does. */
+static double explore_inv(const runner *r, const knob_param *q, knob_rng *rng)
+{
+    const knob_distribution *d = q->dist;
+    knob_distribution values = {
+        .kind = KNOB_DIST_FLOAT, .low = 1 / d->high, .high = 1 / d->low, .flags = KNOB_LOG};
+    double x = fmin(values.high, fmax(values.low, 1 / q->internal));
+    double y = pbt_explore_value(r->sw->pbt, &values, x, rng);
+    return fmin(d->high, fmax(d->low, 1 / y));
+}
+
 /* A param's explored value: the library's value times a factor, or the program's where the
  * sweep's form converts it. */
 static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
@@ -662,6 +676,8 @@ static double explore_one(const runner *r, const knob_param *q, knob_rng *rng)
         return explore_normal(r, sp, q, rng);
     case PK_Q_LOG_UNIFORM_VALUES:
         return explore_q_log(r, sp, q, rng);
+    case PK_INV_LOG_UNIFORM_VALUES:
+        return explore_inv(r, q, rng);
     default:
         return pbt_explore_value(r->sw->pbt, q->dist, q->internal, rng);
     }
