@@ -97,8 +97,11 @@ double pbt_explore_value(const pbt_config *c, const knob_distribution *d, double
         double step = d->step > 0 ? d->step : 1;
         double k = round((y - d->low) / step);
         double k0 = round((x - d->low) / step);
-        if (k == k0 && f != 1) /* a factor too small to move an int still moves it */
-            k += f > 1 ? 1 : -1;
+        /* a factor too small to move an int still moves it, the way the factor moved the
+         * value: x1.2 takes -1 down to -2 (the factor's side of 1 took it up to 0), and 0,
+         * which scale() moves by (f - 1) of the range, up for f > 1 and down for f < 1 */
+        if (k == k0 && y != x)
+            k += y > x ? 1 : -1;
         y = d->low + k * step;
     }
     return fmin(d->high, fmax(d->low, y));

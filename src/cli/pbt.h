@@ -52,8 +52,9 @@ double pbt_heartbeat(const pbt_config *c);
 /* Exploration of one param from a member's value (internal form, knob_param), for the
  * next interval: resampled from its distribution with probability resample_probability,
  * else multiplied by one of the perturb factors drawn at random (floats on a log scale in
- * log space, so the factor is a step of log(factor); ints rounded to their step, moved by
- * at least one step; categoricals are kept: they have no factor); kept in bounds. */
+ * log space, so the factor is a step of log(factor); a linear value at 0 moved by (factor -
+ * 1) of the range; ints rounded to their step, moved by at least one step the way the factor
+ * moved the value; categoricals are kept: they have no factor); kept in bounds. */
 double pbt_explore_value(const pbt_config *c, const knob_distribution *d, double x, knob_rng *rng);
 
 /* Prints the schedule of trial number `t` (the params of each interval along its lineage,
