@@ -120,13 +120,26 @@ int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v)
                       .n_perturb = 2,
                       .grace = 60};
     c->sw->pbt = p;
-    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++)
-        if (parse_key(c, sweep_node(c, kv->key), sweep_node(c, kv->value), p))
+    const yaml_node_t *interval = NULL;
+    for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {
+        const yaml_node_t *key = sweep_node(c, kv->key), *value = sweep_node(c, kv->value);
+        if (parse_key(c, key, value, p))
             return -1;
+        if (!strcmp(sweep_scalar(key), "interval"))
+            interval = value;
+    }
     if (!p->interval || !p->max_steps)
         return sweep_errorf(c, v,
                             "key 'pbt': needs interval and max_steps (in the steps the "
                             "program counts: epochs, batches, ...)");
+    /* one interval reaches max_steps: no member would ever copy or explore, and the run
+     * would be a random search that says nothing of it */
+    if (p->interval >= p->max_steps)
+        return sweep_errorf(c, interval,
+                            "key 'pbt.interval': %lld is not below max_steps %lld: each member "
+                            "would train one interval to max_steps, and none would copy another "
+                            "(members exploit and explore between intervals)",
+                            (long long)p->interval, (long long)p->max_steps);
     return 0;
 }
 

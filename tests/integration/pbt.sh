@@ -178,6 +178,11 @@ bad $'method: pbt\npbt: {perturbation_interval: 2, max_steps: 4}' \
     "unknown key 'perturbation_interval' in pbt; knob's is 'interval'"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4, quantile_fraction: 0.2}' \
     "unknown key 'quantile_fraction' in pbt; knob's is 'quantile'"
+# an interval that reaches max_steps at once leaves no interval to copy or explore after
+bad $'method: pbt\npbt: {interval: 20, max_steps: 12}' \
+    "bad.yaml:6:17: key 'pbt.interval': 20 is not below max_steps 12"
+bad $'method: pbt\npbt:\n  max_steps: 4\n  interval: 4' \
+    "bad.yaml:8:13: key 'pbt.interval': 4 is not below max_steps 4"
 bad $'method: random\npbt: {interval: 1, max_steps: 4}' "only with method: pbt"
 bad $'method: pbt\npbt: {interval: 1, max_steps: 4}\nsampler: tpe' "draws its first population"
 
