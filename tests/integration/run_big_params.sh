@@ -43,14 +43,16 @@ case "$r" in
 esac
 [ ! -e knob-runs/arg/0/stdout.log ] || fail "the program ran"
 
-# knob lr-find leaves it out as well: its program ran no step
+# knob lr-find leaves it out as well (its program ran no step), and one of knob's own
+# environment is not passed on
 cat > lr.sh <<'SCRIPT'
 #!/bin/sh
-while read -r step rate; do echo "step=$step loss=1 set=${KNOB_PARAMS_JSON+1}0"; done
+[ -z "${KNOB_PARAMS_JSON+set}" ] || { echo "KNOB_PARAMS_JSON is set" >&2; exit 3; }
+while read -r step rate; do echo "step=$step loss=1"; done
 SCRIPT
 chmod +x lr.sh
 { echo "command: [./lr.sh]"; tail -n +2 big.yaml; echo "  lr: {distribution: log_uniform_values, min: 0.0001, max: 1.0}"; } > lr.yaml
-"$KNOB" lr-find lr.yaml --param lr --steps 5 --smoothing 0 --json > lr.json 2> lr.err ||
-    fail "lr-find: $(head -c 2000 lr.err)"
+KNOB_PARAMS_JSON='{"outer": 1}' "$KNOB" lr-find lr.yaml --param lr --steps 5 --smoothing 0 \
+    --json > lr.json 2> lr.err || fail "lr-find: $(head -c 2000 lr.err)"
 expect_eq "$(py 'd["steps"]' < lr.json)" 5 "lr-find's steps with 6000 params"
 echo ok
