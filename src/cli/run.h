@@ -73,6 +73,7 @@ typedef struct slot {
     char *line; /* the stdout line being read, up to RUN_MAX_LINE bytes (malloc'd) */
     size_t line_len, line_cap;
     size_t line_skip; /* > 0: the bytes of an over-long line being skipped */
+    bool line_cr;     /* the line so far ends at a '\r' (a "\r\n", or a rewrite to come) */
     bool warned_long; /* the trial was told once that a line was skipped */
     bool prune_off;   /* the pruner refused the trial (finished elsewhere): not asked again */
     bool warned_step; /* ... and once that a record's step was no step */

@@ -371,6 +371,7 @@ static bool line_room(slot *sl, size_t need)
  * and whether a line ended. */
 static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
 {
+    const char *start = buf;
     const char *nl = memchr(buf, '\n', n);
     size_t k = nl ? (size_t)(nl - buf) : n, end = nl != NULL;
     if (run_log(sl, false)) {
@@ -380,6 +381,21 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
         if ((fwrite(buf, 1, len, sl->out_log) < len || ferror(sl->out_log)) && !sl->out_werr)
             sl->out_werr = errno ? errno : -1;
     }
+    /* What a '\r' rewrites (one not of a "\r\n") is dropped as it comes, so that a progress
+     * loop's line of any length is read: its part after the last '\r' (on_line) */
+    const char *from = buf;
+    if (k && sl->line_cr)
+        sl->line_len = sl->line_skip = 0;
+    for (const char *p = buf + k - (k > 0); p > buf; p--)
+        if (p[-1] == '\r') {
+            from = p;
+            sl->line_len = sl->line_skip = 0;
+            break;
+        }
+    if (k)
+        sl->line_cr = buf[k - 1] == '\r';
+    k -= (size_t)(from - buf);
+    buf = from;
     if (!sl->line_skip &&
         (sl->line_len + k > RUN_MAX_LINE || !line_room(sl, sl->line_len + k + 1))) {
         sl->line_skip = sl->line_len;
@@ -392,9 +408,11 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
         sl->line_len += k;
     }
     *ended = nl != NULL;
-    if (nl)
+    if (nl) {
+        sl->line_cr = false;
         on_line(r, sl);
-    return k + end;
+    }
+    return (size_t)(buf - start) + k + end;
 }
 
 bool run_pending(const slot *sl)

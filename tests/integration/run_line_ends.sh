@@ -34,6 +34,15 @@ sweep progress.yaml progress.py
 "$KNOB" run progress.yaml $S --study progress --trials 1 > progress.txt 2>&1 || fail "run: $(cat progress.txt)"
 expect_eq "$(trial progress 'd[0]["values"]')" "[0.01]" "the value of a \\r progress loop"
 expect_eq "$(trial progress 'd[0]["intermediate"]')" '{"99": 0.01}' "its intermediate values"
+# a loop of 60,000 steps rewrites one line past the 1 MiB a line may hold: read all the same
+cat > long.py <<'PY'
+for step in range(60000):
+    print(f"\rstep={step} loss={1/(step+1):.6f}", end="", flush=step % 1000 == 0)
+print()
+PY
+sweep long.yaml long.py
+"$KNOB" run long.yaml $S --study long --trials 1 > long.txt 2>&1 || fail "run: $(cat long.txt)"
+expect_eq "$(trial long 'd[0]["intermediate"]')" '{"59999": 1.7e-05}' "a long \\r loop"
 # the log keeps the program's bytes as they were
 cmp <(python3 progress.py) knob-runs/progress/0/stdout.log || fail "stdout.log differs"
 
