@@ -473,7 +473,7 @@ const char *knob__pg_best_sql(bool max)
 }
 
 static const char *const sql[Q_COUNT] = {
-    [Q_FIND_STUDY] = "SELECT id, directions FROM knob_studies WHERE name = $1",
+    [Q_FIND_STUDY] = "SELECT id, directions, created FROM knob_studies WHERE name = $1",
     [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
                        "ON CONFLICT(name) DO NOTHING RETURNING id",
     [Q_LIST_STUDIES] = "SELECT id, name, directions, created FROM knob_studies ORDER BY id",
@@ -1174,9 +1174,11 @@ static int reconnect(pg *d)
                 return d->prepared ? KNOB_OK : KNOB_ESTORAGE;
             }
         }
-        if (once || knob__now() - start >= d->retry_for)
+        double left = d->retry_for - (knob__now() - start);
+        if (once || left <= 0)
             break;
-        nap_unless_interrupted(d, pause);
+        /* the last nap no longer than the time left: KNOB_PG_RETRY_SECONDS is the wait */
+        nap_unless_interrupted(d, pause < left ? pause : left);
         pause = pause * 2 > 5 ? 5 : pause * 2;
     }
     if (stayed && !atomic_load(&d->interrupted)) {
@@ -1416,9 +1418,10 @@ static int with_retry(pg *d, op_fn fn, void *args, bool snapshot, const char *wh
          * once and for ever. */
         bool late = false;
         if (d->transient && since > 0) {
-            late = knob__now() - since >= d->retry_for;
+            double left = d->retry_for - (knob__now() - since);
+            late = left <= 0;
             if (!late)
-                nap_unless_interrupted(d, pause);
+                nap_unless_interrupted(d, pause < left ? pause : left);
             pause = pause * 2 > 5 ? 5 : pause * 2;
         } else if (d->transient) {
             since = knob__now();
@@ -1929,6 +1932,8 @@ typedef struct study_args {
     knob_direction **dirs_out;
     size_t *n_out;
     bool existed;
+    char created[32];    /* create_study's: the same in every attempt */
+    double row_created;  /* op_find's row's */
 } study_args;
 
 static int op_find(pg *d, void *a_)
@@ -1943,6 +1948,7 @@ static int op_find(pg *d, void *a_)
         rc = knob__error(KNOB_ENOTFOUND, "no study named '%s' in '%s'", a->name, d->where);
     else {
         *a->id = get_i64(r, 0, 0);
+        a->row_created = get_dbl(r, 0, 2);
         if (a->dirs_out)
             rc = parse_dirs(d, PQgetvalue(r, 0, 1), a->dirs_out, a->n_out);
     }
@@ -1960,9 +1966,9 @@ static int find_study(void *be, const char *name, int64_t *id, knob_direction **
 static int op_create_study(pg *d, void *a_)
 {
     study_args *a = a_;
-    char text[4096], created[32];
+    char text[4096];
     dirs_text(text, sizeof text, a->dirs, a->n_dirs);
-    const char *p[3] = {a->name, text, dbl(created, knob__now())};
+    const char *p[3] = {a->name, text, a->created};
     PGresult *r = NULL;
     int rc = q1(d, Q_INSERT_STUDY, 3, p, &r, "create a study");
     if (rc)
@@ -1971,13 +1977,21 @@ static int op_create_study(pg *d, void *a_)
     if (!a->existed)
         *a->id = get_i64(r, 0, 0);
     PQclear(r);
-    return a->existed ? op_find(d, a) : KNOB_OK;
+    if (!a->existed || (rc = op_find(d, a)))
+        return rc;
+    /* An earlier attempt whose reply the connection lost may have made it: a row of this
+     * call's own time of creation is this call's (knob_study_create_new's creator is not
+     * told that its study exists). */
+    if (a->row_created == strtod(a->created, NULL))
+        a->existed = false;
+    return KNOB_OK;
 }
 
 static int create_study(void *be, const char *name, const knob_direction *dirs, size_t n_dirs,
                         int64_t *id)
 {
     study_args a = {.name = name, .dirs = dirs, .n_dirs = n_dirs, .id = id};
+    dbl(a.created, knob__now());
     int rc = with_retry(be, op_create_study, &a, false, "create a study");
     return rc ? rc : a.existed ? KNOB_EEXIST : KNOB_OK;
 }

@@ -2384,6 +2384,7 @@ static void ended_connections_write_each_param_once(void **state)
  *                          reads a byte of the reply (a creation's insert);
  *   CUT_TAKE_AFTER_COMMIT  the same for a take of a waiting trial;
  *   CUT_CLAIM_AFTER_COMMIT the same for knob_study_claim's claim;
+ *   CUT_STUDY_AFTER_COMMIT the same for a study's creation;
  *   CUT_TAKE_IN_FLIGHT     a take runs on the server and is not committed (its Sync goes on
  *                          as a Flush); after its result the client's connection is cut and
  *                          the server's kept, the attempt still running there (as when the
@@ -2409,6 +2410,7 @@ static void ended_connections_write_each_param_once(void **state)
 #define CUT_TAKE_IN_FLIGHT 'e'
 #define CUT_CLAIMED_IN_FLIGHT 'f'
 #define CUT_TAKE_LATE 'g'
+#define CUT_STUDY_AFTER_COMMIT 'h'
 
 static bool in_flight(char mode)
 {
@@ -2427,6 +2429,8 @@ static const char *mark_of(char mode)
         return "INSERT INTO knob_claims(study, key, trial) VALUES";
     case CUT_CLAIMED_IN_FLIGHT:
         return "INSERT INTO knob_claims(study, key, trial) SELECT";
+    case CUT_STUDY_AFTER_COMMIT:
+        return "INSERT INTO knob_studies(";
     default:
         return "INSERT INTO knob_trials(";
     }
@@ -3848,6 +3852,33 @@ static void random_workers_stop_at_the_cap(void **state)
     knob_storage_close(st);
 }
 
+/* knob_study_create_new whose insert commits and whose reply the connection loses: its retry
+ * finds the row its first attempt made, which is its own (it was told the study exists, and
+ * Python's create_study raised DuplicatedStudyError for a new name). */
+static void a_new_study_whose_reply_is_lost_is_its_creators(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    proxy px;
+    proxy_start(url, &px);
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
+    proxy_arm_then(&px, CUT_STUDY_AFTER_COMMIT, "");
+    char name[64];
+    snprintf(name, sizeof name, "new_reply_lost_%d", (int)getpid());
+    knob_study *s = NULL;
+    int rc = knob_study_create_new(st, name, NULL, &s);
+    assert_true(proxy_cut(&px));
+    if (rc)
+        fail_msg("knob_study_create_new: %d %s", rc, knob_errmsg());
+    knob_study_free(s);
+    /* another creator of the name is told it exists */
+    assert_int_equal(knob_study_create_new(st, name, NULL, &s), KNOB_EEXIST);
+    assert_int_equal(knob_storage_delete_study(st, name), KNOB_OK);
+    knob_storage_close(st);
+    proxy_stop(&px);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -3894,6 +3925,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ended_connections_write_each_param_once),
         cmocka_unit_test(a_creation_cut_before_its_commit_is_made_again),
         cmocka_unit_test(a_creation_whose_reply_is_lost_is_not_made_again),
+        cmocka_unit_test(a_new_study_whose_reply_is_lost_is_its_creators),
         cmocka_unit_test(a_claimed_creation_whose_reply_is_lost_is_won),
         cmocka_unit_test(an_enqueue_whose_reply_is_lost_is_not_made_again),
         cmocka_unit_test(a_taken_trial_whose_reply_is_lost_is_not_taken_again),
