@@ -91,10 +91,12 @@ static int bound_of_top(const rb *r, const double *X, const double *y, size_t n_
     double *xs = malloc(((size_t)N_SAMPLES * r->d + 1) * sizeof *xs);
     size_t m = n_top > N_SAMPLES ? n_top : N_SAMPLES;
     double *buf = malloc((2 * m + n_top * m + 1) * sizeof *buf);
-    bool cat[KNOB__GP_MAX_DIMS];
-    knob__gp g = {0};
+    /* the model on the heap: a knob__gp is sized by the most dimensions a model takes
+     * (math/gp.h), about 13 KiB, and the kinds of its dimensions by the space */
+    bool *cat = malloc(r->d * sizeof *cat);
+    knob__gp *g = calloc(1, sizeof *g);
     int rc = KNOB_OK;
-    if (!ys || !xs || !buf) {
+    if (!ys || !xs || !buf || !cat || !g) {
         rc = knob__oom("regret bound: the model's data");
         goto done;
     }
@@ -102,10 +104,10 @@ static int bound_of_top(const rb *r, const double *X, const double *y, size_t n_
         ys[i] = (y[i] - mean) / sd;
     for (size_t k = 0; k < r->d; k++)
         cat[k] = r->dims[k].cat;
-    g.min_noise = MIN_NOISE;
-    int mrc = knob__gp_set_data(&g, X, ys, n, d, cat);
+    g->min_noise = MIN_NOISE;
+    int mrc = knob__gp_set_data(g, X, ys, n, d, cat);
     if (mrc == 0)
-        mrc = knob__gp_fit(&g, FIT_EVALS);
+        mrc = knob__gp_fit(g, FIT_EVALS);
     if (mrc == KNOB__MATH_ENOMEM) {
         rc = knob__oom("regret bound: the Gaussian process");
         goto done;
@@ -121,12 +123,15 @@ static int bound_of_top(const rb *r, const double *X, const double *y, size_t n_
     sample_space(r, seed, xs);
     /* the largest UCB over the space (the top trials' points among it), the largest LCB
      * over the top trials: their gap bounds the regret of the best of them */
-    double ucb = fmax(bound_max(&g, X, n, beta, 1, mu, var, work),
-                      bound_max(&g, xs, N_SAMPLES, beta, 1, mu, var, work));
-    double lcb = bound_max(&g, X, n, beta, -1, mu, var, work);
+    double ucb = fmax(bound_max(g, X, n, beta, 1, mu, var, work),
+                      bound_max(g, xs, N_SAMPLES, beta, 1, mu, var, work));
+    double lcb = bound_max(g, X, n, beta, -1, mu, var, work);
     *out = (ucb - lcb) * sd;
 done:
-    knob__gp_free(&g);
+    if (g)
+        knob__gp_free(g);
+    free(g);
+    free(cat);
     free(ys);
     free(xs);
     free(buf);

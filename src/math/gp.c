@@ -40,11 +40,12 @@ void knob__gp_free(knob__gp *g)
     free(g->L);
     free(g->alpha);
     free(g->work);
+    free(g->dwork);
     memset(g, 0, sizeof *g);
 }
 
-/* Room for n rows of d dimensions; the rows' buffers take the dimensions the data have (at
- * most KNOB__GP_MAX_DIMS), so that a model of few params holds no room for many. */
+/* Room for n rows of d dimensions; the rows' buffers and dwork take the dimensions the data
+ * have (at most KNOB__GP_MAX_DIMS), so that a model of few params holds no room for many. */
 static int reserve(knob__gp *g, int n, int d)
 {
     size_t need = (size_t)n;
@@ -88,7 +89,10 @@ static int reserve(knob__gp *g, int n, int d)
     double *work = realloc(g->work, (3 * cap * cap + 4 * cap) * sizeof *work);
     if (work)
         g->work = work;
-    if (!X || !Xt || !y || !L || !alpha || !work)
+    double *dwork = realloc(g->dwork, 3 * (size_t)cap_d * sizeof *dwork);
+    if (dwork)
+        g->dwork = dwork;
+    if (!X || !Xt || !y || !L || !alpha || !work || !dwork)
         return KNOB__MATH_ENOMEM;
     g->cap = cap;
     g->cap_d = cap_d;
@@ -296,7 +300,7 @@ static int potrf(double *L, int n)
 static int build_factor(knob__gp *g, const double *theta, double *L, double *M, double *Q)
 {
     int n = g->n, d = g->d;
-    double nu[KNOB__GP_MAX_DIMS];
+    double *nu = g->dwork;
     for (int k = 0; k < d; k++)
         nu[k] = exp(theta[k]);
     double s2 = exp(theta[d]), noise = g->min_noise + exp(theta[d + 1]);
@@ -375,7 +379,7 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad)
     if (grad) {
         /* d lml / d theta = 1/2 tr((a a^T - K^-1) dK/dtheta); K^-1 into L's triangle */
         LAPACKE_dpotri(LAPACK_COL_MAJOR, 'U', n, L, n);
-        double nu[KNOB__GP_MAX_DIMS], gs = 0, gn = 0;
+        double *nu = g->dwork, gs = 0, gn = 0;
         for (int k = 0; k < d; k++)
             nu[k] = exp(theta[k]);
         double s2 = exp(theta[d]), e = exp(theta[d + 1]), gt = 0;
@@ -462,7 +466,11 @@ int knob__gp_factor(knob__gp *g)
 int knob__gp_fit(knob__gp *g, int max_evals)
 {
     int d = g->d, nt = knob__gp_n_theta(g);
-    double lo[3 * KNOB__GP_MAX_DIMS + 3], hi[3 * KNOB__GP_MAX_DIMS + 3];
+    /* the bounds and the start, by the model's own dimensions */
+    double *lo = malloc(3 * (size_t)nt * sizeof *lo);
+    if (!lo)
+        return KNOB__MATH_ENOMEM;
+    double *hi = lo + nt, *theta = hi + nt;
     for (int k = 0; k < d; k++) {
         lo[k] = log(1e-4);
         hi[k] = log(1e4);
@@ -480,15 +488,16 @@ int knob__gp_fit(knob__gp *g, int max_evals)
         lo[task_at(g)] = -3;
         hi[task_at(g)] = 3;
     }
-    double theta[3 * KNOB__GP_MAX_DIMS + 3];
     for (int k = 0; k < nt; k++)
         theta[k] = fmin(fmax(g->theta[k], lo[k]), hi[k]);
     g->n_evals = 0;
     double best = -HUGE_VAL;
     if (max_evals > 0 && g->n > 0) {
         nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)nt);
-        if (!opt)
+        if (!opt) {
+            free(lo);
             return KNOB__MATH_ENOMEM;
+        }
         nlopt_set_max_objective(opt, nlopt_fn, g);
         nlopt_set_lower_bounds(opt, lo);
         nlopt_set_upper_bounds(opt, hi);
@@ -506,6 +515,7 @@ int knob__gp_fit(knob__gp *g, int max_evals)
         }
     }
     memcpy(g->theta, theta, (size_t)nt * sizeof *theta);
+    free(lo);
     g->lml = best;
     g->fitted = true;
     return knob__gp_factor(g);
@@ -536,7 +546,7 @@ void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, d
                       double *work)
 {
     int n = g->n, d = g->d;
-    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
+    double *nu = g->dwork, s2 = exp(g->theta[d]), *xw = nu + d;
     double rho = knob__gp_task_rho(g);
     nu_of(g, nu);
     for (int i = 0; i < m; i++) {
@@ -560,8 +570,7 @@ void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, dou
                            double *dmean, double *dvar, double *work)
 {
     int n = g->n, d = g->d;
-    double nu[KNOB__GP_MAX_DIMS], s2 = exp(g->theta[d]), xw[KNOB__GP_MAX_DIMS];
-    double dx[KNOB__GP_MAX_DIMS];
+    double *nu = g->dwork, s2 = exp(g->theta[d]), *xw = nu + d, *dx = xw + d;
     nu_of(g, nu);
     x = warp_point(g, x, xw, dx);
     double *k = work, *v = work + n, *dk = work + 2 * (size_t)n;

@@ -28,9 +28,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* The most dimensions a model takes: theta and the callers' per-dimension arrays are sized by
- * it (the data's buffers by the dimensions they have). 64 until 2027-01; at 300 a gp ask
- * costs about 0.1 s of CPU, at 500 about 0.13 s (docs/samplers.md). */
+/* The most dimensions a model takes. Only theta and cat are sized by it (a knob__gp is about
+ * 13 KiB: keep it on the heap); the data's buffers and the scratch of one point (dwork) take
+ * the dimensions the data have, so that a fit or a prediction needs no stack in proportion
+ * to the limit (a gp ask runs in a thread of 64 KiB of stack). 64 until 2027-01; at 300 a gp
+ * ask costs about 0.1 s of CPU, at 500 about 0.13 s (docs/samplers.md). */
 #define KNOB__GP_MAX_DIMS 512
 
 typedef struct knob__gp {
@@ -59,8 +61,11 @@ typedef struct knob__gp {
     double *L;         /* n x n, lower Cholesky factor of K (row major) */
     double *alpha;     /* K^-1 y */
     double *work;      /* 3 n x n + 4 n scratch */
+    double *dwork;     /* 3 cap_d scratch of one point: the inverse squared length scales, its
+                          warped coordinates and their derivatives (a prediction's, a fit's
+                          evaluation's; written by predictions too: one call at a time) */
     size_t cap;        /* rows the buffers hold */
-    int cap_d;         /* ... of this many dimensions (X, Xt, and Xw, dwa, dwb) */
+    int cap_d;         /* ... of this many dimensions (X, Xt, dwork, and Xw, dwa, dwb) */
     double lml;        /* log marginal likelihood + log prior at theta */
     int n_evals;       /* objective evaluations of the last fit */
 } knob__gp;
@@ -82,7 +87,8 @@ int knob__gp_n_theta(const knob__gp *g);
 double knob__gp_warp(double x, double la, double lb, double *dx, double *dla, double *dlb);
 
 /* Fits theta (at most max_evals likelihood evaluations; from the previous fit when there
- * is one, else from the priors' centres) and factors K. Returns 0, KNOB__MATH_ENOMEM, or
+ * is one, else from the priors' centres) and factors K. Returns 0, KNOB__MATH_ENOMEM (the
+ * optimizer's bounds and start, 3 x knob__gp_n_theta doubles, are allocated at each fit), or
  * KNOB__MATH_ENOTPD when K cannot be factored at any jitter. */
 int knob__gp_fit(knob__gp *g, int max_evals);
 
@@ -98,7 +104,7 @@ double knob__gp_objective(knob__gp *g, const double *theta, double *grad);
 double knob__gp_task_rho(const knob__gp *g);
 
 /* Posterior mean and variance at m points (rows of x, m x d; with task, of this task).
- * work: n x m doubles. */
+ * work: n x m doubles (and the model's dwork: one prediction of a model at a time). */
 void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, double *var,
                       double *work);
 
@@ -108,7 +114,8 @@ void knob__gp_predict(const knob__gp *g, const double *x, int m, double *mean, d
 void knob__gp_loo(const knob__gp *g, double *mean, double *var, double *work);
 
 /* Posterior mean and variance at one point, with their gradients over the continuous
- * dimensions (categorical entries are 0). work: 3 n doubles. */
+ * dimensions (categorical entries are 0). work: 3 n doubles (and the model's dwork, as
+ * knob__gp_predict). */
 void knob__gp_predict_grad(const knob__gp *g, const double *x, double *mean, double *var,
                            double *dmean, double *dvar, double *work);
 
