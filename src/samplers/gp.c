@@ -98,7 +98,8 @@ static int too_many(knob_study *s, size_t nd)
                           knob_study_name(s), nd, MAX_DIMS);
 }
 
-/* The params every completed trial has with one distribution, in name order. */
+/* The params every completed trial has with one distribution, in name order, and their
+ * kinds (p->cat). */
 static int infer_space(bo *p, knob_study *s, const knob_trial_info *const *tr, size_t n)
 {
     knob__dim *dims;
@@ -108,8 +109,17 @@ static int infer_space(bo *p, knob_study *s, const knob_trial_info *const *tr, s
         return rc;
     free(p->dims);
     p->dims = dims;
-    p->n_dims = nd > MAX_DIMS ? 0 : (int)nd;
-    return nd > MAX_DIMS ? too_many(s, nd) : KNOB_OK;
+    p->n_dims = 0;
+    if (nd > MAX_DIMS)
+        return too_many(s, nd);
+    bool *cat = realloc(p->cat, (nd + 1) * sizeof *cat);
+    if (!cat)
+        return knob__oom("gp: the space's kinds");
+    p->cat = cat;
+    for (size_t k = 0; k < nd; k++)
+        cat[k] = dims[k].cat;
+    p->n_dims = (int)nd;
+    return KNOB_OK;
 }
 
 /* A space of more than MAX_DIMS params, refused when the model would first see it (its
@@ -140,14 +150,13 @@ static int refuse_wide(const bo *p, knob_study *s)
 static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                    size_t n_tr)
 {
-    int d = p->n_dims;
     double sign = knob_study_direction(s, 0) == KNOB_MAXIMIZE ? -1 : 1;
     int64_t self = knob_trial_number(t);
-    bool cat[MAX_DIMS];
-    for (int k = 0; k < d; k++)
-        cat[k] = p->dims[k].cat;
+    const bool *cat = p->cat;
     data D = {0};
-    double xbest[MAX_DIMS];
+    double *xbest = malloc(((size_t)p->n_dims + 1) * sizeof *xbest);
+    if (!xbest)
+        return knob__oom("gp: the ask's point");
     int rc = knob__bo_observe(p, sign, tr, n_tr, &D);
     if (!rc) {
         knob__bo_standardize_by(p, &D, knob__bo_warm_scale(p, &D), NULL);
@@ -168,18 +177,18 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
     if (!rc && !explored && knob__bo_warm_refines(p, self, &D))
         rc = knob__bo_warm_refine(p, &D, xbest, &explored);
     if (!rc && !explored) {
-        knob__bo_warm_box(p, &D); /* warm: the acquisition near the source's best (gp_warm.c) */
-        rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
+        /* warm: the acquisition near the source's best (gp_warm.c) */
+        rc = knob__bo_warm_box(p, &D);
+        if (!rc)
+            rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
         p->ws_box_on = false;
         if (!rc) /* not a point asked before */
             rc = knob__bo_unrepeat(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
     }
     if (!rc)
         rc = knob__bo_propose(p, t, xbest);
-    free(D.y);
-    free(D.C);
-    free(D.feas);
-    free(D.cost);
+    knob__bo_data_free(&D);
+    free(xbest);
     return rc;
 }
 
@@ -374,6 +383,7 @@ static void fini(void *state)
     bo *p = state;
     knob__gp_free(&p->gp);
     free(p->dims);
+    free(p->cat);
     free(p->dirs);
     free(p->buf);
     free(p->scratch);
@@ -382,6 +392,7 @@ static void fini(void *state)
     free(p->cgp);
     knob__gp_free(&p->kgp);
     knob__gp_free(&p->sgp);
+    free(p->ws_work);
     knob__gp_free(&p->lgp);
     knob__gp_free(&p->rgp);
     knobx_json_free(p->fit_saved);

@@ -80,10 +80,10 @@ static double local_fn(unsigned n, const double *u, double *grad, void *cv)
     bo *p = c->p;
     for (unsigned i = 0; i < n; i++)
         c->x[c->free[i]] = u[i] / c->scale[i];
-    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS], am, av;
+    double mean, var, *dm = c->dm, *dv = c->dv, am, av;
     knob__gp_predict_grad(&p->gp, c->x, &mean, &var, dm, dv, c->work);
     if (p->ws_on) {
-        double pm, pg[MAX_DIMS];
+        double pm, *pg = c->pg;
         knob__bo_prior_mean(p, c->x, 1, &pm, pg, c->work);
         mean += pm;
         for (int k = 0; k < p->n_dims; k++)
@@ -101,7 +101,7 @@ static double local_search(ctx *c, double *x, double start_value)
 {
     if (c->n_free == 0)
         return start_value;
-    double u[MAX_DIMS], lo[MAX_DIMS], hi[MAX_DIMS], best = start_value;
+    double *u = c->u, *lo = c->lo, *hi = c->hi, best = start_value;
     /* in units of each dimension's length scale, so that one tolerance fits all */
     for (int i = 0; i < c->n_free; i++) {
         c->scale[i] = sqrt(exp(c->p->gp.theta[c->free[i]]));
@@ -124,7 +124,7 @@ static double local_search(ctx *c, double *x, double start_value)
     nlopt_set_maxeval(opt, 100);
     nlopt_set_ftol_rel(opt, 1e-9);
     nlopt_set_xtol_abs1(opt, 1e-8);
-    double got = -HUGE_VAL, keep[MAX_DIMS];
+    double got = -HUGE_VAL, *keep = c->keep;
     memcpy(keep, x, (size_t)c->p->n_dims * sizeof *keep);
     nlopt_result res = nlopt_optimize(opt, u, &got);
     nlopt_destroy(opt);
@@ -316,9 +316,10 @@ static bool steps_apply(const bo *p, const data *D, double *nu)
 
 /* Local searches from the best `starts` candidates (sorted in `order`), and from the
  * incumbent itself: near it the acquisition is flat at candidate spacing, and only a local
- * search resolves the last digits. The best point into xbest; its value. */
+ * search resolves the last digits. Each start in x (n_dims); the best point into xbest; its
+ * value. */
 static double refine(ctx *c, const data *D, const double *cand, const item *order, int starts,
-                     double *xbest)
+                     double *x, double *xbest)
 {
     int d = c->p->n_dims;
     /* the best candidate as it is, which the first start replaces: with no local search
@@ -327,7 +328,7 @@ static double refine(ctx *c, const data *D, const double *cand, const item *orde
     double vbest = order[0].v;
     memcpy(xbest, cand + (size_t)order[0].i * d, (size_t)d * sizeof *xbest);
     for (int j = 0; j <= starts; j++) {
-        double x[MAX_DIMS], v0;
+        double v0;
         if (j == starts) {
             if (!D->n_top || !c->p->n_local_search || c->away)
                 break;
@@ -376,8 +377,16 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     size_t need = (size_t)m * (n_model + 1) + 3 * (size_t)n_model + 16;
     double *work = knob__grow(&p->scratch, &p->cap_scratch, need, sizeof *work) ? NULL : p->scratch;
     item *order = malloc((size_t)m * sizeof *order);
+    /* the per-dimension arrays of the search (ctx's, and nu and two points here), sized by the
+     * space, once a maximization: on the stack they grew with MAX_DIMS */
+    int no = p->n_obj > 1 ? p->n_obj : 1;
+    size_t nd = (size_t)d;
+    double *per_dim = malloc((11 + 2 * (size_t)no) * nd * sizeof *per_dim);
+    int *free_dims = malloc(nd * sizeof *free_dims);
     if (!cand || !vals || !cm || !work || !order) {
         rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    } else if (!per_dim || !free_dims) {
+        rc = knob__oom("gp: the acquisition's search");
     } else if (!(rc = knob__bo_incumbent(p, D, &inc))) {
         knob_rng r;
         knob_rng_derive(&r, seed, self, "gp:candidates");
@@ -395,7 +404,19 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
                  .cm = cm,
                  .cv = cm + m,
                  .mo = p->n_obj > 1,
-                 .kind = p->n_obj > 1 ? ACQ_OPTION : knob__bo_hedge_kind(p, D->n_pend)};
+                 .kind = p->n_obj > 1 ? ACQ_OPTION : knob__bo_hedge_kind(p, D->n_pend),
+                 .free = free_dims,
+                 .scale = per_dim,
+                 .u = per_dim + nd,
+                 .lo = per_dim + 2 * nd,
+                 .hi = per_dim + 3 * nd,
+                 .keep = per_dim + 4 * nd,
+                 .pg = per_dim + 5 * nd,
+                 .tdm = per_dim + 6 * nd,
+                 .tdv = per_dim + 7 * nd,
+                 .dm = per_dim + 11 * nd,
+                 .dv = per_dim + (11 + (size_t)no) * nd};
+        double *nu = per_dim + 8 * nd, *x = per_dim + 9 * nd, *start = per_dim + 10 * nd;
         /* round_inside: a binned coordinate keeps its candidate's value (the discrete pass
          * then tries its others); the local search moves the continuous ones */
         for (int k = 0; k < d; k++)
@@ -405,7 +426,6 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
         for (int i = 0; i < m; i++)
             order[i] = (item){
                 isfinite(vals[i]) && !too_near(&c, cand + (size_t)i * d) ? vals[i] : -HUGE_VAL, i};
-        double nu[MAX_DIMS];
         bool steps = steps_apply(p, D, nu);
         if (steps) {
             /* candidates on a step are out, unless every one is */
@@ -429,15 +449,14 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
             discrete &= p->dims[k].cat || p->dims[k].bins > 0;
         const double *rows = D->X + (discrete ? 0 : (size_t)D->n * d);
         int n_rows = D->n_extra + (discrete ? D->n : 0);
-        double v =
-            discrete_pass(&c, rows, n_rows, xbest, refine(&c, D, cand, order, starts, xbest));
+        double v = discrete_pass(&c, rows, n_rows, xbest,
+                                 refine(&c, D, cand, order, starts, start, xbest));
         /* the local search went onto a step: the best candidate off every step */
         bool off_steps = steps && v > -HUGE_VAL && on_step(p, D, nu, xbest);
         if (off_steps)
             v = -HUGE_VAL;
         /* every neighbour of a seen point seen too: the best candidate not seen yet */
         for (int j = 0; !(v > -HUGE_VAL) && j < m; j++) {
-            double x[MAX_DIMS];
             memcpy(x, cand + (size_t)order[j].i * d, (size_t)d * sizeof *x);
             for (int k = 0; k < d; k++)
                 x[k] = knob__dim_round(&p->dims[k], x[k]);
@@ -452,6 +471,8 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
     free(vals);
     free(cm);
     free(order);
+    free(per_dim);
+    free(free_dims);
     return rc;
 }
 

@@ -32,7 +32,7 @@ double knob__bo_feasibility_grad(ctx *c, unsigned n, double *grad)
     for (int j = 0; j < p->nc; j++) {
         if (!p->cok[j])
             continue;
-        double cm, cv, cdm[MAX_DIMS], cdv[MAX_DIMS], gm, gv;
+        double cm, cv, *cdm = c->tdm, *cdv = c->tdv, gm, gv;
         knob__gp_predict_grad(&p->cgp[j], c->x, &cm, &cv, cdm, cdv, c->work);
         double sd = sqrt(cv), z = (p->cthr[j] - cm) / sd, dz;
         v += knob__log_ndtr(z, &dz);

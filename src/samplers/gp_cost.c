@@ -60,7 +60,7 @@ double knob__bo_cost_grad(ctx *c, unsigned n, double *grad)
     bo *p = c->p;
     if (!(p->alpha > 0))
         return 0;
-    double km, kv, kdm[MAX_DIMS], kdv[MAX_DIMS], w = p->alpha * p->ksd;
+    double km, kv, *kdm = c->tdm, *kdv = c->tdv, w = p->alpha * p->ksd;
     knob__gp_predict_grad(&p->kgp, c->x, &km, &kv, kdm, kdv, c->work);
     if (grad)
         for (unsigned i = 0; i < n; i++)

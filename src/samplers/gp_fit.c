@@ -263,11 +263,21 @@ int knob__bo_alloc_rows(bo *p, size_t n_tr, data *D)
     int d = p->n_dims, nc = p->nc;
     if (!knob__bo_reserve(p, (n_tr + 1) * (size_t)(d + 1)) ||
         !(D->y = malloc((n_tr + 1) * sizeof *D->y)) ||
+        !(D->center = malloc(((size_t)d + 1) * sizeof *D->center)) ||
         (nc && (!(D->C = malloc(n_tr * (size_t)nc * sizeof *D->C)) ||
                 !(D->feas = malloc(n_tr * sizeof *D->feas)))) ||
         (p->cost[0] && !(D->cost = malloc((n_tr + 1) * sizeof *D->cost))))
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
     return 0;
+}
+
+void knob__bo_data_free(data *D)
+{
+    free(D->y);
+    free(D->center);
+    free(D->C);
+    free(D->feas);
+    free(D->cost);
 }
 
 /* What an observed trial brings besides its values: its nc constraint values (NAN where it
@@ -531,7 +541,10 @@ int knob__bo_fit_model(bo *p, const data *D, const bool *cat)
         /* the model learns what the source's mean does not say */
         if (!(resid = malloc((2 * (size_t)D->n + 3 * (size_t)p->sgp.n + 16) * sizeof *resid)))
             return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-        knob__bo_fit_prior_scale(p, D, resid, resid + D->n);
+        if (knob__bo_fit_prior_scale(p, D, resid, resid + D->n)) {
+            free(resid);
+            return KNOB_ENOMEM;
+        }
         y = knob__bo_task_on(p) ? D->y : resid; /* or both studies' trials in one model */
     }
     int rc = knob__bo_set_model_data(p, D->X, y, D->n, cat);

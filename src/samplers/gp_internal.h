@@ -29,6 +29,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The most params gp models. Only the sampler's state (on the heap) holds arrays of this
+ * size: an ask's per-dimension arrays are sized by the space's dimensions and allocated once
+ * an ask (or kept in the state), so that its stack does not grow with the limit (an ask runs
+ * in a thread of 64 KiB of stack). */
 #define MAX_DIMS KNOB__GP_MAX_DIMS
 #define REFIT_ALWAYS 200
 
@@ -80,6 +84,7 @@ typedef struct knob__bo {
     bool failed_worst;
     knob__dim *dims; /* the space (samplers/transform.h) */
     int n_dims;
+    bool *cat; /* n_dims: each dimension is categorical (the models' kinds) */
     knob__gp gp;
     int n_fitted;         /* observations at the last fit of the hyperparameters */
     /* The models' last fits stored with the study (system attribute FIT_KEY), so that a
@@ -111,6 +116,8 @@ typedef struct knob__bo {
     bool ws_loaded, ws_on;      /* looked for; found with shared params */
     bool ws_checked;            /* the source opened at the first ask (knob__warm_check) */
     knob__gp sgp;               /* the source's model over the shared dimensions */
+    double *ws_work;            /* 3 ns: a point of sgp's and its gradients (the prior mean's; */
+    size_t cap_ws_work;         /* grown by knob__bo_fit_prior_scale, a warm ask's first use) */
     int s_dims[MAX_DIMS], ns;   /* this space's dimension of each of the source model's */
     char s_names[MAX_DIMS][64]; /* their names, to find them again if the space changes */
     double ws_a, ws_b;          /* prior mean = a x the source's mean + b (fitted each ask) */
@@ -158,8 +165,13 @@ typedef struct knob__bo_ctx {
     bo *p;
     double best; /* the incumbent's standardized loss */
     double *x;   /* the full point of a local search */
-    int free[MAX_DIMS], n_free;
-    double scale[MAX_DIMS]; /* of the free dimensions in a local search */
+    /* n_dims long each (n_obj x n_dims: dm, dv), from one allocation of the maximization */
+    int *free, n_free;
+    double *scale;              /* of the free dimensions in a local search */
+    double *u, *lo, *hi, *keep; /* a local search's point, its bounds and its start */
+    double *dm, *dv, *pg;       /* the gradients of the models' means and variances, of the
+                                   prior mean (the local search's objective) */
+    double *tdm, *tdv;          /* the same of a cost, constraint or terrace model */
     double *work;
     int n_evals;
     const double *away; /* when stalled: the incumbent, whose neighbourhood is out */
@@ -194,7 +206,7 @@ typedef struct knob__bo_data {
     bool stalled;            /* see STALL_TRIALS */
     bool plateau;            /* see PLATEAU_TIES */
     int best_ties;           /* observations tied with the best loss (1: the best alone) */
-    double center[MAX_DIMS]; /* the incumbent's row, when stalled */
+    double *center;          /* n_dims: the incumbent's row, when stalled */
     double *C;               /* n x nc constraint values of the observations (NaN: none) */
     bool *feas;              /* each observation is feasible */
     double *cost;            /* n costs of the observations (option cost; NaN: none) */
@@ -231,8 +243,12 @@ int knob__bo_observe(bo *p, double sign, const knob_trial_info *const *tr, size_
 void knob__bo_observe_extra(const bo *p, const knob_trial_info *ti, data *D, int nc);
 
 /* Room for n_tr trials' rows in p->buf and D's arrays as the options need them (KNOB_ENOMEM
- * with the error set); D's arrays are the caller's to free, also after a failure. */
+ * with the error set); D's arrays are the caller's to free (knob__bo_data_free), also after
+ * a failure. */
 int knob__bo_alloc_rows(bo *p, size_t n_tr, data *D);
+
+/* Frees D's arrays (knob__bo_alloc_rows). */
+void knob__bo_data_free(data *D);
 
 /* Warps and standardizes D->y; notes the best, the worst and the best few. */
 void knob__bo_standardize(const bo *p, data *D);
@@ -418,8 +434,10 @@ int knob__bo_fit_cost(bo *p, const data *D, const bool *cat);
 void knob__bo_prior_mean(const bo *p, const double *x, int m, double *out, double *grad,
                          double *work);
 
-/* The prior mean's scale fitted to own losses; the residuals into resid. */
-void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work);
+/* The prior mean's scale fitted to own losses; the residuals into resid. The ask's first use
+ * of the prior mean: it grows p->ws_work, which the prior mean works in. KNOB_OK or
+ * KNOB_ENOMEM. */
+int knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work);
 
 /* Option warm_start_task acts: a warm run whose source shares every param. The model is
  * then one GP of the source's and the own rows with a task kernel, and the prior mean 0. */
@@ -451,7 +469,7 @@ int knob__bo_warm_unseen(bo *p, const data *D, double *xbest, bool *replaced);
 /* This ask's region (option warm_start_region) into p->ws_box_on, ws_lo and ws_hi: in a warm
  * run, the box of half side ws_region (unit cube) around the source's best trial until one of
  * this study's trials lies in that box, then around this study's best trial; off (the whole
- * cube) in a cold run. */
-void knob__bo_warm_box(bo *p, const data *D);
+ * cube) in a cold run. KNOB_OK or KNOB_ENOMEM. */
+int knob__bo_warm_box(bo *p, const data *D);
 
 #endif

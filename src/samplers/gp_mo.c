@@ -65,20 +65,21 @@ double knob__bo_mo_local_fn(unsigned n, const double *u, double *grad, void *cv)
     double v = 0;
     if (!c->no_incumbent) {
         double mu[KNOB__EHVI_MAX_OBJ], sd[KNOB__EHVI_MAX_OBJ], gmu[KNOB__EHVI_MAX_OBJ],
-            gsd[KNOB__EHVI_MAX_OBJ], dm[KNOB__EHVI_MAX_OBJ][MAX_DIMS],
-            dv[KNOB__EHVI_MAX_OBJ][MAX_DIMS];
+            gsd[KNOB__EHVI_MAX_OBJ];
+        size_t d = (size_t)p->n_dims;
         for (int j = 0; j < no; j++) {
             double var;
-            knob__gp_predict_grad(objective_model(p, j), c->x, &mu[j], &var, dm[j], dv[j], c->work);
+            knob__gp_predict_grad(objective_model(p, j), c->x, &mu[j], &var, c->dm + j * d,
+                                  c->dv + j * d, c->work);
             sd[j] = sqrt(fmax(var, 1e-30));
         }
         v = knob__ehvi_log(&p->ehvi, mu, sd, grad ? gmu : NULL, grad ? gsd : NULL);
         if (grad)
             for (unsigned i = 0; i < n; i++)
                 for (int j = 0; j < no; j++) /* d sd = d var / (2 sd) */
-                    grad[i] +=
-                        (gmu[j] * dm[j][c->free[i]] + gsd[j] * dv[j][c->free[i]] / (2 * sd[j])) /
-                        c->scale[i];
+                    grad[i] += (gmu[j] * c->dm[j * d + c->free[i]] +
+                                gsd[j] * c->dv[j * d + c->free[i]] / (2 * sd[j])) /
+                               c->scale[i];
     }
     return knob__bo_local_value(c, n, v, grad);
 }
@@ -421,15 +422,15 @@ static int mo_parego(bo *p, uint64_t seed, const knob_trial_info *const *tr, siz
 int knob__bo_suggest_mo(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
                         size_t n_tr)
 {
-    int d = p->n_dims;
-    double sign[KNOB__EHVI_MAX_OBJ], *Y = NULL, xbest[MAX_DIMS];
+    double sign[KNOB__EHVI_MAX_OBJ], *Y = NULL;
     for (int j = 0; j < p->n_obj; j++)
         sign[j] = knob_study_direction(s, (size_t)j) == KNOB_MAXIMIZE ? -1 : 1;
     int64_t self = knob_trial_number(t);
-    bool cat[MAX_DIMS];
-    for (int k = 0; k < d; k++)
-        cat[k] = p->dims[k].cat;
+    const bool *cat = p->cat;
     data D = {0};
+    double *xbest = malloc(((size_t)p->n_dims + 1) * sizeof *xbest);
+    if (!xbest)
+        return knob__oom("gp: the ask's point");
     int rc = observe_mo(p, sign, tr, n_tr, &D, &Y);
     if (!rc && D.n < 2)
         goto done; /* the rest lack a param of the space: independent draws */
@@ -460,10 +461,8 @@ unrepeat:
     if (!rc)
         rc = knob__bo_propose(p, t, xbest);
 done:
-    free(D.y);
-    free(D.C);
-    free(D.feas);
-    free(D.cost);
+    knob__bo_data_free(&D);
+    free(xbest);
     free(Y);
     return rc;
 }

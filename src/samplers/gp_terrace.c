@@ -77,7 +77,7 @@ double knob__bo_terrace_grad(ctx *c, unsigned n, double *grad)
     bo *p = c->p;
     if (!p->tok)
         return 0;
-    double tm, tv, tdm[MAX_DIMS], tdv[MAX_DIMS], dz;
+    double tm, tv, *tdm = c->tdm, *tdv = c->tdv, dz;
     knob__gp_predict_grad(&p->tgp, c->x, &tm, &tv, tdm, tdv, c->work);
     double sd = sqrt(tv), z = (p->tthr - tm) / sd;
     double v = knob__log_ndtr(z, &dz);

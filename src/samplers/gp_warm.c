@@ -18,7 +18,8 @@ bool knob__bo_task_on(const bo *p)
 
 /* The source's scaled mean a x its model's mean at x - shift + b at m rows of x (0 without
  * a warm start), with a (d-vector) gradient at one row when grad is not NULL, and its
- * model's variance there (unscaled) when var_out is not NULL. */
+ * model's variance there (unscaled) when var_out is not NULL. The point in the source
+ * model's dimensions and its gradients in p->ws_work. */
 static void source_mean(const bo *p, const double *x, int m, double *out, double *grad,
                         double *var_out, double *work)
 {
@@ -32,8 +33,9 @@ static void source_mean(const bo *p, const double *x, int m, double *out, double
         }
         return;
     }
+    double *z = p->ws_work, *dm = z + p->ns, *dv = dm + p->ns;
     for (int i = 0; i < m; i++) {
-        double z[MAX_DIMS], mean, var, dm[MAX_DIMS], dv[MAX_DIMS];
+        double mean, var;
         for (int k = 0; k < p->ns; k++)
             z[k] = x[(size_t)i * p->n_dims + p->s_dims[k]] - p->ws_shift[k];
         if (grad) {
@@ -103,8 +105,10 @@ typedef struct {
     const bo *p;
     const data *D;
     double *work;
-    int free[MAX_DIMS], n_free;
-    double *m, *g; /* n source means at x - delta, n x ns of their gradients */
+    int *free, n_free;      /* ns: the shared dimensions that move */
+    double *m, *g;          /* n source means at x - delta, n x ns of their gradients */
+    double *delta, *z, *dv; /* ns each: the shift, a point of the source's, its variance's
+                               gradient */
 } shift_ctx;
 
 static double shift_fn(unsigned nf, const double *u, double *grad, void *cv)
@@ -112,11 +116,12 @@ static double shift_fn(unsigned nf, const double *u, double *grad, void *cv)
     shift_ctx *c = cv;
     const bo *p = c->p;
     int n = c->D->n, ns = p->ns;
-    double delta[MAX_DIMS] = {0}, mx = 0, my = 0, sxx = 0, sxy = 0, v = 0;
+    double *delta = c->delta, *z = c->z, *dv = c->dv, mx = 0, my = 0, sxx = 0, sxy = 0, v = 0;
+    memset(delta, 0, (size_t)ns * sizeof *delta);
     for (unsigned j = 0; j < nf; j++)
         delta[c->free[j]] = u[j];
     for (int i = 0; i < n; i++) {
-        double z[MAX_DIMS], var, dv[MAX_DIMS];
+        double var;
         for (int k = 0; k < ns; k++)
             z[k] = c->D->X[(size_t)i * p->n_dims + p->s_dims[k]] - delta[k];
         knob__gp_predict_grad(&p->sgp, z, &c->m[i], &var, c->g + (size_t)i * ns, dv, c->work);
@@ -169,25 +174,41 @@ static nlopt_opt lbfgs(unsigned n, nlopt_func f, void *arg, const double *lo, co
 }
 
 /* Fits p->ws_shift to the own trials D (0 with the option off or too few trials). work: 3
- * x the source's rows. */
-static void fit_shift(bo *p, const data *D, double *work)
+ * x the source's rows. KNOB_OK or KNOB_ENOMEM. */
+static int fit_shift(bo *p, const data *D, double *work)
 {
     shift_ctx c = {.p = p, .D = D, .work = work};
-    for (int k = 0; k < p->ns; k++)
+    int ns = p->ns, n_free = 0;
+    for (int k = 0; k < ns; k++)
+        n_free += !p->dims[p->s_dims[k]].cat;
+    if (!p->ws_shift_on || n_free == 0 || D->n < WS_SHIFT_PER_DIM * ns) {
+        memset(p->ws_shift, 0, sizeof p->ws_shift);
+        return KNOB_OK;
+    }
+    /* the means and gradients at the rows; ns each: the last shift, the search's bounds, best
+     * and point, and shift_fn's arrays */
+    size_t at = (size_t)D->n * (size_t)(ns + 1);
+    c.m = malloc((at + 8 * (size_t)ns) * sizeof *c.m);
+    c.free = malloc((size_t)ns * sizeof *c.free);
+    if (!c.m || !c.free) {
+        free(c.m);
+        free(c.free);
+        memset(p->ws_shift, 0, sizeof p->ws_shift);
+        return knob__oom("gp: warm_start_shift");
+    }
+    c.g = c.m + D->n;
+    double *last = c.m + at, *lo = last + ns, *hi = lo + ns, *best = hi + ns, *u = best + ns;
+    c.delta = u + ns;
+    c.z = c.delta + ns;
+    c.dv = c.z + ns;
+    for (int k = 0; k < ns; k++)
         if (!p->dims[p->s_dims[k]].cat)
             c.free[c.n_free++] = k;
-    double last[MAX_DIMS];
-    memcpy(last, p->ws_shift, sizeof last);
+    memcpy(last, p->ws_shift, (size_t)ns * sizeof *last);
     memset(p->ws_shift, 0, sizeof p->ws_shift);
-    if (!p->ws_shift_on || c.n_free == 0 || D->n < WS_SHIFT_PER_DIM * p->ns)
-        return;
-    /* no memory: no shift, the prior mean as without the option */
-    if (!(c.m = malloc((size_t)D->n * (size_t)(p->ns + 1) * sizeof *c.m)))
-        return;
-    c.g = c.m + D->n;
     unsigned nf = (unsigned)c.n_free;
-    double lo[MAX_DIMS], hi[MAX_DIMS], best[MAX_DIMS] = {0};
     for (unsigned j = 0; j < nf; j++) {
+        best[j] = 0;
         lo[j] = -WS_SHIFT_MAX;
         hi[j] = WS_SHIFT_MAX;
     }
@@ -198,7 +219,7 @@ static void fit_shift(bo *p, const data *D, double *work)
             ob = i;
     nlopt_opt opt = lbfgs(nf, shift_fn, &c, lo, hi, 100, 1e-8, 0);
     for (int start = 0; opt && start < 3; start++) {
-        double u[MAX_DIMS], got = HUGE_VAL;
+        double got = HUGE_VAL;
         for (unsigned j = 0; j < nf; j++) {
             int k = c.free[j];
             double move = D->X[(size_t)ob * p->n_dims + p->s_dims[k]] - p->ws_sbest[k];
@@ -217,6 +238,8 @@ static void fit_shift(bo *p, const data *D, double *work)
     for (unsigned j = 0; j < nf; j++)
         p->ws_shift[c.free[j]] = best[j];
     free(c.m);
+    free(c.free);
+    return KNOB_OK;
 }
 
 /* The source's weight (option warm_start_rank), as RGPE weighs the models of its ensemble
@@ -256,9 +279,7 @@ static double rank_weight(bo *p, const data *D, const double *src)
     int n = D->n, d = p->n_dims;
     if (!p->ws_rank_on || n < RANK_MIN_TRIALS || knob__bo_task_on(p))
         return 1;
-    bool cat[MAX_DIMS];
-    for (int k = 0; k < d; k++)
-        cat[k] = p->dims[k].cat;
+    const bool *cat = p->cat;
     double *buf = malloc(((size_t)n * (size_t)n + 5 * (size_t)n + (size_t)p->sgp.n) * sizeof *buf);
     long *ls = malloc(2 * RANK_DRAWS * sizeof *ls), *lt = ls + RANK_DRAWS;
     p->rgp.min_noise = p->min_noise;
@@ -301,13 +322,17 @@ static double rank_weight(bo *p, const data *D, const double *src)
  * offset 0 while own trials are too few to say). The residuals into resid. */
 #define WS_PRIOR_POINTS 5.0
 
-void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
+int knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
 {
     int n = D->n;
     p->ws_a = 1;
     p->ws_b = 0;
     p->ws_w = 1;
-    fit_shift(p, D, work);
+    /* source_mean's arrays, for this ask's means of the source (this is the first) */
+    if (knob__grow(&p->ws_work, &p->cap_ws_work, 3 * (size_t)p->ns + 1, sizeof *p->ws_work))
+        return knob__oom("gp: the warm start's prior mean");
+    if (fit_shift(p, D, work))
+        return KNOB_ENOMEM;
     source_mean(p, D->X, n, resid, NULL, NULL, work); /* the source's mean itself, a = 1, b = 0 */
     if (n >= 3) {
         double mx = 0, my = 0, sxx = 0, sxy = 0;
@@ -327,6 +352,7 @@ void knob__bo_fit_prior_scale(bo *p, const data *D, double *resid, double *work)
     }
     for (int i = 0; i < n; i++)
         resid[i] = D->y[i] - (p->ws_a * resid[i] + p->ws_b);
+    return KNOB_OK;
 }
 
 /* Keeps the source trials that have every shared param, each fitting this study's
@@ -414,10 +440,15 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         return rc;
     }
     double *X = malloc((nt * (size_t)(p->ns + 1) + 1) * sizeof *X), *y = X + nt * (size_t)p->ns;
-    bool cat[MAX_DIMS];
     if (!X) {
         free(w);
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    }
+    bool *cat = malloc((size_t)p->ns * sizeof *cat); /* the source model's kinds */
+    if (!cat) {
+        free(w);
+        free(X);
+        return knob__oom("gp: the warm start's model");
     }
     int n = 0;
     for (size_t i = 0; i < nt; i++) {
@@ -459,6 +490,7 @@ static int source_model(bo *p, knob_study *s, knob_study *src)
         p->ws_on = !rc;
     }
     free(X);
+    free(cat);
     return rc;
 }
 
@@ -523,8 +555,11 @@ int knob__bo_read_firsts(bo *p, knob_study *s)
 typedef struct {
     const bo *p;
     double *x; /* the full point */
-    int free[MAX_DIMS], n_free;
-    double scale[MAX_DIMS];
+    /* n_dims long each, from one allocation of global_refine */
+    int *free, n_free;
+    double *scale;
+    double *dm, *dv, *pg;       /* the gradients of the mean, the variance, the prior mean */
+    double *u, *lo, *hi, *keep; /* a minimization's point, its bounds and its start */
     double *work;
 } refine_ctx;
 
@@ -534,7 +569,7 @@ static double refine_fn(unsigned n, const double *u, double *grad, void *cv)
     const bo *p = c->p;
     for (unsigned i = 0; i < n; i++)
         c->x[c->free[i]] = u[i] / c->scale[i];
-    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS], pm, pg[MAX_DIMS];
+    double mean, var, *dm = c->dm, *dv = c->dv, pm, *pg = c->pg;
     knob__gp_predict_grad(&p->gp, c->x, &mean, &var, dm, dv, c->work);
     knob__bo_prior_mean(p, c->x, 1, &pm, pg, c->work);
     if (grad)
@@ -553,7 +588,7 @@ static double refine_fn(unsigned n, const double *u, double *grad, void *cv)
 static double refine_from(refine_ctx *c, double *x)
 {
     int n = c->n_free;
-    double u[MAX_DIMS], lo[MAX_DIMS], hi[MAX_DIMS], got = HUGE_VAL;
+    double *u = c->u, *lo = c->lo, *hi = c->hi, got = HUGE_VAL;
     c->x = x;
     for (int i = 0; i < n; i++) {
         c->scale[i] = sqrt(exp(c->p->gp.theta[c->free[i]]));
@@ -561,7 +596,7 @@ static double refine_from(refine_ctx *c, double *x)
         lo[i] = fmax(u[i] - REFINE_RADIUS, 0);
         hi[i] = fmin(u[i] + REFINE_RADIUS, c->scale[i]);
     }
-    double start = refine_fn((unsigned)n, u, NULL, c), keep[MAX_DIMS];
+    double start = refine_fn((unsigned)n, u, NULL, c), *keep = c->keep;
     memcpy(keep, x, (size_t)c->p->n_dims * sizeof *keep);
     nlopt_opt opt = n ? lbfgs((unsigned)n, refine_fn, c, lo, hi, 200, 1e-12, 1e-10) : NULL;
     if (!opt)
@@ -608,6 +643,7 @@ bool knob__bo_warm_refines(const bo *p, int64_t self, const data *D)
 typedef struct {
     const knob__gp *g;
     double *work;
+    double *dm, *dv; /* the gradients of the mean and the variance (the model's dimensions) */
 } local_ctx;
 
 static int cmp_near(const void *a, const void *b)
@@ -621,8 +657,8 @@ static int cmp_near(const void *a, const void *b)
 static double local_fn(unsigned n, const double *u, double *grad, void *cv)
 {
     local_ctx *c = cv;
-    double mean, var, dm[MAX_DIMS], dv[MAX_DIMS];
-    knob__gp_predict_grad(c->g, u, &mean, &var, dm, dv, c->work);
+    double mean, var, *dm = c->dm;
+    knob__gp_predict_grad(c->g, u, &mean, &var, dm, c->dv, c->work);
     if (!isfinite(mean)) {
         if (grad)
             memset(grad, 0, n * sizeof *grad);
@@ -644,21 +680,38 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
     if (m < 3 || n < m || D->n_top == 0)
         return KNOB_OK;
     const double *xb = D->X + (size_t)D->top[0] * d;
-    int fr[MAX_DIMS], nf = 0;
+    int nf = 0;
     for (int k = 0; k < d; k++)
-        if (!p->dims[k].cat)
-            fr[nf++] = k;
+        nf += !p->dims[k].cat;
     if (nf == 0)
         return KNOB_OK;
     item *near = malloc((size_t)n * sizeof *near);
     int *ids = malloc((size_t)m * sizeof *ids);
     double *X = malloc(((size_t)m * (size_t)(nf + 2) + 3 * (size_t)m + 16) * sizeof *X);
-    if (!near || !ids || !X) {
+    /* the local model's dimensions (nf each): which of the space's, their kinds (none
+     * categorical), the box, the search's point and bounds, local_fn's gradients */
+    int *fr = malloc((size_t)nf * sizeof *fr);
+    bool *cat = calloc((size_t)nf, sizeof *cat);
+    double *lo = malloc(7 * (size_t)nf * sizeof *lo);
+    int rc = KNOB_OK;
+    if (!near || !ids || !X)
+        rc = knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+    else if (!fr || !cat || !lo)
+        rc = knob__oom("gp: the warm start's local model");
+    if (rc) {
         free(near);
         free(ids);
         free(X);
-        return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
+        free(fr);
+        free(cat);
+        free(lo);
+        return rc;
     }
+    nf = 0;
+    for (int k = 0; k < d; k++)
+        if (!p->dims[k].cat)
+            fr[nf++] = k;
+    double *hi = lo + nf, *u = hi + nf, *ulo = u + nf, *uhi = ulo + nf;
     double *y = X + (size_t)m * nf, *vals = y + m, *work = vals + m;
     int nn = 0;
     for (int i = 0; i < n; i++) {
@@ -677,7 +730,6 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
     qsort(near, (size_t)nn, sizeof *near, cmp_near);
     /* distinct rows only: a point asked again adds nothing and makes K singular */
     int k_rows = 0;
-    double lo[MAX_DIMS], hi[MAX_DIMS];
     for (int j = 0; j < nn && k_rows < m; j++) {
         const double *r = D->X + (size_t)near[j].i * d;
         bool dup = false;
@@ -691,7 +743,6 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
         if (!dup)
             ids[k_rows++] = near[j].i;
     }
-    int rc = KNOB_OK;
     if (k_rows >= m) {
         for (int j = 0; j < nf; j++) {
             lo[j] = HUGE_VAL;
@@ -729,14 +780,13 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
         for (int q = 0; q < k_rows; q++)
             y[q] = sd > 0 ? (vals[q] - mean) / sd : 0;
         yb = y[ib];
-        bool cat[MAX_DIMS] = {false};
         p->lgp.min_noise = p->min_noise;
         bool set = sd > 0 && !knob__gp_set_data(&p->lgp, X, y, k_rows, nf, cat);
         if (set)
             knob__bo_fit_start(p, &p->lgp, "local");
         if (set && !knob__gp_fit(&p->lgp, (int)p->fit_max_evals)) {
-            local_ctx c = {.g = &p->lgp, .work = work};
-            double u[MAX_DIMS], ulo[MAX_DIMS], uhi[MAX_DIMS], v = HUGE_VAL;
+            local_ctx c = {.g = &p->lgp, .work = work, .dm = uhi + nf, .dv = uhi + 2 * nf};
+            double v = HUGE_VAL;
             for (int j = 0; j < nf; j++) {
                 u[j] = X[(size_t)ib * nf + j];
                 ulo[j] = 0;
@@ -760,6 +810,9 @@ static int local_refine(bo *p, const data *D, double *x, bool *got, double *blo,
     free(near);
     free(ids);
     free(X);
+    free(fr);
+    free(cat);
+    free(lo);
     return rc;
 }
 
@@ -770,10 +823,16 @@ int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined)
     int rc = global_refine(p, D, xbest, refined);
     if (rc || p->ws_local <= 0)
         return rc;
-    double xl[MAX_DIMS], blo[MAX_DIMS], bhi[MAX_DIMS];
+    /* the local model's point and box, n_dims each */
+    double *xl = malloc(3 * (size_t)p->n_dims * sizeof *xl);
+    if (!xl)
+        return knob__oom("gp: the warm start's refinement");
+    double *blo = xl + p->n_dims, *bhi = blo + p->n_dims;
     bool got;
-    if ((rc = local_refine(p, D, xl, &got, blo, bhi)) || !got)
+    if ((rc = local_refine(p, D, xl, &got, blo, bhi)) || !got) {
+        free(xl);
         return rc;
+    }
     bool inside = true;
     for (int k = 0; *refined && k < p->n_dims; k++)
         if (!p->dims[k].cat)
@@ -782,6 +841,7 @@ int knob__bo_warm_refine(bo *p, const data *D, double *xbest, bool *refined)
         memcpy(xbest, xl, (size_t)p->n_dims * sizeof *xl);
         *refined = true;
     }
+    free(xl);
     return KNOB_OK;
 }
 
@@ -792,13 +852,33 @@ static int global_refine(bo *p, const data *D, double *xbest, bool *refined)
     double *work = malloc((3 * ((size_t)p->gp.n + (size_t)p->sgp.n) + 16) * sizeof *work);
     if (!work)
         return knob_set_error(KNOB_ENOMEM, "out of memory (gp)");
-    refine_ctx c = {.p = p, .work = work};
+    /* refine_ctx's arrays and the start, n_dims each */
+    size_t nd = (size_t)d;
+    double *per_dim = malloc(9 * nd * sizeof *per_dim);
+    int *free_dims = malloc(nd * sizeof *free_dims);
+    if (!per_dim || !free_dims) {
+        free(work);
+        free(per_dim);
+        free(free_dims);
+        return knob__oom("gp: the warm start's refinement");
+    }
+    double *x = per_dim + 8 * nd;
+    refine_ctx c = {.p = p,
+                    .work = work,
+                    .free = free_dims,
+                    .scale = per_dim,
+                    .dm = per_dim + nd,
+                    .dv = per_dim + 2 * nd,
+                    .pg = per_dim + 3 * nd,
+                    .u = per_dim + 4 * nd,
+                    .lo = per_dim + 5 * nd,
+                    .hi = per_dim + 6 * nd,
+                    .keep = per_dim + 7 * nd};
     for (int k = 0; k < d; k++)
         if (!p->dims[k].cat)
             c.free[c.n_free++] = k;
     double vbest = HUGE_VAL;
     for (int j = 0; j < D->n_top; j++) {
-        double x[MAX_DIMS];
         memcpy(x, D->X + (size_t)D->top[j] * d, (size_t)d * sizeof *x);
         double v = refine_from(&c, x);
         for (int k = 0; k < d; k++)
@@ -811,6 +891,8 @@ static int global_refine(bo *p, const data *D, double *xbest, bool *refined)
         }
     }
     free(work);
+    free(per_dim);
+    free(free_dims);
     return KNOB_OK;
 }
 
@@ -819,10 +901,13 @@ int knob__bo_warm_unseen(bo *p, const data *D, double *xbest, bool *replaced)
     *replaced = false;
     if (!refine_on(p, D))
         return KNOB_OK;
-    double x[MAX_DIMS];
+    double *x = malloc(((size_t)p->n_dims + 1) * sizeof *x);
+    if (!x)
+        return knob__oom("gp: the warm start's refinement");
     int rc = knob__bo_warm_refine(p, D, x, replaced);
     if (!rc && *replaced)
         memcpy(xbest, x, (size_t)p->n_dims * sizeof *x);
+    free(x);
     return rc;
 }
 
@@ -849,14 +934,21 @@ static bool in_box(const bo *p, const double *x, const double *c, double h, cons
     return true;
 }
 
-void knob__bo_warm_box(bo *p, const data *D)
+int knob__bo_warm_box(bo *p, const data *D)
 {
     int d = p->n_dims;
-    double h = p->ws_region, c[MAX_DIMS];
-    bool shared[MAX_DIMS] = {false};
+    double h = p->ws_region;
     p->ws_box_on = false;
     if (!p->ws_on || h <= 0 || D->n_top == 0)
-        return;
+        return KNOB_OK;
+    /* the box's centre, and the params the source shares, n_dims each */
+    double *c = malloc((size_t)d * sizeof *c);
+    bool *shared = calloc((size_t)d, sizeof *shared);
+    if (!c || !shared) {
+        free(c);
+        free(shared);
+        return knob__oom("gp: warm_start_region");
+    }
     for (int k = 0; k < d; k++)
         c[k] = 0.5;
     for (int j = 0; j < p->ns; j++) {
@@ -875,4 +967,7 @@ void knob__bo_warm_box(bo *p, const data *D)
         p->ws_hi[k] = whole ? 1 : fmin(c[k] + h, 1);
     }
     p->ws_box_on = true;
+    free(c);
+    free(shared);
+    return KNOB_OK;
 }

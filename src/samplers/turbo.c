@@ -1,5 +1,6 @@
 /* TuRBO-1 for gp's option trust_region (see turbo.h). */
 #include "samplers/turbo.h"
+#include "internal.h"
 #include "math/scale.h"
 
 #include <math.h>
@@ -220,10 +221,13 @@ int knob__turbo_suggest(knob__turbo *tu, const knob__dim *dims, int d,
         ys[i] = (ys[i] - mu) / sd;
         best = fmin(best, ys[i]);
     }
-    bool cat[KNOB__GP_MAX_DIMS];
+    bool *cat = malloc((size_t)d * sizeof *cat); /* by d, not the limit: a thread's stack */
+    if (!cat)
+        return knob__oom("gp: trust region");
     for (int k = 0; k < d; k++)
         cat[k] = dims[k].cat;
     int rc = knob__gp_set_data(&tu->gp, Xl, ys, (int)nl, d, cat);
+    free(cat);
     if (!rc && tu->start)
         tu->start(tu->start_ctx, &tu->gp);
     if (!rc)

@@ -450,10 +450,11 @@ static double fitted_shift(bool on, int n_own, double cx, double cy, double *shi
         y[i] = (u * u + 2 * v * v - 0.1) / 0.1;
     }
     data D = {.X = X, .y = y, .n = n_own, .n_seen = n_own};
-    knob__bo_fit_prior_scale(&p, &D, resid, work);
+    assert_int_equal(knob__bo_fit_prior_scale(&p, &D, resid, work), KNOB_OK);
     shift[0] = p.ws_shift[0];
     shift[1] = p.ws_shift[1];
     knob__gp_free(&p.sgp);
+    free(p.ws_work);
     return p.ws_a;
 }
 
@@ -681,13 +682,15 @@ static double rank_weight_of(double sign, double cx, double cy, int n, bool on)
     standardized(yS, NS);
     standardized(y, n);
     bool cat[2] = {false, false};
+    p.cat = cat; /* the space's kinds, as the ask's infer_space sets them */
     p.sgp.min_noise = 1e-10;
     assert_int_equal(knob__gp_set_data(&p.sgp, XS, yS, NS, 2, cat), 0);
     assert_int_equal(knob__gp_fit(&p.sgp, 100), 0);
     data D = {.X = X, .y = y, .n = n, .n_seen = n};
-    knob__bo_fit_prior_scale(&p, &D, resid, work);
+    assert_int_equal(knob__bo_fit_prior_scale(&p, &D, resid, work), KNOB_OK);
     knob__gp_free(&p.sgp);
     knob__gp_free(&p.rgp);
+    free(p.ws_work);
     return p.ws_w;
 }
 
