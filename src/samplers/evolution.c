@@ -69,28 +69,65 @@ static int cmp_member(const void *a, const void *b)
     return (u->number > w->number) - (u->number < w->number);
 }
 
+/* Whether member u joined after member w. */
+static bool younger(const member *u, const member *w)
+{
+    return cmp_member(u, w) > 0;
+}
+
+/* Restores the heap order of h[0 .. m) below position k (the oldest member at the root). */
+static void sift_down(member *h, size_t m, size_t k)
+{
+    for (;;) {
+        size_t l = 2 * k + 1, r = l + 1, least = k;
+        if (l < m && younger(&h[least], &h[l]))
+            least = l;
+        if (r < m && younger(&h[least], &h[r]))
+            least = r;
+        if (least == k)
+            return;
+        member x = h[k];
+        h[k] = h[least];
+        h[least] = x;
+        k = least;
+    }
+}
+
 /* The population: the population_size members that joined last (finished last: with
  * parallel workers a long trial joins when it ends, as in the paper's asynchronous
- * evolution, not aged by its number), as indices into tr, oldest first. Returns how many
- * (fewer while it fills), or SIZE_MAX when out of memory. */
+ * evolution, not aged by its number), as indices into tr, oldest first. One pass keeps the
+ * youngest population_size in a heap whose root is the oldest of them, so an ask sorts
+ * population_size members, not the history. Returns how many (fewer while it fills), or
+ * SIZE_MAX when out of memory. */
 static size_t population(const evo *e, knob_study *s, const knob_trial_info *const *tr, size_t n,
                          size_t *out)
 {
-    member *all = malloc((n + 1) * sizeof *all);
-    if (!all)
-        return SIZE_MAX;
     size_t m = 0, cap = (size_t)e->population_size;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(score(e, s, tr[i]))) {
-            double end = tr[i]->end_time;
-            all[m++] = (member){isnan(end) ? -HUGE_VAL : end, tr[i]->number, i};
+    member *h = malloc((cap + 1) * sizeof *h);
+    if (!h)
+        return SIZE_MAX;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(score(e, s, tr[i])))
+            continue;
+        double end = tr[i]->end_time;
+        member x = {isnan(end) ? -HUGE_VAL : end, tr[i]->number, i};
+        if (m < cap) { /* sift up */
+            size_t k = m++;
+            while (k > 0 && younger(&h[(k - 1) / 2], &x)) {
+                h[k] = h[(k - 1) / 2];
+                k = (k - 1) / 2;
+            }
+            h[k] = x;
+        } else if (younger(&x, &h[0])) {
+            h[0] = x;
+            sift_down(h, m, 0);
         }
-    qsort(all, m, sizeof *all, cmp_member);
-    size_t first = m > cap ? m - cap : 0;
-    for (size_t k = first; k < m; k++)
-        out[k - first] = all[k].i;
-    free(all);
-    return m - first;
+    }
+    qsort(h, m, sizeof *h, cmp_member);
+    for (size_t k = 0; k < m; k++)
+        out[k] = h[k].i;
+    free(h);
+    return m;
 }
 
 /* Whether d takes more than one value: a categorical of one choice, an int or a float of
@@ -106,12 +143,9 @@ static bool changeable(const knob_distribution *d)
  * parsed, or NULL when it has none. */
 static knobx_json *fixed_params(const knob_trial_info *const *tr, size_t n, int64_t number)
 {
-    for (size_t i = 0; i < n; i++)
-        if (tr[i]->number == number) {
-            const char *json = knob_trial_info_attr(tr[i], "fixed_params", true);
-            return json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
-        }
-    return NULL;
+    const knob_trial_info *t = knob__trial_numbered(tr, n, number);
+    const char *json = t ? knob_trial_info_attr(t, "fixed_params", true) : NULL;
+    return json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
 }
 
 /* Whether param q of the parent can mutate in the child: it takes more than one value, and
@@ -382,10 +416,7 @@ static const knob_trial_info *parent_of(knob_study *s, knob_trial *t)
     long long k = num ? strtoll(num, &end, 10) : -1;
     if (k < 0 || knob_study_trials(s, &tr, &n))
         return NULL;
-    for (size_t i = 0; i < n; i++)
-        if (tr[i]->number == k)
-            return tr[i];
-    return NULL;
+    return knob__trial_numbered(tr, n, (int64_t)k);
 }
 
 static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,

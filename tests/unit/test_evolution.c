@@ -440,6 +440,58 @@ static void members_age_from_their_end(void **state)
     assert_true(parent_0 > 0);
 }
 
+/* The population is the population_size members that finished last, ties in end time
+ * going to the larger number, however the end times lie among the numbers (the selection
+ * keeps the youngest in a heap as it reads the history): every parent is one of them. */
+static void population_is_the_youngest_by_end(void **state)
+{
+    (void)state;
+    static const knob_distribution dx = {KNOB_DIST_FLOAT, 0, 100, 0, 0, 0, NULL};
+    enum { N = 60, P = 7 };
+    double end[N], value[N];
+    bool member[N] = {false};
+    for (int k = 0; k < N; k++) {
+        end[k] = 1000 + (double)((k * 37) % 50); /* ten end times taken twice */
+        value[k] = (double)((k * 13) % N);
+    }
+    for (int m = 0; m < P; m++) { /* the youngest not yet taken, by (end, number) */
+        int y = -1;
+        for (int k = 0; k < N; k++)
+            if (!member[k] && (y < 0 || end[k] > end[y] || (end[k] == end[y] && k > y)))
+                y = k;
+        member[y] = true;
+    }
+    for (int seed = 0; seed < 16; seed++) {
+        knob_storage *st = knob_test_memory();
+        char opts[64];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=%d", seed, P);
+        knob_study *s = knob_test_study(st, "youngest", "evolution", opts);
+        for (int k = 0; k < N; k++) {
+            knob_param p = {"x", &dx, k};
+            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                                    .n_params = 1,
+                                    .params = &p,
+                                    .n_values = 1,
+                                    .values = &value[k],
+                                    .start_time = 100,
+                                    .end_time = end[k]};
+            assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
+        }
+        knob_trial *t;
+        double x;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "x", 0, 100, 0, 0, &x), KNOB_OK);
+        const char *par = knob_trial_system_attr(t, "evolution_parent");
+        assert_non_null(par);
+        long k = atol(par);
+        if (k < 0 || k >= N || !member[k])
+            fail_msg("seed %d: parent %ld is not among the %d that finished last", seed, k, P);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* Trials asked `batch` at a time (all asked, then all told) on two choices of two values
  * and, with `with_x`, a float; returns how many have the params of an earlier one. Each trial
  * suggests right after its ask, or with `asked_first` once the batch is asked (Python's
@@ -683,6 +735,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(single_values_never_mutate),
     cmocka_unit_test(infinite_values_are_members),
     cmocka_unit_test(members_age_from_their_end),
+    cmocka_unit_test(population_is_the_youngest_by_end),
     cmocka_unit_test(enqueued_trials),
     cmocka_unit_test(children_not_repeated),
     cmocka_unit_test(children_of_a_batch_asked_first_not_repeated),
