@@ -1174,10 +1174,12 @@ double knob__tpe_mix1_logpdf(const knob__tpe_mix1 *m, double y)
 
 /* ---------------------------------------------------------------- one categorical param */
 
-void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
-                       const knob__tpe_settings *set)
+/* The categorical fit of n kernels standing for n_obs observations (their count sets the
+ * smoothing). */
+static void cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
+                    size_t n_obs, const knob__tpe_settings *set)
 {
-    double total = set->prior_weight, v = set->smoothing / (double)(n + 1);
+    double total = set->prior_weight, v = set->smoothing / (double)(n_obs + 1);
     double row = 1 + (double)n_choices * v; /* a kernel's row sum before normalizing */
     for (size_t i = 0; i < n; i++)
         total += w[i];
@@ -1193,6 +1195,18 @@ void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const doubl
     }
     for (size_t c = 0; c < n_choices; c++)
         p[c] += base + wsum * v / row;
+}
+
+void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
+                       const knob__tpe_settings *set)
+{
+    cat_fit(p, n_choices, y, w, n, n, set);
+}
+
+void knob__tpe_cat_fit_merged(double *p, size_t n_choices, const double *y, const double *w,
+                              size_t k, size_t n_obs, const knob__tpe_settings *set)
+{
+    cat_fit(p, n_choices, y, w, k, n_obs, set);
 }
 
 size_t knob__tpe_cat_sample(const double *p, size_t n_choices, knob_rng *r)

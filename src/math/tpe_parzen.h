@@ -152,6 +152,11 @@ void knob__tpe_mix1_free(knob__tpe_mix1 *m);
  * prior_weight). */
 void knob__tpe_cat_fit(double *p, size_t n_choices, const double *y, const double *w, size_t n,
                        const knob__tpe_settings *set);
+/* knob__tpe_cat_fit of n_obs observations already merged into k kernels, one per choice
+ * they hold (y[] its index, w[] their summed weight): the same probabilities up to
+ * rounding, at a cost of O(choices) instead of O(n_obs). */
+void knob__tpe_cat_fit_merged(double *p, size_t n_choices, const double *y, const double *w,
+                              size_t k, size_t n_obs, const knob__tpe_settings *set);
 /* A draw from p (one uniform). */
 size_t knob__tpe_cat_sample(const double *p, size_t n_choices, knob_rng *r);
 

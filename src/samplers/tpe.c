@@ -14,10 +14,11 @@
  * points are drawn from the good one l(x), and the one with the largest log l(x) - log g(x) wins.
  *
  * Long histories (one objective): the observations, the best ones and, per param on a
- * continuous axis, the sums of the merged bad side (math/tpe_cells.h) are kept between
- * asks; only the trials from the first that changed are read again, and the sums cover
- * the observations before the first unfinished trial (they never change). The bad side's
- * weights then ramp over every observation of the param (see gather_merged).
+ * continuous axis or a categorical, the sums of the merged bad side (math/tpe_cells.h) are
+ * kept between asks (ints and stepped floats are not merged: see gather_merged); only the trials
+ * from the first that changed are read again, and the sums cover the observations before the first
+ * unfinished trial (they never change). The bad side's weights then ramp over every observation of
+ * the param (see gather_merged).
  *
  * Where the defaults differ from Optuna's, and why (bench/tpe, 300 seeds a setting,
  * median regrets after 100 trials on six test functions):
@@ -177,6 +178,7 @@ typedef struct tpe {
     knob__tpe_cell_obs *special; /* the observations the merge corrects */
     size_t cap_special;
     double *cell_y;    /* 2 x KNOB__TPE_CELLS, then KNOB__TPE_CELLS weights */
+    size_t n_cells;    /* the merged kernels of a categorical in cell_y (see gather_merged) */
     int64_t snap_self; /* for this trial */
     bool have_snap, split_done;
     bool explore; /* the split found every observation tied: no model, random draws */
@@ -1535,11 +1537,15 @@ static size_t last_positions(tpe *p, column *c, const char *name, const knob_dis
     return n;
 }
 
-/* gather for a long history on a continuous axis (one objective, the default weights):
- * the bad side is merged into cells (as knob__tpe_mix1_fit would merge it) from the
- * column's sums of the frozen observations, kept between asks, plus the rest, and
- * fitted here; the good side goes to the buffer as gather's. *fitted false (and nothing
- * fitted) when the bad side is too short to merge. */
+/* gather for a long history on a continuous axis or a categorical (one objective, the
+ * default weights): the bad side is merged into cells (as knob__tpe_mix1_fit would merge
+ * it; a categorical's choices each have a cell of their own) from the column's sums of the
+ * frozen observations, kept between asks, plus the rest, and fitted here (a categorical's
+ * merged kernels, one per choice with its summed weight, go to p->cell_y for categorical());
+ * the good side goes to the buffer as gather's. *fitted false (and nothing fitted) when
+ * the bad side is too short to merge. Binned axes (ints, stepped floats) are not merged:
+ * their kernels' bandwidths are distances to neighbouring values, and a cell of equal
+ * values would have one wide kernel where the observations have narrow ones. */
 static int gather_merged(tpe *p, const char *name, const knob_distribution *d,
                          const knob__tpe_axis *ax, size_t *ng, size_t *nb, double *prior,
                          bool *fitted)
@@ -1549,10 +1555,13 @@ static int gather_merged(tpe *p, const char *name, const knob_distribution *d,
     column *c = column_of(p, name, d);
     if (!c)
         return KNOB_ENOMEM;
+    /* a categorical's grid: choice k in cell k * KNOB__TPE_CELLS / n_choices and up */
+    double lo = ax->n_choices ? -0.5 : ax->low;
+    double hi = ax->n_choices ? (double)ax->n_choices - 0.5 : ax->high;
     if (!grow(&c->pos, &c->cap_pos, p->n_obs + 1, sizeof *c->pos) ||
         !grow(&p->special, &p->cap_special, p->n_good_idx + 27, sizeof *p->special) ||
         (!p->cell_y && !(p->cell_y = malloc(3 * KNOB__TPE_CELLS * sizeof *p->cell_y))) ||
-        (c->acc_k == 0 && knob__tpe_cells_reset(&c->acc, ax->low, ax->high)))
+        (c->acc_k == 0 && knob__tpe_cells_reset(&c->acc, lo, hi)))
         return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the cells of param '%s')", name);
     if (c->acc_k < p->n_frozen) {
         add_cells(p, c, name, d, ax, &c->acc, c->acc_k, p->n_frozen);
@@ -1576,10 +1585,15 @@ static int gather_merged(tpe *p, const char *name, const knob_distribution *d,
         return KNOB_OK;
     size_t ns = last_positions(p, c, name, d, ax, g);
     double *cy = p->cell_y, *cw = cy + 2 * KNOB__TPE_CELLS;
-    size_t k = knob__tpe_cells_merge(&p->tail, p->special, ns, ax->high, cy, cw);
+    size_t k = knob__tpe_cells_merge(&p->tail, p->special, ns, hi, cy, cw);
     knob__tpe_settings set = settings(p);
-    if (knob__tpe_mix1_fit_merged(&p->above, ax, cy, cw, k, bad, &set))
+    if (ax->n_choices) { /* a cell's mean is its choice, up to rounding */
+        for (size_t j = 0; j < k; j++)
+            cy[j] = round(cy[j]);
+        p->n_cells = k;
+    } else if (knob__tpe_mix1_fit_merged(&p->above, ax, cy, cw, k, bad, &set)) {
         return estimator_failed(bad);
+    }
     *prior = side_weights(p, wg, g, wb, 0);
     *ng = add_source(p, name, d, ax, g);
     *nb = bad;
@@ -1622,8 +1636,10 @@ static int numerical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, dou
     return KNOB_OK;
 }
 
+/* The bad side from gather (nb values in the buffer) or, when `merged`, from gather_merged
+ * (nb observations merged into p->n_cells kernels in p->cell_y). */
 static int categorical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, double prior_g,
-                       knob_rng *r, double *internal)
+                       bool merged, knob_rng *r, double *internal)
 {
     double *yg = p->buf, *wg = yg + p->cap_buf, *yb = wg + p->cap_buf, *wb = yb + p->cap_buf;
     size_t c = ax->n_choices;
@@ -1633,7 +1649,11 @@ static int categorical(tpe *p, const knob__tpe_axis *ax, size_t ng, size_t nb, d
     knob__tpe_settings set = settings(p), set_g = set;
     set_g.prior_weight = prior_g;
     knob__tpe_cat_fit(pl, c, yg, wg, ng, &set_g);
-    knob__tpe_cat_fit(pg, c, yb, wb, nb, &set);
+    if (merged)
+        knob__tpe_cat_fit_merged(pg, c, p->cell_y, p->cell_y + 2 * KNOB__TPE_CELLS, p->n_cells, nb,
+                                 &set);
+    else
+        knob__tpe_cat_fit(pg, c, yb, wb, nb, &set);
     for (int64_t k = 0; k < p->n_ei_candidates; k++) {
         size_t x = knob__tpe_cat_sample(pl, c, r);
         double y = (double)x, score = log(pl[x]) - log(pg[x]) - cost_penalty(p, &y);
@@ -1960,17 +1980,19 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     size_t ng, nb;
     axis_of(&ax, d);
     double prior_g;
-    /* a long history on a continuous axis: the bad side from the sums kept between asks */
+    /* a long history on a continuous axis or a categorical: the bad side from the sums kept
+     * between asks */
     bool merged = false;
-    if (p->in_order && !p->cost[0] && strcmp(p->weights, "uniform") != 0 && !ax.n_choices &&
-        ax.q == 0 && ax.high > ax.low && p->n_obs > KNOB__TPE_MERGE_MIN &&
+    bool mergeable = ax.n_choices ? ax.n_choices <= KNOB__TPE_CELLS : ax.q == 0 && ax.high > ax.low;
+    if (p->in_order && !p->cost[0] && strcmp(p->weights, "uniform") != 0 && mergeable &&
+        p->n_obs > KNOB__TPE_MERGE_MIN &&
         (rc = gather_merged(p, name, d, &ax, &ng, &nb, &prior_g, &merged)))
         return rc;
     if ((!merged && (rc = gather(p, name, d, &ax, &ng, &nb, &prior_g))) ||
         (rc = cost_param(p, name, d, &ax)))
         return rc;
     if (d->kind == KNOB_DIST_CATEGORICAL)
-        return categorical(p, &ax, ng, nb, prior_g, &r, internal);
+        return categorical(p, &ax, ng, nb, prior_g, merged, &r, internal);
     /* the bad side's default weights: its fit is kept for the next ask (freed once the
      * merged cells take over) */
     column *c = NULL;

@@ -118,11 +118,64 @@ static void tpe_cells_parts_equal_whole(void **state)
     free(y);
 }
 
+/* A categorical's choices each have a cell of their own (the grid over [-0.5, n - 0.5]):
+ * the merged kernels fit the same probabilities as the bad observations one by one, with
+ * the same weights, up to rounding. */
+static void tpe_cells_categorical_matches_direct(void **state)
+{
+    (void)state;
+    size_t n = 5000, nc = 7, nb = 0;
+    double *y = malloc(n * sizeof *y), *yb = malloc(n * sizeof *yb), *wb = malloc(n * sizeof *wb);
+    bool *good = calloc(n, sizeof *good);
+    knob_rng r;
+    knob_rng_seed(&r, 11);
+    for (size_t i = 0; i < n; i++) /* choice 5 never, choice 6 once (good) */
+        y[i] = i == 77 ? 6 : (double)(knob_rng_below(&r, 5) == 4 ? 2 : knob_rng_below(&r, 5));
+    size_t goods[] = {3, 77, 1000, 4990, 4999};
+    for (size_t k = 0; k < sizeof goods / sizeof *goods; k++)
+        good[goods[k]] = true;
+    knob__tpe_cells c = {0};
+    assert_int_equal(knob__tpe_cells_reset(&c, -0.5, (double)nc - 0.5), 0);
+    knob__tpe_cell_obs special[64];
+    size_t ns = 0;
+    for (size_t i = 0; i < n; i++) {
+        knob__tpe_cells_add(&c, y[i]);
+        if (good[i] || i + 26 >= n)
+            special[ns++] = (knob__tpe_cell_obs){i, y[i], good[i]};
+        if (!good[i]) {
+            yb[nb] = y[i];
+            wb[nb++] = ramp(i, n);
+        }
+    }
+    double *my = malloc(2 * CELLS * sizeof *my), *mw = malloc(CELLS * sizeof *mw);
+    size_t k = knob__tpe_cells_merge(&c, special, ns, (double)nc - 0.5, my, mw);
+    assert_int_equal(k, 5); /* choices 0 to 4 */
+    for (size_t j = 0; j < k; j++) {
+        assert_true(fabs(my[j] - (double)j) < 1e-12);
+        my[j] = round(my[j]);
+    }
+    knob__tpe_settings set = {.prior_weight = 2, .smoothing = 2};
+    double direct[7], merged[7];
+    knob__tpe_cat_fit(direct, nc, yb, wb, nb, &set);
+    knob__tpe_cat_fit_merged(merged, nc, my, mw, k, nb, &set);
+    for (size_t j = 0; j < nc; j++)
+        if (fabs(merged[j] - direct[j]) > 1e-12 * direct[j])
+            fail_msg("choice %zu: %.17g merged, %.17g one by one", j, merged[j], direct[j]);
+    knob__tpe_cells_free(&c);
+    free(y);
+    free(yb);
+    free(wb);
+    free(good);
+    free(my);
+    free(mw);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tpe_cells_merge_matches_direct),
         cmocka_unit_test(tpe_cells_parts_equal_whole),
+        cmocka_unit_test(tpe_cells_categorical_matches_direct),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
