@@ -610,8 +610,9 @@ static int hypergrad_start(const options *o, const net *n, long done, const hg_s
         return -1;
     }
     if (!s->bytes && done > 0)
-        fprintf(stderr, "digits_train: the checkpoint holds no --hypergrad state (it was "
-                        "written without it): the rate starts at --lr, the velocity at 0\n");
+        fprintf(stderr, "digits_train: the checkpoint holds no --hypergrad state (written "
+                        "without --hypergrad, or by an older digits_train): the rate starts at "
+                        "--lr, the velocity at 0\n");
     return 0;
 }
 

@@ -133,13 +133,15 @@ int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v)
                             "key 'pbt': needs interval and max_steps (in the steps the "
                             "program counts: epochs, batches, ...)");
     /* one interval reaches max_steps: no member would ever copy or explore, and the run
-     * would be a random search that says nothing of it */
+     * would be a random search that says nothing of it (in the sweep stored with a study,
+     * which an older knob took and ran so, a warning) */
+    static const char why[] = "key 'pbt.interval': %lld is not below max_steps %lld: each "
+                              "member would train one interval to max_steps, and none would "
+                              "copy another (members exploit and explore between intervals)";
+    if (p->interval >= p->max_steps && !c->stored)
+        return sweep_errorf(c, interval, why, (long long)p->interval, (long long)p->max_steps);
     if (p->interval >= p->max_steps)
-        return sweep_errorf(c, interval,
-                            "key 'pbt.interval': %lld is not below max_steps %lld: each member "
-                            "would train one interval to max_steps, and none would copy another "
-                            "(members exploit and explore between intervals)",
-                            (long long)p->interval, (long long)p->max_steps);
+        sweep_warnf(c, interval, why, (long long)p->interval, (long long)p->max_steps);
     return 0;
 }
 

@@ -384,9 +384,12 @@ static size_t take(runner *r, slot *sl, const char *buf, size_t n, bool *ended)
     /* What a '\r' rewrites (one not of a "\r\n") is dropped as it comes, so that a progress
      * loop's line of any length is read: its part after the last '\r' (on_line) */
     const char *from = buf;
-    if (k && sl->line_cr)
+    size_t text = k; /* up to the '\r's that end the chunk, which may be a line end's */
+    while (text && buf[text - 1] == '\r')
+        text--;
+    if (text && sl->line_cr)
         sl->line_len = sl->line_skip = 0;
-    for (const char *p = buf + k - (k > 0); p > buf; p--)
+    for (const char *p = buf + text; p > buf; p--)
         if (p[-1] == '\r') {
             from = p;
             sl->line_len = sl->line_skip = 0;

@@ -844,9 +844,11 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     } else if ((rc = reset(c, s, d, (int)nd))) {
         return rc;
     }
-    if (c->n_dims == 0 && !some_number(tr, n))
-        return spaceless(c, s);
-    if (c->n_dims == 0 && c->ws_study && c->ws_study[0] && !c->ws_modelless) {
+    if (c->n_dims == 0) { /* no run to start: nothing to model */
+        if (!some_number(tr, n) || !c->ws_study || !c->ws_study[0])
+            return spaceless(c, s);
+        if (c->ws_modelless)
+            return KNOB_OK;
         /* numbers, but not in every trial: no run, whatever the source shares */
         rc = knob__warm_say_modelless(s, "cmaes", c->ws_study,
                                       "cmaes models the numerical params every complete trial "

@@ -1991,7 +1991,9 @@ static int create_study(void *be, const char *name, const knob_direction *dirs, 
                         int64_t *id)
 {
     study_args a = {.name = name, .dirs = dirs, .n_dirs = n_dirs, .id = id};
-    dbl(a.created, knob__now());
+    /* in 15 digits, which every server gives back as they are (one of PostgreSQL 11 or
+     * extra_float_digits = 0 prints 15): op_create_study knows its row by them */
+    snprintf(a.created, sizeof a.created, "%.15g", knob__now());
     int rc = with_retry(be, op_create_study, &a, false, "create a study");
     return rc ? rc : a.existed ? KNOB_EEXIST : KNOB_OK;
 }

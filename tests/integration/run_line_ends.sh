@@ -69,6 +69,12 @@ expect_eq "$(trial bar 'd[0]["intermediate"] == d[1]["intermediate"]')" True \
     "the same records however often the bar was redrawn"
 expect_eq "$(trial bar 'd[0]["intermediate"]["0"]')" 3 "a bar's record: its last redraw"
 
+# "\r\r\n" ends a line as "\r\n" does (a terminal shows the line), whole or cut after its "\r"
+printf 'import sys, time\nsys.stdout.write("loss=0.25\\r\\r\\n"); sys.stdout.flush(); time.sleep(0.3)\nsys.stdout.write("loss=0.5\\r"); sys.stdout.flush(); time.sleep(0.3)\nsys.stdout.write("\\r\\n")\n' > crcr.py
+sweep crcr.yaml crcr.py
+"$KNOB" run crcr.yaml $S --study crcr --trials 1 > crcr.txt 2>&1 || fail "run: $(cat crcr.txt)"
+expect_eq "$(trial crcr 'd[0]["intermediate"]')" '{"0": 0.25, "1": 0.5}' "lines ending \\r\\r\\n"
+
 # "\r\n" cut between two writes is one line end
 cat > cut.py <<'PY'
 import sys, time
