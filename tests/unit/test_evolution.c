@@ -442,18 +442,22 @@ static void members_age_from_their_end(void **state)
 
 /* The population is the population_size members that finished last, ties in end time
  * going to the larger number, however the end times lie among the numbers (the selection
- * keeps the youngest in a heap as it reads the history): every parent is one of them. */
+ * keeps the youngest in a heap as it reads the history): every parent is one of them, and
+ * the best trial, tied at the edge with a larger number, is none. */
 static void population_is_the_youngest_by_end(void **state)
 {
     (void)state;
     static const knob_distribution dx = {KNOB_DIST_FLOAT, 0, 100, 0, 0, 0, NULL};
-    enum { N = 60, P = 7 };
+    enum { N = 60, P = 5 };
     double end[N], value[N];
     bool member[N] = {false};
     for (int k = 0; k < N; k++) {
         end[k] = 1000 + (double)((k * 37) % 50); /* ten end times taken twice */
         value[k] = (double)((k * 13) % N);
     }
+    /* 8 and 58 tie at the population's edge (end 1046): 58 is in, and 8, out, is the best
+     * of all, so that a selection that broke the tie the other way would make it a parent */
+    value[8] = -1;
     for (int m = 0; m < P; m++) { /* the youngest not yet taken, by (end, number) */
         int y = -1;
         for (int k = 0; k < N; k++)

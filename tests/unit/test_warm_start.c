@@ -967,6 +967,28 @@ static void tpe_moved_and_negated_sources(void **state)
     knob_storage_close(st);
 }
 
+/* The sources of the local-phase tests: "moved", n random trials of the moved bowl (seed
+ * 11), and "apart", 20 trials of a param "z" that no study here shares. */
+static void related_sources(knob_storage *st, int n)
+{
+    knob_study *moved = make(st, "moved", NULL, 0), *apart = make(st, "apart", NULL, 0);
+    knob_rng r;
+    knob_rng_seed(&r, 11);
+    for (int i = 0; i < n; i++) {
+        double x = 10 * knob_rng_uniform(&r), y = pow(10, 2 * knob_rng_uniform(&r));
+        point(moved, x, y, bowl_moved(x, y), NAN);
+    }
+    for (int i = 0; i < 20; i++) { /* param "z": none shared */
+        knob_trial *t;
+        double z;
+        assert_int_equal(knob_study_ask(apart, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "z", 0, 10, 0, 0, &z), KNOB_OK);
+        assert_int_equal(knob_study_tell(apart, t, KNOB_TRIAL_COMPLETE, &z, 1), KNOB_OK);
+    }
+    knob_study_free(moved);
+    knob_study_free(apart);
+}
+
 /* tpe's warm_start_local (on by default, every trial from trial 20): the first 20 trials
  * of a warm start are as with it off, and the trials after are steps from the best trial
  * before them (none more than 0.6 of the ranges away, on x and on log y); over seeds 0-7 the
@@ -978,20 +1000,7 @@ static void tpe_local_phase(void **state)
     (void)state;
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study *moved = make(st, "moved", NULL, 0), *apart = make(st, "apart", NULL, 0);
-    knob_rng r;
-    knob_rng_seed(&r, 11);
-    for (int i = 0; i < 60; i++) {
-        double x = 10 * knob_rng_uniform(&r), y = pow(10, 2 * knob_rng_uniform(&r));
-        point(moved, x, y, bowl_moved(x, y), NAN);
-    }
-    for (int i = 0; i < 20; i++) { /* param "z": none shared */
-        knob_trial *t;
-        double z;
-        assert_int_equal(knob_study_ask(apart, &t), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_float(t, "z", 0, 10, 0, 0, &z), KNOB_OK);
-        assert_int_equal(knob_study_tell(apart, t, KNOB_TRIAL_COMPLETE, &z, 1), KNOB_OK);
-    }
+    related_sources(st, 60);
     /* param "x" by name, but 20 to 30, outside bowl()'s [0, 10]: none of its values fits,
      * so it teaches nothing (it took the local phase from trial 20 on, by the name alone) */
     knob_study *unfit = make(st, "unfit", NULL, 0);
@@ -1003,8 +1012,6 @@ static void tpe_local_phase(void **state)
         assert_int_equal(knob_study_tell(unfit, t, KNOB_TRIAL_COMPLETE, &x, 1), KNOB_OK);
     }
     knob_study_free(unfit);
-    knob_study_free(moved);
-    knob_study_free(apart);
     enum { N = 60, FROM = KNOB__WARM_LOCAL_FROM };
     double with = 0, without = 0, a[2 * N], b[2 * N];
     for (int seed = 0; seed < 8; seed++) {
@@ -1055,22 +1062,7 @@ static void smac_moved_source(void **state)
     (void)state;
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    knob_study *moved = make(st, "moved", NULL, 0), *apart = make(st, "apart", NULL, 0);
-    knob_rng r;
-    knob_rng_seed(&r, 11);
-    for (int i = 0; i < 120; i++) {
-        double x = 10 * knob_rng_uniform(&r), y = pow(10, 2 * knob_rng_uniform(&r));
-        point(moved, x, y, bowl_moved(x, y), NAN);
-    }
-    for (int i = 0; i < 20; i++) { /* param "z": none shared */
-        knob_trial *t;
-        double z;
-        assert_int_equal(knob_study_ask(apart, &t), KNOB_OK);
-        assert_int_equal(knob_trial_suggest_float(t, "z", 0, 10, 0, 0, &z), KNOB_OK);
-        assert_int_equal(knob_study_tell(apart, t, KNOB_TRIAL_COMPLETE, &z, 1), KNOB_OK);
-    }
-    knob_study_free(moved);
-    knob_study_free(apart);
+    related_sources(st, 120);
     enum { N = 60 };
     double warm = 0, cold = 0, a[2 * N], b[2 * N];
     for (int seed = 0; seed < 8; seed++) {
