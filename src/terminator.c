@@ -6,6 +6,7 @@
  * intersection search space and its normalization). */
 #include "internal.h"
 #include "math/gp.h"
+#include "math/scale.h"
 #include "math/sobol.h"
 #include "samplers/transform.h"
 
@@ -81,11 +82,14 @@ static int bound_of_top(const rb *r, const double *X, const double *y, size_t n_
                         double *out)
 {
     int d = (int)r->d, n = (int)n_top;
+    /* the values scaled by a power of two (exact), so that their squares neither overflow
+     * (above about 1e154) nor underflow: the bound is the same at any scale */
+    int e = knob__scale_exponent(y, n_top, 1);
     double mean = 0, sd = 0;
     for (size_t i = 0; i < n_top; i++)
-        mean += y[i] / (double)n_top;
+        mean += ldexp(y[i], -e) / (double)n_top;
     for (size_t i = 0; i < n_top; i++)
-        sd += (y[i] - mean) * (y[i] - mean) / (double)n_top;
+        sd += (ldexp(y[i], -e) - mean) * (ldexp(y[i], -e) - mean) / (double)n_top;
     sd = fmax(1e-10, sqrt(sd));
     double *ys = malloc((n_top + 1) * sizeof *ys);
     double *xs = malloc(((size_t)N_SAMPLES * r->d + 1) * sizeof *xs);
@@ -101,7 +105,7 @@ static int bound_of_top(const rb *r, const double *X, const double *y, size_t n_
         goto done;
     }
     for (size_t i = 0; i < n_top; i++)
-        ys[i] = (y[i] - mean) / sd;
+        ys[i] = (ldexp(y[i], -e) - mean) / sd;
     for (size_t k = 0; k < r->d; k++)
         cat[k] = r->dims[k].cat;
     g->min_noise = MIN_NOISE;
@@ -126,7 +130,7 @@ static int bound_of_top(const rb *r, const double *X, const double *y, size_t n_
     double ucb = fmax(bound_max(g, X, n, beta, 1, mu, var, work),
                       bound_max(g, xs, N_SAMPLES, beta, 1, mu, var, work));
     double lcb = bound_max(g, X, n, beta, -1, mu, var, work);
-    *out = (ucb - lcb) * sd;
+    *out = ldexp((ucb - lcb) * sd, e);
 done:
     if (g)
         knob__gp_free(g);

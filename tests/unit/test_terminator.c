@@ -4,8 +4,9 @@
 
 #include <math.h>
 
-/* A study whose trials spiral in on the minimum of (x - 1)^2 + y^2 (maximized: negated). */
-static knob_study *spiral(knob_storage **st, int n, knob_direction dir)
+/* A study whose trials spiral in on the minimum of scale ((x - 1)^2 + y^2) (maximized:
+ * negated). */
+static knob_study *spiral_scaled(knob_storage **st, int n, knob_direction dir, double scale)
 {
     assert_int_equal(knob_storage_open("memory:", st), KNOB_OK);
     knob_study_options o = {0};
@@ -29,11 +30,42 @@ static knob_study *spiral(knob_storage **st, int n, knob_direction dir)
             KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "x", -5, 5, 0, 0, &x), KNOB_OK);
         assert_int_equal(knob_trial_suggest_float(t, "y", -5, 5, 0, 0, &y), KNOB_OK);
-        double v = (x - 1) * (x - 1) + y * y;
+        double v = scale * ((x - 1) * (x - 1) + y * y);
         v = dir == KNOB_MAXIMIZE ? -v : v;
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
     }
     return s;
+}
+
+static knob_study *spiral(knob_storage **st, int n, knob_direction dir)
+{
+    return spiral_scaled(st, n, dir, 1);
+}
+
+/* Values scaled by 2^600 or 2^-600 (where their squares overflowed or underflowed: a bound of
+ * inf, or of the 1e-10 floor's) give the bound scaled alike, bit for bit. */
+static void the_same_at_any_scale(void **state)
+{
+    (void)state;
+    knob_storage *st, *big, *small;
+    knob_study *s = spiral(&st, 40, KNOB_MINIMIZE);
+    knob_study *b = spiral_scaled(&big, 40, KNOB_MINIMIZE, ldexp(1, 600));
+    knob_study *t = spiral_scaled(&small, 40, KNOB_MINIMIZE, ldexp(1, -600));
+    for (size_t n = 5; n <= 40; n += 5) {
+        double one, up, down;
+        assert_int_equal(knob_study_regret_bound(s, n, 7, &one), KNOB_OK);
+        assert_int_equal(knob_study_regret_bound(b, n, 7, &up), KNOB_OK);
+        assert_int_equal(knob_study_regret_bound(t, n, 7, &down), KNOB_OK);
+        if (!(up == ldexp(one, 600) && down == ldexp(one, -600)))
+            fail_msg("%zu trials: bound %g, at 2^600 %g (2^-600 of it), at 2^-600 %g", n, one,
+                     ldexp(up, -600), ldexp(down, 600));
+    }
+    knob_study_free(s);
+    knob_study_free(b);
+    knob_study_free(t);
+    knob_storage_close(st);
+    knob_storage_close(big);
+    knob_storage_close(small);
 }
 
 /* The bound after each trial: finite, >= 0 up to rounding, the same for the same seed and
@@ -109,6 +141,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shrinks_as_the_search_converges),
+        cmocka_unit_test(the_same_at_any_scale),
         cmocka_unit_test(errors_name_what_is_wrong),
     };
     if (argc > 1)
