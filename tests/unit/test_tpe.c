@@ -700,6 +700,117 @@ static void tpe_cache_big_history(void **state)
     knob_storage_close(st[1]);
 }
 
+/* The bad side of a categorical in a long history, as knob__tpe_cat_fit fits it from the
+ * observations one by one, with the merged path's weights: position j of the v
+ * observations (trial order, good ones included) weighs Optuna's ramp over all v, 1 at the
+ * last 26 (math/tpe_cells.h); the good ones are left out. */
+static void cat_bad_side(double *pg, size_t n_choices, const size_t *y, const bool *good, size_t v,
+                         const knob__tpe_settings *set, double *yb, double *wb)
+{
+    size_t nb = 0;
+    for (size_t j = 0; j < v; j++) {
+        if (good[j])
+            continue;
+        yb[nb] = (double)y[j];
+        wb[nb++] = j + 26 >= v ? 1 : 1 / (double)v + (double)j * (1 - 1 / (double)v) / (v - 26.0);
+    }
+    knob__tpe_cat_fit(pg, n_choices, yb, wb, nb, set);
+}
+
+/* The best `g` of loss[0 .. v) marked in good[] (the losses are distinct); the best
+ * loss of the rest. */
+static double mark_best(const double *loss, size_t v, size_t g, bool *good)
+{
+    double threshold = INFINITY;
+    for (size_t j = 0; j < v; j++) {
+        size_t better = 0;
+        for (size_t i = 0; i < v && better < g; i++)
+            better += loss[i] < loss[j];
+        good[j] = better < g;
+        if (!good[j])
+            threshold = fmin(threshold, loss[j]);
+    }
+    return threshold;
+}
+
+/* A categorical of 200 choices past 2,074 trials, where the bad side is merged into one
+ * kernel per choice (gather_merged): every ask is the one a fit of the bad side from the
+ * trials one by one gives. The good side is the best 25 trials, weighed by how much each
+ * beats the best bad one (weights=ei), with their mean times prior_weight for the prior;
+ * the ask is the candidate, of the 24 drawn from it, with the best log l - log g. */
+static void tpe_categorical_merged(void **state)
+{
+    (void)state;
+    enum { C = 200, HISTORY = 2100, ASKS = 300, G = 25, N = HISTORY + ASKS };
+    char names[C][8];
+    const char *ch[C];
+    for (int k = 0; k < C; k++) {
+        snprintf(names[k], sizeof names[k], "c%d", k);
+        ch[k] = names[k];
+    }
+    size_t *y = malloc(N * sizeof *y);
+    double *loss = malloc(N * sizeof *loss), *yb = malloc(N * sizeof *yb),
+           *wb = malloc(N * sizeof *wb);
+    bool *good = malloc(N * sizeof *good);
+    assert_non_null(y && loss && yb && wb && good);
+    knob_storage *st = knob_test_memory();
+    knob_study *r = make_study(st, "random", "seed=3", NULL, 0);
+    knob_rng lr;
+    knob_rng_seed(&lr, 11);
+    for (size_t i = 0; i < HISTORY; i++) {
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(r, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_categorical(t, "c", ch, C, &y[i]), KNOB_OK);
+        loss[i] = knob_rng_uniform(&lr);
+        assert_int_equal(knob_study_tell(r, t, KNOB_TRIAL_COMPLETE, &loss[i], 1), KNOB_OK);
+    }
+    knob_study_free(r);
+    knob_study *s = load_study(st, "seed=8,prior_weight=2,n_ei_candidates=24,weights=ei");
+    knob__tpe_settings set = {.prior_weight = 2, .smoothing = 2}, set_g = set;
+    double pl[C], pg[C], yg[G], wg[G];
+    for (size_t i = HISTORY; i < N; i++) {
+        /* the reference: both sides of the trials so far */
+        double threshold = mark_best(loss, i, G, good), sum = 0;
+        size_t ng = 0;
+        for (size_t j = 0; j < i; j++) {
+            if (good[j]) {
+                yg[ng] = (double)y[j];
+                sum += wg[ng++] = threshold - loss[j];
+            }
+        }
+        assert_int_equal(ng, G);
+        set_g.prior_weight = set.prior_weight * sum / G;
+        knob__tpe_cat_fit(pl, C, yg, wg, G, &set_g);
+        cat_bad_side(pg, C, y, good, i, &set, yb, wb);
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        knob_rng rng;
+        knob_rng_derive(&rng, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), "c");
+        double best = -INFINITY;
+        bool drawn[C] = {false};
+        for (int k = 0; k < 24; k++) {
+            size_t x = knob__tpe_cat_sample(pl, C, &rng);
+            drawn[x] = true;
+            best = fmax(best, log(pl[x]) - log(pg[x]));
+        }
+        assert_int_equal(knob_trial_suggest_categorical(t, "c", ch, C, &y[i]), KNOB_OK);
+        /* the same candidate, or one that scores the same up to rounding */
+        double got = log(pl[y[i]]) - log(pg[y[i]]);
+        if (!drawn[y[i]] || got < best - 1e-9 * fabs(best))
+            fail_msg("trial %zu: choice %zu (score %.17g), the one-by-one fit's best %.17g", i,
+                     y[i], got, best);
+        loss[i] = 2 + (double)i; /* bad: the good side stays the history's best */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &loss[i], 1), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    free(y);
+    free(loss);
+    free(yb);
+    free(wb);
+    free(good);
+}
+
 /* Another worker's trial, asked now and told later (out of order). */
 static knob_trial *trial_open(knob_study *s, double *x)
 {
@@ -2210,6 +2321,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_tied_best),
         cmocka_unit_test(tpe_cache_never_stale),
         cmocka_unit_test(tpe_cache_big_history),
+        cmocka_unit_test(tpe_categorical_merged),
         cmocka_unit_test(tpe_cache_never_stale_long),
         cmocka_unit_test(tpe_cache_never_stale_ramp),
         cmocka_unit_test(tpe_sorted_input),
