@@ -408,12 +408,10 @@ static int spawn(char **argv, char **env, child *c, const sigset_t *mask)
         close(out[1]);
         /* knob's own variables that do not hold for this test (a nested sweep's, or one
          * left out here as too long) are not passed on, as knob run passes none */
-        static const char *const own[] = {
-            "KNOB_PARAMS_JSON",    "KNOB_RETRY_OF",     "KNOB_RETRY_OF_DIR",   "KNOB_CHECKPOINT_IN",
-            "KNOB_CHECKPOINT_OUT", "KNOB_PBT_MEMBER",   "KNOB_PBT_START_STEP", "KNOB_PBT_END_STEP",
-            "KNOB_LR_SCHEDULE",    "KNOB_TRIAL_NUMBER", "KNOB_STUDY"};
-        for (size_t i = 0; i < sizeof own / sizeof *own; i++)
-            unsetenv(own[i]);
+        for (size_t i = 0; run_own_vars[i]; i++)
+            unsetenv(run_own_vars[i]);
+        unsetenv("KNOB_TRIAL_NUMBER"); /* a trial's, which this test is not */
+        unsetenv("KNOB_STUDY");
         for (char **e = env; *e; e++)
             putenv(*e);
         signal(SIGPIPE, SIG_DFL);

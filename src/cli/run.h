@@ -237,6 +237,11 @@ void run_close_fds_from(int low);
  * own E2BIG is said). */
 size_t run_max_arg_len(void);
 
+/* The variables knob gives a trial only when they hold for it (a retry's, a PBT member's,
+ * the learning-rate test's), NULL-terminated: one in knob's own environment is not passed on
+ * to a trial (run_trial.c) nor to knob lr-find's program. */
+extern const char *const run_own_vars[];
+
 /* run_argv.c: the argv of a trial from the command template, NULL-terminated; freed with
  * run_argv_free. NULL when memory ran out, or when an argument would be longer than
  * run_max_arg_len(): then `why` (if not NULL) says which and how long. */

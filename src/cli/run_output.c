@@ -309,17 +309,10 @@ static void on_line(runner *r, slot *sl)
     sl->line_len = 0;
     if (!n || memchr(sl->line, 0, n))
         return;
-    /* A line the program overwrote with '\r' (a progress bar, print("\r...", end="")) is read
-     * as a terminal shows it: its part after the last '\r' (a "\r\n" line end's '\r' aside).
-     * The redraws before it are no records: a bar redrawn on a clock would give its values
-     * steps that mean another moment of training in a slower trial. */
+    /* take() kept a line the program overwrote with '\r' from its last '\r' on (as a terminal
+     * shows it): the '\r's that end it are a "\r\n" line end's, or nothing more to show */
     while (n && sl->line[n - 1] == '\r')
         n--;
-    size_t from = n;
-    while (from && sl->line[from - 1] != '\r')
-        from--;
-    memmove(sl->line, sl->line + from, n - from);
-    n -= from;
     if (!n)
         return;
     sl->line[n] = 0;

@@ -211,32 +211,31 @@ static int signals_to_reset(const int **out)
     return n;
 }
 
-/* The environment of a trial: knob's, less the names `add` sets, then `add`. Returns a
- * malloc'd NULL-terminated array of borrowed strings, or NULL. */
-/* The variables knob gives a trial only when they hold for it (a retry's, a PBT member's,
- * the learning-rate test's): one in knob's own environment (a nested sweep, a shell where
- * resume code was tried) is not passed on, or a trial that is no retry resumed from another
- * trial's checkpoint. */
+/* One in knob's own environment (a nested sweep, a shell where resume code was tried) would
+ * have a trial that is no retry resume from another trial's checkpoint. */
+const char *const run_own_vars[] = {"KNOB_PARAMS_JSON", /* left out when too long */
+                                    "KNOB_RETRY_OF",
+                                    "KNOB_RETRY_OF_DIR",
+                                    "KNOB_CHECKPOINT_IN",
+                                    "KNOB_CHECKPOINT_OUT",
+                                    "KNOB_PBT_MEMBER",
+                                    "KNOB_PBT_START_STEP",
+                                    "KNOB_PBT_END_STEP",
+                                    "KNOB_LR_SCHEDULE",
+                                    "KNOB_LR_PARAM",
+                                    "KNOB_LR_STEPS",
+                                    NULL};
+
 static bool knob_trial_var(const char *var, size_t len)
 {
-    static const char *const own[] = {"KNOB_PARAMS_JSON", /* left out when too long */
-                                      "KNOB_RETRY_OF",
-                                      "KNOB_RETRY_OF_DIR",
-                                      "KNOB_CHECKPOINT_IN",
-                                      "KNOB_CHECKPOINT_OUT",
-                                      "KNOB_PBT_MEMBER",
-                                      "KNOB_PBT_START_STEP",
-                                      "KNOB_PBT_END_STEP",
-                                      "KNOB_LR_SCHEDULE",
-                                      "KNOB_LR_PARAM",
-                                      "KNOB_LR_STEPS",
-                                      NULL};
-    for (size_t i = 0; own[i]; i++)
-        if (strlen(own[i]) == len && !strncmp(own[i], var, len))
+    for (size_t i = 0; run_own_vars[i]; i++)
+        if (strlen(run_own_vars[i]) == len && !strncmp(run_own_vars[i], var, len))
             return true;
     return false;
 }
 
+/* The environment of a trial: knob's, less run_own_vars and the names `add` sets, then
+ * `add`. Returns a malloc'd NULL-terminated array of borrowed strings, or NULL. */
 static char **trial_env(char *const *add)
 {
     extern char **environ;

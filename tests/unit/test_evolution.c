@@ -398,6 +398,24 @@ static void infinite_values_are_members(void **state)
     knob_storage_close(st);
 }
 
+/* Adds a COMPLETE trial of param "x" (distribution dx) = x, of `value`, started at 100 and
+ * ended at `end`; returns its number. */
+static int64_t add_finished(knob_study *s, const knob_distribution *dx, double x, double value,
+                            double end)
+{
+    knob_param p = {"x", dx, x};
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
+                            .n_params = 1,
+                            .params = &p,
+                            .n_values = 1,
+                            .values = &value,
+                            .start_time = 100,
+                            .end_time = end};
+    int64_t number;
+    assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
+    return number;
+}
+
 /* With parallel workers a trial joins the population when it finishes (the paper's
  * asynchronous evolution): trial 0, the best, finished after trials 1 and 2, so with a
  * population of 2 the members are 2 and 0, never 1 (which the youngest by number had). */
@@ -412,19 +430,8 @@ static void members_age_from_their_end(void **state)
         char opts[64];
         snprintf(opts, sizeof opts, "seed=%d,population_size=2,sample_size=2", seed);
         knob_study *s = knob_test_study(st, "async", "evolution", opts);
-        for (int k = 0; k < 3; k++) {
-            knob_param p = {"x", &dx, 1 + k};
-            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
-                                    .n_params = 1,
-                                    .params = &p,
-                                    .n_values = 1,
-                                    .values = &value[k],
-                                    .start_time = 100,
-                                    .end_time = end[k]};
-            int64_t number;
-            assert_int_equal(knob_study_add_trial(s, &info, &number), KNOB_OK);
-            assert_int_equal(number, k);
-        }
+        for (int k = 0; k < 3; k++)
+            assert_int_equal(add_finished(s, &dx, 1 + k, value[k], end[k]), k);
         knob_trial *t;
         double x;
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
@@ -470,17 +477,8 @@ static void population_is_the_youngest_by_end(void **state)
         char opts[64];
         snprintf(opts, sizeof opts, "seed=%d,population_size=%d", seed, P);
         knob_study *s = knob_test_study(st, "youngest", "evolution", opts);
-        for (int k = 0; k < N; k++) {
-            knob_param p = {"x", &dx, k};
-            knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE,
-                                    .n_params = 1,
-                                    .params = &p,
-                                    .n_values = 1,
-                                    .values = &value[k],
-                                    .start_time = 100,
-                                    .end_time = end[k]};
-            assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_OK);
-        }
+        for (int k = 0; k < N; k++)
+            add_finished(s, &dx, k, value[k], end[k]);
         knob_trial *t;
         double x;
         assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
