@@ -242,19 +242,66 @@ static bool add_code_point(knobx_buf *b, unsigned long c)
     return true;
 }
 
+/* Past the bracket `right` that closes the `left` at s, quoted strings and other brackets
+ * within passed over ("tensor(1.5, grad_fn=<AddBackward0>)"); NULL when the line ends first. */
+static const char *closing(const char *s, char left, char right)
+{
+    int depth = 0;
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '"') {
+            char q = *s;
+            for (s++; *s && *s != q; s++)
+                s += *s == '\\' && s[1];
+            if (!*s)
+                return NULL;
+        } else if (*s == left) {
+            depth++;
+        } else if (*s == right && --depth == 0) {
+            return s + 1;
+        }
+    }
+    return NULL;
+}
+
+/* The n bytes at s as a JSON string into b. */
+static bool add_text(knobx_buf *b, const char *s, size_t n)
+{
+    char *t = strndup(s, n);
+    if (!t)
+        return false;
+    knobx_json_add_string(b, t);
+    free(t);
+    return true;
+}
+
+/* A tuple's end into b: "]", after the comma of a tuple of one ((3,) is [3]). */
+static void close_tuple(knobx_buf *b)
+{
+    while (b->len && isspace((unsigned char)b->data[b->len - 1]))
+        b->len--;
+    if (b->len && b->data[b->len - 1] == ',')
+        b->len--;
+    knobx_buf_add(b, "]", 1);
+}
+
 /* A Python dict's repr as JSON into b ({'eval_loss': 0.25, 'epoch': 1.0}, as print(dict)
  * and Hugging Face's Trainer write it): quoted strings in double quotes, their escapes
  * \xHH and \UHHHHHHHH as the characters they stand for; None, True, False, nan and inf as
  * JSON's null, true, false, NaN and Infinity; a NumPy scalar (np.float64(0.25), np.True_,
- * as NumPy 2 prints them) as its value. false for a word of another name (a call such as
- * tensor(0.25) is no number either way). */
+ * as NumPy 2 prints them) as its value; a tuple as a list, as json.dumps writes it. Any other
+ * call (torch's tensor(0.2500), array([1, 2]), datetime.date(2024, 1, 1)) and an object's
+ * repr (<Adam object at 0x7f...>) is the string of its text: a value that is no number, named
+ * as printed when it is the metric's, while the dict's numbers are read. torch prints a
+ * tensor rounded (to 4 decimals by default), so its text is not the value. false for a bare
+ * word of another name. */
 static bool python_dict_json(const char *s, knobx_buf *b)
 {
     static const char *const words[][2] = {
         {"None", "null"},       {"True", "true"},        {"False", "false"},
         {"nan", "NaN"},         {"inf", "Infinity"},     {"np.True_", "true"},
         {"np.False_", "false"}, {"numpy.True_", "true"}, {"numpy.False_", "false"}};
-    int calls = 0; /* NumPy scalars' parentheses open */
+    char shut[32]; /* what each open parenthesis closes as: ']' a tuple, ')' a NumPy scalar */
+    size_t depth = 0;
     while (*s) {
         if (*s == '\'' || *s == '"') {
             char q = *s++;
@@ -294,8 +341,17 @@ static bool python_dict_json(const char *s, knobx_buf *b)
                 s++;
             size_t i = 0, n = (size_t)(s - w);
             if (*s == '(' && numpy_scalar(w, n)) {
-                calls++;
+                if (depth == sizeof shut)
+                    return false;
+                shut[depth++] = ')';
                 s++;
+                continue;
+            }
+            if (*s == '(') { /* a call of another name: its text */
+                const char *end = closing(s, '(', ')');
+                if (!end || !add_text(b, w, (size_t)(end - w)))
+                    return false;
+                s = end;
                 continue;
             }
             while (i < sizeof words / sizeof *words &&
@@ -304,14 +360,28 @@ static bool python_dict_json(const char *s, knobx_buf *b)
             if (i == sizeof words / sizeof *words)
                 return false;
             knobx_buf_puts(b, words[i][1]);
-        } else if (*s == ')' && calls > 0) {
-            calls--;
+        } else if (*s == '<') { /* an object's repr: its text */
+            const char *end = closing(s, '<', '>');
+            if (!end || !add_text(b, s, (size_t)(end - s)))
+                return false;
+            s = end;
+        } else if (*s == '(') { /* a tuple */
+            if (depth == sizeof shut)
+                return false;
+            shut[depth++] = ']';
+            knobx_buf_add(b, "[", 1);
+            s++;
+        } else if (*s == ')') {
+            if (!depth)
+                return false;
+            if (shut[--depth] == ']')
+                close_tuple(b);
             s++;
         } else {
             knobx_buf_add(b, s++, 1);
         }
     }
-    return calls == 0 && !b->oom;
+    return depth == 0 && !b->oom;
 }
 
 /* The line without its ANSI escape sequences (ESC [ ... and a final byte: colours, as

@@ -11,7 +11,7 @@ typedef struct record_field {
     double value; /* NaN or inf when the text says so */
 } record_field;
 
-/* A key whose value is not a number ("loss=tensor(0.25)"), with that value as printed. */
+/* A key whose value is not a number ("loss=tensor(0.2500)"), with that value as printed. */
 #define RECORD_TEXT_MAX 48
 typedef struct record_text {
     char key[128];
@@ -32,8 +32,10 @@ typedef struct record {
 /* Parses one line; false when it is not a record (an ordinary log line). The keys given a
  * value that is not a number are in out->bad either way. A UTF-8 byte order mark before
  * the line and ANSI escape sequences (colours) in it are passed over; a line that is a
- * Python dict's repr ({'loss': 0.25, 'best': None}) is read as the JSON it stands for. A
- * JSON null is no number: the key is in out->bad as "null". */
+ * Python dict's repr ({'loss': 0.25, 'best': None}) is read as the JSON it stands for,
+ * NumPy 2's scalars (np.float64(0.25)) as their values, and another call or an object's
+ * repr (tensor(0.2500), <Adam object at 0x7f...>) as the string of its text. A JSON null is
+ * no number: the key is in out->bad as "null". */
 bool record_parse(const char *line, record *out);
 
 /* record_parse keeping only `keys` (at most 64): a line of many numbers (a JSON log of
