@@ -5,6 +5,7 @@ attributes, trials_dataframe) over a knob_study handle."""
 from __future__ import annotations
 
 import collections.abc as _abc
+import contextlib
 import copy as _copy
 import ctypes
 import datetime
@@ -13,6 +14,7 @@ import gc
 import json
 import math
 import os
+import re
 import sys
 import threading
 import time
@@ -1307,14 +1309,39 @@ class Study:
         if skip_if_exists and self._params_exist(params):
             _logger.info("Trial with params %s already exists. Skipping enqueue.", params)
             return
-        if user_attrs:
-            # stored with the waiting trial, as Optuna's: whoever asks it has them
-            self._add_trial(TrialState.WAITING, {}, {}, None, {}, dict(user_attrs), {"fixed_params": params}, None, None)
+        with self._run_capped() as capped:
+            if user_attrs:
+                # stored with the waiting trial, as Optuna's: whoever asks it has them
+                self._add_trial(TrialState.WAITING, {}, {}, None, {}, dict(user_attrs), {"fixed_params": params}, None, None, capped)
+                return
+            text = json.dumps(params, default=_lib.json_default)
+            with self._lock:
+                _lib.check(_lib.lib.knob_study_enqueue(capped or self._h, _lib.enc(text)), "enqueue_trial")
+                self._enqueued_waiting += 1
+
+    @contextlib.contextmanager
+    def _run_capped(self):
+        """A handle on the study that holds it to the run_cap of the sweep `knob run` stored
+        with it (None when it has none), which enqueue_trial writes through, as `knob enqueue`
+        does: its storage counts the study's trials where it numbers the new one, so a trial
+        past run_cap is refused (KnobDoneError, "study 'S' holds N trials, its limit
+        (max_trials, run_cap)") however many processes enqueue at once. Without it the study
+        would hold more than run_cap trials, and the next `knob run` would run them all."""
+        sweep = self._attrs(True).get("sweep")
+        cap = _sweep_run_cap(sweep) if isinstance(sweep, str) else 0
+        if not cap:
+            yield None
             return
-        text = json.dumps(params, default=_lib.json_default)
+        opts = _lib.StudyOptions()
+        opts.max_trials = cap
+        out = ctypes.c_void_p()
         with self._lock:
-            _lib.check(_lib.lib.knob_study_enqueue(self._h, _lib.enc(text)))
-            self._enqueued_waiting += 1
+            _lib.check(_lib.lib.knob_study_load(self._storage._h, _lib.enc(self.study_name), ctypes.byref(opts), ctypes.byref(out)))
+        try:
+            yield out.value
+        finally:
+            with self._lock:
+                _lib.lib.knob_study_free(out.value)
 
     def _params_exist(self, params: Dict[str, Any]) -> bool:
         """Whether a trial has these params, as Optuna's skip_if_exists decides: a trial
@@ -1350,7 +1377,9 @@ class Study:
         end = trial.datetime_complete if state.is_finished() else None
         self._add_trial(state, params, dists, values, trial.intermediate_values, trial.user_attrs, system_attrs, start, end)
 
-    def _add_trial(self, state, params, dists, vals, intermediate, user_attrs, system_attrs, start, end) -> None:
+    def _add_trial(self, state, params, dists, vals, intermediate, user_attrs, system_attrs, start, end, handle=None) -> None:
+        """Writes the trial through this Study's handle, or `handle` (enqueue_trial's within
+        a run_cap)."""
         keep = []
         names = list(params)
         cparams = (_lib.Param * max(len(names), 1))()
@@ -1393,7 +1422,7 @@ class Study:
             end_time=end.timestamp() if end else float("nan"),
         )
         with self._lock:
-            _lib.check(_lib.lib.knob_study_add_trial(self._h, ctypes.byref(info), None))
+            _lib.check(_lib.lib.knob_study_add_trial(handle or self._h, ctypes.byref(info), None))
             if state == TrialState.WAITING:
                 self._enqueued_waiting += 1
 
@@ -1672,6 +1701,32 @@ def _scratch_study(name: str, direction: Union[str, StudyDirection] = "minimize"
     study = Study.__new__(Study)
     study._init(get_storage(None), name, RandomSampler(seed=0), None, _directions(direction, None))
     return study
+
+
+def _sweep_run_cap(text: str) -> int:
+    """The run_cap of a sweep's text (YAML, or JSON), as `knob run` stored it with the study;
+    0 for none. Read with PyYAML where it is installed, else from a JSON sweep or a line
+    `run_cap: N` at the top level (a YAML sweep written in blocks, as sweeps are)."""
+    doc = None
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        try:
+            import yaml
+        except ImportError:
+            m = re.search(r"""^run_cap[ \t]*:[ \t]*(['"]?)([^'"#\s]+)\1[ \t]*(?:#.*)?$""", text, re.M)
+            doc = {"run_cap": m.group(2)} if m else None
+        else:
+            try:
+                doc = yaml.safe_load(text)
+            except yaml.YAMLError:
+                doc = None
+    cap = doc.get("run_cap") if isinstance(doc, dict) else None
+    try:
+        cap = float(cap) if isinstance(cap, (int, float, str)) and not isinstance(cap, bool) else 0
+    except ValueError:
+        return 0
+    return int(cap) if math.isfinite(cap) and cap >= 1 and cap == int(cap) else 0
 
 
 def load_study(
