@@ -621,7 +621,9 @@ typedef struct knob_study_options {
      * beat is older than grace_period (0: 2 x heartbeat_interval) is failed by the next
      * ask of any worker that has heartbeats on ("no heartbeat for N s"); with max_retry > 0 a
      * WAITING trial with the same params and user attributes is then enqueued, linked
-     * to the failed one by the system attributes "retry_of" and "retry_count", up to
+     * to the failed one by the system attributes "retry_of" and "retry_count" (and with
+     * its system attribute "program_params" when it has one: the params as the knob CLI's
+     * program got them, so the retry is listed as its source until it runs), up to
      * max_retry times per original trial. max_retry 0 (the default; a negative value is
      * read as 0) means no retry: the trial is failed and nothing is enqueued, here and in
      * knob_study_retry_trial. A trial so failed whose worker was alive after all (its
@@ -844,12 +846,13 @@ KNOB_API int knob_study_optimize(knob_study *s, knob_objective_fn fn, void *ctx,
 KNOB_API int knob_study_enqueue(knob_study *s, const char *params_json);
 
 /* Runs FAIL trial `number` again as a trial whose worker was lost is run (see max_retry in
- * knob_study_options): enqueues a WAITING trial with its params, linked to it by the system
- * attributes "retry_of" and "retry_count", unless its chain of retries already holds
- * max_retry of them, the trial was retried already, or the study holds max_trials trials.
- * For a trial stopped through no fault of its params (its worker preempted, say).
- * *enqueued (may be NULL): whether a retry was enqueued. Syncs. Returns KNOB_OK; KNOB_ENOTFOUND (no such trial), KNOB_ESTATE (the
- * trial is not FAIL), KNOB_EINVAL (s NULL), or the storage's status. The study's thread. */
+ * knob_study_options): enqueues a WAITING trial with its params (and "program_params"),
+ * linked to it by the system attributes "retry_of" and "retry_count", unless its chain of
+ * retries already holds max_retry of them, the trial was retried already, or the study holds
+ * max_trials trials. For a trial stopped through no fault of its params (its worker
+ * preempted, say). *enqueued (may be NULL): whether a retry was enqueued. Syncs. Returns
+ * KNOB_OK; KNOB_ENOTFOUND (no such trial), KNOB_ESTATE (the trial is not FAIL), KNOB_EINVAL
+ * (s NULL), or the storage's status. The study's thread. */
 KNOB_API int knob_study_retry_trial(knob_study *s, int64_t number, bool *enqueued);
 
 /* Fixes params in every trial this handle asks from now on, as a JSON object text

@@ -69,13 +69,19 @@ static int64_t attr_int(const knob_trial_info *info, const char *key, int64_t df
     return v && sscanf(v, "%" SCNd64, &x) == 1 ? x : dflt;
 }
 
+/* The system attribute where the knob CLI keeps the params as its program got them, which
+ * a waiting retry keeps from its source, to be listed as its source is (a quantile the
+ * library holds is not the value the program got). */
+#define PROGRAM_PARAMS "program_params"
+
 /* The retry of a failed trial (its heartbeat lost, or knob_study_retry_trial): its params
  * fixed, linked to its original, with the user attributes it had (a checkpoint's path, say),
- * as Optuna's RetryFailedTrialCallback makes a retry. r->w borrows from info and from r. */
+ * as Optuna's RetryFailedTrialCallback makes a retry, and its PROGRAM_PARAMS. r->w borrows
+ * from info and from r. */
 typedef struct retry_rec {
     knobx_buf fixed;
     char of[32], nth[32];
-    knob_attr sys[3];
+    knob_attr sys[4];
     knob__waiting_rec w;
 } retry_rec;
 
@@ -94,10 +100,13 @@ static bool retry_make(const knob_study *s, const knob_trial_info *info, retry_r
     r->sys[0] = (knob_attr){"fixed_params", knobx_buf_cstr(&r->fixed)};
     r->sys[1] = (knob_attr){"retry_of", r->of};
     r->sys[2] = (knob_attr){"retry_count", r->nth};
+    const char *given = knob_trial_info_attr(info, PROGRAM_PARAMS, true);
+    if (given)
+        r->sys[3] = (knob_attr){PROGRAM_PARAMS, given};
     r->w = (knob__waiting_rec){.user_attrs = info->user_attrs,
                                .n_user_attrs = info->n_user_attrs,
                                .system_attrs = r->sys,
-                               .n_system_attrs = 3};
+                               .n_system_attrs = given ? 4 : 3};
     return true;
 }
 
