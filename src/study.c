@@ -877,6 +877,36 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
     return rc;
 }
 
+int knob_study_tell_fail(knob_study *s, knob_trial *t, const char *reason, const char *cause)
+{
+    if (!s || !t)
+        return knob__error(KNOB_EINVAL, "knob_study_tell_fail: NULL argument");
+    int rc = t->s == s ? KNOB_OK : own_handle(s, t, &s);
+    if (rc)
+        return rc; /* t stays valid and untouched */
+    int64_t id = t->id, number = t->number;
+    rc = knob__trial_flush_params(t);
+    if (!rc && s->sampler->plugin->after_trial)
+        rc = after_trial(s, t, KNOB_TRIAL_FAIL);
+    knob__trial_free(t);
+    knobx_buf b = {0};
+    if (cause)
+        knobx_json_add_string(&b, cause);
+    if (!rc && b.oom)
+        rc = knob__oom("fail cause");
+    /* the reason in the FAIL's own write; the cause after it, only once the FAIL is this
+     * call's: a trial another worker failed as lost keeps its cause (KNOB__LOST_JSON), by
+     * which its worker's late end is taken */
+    if (!rc)
+        rc = knob__store_fail(s, id, reason, NULL);
+    if (!rc && cause &&
+        (rc = knob__store_trial_attr(s, id, true, "fail_cause", knobx_buf_cstr(&b))))
+        knob__error_prefix(rc, "study '%s': trial %lld is FAIL, but without its fail_cause",
+                           s->name, (long long)number);
+    knobx_buf_free(&b);
+    return rc;
+}
+
 /* Before trial `id` is told by number: the params that a handle on it, open through s,
  * has not written yet are written, so that the trial is not finished without them. A
  * trial finished already is left to the finish to refuse, in its own words. */

@@ -304,17 +304,10 @@ bool run_saved(runner *r, int64_t number, int rc, const char *what)
 /* A trial that never ran: FAIL with the reason, counted as this run's. */
 static void fail_now(runner *r, slot *sl, const char *why)
 {
-    knobx_buf b = {0};
-    knobx_json_add_string(&b, why);
-    bool saved = !r->storage_locked &&
-                 run_saved(r, sl->number,
-                           knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&b)),
-                           "its fail_reason");
-    knobx_buf_free(&b);
-    if (saved)
-        saved = run_saved(r, sl->number, knob_study_tell(r->ref.s, sl->t, KNOB_TRIAL_FAIL, NULL, 0),
-                          "its state");
-    else
+    bool saved =
+        !r->storage_locked &&
+        run_saved(r, sl->number, knob_study_tell_fail(r->ref.s, sl->t, why, NULL), "its state");
+    if (r->storage_locked)
         knob_trial_detach(sl->t);
     sl->t = NULL;
     r->launched++;
@@ -902,15 +895,6 @@ static void refused_constraints(const sweep *sw, const double *c, knobx_buf *why
     knobx_buf_puts(why, knob_errmsg());
 }
 
-static int set_fail_reason(slot *sl, knobx_buf *why)
-{
-    knobx_buf js = {0};
-    knobx_json_add_string(&js, knobx_buf_cstr(why));
-    int rc = knob_trial_set_system_attr(sl->t, "fail_reason", knobx_buf_cstr(&js));
-    knobx_buf_free(&js);
-    return rc;
-}
-
 /* Whether a pruned trial has constraint values to store: each constraint metric printed
  * before it was pruned, none NaN. One stopped before it printed them all has none (as knob
  * tell takes a pruned trial without --constraints): it is not failed for the lack. */
@@ -923,8 +907,8 @@ static bool pruned_constraints(const sweep *sw, const slot *sl)
 }
 
 /* Stores the constraint values of a complete or pruned trial. A complete trial whose values
- * the library refuses (not the storage's failure) fails; a pruned one stays pruned without
- * them, said on stderr. Returns the storage's status. */
+ * the library refuses (not the storage's failure) is to fail, why said in `why`; a pruned one
+ * stays pruned without them, said on stderr. Returns the storage's status. */
 static int store_constraints(runner *r, slot *sl, knob_trial_state *state, knobx_buf *why)
 {
     const sweep *sw = r->sw;
@@ -946,7 +930,7 @@ static int store_constraints(runner *r, slot *sl, knob_trial_state *state, knobx
     }
     refused_constraints(sw, c, why);
     *state = KNOB_TRIAL_FAIL;
-    return set_fail_reason(sl, why);
+    return KNOB_OK;
 }
 
 /* Writes the trial's end; NULL when saved, else why not (the trial is not changed in the
@@ -966,16 +950,6 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
         knob_trial_detach(sl->t);
         return RUN_LOCKED;
     }
-    if (why->len) {
-        int rc = set_fail_reason(sl, why);
-        /* a point of a grid it was running is not run: the grid runs it again */
-        if (!rc && sl->why == WHY_INTERRUPT)
-            rc = knob_trial_set_system_attr(sl->t, "fail_cause", "\"interrupted\"");
-        if (!run_saved(r, sl->number, rc, "its fail_reason")) {
-            knob_trial_detach(sl->t);
-            return rc == KNOB_ESTATE ? elsewhere : lost;
-        }
-    }
     const sweep *sw = r->sw;
     if (*state != KNOB_TRIAL_FAIL && sw->cost && sl->cost_have) {
         /* the cost-aware samplers read it as the user attr of the metric's name */
@@ -991,6 +965,16 @@ static const char *tell(runner *r, slot *sl, knob_trial_state *state, double *va
     if (!run_saved(r, sl->number, crc, "its constraints")) {
         knob_trial_detach(sl->t);
         return crc == KNOB_ESTATE ? elsewhere : lost;
+    }
+    if (*state == KNOB_TRIAL_FAIL) {
+        /* the reason and cause only with a FAIL the storage takes: a trial another worker
+         * failed as lost keeps its own (written first, they would make it a plain interrupted
+         * failure); an interrupted trial's point of a grid is run again */
+        int rc = knob_study_tell_fail(r->ref.s, sl->t, why->len ? knobx_buf_cstr(why) : NULL,
+                                      sl->why == WHY_INTERRUPT ? "interrupted" : NULL);
+        return run_saved(r, sl->number, rc, "its state") ? NULL
+               : rc == KNOB_ESTATE                       ? elsewhere
+                                                         : lost;
     }
     int rc = knob_study_tell(r->ref.s, sl->t, *state, values, r->sw->n_objectives);
     if (rc == KNOB_EINVAL && *state == KNOB_TRIAL_COMPLETE) {

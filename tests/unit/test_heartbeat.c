@@ -405,6 +405,52 @@ static void late_end_of_a_lost_trial(const char *url)
     knob_storage_close(st);
 }
 
+/* knob_study_tell_fail: on a trial another worker failed as lost, refused, the failer's
+ * reason and cause ("worker_lost") kept (knob run's "interrupted" replaced them); on a
+ * trial of its own, the reason and cause stored. A retry keeps its source's program_params
+ * (the knob CLI lists a waiting retry by them). */
+static void tell_fail_keeps_a_lost_trials_cause(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = open_study("memory:", &st, 1);
+    knob_trial *a, *b, *retry;
+    double x;
+    assert_int_equal(knob_study_ask(s, &a), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(a, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    assert_int_equal(knob_trial_set_system_attr(a, "program_params", "{\"x\": 7}"), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &b), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(b, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    nap(0.5);
+    /* fails 0 and 1, enqueues their retries 2 and 3, and asks 2 */
+    assert_int_equal(knob_study_ask(s, &retry), KNOB_OK);
+    assert_int_equal(knob_trial_number(retry), 2);
+    assert_string_equal(knob_trial_system_attr(retry, "program_params"), "{\"x\": 7}");
+    assert_int_equal(knob_study_tell_fail(NULL, b, "r", "c"), KNOB_EINVAL);
+    assert_int_equal(knob_study_tell_fail(s, NULL, "r", "c"), KNOB_EINVAL);
+    assert_int_equal(
+        knob_study_tell_fail(s, a, "interrupted (knob run was stopped)", "interrupted"),
+        KNOB_ESTATE);
+    assert_int_equal(knob_study_tell_fail(s, b, "crashed", NULL), KNOB_ESTATE);
+    assert_int_equal(knob_study_tell_fail(s, retry, "interrupted", "interrupted"), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 4);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(tr[i]->state, KNOB_TRIAL_FAIL);
+        assert_string_equal(knob_trial_info_attr(tr[i], "fail_cause", true), "\"worker_lost\"");
+        assert_non_null(strstr(knob_trial_info_attr(tr[i], "fail_reason", true), "no heartbeat"));
+    }
+    assert_int_equal(tr[2]->state, KNOB_TRIAL_FAIL);
+    assert_string_equal(knob_trial_info_attr(tr[2], "fail_cause", true), "\"interrupted\"");
+    assert_string_equal(knob_trial_info_attr(tr[2], "fail_reason", true), "\"interrupted\"");
+    assert_int_equal(tr[3]->state, KNOB_TRIAL_WAITING);
+    assert_null(knob_trial_info_attr(tr[3], "program_params", true));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A chain of retries in a study of max_retry 2: trial 0 (*a) asked and lost, its retry 1
  * (*b) asked and lost in turn, whose retry 3 then waits behind an enqueued trial 2 (*c,
  * asked). */
@@ -680,6 +726,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(claimed_trial_of_a_dead_worker),
         cmocka_unit_test(ask_claimed_refusals),
         cmocka_unit_test(failed_without_its_retry_is_not_failed),
+        cmocka_unit_test(tell_fail_keeps_a_lost_trials_cause),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
