@@ -5,6 +5,7 @@
  * knob trials to show until it runs. knob dashboard's POST /api/enqueue does the same
  * (cli_enqueue). Why a value is refused goes to a buffer, one line per reason. */
 #include "cli/cli.h"
+#include "cli/enqueue.h"
 #include "cli/params.h"
 #include "util/json.h"
 
@@ -431,9 +432,7 @@ static int check_active(const sweep *sw, const knobx_json *given, knobx_buf *err
     return rc;
 }
 
-/* A value as text: strings as they are, numbers in full (an integer beyond 2^53 by the
- * digits it was given with, a double's whole number by all its digits). */
-static void given_text(knobx_buf *b, const knobx_json *v)
+void enqueue_given_text(knobx_buf *b, const knobx_json *v)
 {
     if (v->type == KNOBX_JSON_STRING)
         knobx_buf_puts(b, v->str);
@@ -443,8 +442,38 @@ static void given_text(knobx_buf *b, const knobx_json *v)
         knobx_buf_puts(b, v->str);
     else if (v->type == KNOBX_JSON_NUMBER && v->num == floor(v->num) && fabs(v->num) < 1e17)
         knobx_buf_printf(b, "%.0f", v->num);
-    else /* a number as it reads back: 4503599627370495.5, not 4.5035996273705e+15 */
-        knobx_json_add_node(b, v);
+    else /* a number as it reads back (4503599627370495.5, not 4.5035996273705e+15); a list
+          * or mapping as given ([1.0, 2] with its 1.0) */
+        knobx_json_add_node_as_written(b, v);
+}
+
+int enqueue_scratch_open(enqueue_scratch *x, const char *study, const knob_sampler_plugin *sampler,
+                         const char *lib_json, knobx_buf *err)
+{
+    *x = (enqueue_scratch){0};
+    knob_sampler *own = NULL;
+    int rc = knob_storage_open("memory:", &x->st) ||
+             (sampler ? knob_sampler_create_plugin(sampler, NULL, &own)
+                      : knob_sampler_create("random", "seed=0", &own));
+    if (!rc) {
+        knob_study_options o = {.sampler = own, .no_objective = true};
+        rc = knob_study_create(x->st, study, &o, &x->s) || knob_study_enqueue(x->s, lib_json) ||
+             knob_study_ask(x->s, &x->t);
+    } else {
+        knob_sampler_free(own);
+    }
+    if (rc)
+        knobx_buf_printf(err, "%s\n", knob_errmsg());
+    return rc ? -1 : 0;
+}
+
+void enqueue_scratch_close(enqueue_scratch *x)
+{
+    if (x->t)
+        knob_study_tell(x->s, x->t, KNOB_TRIAL_FAIL, NULL, 0);
+    knob_study_free(x->s);
+    knob_storage_close(x->st);
+    *x = (enqueue_scratch){0};
 }
 
 /* Whether the texts x and y are one integer beyond 2^53 in any spelling, exactly: false
@@ -472,7 +501,7 @@ static bool same_big_integer(const char *x, const char *y, bool *known)
 static bool same_value(const knobx_json *given, const knob_choice *got, bool whole)
 {
     knobx_buf a = {0}, b = {0};
-    given_text(&a, given);
+    enqueue_given_text(&a, given);
     params_value_text(&b, got);
     const char *x = knobx_buf_cstr(&a), *y = knobx_buf_cstr(&b);
     char *ex, *ey;
@@ -516,7 +545,7 @@ void cli_enqueued_taken(const sweep *sw, knob_trial *t, const trial_params *tp)
             if (!strcmp(tp->v[k].name, v->key))
                 got = &tp->v[k];
         knobx_buf a = {0}, b = {0};
-        given_text(&a, v);
+        enqueue_given_text(&a, v);
         if (!got) {
             fprintf(stderr,
                     "knob: warning: trial %lld: the enqueued %s=%s is not a param the sweep "
@@ -620,20 +649,10 @@ static void shown_json(const trial_params *tp, const knobx_json *given, knobx_bu
 static int check_fits(const char *study, const sweep *sw, bool grid, const knobx_json *given,
                       const char *lib_json, knobx_buf *shown, knobx_buf *err)
 {
-    knob_storage *st = NULL;
-    knob_study *s = NULL;
-    knob_sampler *sampler = NULL;
-    knob_trial *t = NULL;
+    enqueue_scratch x;
     trial_params tp = {0};
-    int rc = knob_storage_open("memory:", &st) || knob_sampler_create("random", "seed=0", &sampler);
-    if (!rc) {
-        knob_study_options o = {.sampler = sampler, .no_objective = true};
-        rc = knob_study_create(st, study, &o, &s) || knob_study_enqueue(s, lib_json) ||
-             knob_study_ask(s, &t);
-    } else {
-        knob_sampler_free(sampler);
-    }
-    if (rc || params_suggest(sw, t, grid, &tp)) {
+    int rc = enqueue_scratch_open(&x, study, NULL, lib_json, err);
+    if (!rc && params_suggest(sw, x.t, grid, &tp)) {
         knobx_buf_printf(err, "%s\n", knob_errmsg());
         rc = -1;
     }
@@ -646,7 +665,7 @@ static int check_fits(const char *study, const sweep *sw, bool grid, const knobx
             if (strcmp(tp.v[k].name, v->key) || same_value(v, &tp.v[k].value, whole))
                 continue;
             knobx_buf why = {0}, text = {0};
-            given_text(&text, v);
+            enqueue_given_text(&text, v);
             describe(&why, p);
             /* 9007199254740995.0 or 9.007199254740995e15 was read as a double, which past
              * 2^53 holds every second whole number at most */
@@ -667,10 +686,7 @@ static int check_fits(const char *study, const sweep *sw, bool grid, const knobx
     if (!rc)
         shown_json(&tp, given, shown);
     params_free(&tp);
-    if (t)
-        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
-    knob_study_free(s);
-    knob_storage_close(st);
+    enqueue_scratch_close(&x);
     return rc;
 }
 

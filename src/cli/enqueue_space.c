@@ -6,6 +6,7 @@
  * refused for any param; a name no trial has is said as a warning, since a define-by-run
  * space may suggest it later. */
 #include "cli/cli.h"
+#include "cli/enqueue.h"
 #include "cli/params.h"
 #include "util/json.h"
 
@@ -69,21 +70,12 @@ static void describe(knobx_buf *b, const knob_distribution *d, const cli_params_
         knobx_buf_printf(b, ", in steps of %.17g from %.17g", d->step, d->low);
 }
 
-/* The value as given, for a message. */
-static void given_text(knobx_buf *b, const knobx_json *v)
-{
-    if (v->type == KNOBX_JSON_STRING)
-        knobx_buf_puts(b, v->str);
-    else
-        knobx_json_add_node_as_written(b, v);
-}
-
 /* A number or word given for a categorical that has it only as a string (s=1 for the
  * choices ["1", "2"]) is that string, as knob enqueue takes it for a sweep's `values`. */
 static void spelt_choice(knobx_json *v, const knob_distribution *d)
 {
     knobx_buf text = {0};
-    given_text(&text, v);
+    enqueue_given_text(&text, v);
     const char *spelt = NULL;
     bool own = false;
     for (size_t k = 0; k < d->n_choices && !text.oom; k++) {
@@ -169,7 +161,7 @@ static void refuse(knobx_buf *err, const char *study, const knobx_json *v,
                    const knob_distribution *d, const cli_params_view *pv)
 {
     knobx_buf text = {0}, why = {0};
-    given_text(&text, v);
+    enqueue_given_text(&text, v);
     describe(&why, d, pv, v->key);
     knobx_buf_printf(err,
                      "'%s' cannot be %s: in the trials of study '%s' (which has no sweep "
@@ -187,34 +179,18 @@ static int library_takes(const char *study, const knobx_json *given,
                          const knob_distribution *const *dists, const char *lib_json,
                          const cli_params_view *pv, knobx_buf *err, bool *refused)
 {
-    knob_storage *st = NULL;
-    knob_study *s = NULL;
-    knob_sampler *sampler = NULL;
-    knob_trial *t = NULL;
-    int rc = knob_storage_open("memory:", &st) ||
-             knob_sampler_create_plugin(&no_draw_sampler, NULL, &sampler);
-    if (!rc) {
-        knob_study_options o = {.sampler = sampler, .no_objective = true};
-        rc = knob_study_create(st, study, &o, &s) || knob_study_enqueue(s, lib_json) ||
-             knob_study_ask(s, &t);
-    } else {
-        knob_sampler_free(sampler);
-    }
-    if (rc)
-        knobx_buf_printf(err, "%s\n", knob_errmsg());
+    enqueue_scratch x;
+    int rc = enqueue_scratch_open(&x, study, &no_draw_sampler, lib_json, err);
     for (size_t i = 0; !rc && i < given->n; i++) {
         const knobx_json *v = given->kids[i];
-        double x;
-        if (!dists[i] || !knob_trial_suggest(t, v->key, dists[i], &x))
+        double got;
+        if (!dists[i] || !knob_trial_suggest(x.t, v->key, dists[i], &got))
             continue;
         refuse(err, study, v, dists[i], pv);
         *refused = true;
     }
-    if (t)
-        knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0);
-    knob_study_free(s);
-    knob_storage_close(st);
-    return rc ? -1 : 0;
+    enqueue_scratch_close(&x);
+    return rc;
 }
 
 /* The names of the params the study's trials have, latest first, into b (at most 20). */
@@ -263,7 +239,7 @@ cli_enqueue_status cli_enqueue_unswept(knob_study *s, knobx_json *given, knobx_b
         any |= dists[i] != NULL;
         if (!dists[i] && not_finite(v)) { /* a known param's: its distribution says */
             knobx_buf text = {0};
-            given_text(&text, v);
+            enqueue_given_text(&text, v);
             knobx_buf_printf(err,
                              "'%s' cannot be %s: a number that is not finite is no param's "
                              "value (and no trial of study '%s' has '%s' as a string choice)\n",
