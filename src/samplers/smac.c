@@ -6,7 +6,8 @@
  *   are the prediction and its variance;
  * - costs (the objective, negated when maximized) log-scaled as SMAC3's
  *   RunHistoryLogScaledEncoder does: y = log((c - m) / (max - m)) with m the lowest cost
- *   minus the distance from it to the 5th percentile, and leaves predicting
+ *   minus the distance from it to the 5th percentile (and 1e-10, in units of 2^(600 k):
+ *   log_scale), and leaves predicting
  *   log(mean(exp(y))) of their samples (log_y);
  * - the space: every param of the completed trials (the union: define-by-run and conditional
  *   spaces), each a coordinate of the unit cube (samplers/transform.h: log params on their
@@ -57,13 +58,13 @@
  * trial number), so parallel workers get different suggestions. */
 #include "internal.h"
 #include "math/forest.h"
+#include "math/scale.h"
 #include "samplers/proposed.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "space.h"
 #include "samplers/warm_start.h"
 
-#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -354,7 +355,16 @@ static int cmp_double(const void *a, const void *b)
     return (u > w) - (u < w);
 }
 
-/* SMAC3's log scaling of costs y[0..n), in place. */
+/* Costs are log-scaled in units of 2^(FRAME k), the k that brings the largest magnitude nearest
+ * 1 (within 2^-300 .. 2^300): costs times 2^(FRAME j) are scaled to the same logs, bit for bit,
+ * and costs of magnitude 2^-14 .. 2^300 (6e-5 .. 2e90) keep SMAC3's 1e-10 as it was. */
+#define FRAME 600
+/* Below 2^-14 in its unit, the 1e-10 below the lowest cost is this much of the largest cost's
+ * power of two (as 1e-10 is of costs about 6e-5): SMAC3's absolute 1e-10 swamped smaller costs
+ * (at 1e-12 and below every log was about 0, and the search random). */
+#define SMALL_GAP 0x1p-19
+
+/* SMAC3's log scaling of costs y[0..n), in place, in their unit (FRAME). */
 static int log_scale(double *y, int n)
 {
     if (n == 0)
@@ -362,21 +372,15 @@ static int log_scale(double *y, int n)
     double *s = malloc((size_t)n * sizeof *s);
     if (!s)
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
+    int e = knob__scale_exponent(y, (size_t)n, 1);
+    int unit = FRAME * (int)floor((e + FRAME / 2) / (double)FRAME);
+    knob__scale_apply(y, (size_t)n, 1, unit);
     memcpy(s, y, (size_t)n * sizeof *s);
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     double pos = 0.05 * (n - 1), lo = s[(int)floor(pos)], hi = s[(int)ceil(pos)];
     double p5 = lo + (hi - lo) * (pos - floor(pos)), min = s[0], max = s[n - 1];
     free(s);
-    /* Finite costs near the ends of a double (-1e308 .. 1e308) made m or max - m inf, and
-     * every log -inf or NaN: the scaling is the same on an eighth of them (a power of two,
-     * exact), where |m| <= 3/8 and max - m <= 1/2 of DBL_MAX. */
-    double f = fmax(fabs(min), fabs(max)) <= DBL_MAX / 8 ? 1 : 0.125;
-    if (f != 1) {
-        for (int i = 0; i < n; i++)
-            y[i] *= f;
-        p5 *= f, min *= f, max *= f;
-    }
-    double m = min - (p5 - min) - 1e-10;
+    double m = min - (p5 - min) - fmin(1e-10, ldexp(SMALL_GAP, e - unit));
     /* Costs of 1e7 and more absorb the 1e-10: with the lowest cost tied (p5 = min) their
      * log would be -inf, with all tied 0/0. The next double below keeps them finite. */
     if (!(m < min))
