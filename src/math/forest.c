@@ -61,7 +61,7 @@ typedef struct split {
 
 knob__forest_opts knob__forest_defaults(void)
 {
-    knob__forest_opts o = {100, 1 << 30, 2, 1, 1.0, true, false};
+    knob__forest_opts o = {100, 1 << 30, 2, 1, 1.0, true, false, 0};
     return o;
 }
 
@@ -271,6 +271,22 @@ static bool best_categorical(grower *g, int j, const int *idx, int m, double cen
     return true;
 }
 
+/* The categories of feature j (NaN's aside) that none of the node's samples idx[0, m) has, each
+ * added to the best left set with probability 1/2 (SMAC's pyrfr): the split says nothing of
+ * them, and the trees disagree on them where they all sent them with the costlier side. */
+static void place_unseen(grower *g, int j, const int *idx, int m)
+{
+    int nc = g->n_cats[j];
+    memset(g->run, 0, (size_t)knob__forest_cat_words(nc) * sizeof *g->run);
+    for (int i = 0; i < m; i++) {
+        int c = category_of(g->X[(size_t)idx[i] * g->d + j], nc);
+        g->run[c / 64] |= (uint64_t)1 << (c % 64);
+    }
+    for (int c = 0; c < nc; c++)
+        if (!((g->run[c / 64] >> (c % 64)) & 1u) && knob_rng_below(g->r, 2))
+            g->best_cats[c / 64] |= (uint64_t)1 << (c % 64);
+}
+
 /* Appends a left set of `words` words to tree t's; returns its first word's index or -1 (no
  * memory). */
 static int push_cats(knob__tree *t, const uint64_t *set, int words)
@@ -386,6 +402,8 @@ static int grow(grower *g, int lo, int m, int depth)
     probe.threshold = best.threshold;
     if (g->n_cats[best.feature] > 0) {
         probe.n_cats = g->n_cats[best.feature];
+        if (o->random_unseen > 0 && probe.n_cats >= o->random_unseen)
+            place_unseen(g, best.feature, idx, m);
         probe.cats = push_cats(g->t, g->best_cats, knob__forest_cat_words(probe.n_cats));
         if (probe.cats < 0)
             return -1;

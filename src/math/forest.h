@@ -29,6 +29,10 @@ typedef struct knob__forest_opts {
     bool bootstrap;        /* each tree on n rows drawn with replacement, else on all rows */
     bool log_y;            /* y are logs (of costs): a node predicts log(mean(exp(y))) of its
                               samples, the mean in the original space (SMAC's log_y) */
+    int random_unseen;     /* a split of a categorical feature of at least this many categories
+                              (0: none) sends each category that none of its node's samples has
+                              to a side drawn at random, as SMAC's pyrfr does; else such a
+                              category goes right, with the larger mean y */
 } knob__forest_opts;
 
 typedef struct knob__forest_node {
@@ -62,7 +66,7 @@ typedef struct knob__forest {
 } knob__forest;
 
 /* Options as scikit-learn's RandomForestRegressor defaults (100 trees, no depth limit, split
- * from 2 samples, leaves of 1, all features, bootstrap; not log_y). */
+ * from 2 samples, leaves of 1, all features, bootstrap; not log_y; unseen categories right). */
 knob__forest_opts knob__forest_defaults(void);
 
 /* The words of a categorical split's left set for a feature of n_cats categories (one bit each,

@@ -65,6 +65,7 @@
 #include "space.h"
 #include "samplers/warm_start.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -75,9 +76,11 @@
 #define N_NUMERIC_NEIGHBOURS 4
 #define MAX_LOCAL_STEPS 50
 #define MIN_VAR 1e-10
-/* A categorical of more choices is one numeric feature of the forest, its choices ordered by
- * index (the forest splits a categorical of any size as subsets; smac keeps its model and
- * its rules' literals of such a param as they were, docs/samplers.md) */
+/* The forest splits a categorical of more choices as subsets too, but sends the choices a
+ * node's trials lack to a random side (SMAC's pyrfr; most of such a param's choices are never
+ * run, and sent with the costlier side they were never tried); up to this many, they go right,
+ * as they always did. Conditional rules take no literal of such a param (it was one number
+ * over its choices' indices, whose order said nothing). */
 #define MOST_CAT_CHOICES 63
 
 typedef struct smac {
@@ -523,7 +526,8 @@ static bool learn_disjunction(data *D, int j, int *n_lit, size_t *cap_k, size_t 
             outside = isnan(D->X[(size_t)i * d + j]) && !isnan(D->X[(size_t)i * d + k]);
         if (D->slot[k] < 0 || k == j || !outside)
             continue;
-        for (int v = 0; v < D->n_cats[k]; v++) {
+        /* a categorical of more choices has no literals (it was one number) */
+        for (int v = 0; D->n_cats[k] <= MOST_CAT_CHOICES && v < D->n_cats[k]; v++) {
             int held = 0;
             bool pure = true;
             for (int i = 0; i < rows && pure; i++) {
@@ -1221,7 +1225,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
         return rc;
     }
     for (int k = 0; k < d; k++)
-        if (p->dims[k].cat && p->dims[k].dist->n_choices <= MOST_CAT_CHOICES)
+        if (p->dims[k].cat && p->dims[k].dist->n_choices < INT_MAX)
             D->n_cats[k] = (int)p->dims[k].dist->n_choices;
     if ((rc = learn_structure(p, D))) {
         free(xbest);
@@ -1248,6 +1252,7 @@ static int suggest(smac *p, knob_study *s, knob_trial *t, const knob_trial_info 
     o.min_samples_leaf = (int)p->min_samples_leaf;
     o.max_features = p->ratio_features;
     o.log_y = true;
+    o.random_unseen = MOST_CAT_CHOICES + 1;
     int mrc = knob__forest_fit(&D->f, D->X, D->y, D->n, d, D->n_cats, &o, &r);
     if (mrc)
         rc = mrc == KNOB__MATH_ENOMEM ? knob_set_error(KNOB_ENOMEM, "out of memory (smac: forest)")
