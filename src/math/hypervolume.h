@@ -17,8 +17,11 @@ int knob__hv(const double *pts, size_t n, size_t m, const double *ref, double *o
 /* The hypervolume below ref after each of the n points pts (in their order) that use marks,
  * into out[0..n); the others, and a point with a NaN, add nothing. Each point the running
  * front does not cover adds its box less what the front covers of it. 2 objectives: a
- * staircase, O(log n) a point; more: each new point of the front costs a hypervolume of the
- * front limited to its box. Returns 0 or KNOB__MATH_ENOMEM. */
+ * staircase, O(log n) a point; 3: the front in a k-d tree, each new point of it costing a
+ * hypervolume of the front's points near it (on a sphere's front of 20,000 points, 1.6 s in
+ * all where the whole front's hypervolume at each point took 46 s); more: each new point of
+ * the front costs a hypervolume of the front limited to its box. Returns 0 or
+ * KNOB__MATH_ENOMEM. */
 int knob__hv_history(const double *pts, const bool *use, size_t n, size_t m, const double *ref,
                      double *out);
 

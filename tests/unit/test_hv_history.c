@@ -83,6 +83,39 @@ static void history_against_cells(void **state)
     }
 }
 
+/* 3 objectives, a large front: points on a sphere (each the front's, until a later one
+ * nearer the origin in every objective comes), some behind it, in the order drawn. After each
+ * point the history is knob__hv of the points so far, to 1e-12 relative: each point's gain
+ * reads the front near it only (the points below it in two objectives cover a slab). */
+static void history_of_a_sphere(void **state)
+{
+    (void)state;
+    enum { N = 500 };
+    static double pts[N * 3], out[N], q[N * 3];
+    static bool use[N];
+    knob_rng r;
+    knob_rng_seed(&r, 9);
+    double ref[3] = {1.1, 1.1, 1.1};
+    for (size_t i = 0; i < N; i++) {
+        double v[3], l = 0;
+        for (int j = 0; j < 3; j++)
+            v[j] = -log(knob_rng_uniform(&r) + 1e-300), l += v[j] * v[j];
+        for (int j = 0; j < 3; j++)
+            pts[3 * i + j] = 1 - v[j] / sqrt(l) + (i % 4 == 3 ? 0.03 * knob_rng_uniform(&r) : 0);
+        use[i] = i % 9 != 4;
+    }
+    assert_int_equal(knob__hv_history(pts, use, N, 3, ref, out), 0);
+    size_t c = 0;
+    for (size_t i = 0; i < N; i++) {
+        if (use[i])
+            memcpy(q + 3 * c++, pts + 3 * i, 3 * sizeof *q);
+        double all = 0;
+        assert_int_equal(knob__hv(q, c, 3, ref, &all), 0);
+        if (!(fabs(out[i] - all) <= 1e-12 * all))
+            fail_msg("after point %zu: %.17g, knob__hv %.17g", i, out[i], all);
+    }
+}
+
 /* A box past the largest double: inf from there on, never NaN. */
 static void history_to_inf(void **state)
 {
@@ -105,6 +138,7 @@ static void history_to_inf(void **state)
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(history_against_cells),
     cmocka_unit_test(history_to_inf),
+    cmocka_unit_test(history_of_a_sphere),
 };
 
 KNOB_TEST_MAIN(tests)
