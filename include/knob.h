@@ -1456,7 +1456,7 @@ KNOB_API int knob_hypergrad_load(knob_hypergrad *h, const void *buf, size_t size
  * (GP-BUCB). At most the 128 latest observations are used. A log-scale param is best
  * passed as its log, with the logs of its bounds; an integer is rounded by the caller. */
 typedef struct knob_pb2_problem {
-    size_t d;                  /* params, 1..64 */
+    size_t d;                  /* params, 1..1111 (the dimensions of its Sobol candidates) */
     const double *lower;       /* d bounds, finite, lower[j] < upper[j] */
     const double *upper;       /* d */
     size_t n;                  /* observations (0 or 1: a uniform draw in the bounds) */

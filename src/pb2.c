@@ -18,7 +18,6 @@
 #include <string.h>
 
 #define PB2_MAX_OBS 128
-#define PB2_MAX_DIMS 64
 #define PB2_CANDIDATES 512
 #define PB2_STARTS 4
 
@@ -231,9 +230,10 @@ static int check(const knob_pb2_problem *p, double *out)
 {
     if (!p || !out)
         return knob__error(KNOB_EINVAL, "knob_pb2_suggest: NULL problem or out");
-    if (p->d < 1 || p->d > PB2_MAX_DIMS)
-        return knob__error(KNOB_EINVAL, "knob_pb2_suggest: d is %zu, expected 1 to %d", p->d,
-                           PB2_MAX_DIMS);
+    /* the candidates are Sobol points, of as many dimensions as its table has */
+    if (p->d < 1 || p->d > knob__sobol_dims)
+        return knob__error(KNOB_EINVAL, "knob_pb2_suggest: d is %zu, expected 1 to %zu", p->d,
+                           (size_t)knob__sobol_dims);
     if (!p->lower || !p->upper)
         return knob__error(KNOB_EINVAL, "knob_pb2_suggest: NULL lower or upper bounds");
     for (size_t j = 0; j < p->d; j++)
@@ -435,9 +435,11 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
     double *cand = malloc(PB2_CANDIDATES * d * sizeof *cand);
     double *val = malloc(PB2_CANDIDATES * sizeof *val);
     uint32_t(*dirs)[32] = malloc(d * sizeof *dirs);
-    if (!rc && (!cand || !val || !dirs))
+    /* best, lo, hi and x: d each, sized by the problem (they were 64 on the stack) */
+    double *best = malloc(4 * d * sizeof *best), best_value = -HUGE_VAL;
+    double *lo = best + d, *hi = lo + d, *x = hi + d;
+    if (!rc && (!cand || !val || !dirs || !best))
         rc = knob__oom("pb2 candidates");
-    double best[PB2_MAX_DIMS], best_value = -HUGE_VAL;
     if (!rc) {
         for (size_t j = 0; j < d; j++)
             knob__sobol_directions((unsigned)j, dirs[j]);
@@ -445,15 +447,14 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
         size_t n_obs = M.n < PB2_CANDIDATES / 4 ? M.n : PB2_CANDIDATES / 4;
         size_t first_obs = PB2_CANDIDATES - n_obs;
         for (size_t c = 0; c < PB2_CANDIDATES; c++) {
-            double *x = cand + c * d;
+            double *xc = cand + c * d;
             for (size_t j = 0; j < d; j++)
-                x[j] = c >= first_obs ? M.Xall[(M.n - n_obs + c - first_obs) * d + j]
-                                      : knob__sobol_scrambled(dirs[j], (unsigned)j, c + 1, seed);
-            val[c] = ucb(&M, p->time_next, x, NULL, NULL, NULL);
+                xc[j] = c >= first_obs ? M.Xall[(M.n - n_obs + c - first_obs) * d + j]
+                                       : knob__sobol_scrambled(dirs[j], (unsigned)j, c + 1, seed);
+            val[c] = ucb(&M, p->time_next, xc, NULL, NULL, NULL);
         }
         memcpy(best, cand, d * sizeof *best); /* were no bound finite */
         acq_ctx ac = {&M, p->time_next, M.dk, M.dk + d};
-        double lo[PB2_MAX_DIMS], hi[PB2_MAX_DIMS];
         for (size_t j = 0; j < d; j++)
             lo[j] = 0, hi[j] = 1;
         for (int s = 0; s < PB2_STARTS; s++) {
@@ -463,7 +464,7 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
                     at = c;
             if (!(val[at] > -HUGE_VAL))
                 break;
-            double x[PB2_MAX_DIMS], got = val[at];
+            double got = val[at];
             memcpy(x, cand + at * d, d * sizeof *x);
             val[at] = -HUGE_VAL;
             nlopt_opt opt = nlopt_create(NLOPT_LD_LBFGS, (unsigned)d);
@@ -493,6 +494,7 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
     free(cand);
     free(val);
     free(dirs);
+    free(best);
     free_model(&M);
     return rc;
 }

@@ -429,9 +429,10 @@ static int pb2_choose(runner *r, const knob_param *const *dims, size_t d, int64_
     double unit = (double)r->sw->pbt->interval;
     double *time = malloc((n + 1) * sizeof *time), *x = malloc((n + 1) * d * sizeof *x);
     double *change = malloc((n + 1) * sizeof *change), *ptime = malloc((n + 1) * sizeof *ptime);
-    double *px = malloc((n + 1) * d * sizeof *px), lo[64], hi[64];
+    double *px = malloc((n + 1) * d * sizeof *px), *lo = malloc(2 * d * sizeof *lo);
+    double *hi = lo ? lo + d : NULL;
     int rc = KNOB_ENOMEM;
-    if (!time || !x || !change || !ptime || !px) {
+    if (!time || !x || !change || !ptime || !px || !lo) {
         knob_set_error(KNOB_ENOMEM, "pb2: out of memory");
         goto done;
     }
@@ -479,6 +480,7 @@ done:
     free(change);
     free(ptime);
     free(px);
+    free(lo);
     return rc;
 }
 
@@ -695,15 +697,19 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
     if (!cur)
         return knob_set_error(KNOB_ENOMEM, "pbt: out of memory");
     size_t n = params_now(r, src, cur);
-    const knob_param *dims[64];
-    double chosen[64];
+    /* PB2's params, as many as the trial has (the params past the 64th were explored as
+     * pbt explores, not by PB2's model) */
+    const knob_param **dims = malloc((n ? n : 1) * sizeof *dims);
+    double *chosen = malloc((n ? n : 1) * sizeof *chosen);
     size_t d = 0;
     int rc = KNOB_OK;
     bool pb2 = p->explore && r->sw->pbt->explore == PBT_EXPLORE_PB2;
-    for (size_t i = 0; pb2 && i < n && d < 64; i++)
+    if (!dims || !chosen)
+        rc = knob_set_error(KNOB_ENOMEM, "pbt: out of memory");
+    for (size_t i = 0; !rc && pb2 && i < n; i++)
         if (pb2_dim(cur[i].dist))
             dims[d++] = &cur[i];
-    if (d && pb2_choose(r, dims, d, p->rec.end, rng, chosen))
+    if (!rc && d && pb2_choose(r, dims, d, p->rec.end, rng, chosen))
         rc = -1;
     for (size_t i = 0, k = 0; !rc && i < n; i++) {
         const knob_param *q = &cur[i];
@@ -714,6 +720,8 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
             x = explore_one(r, q, rng);
         rc = knob_trial_propose(t, q->name, q->dist, x);
     }
+    free(dims);
+    free(chosen);
     free(cur);
     return rc;
 }

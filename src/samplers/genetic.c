@@ -53,8 +53,6 @@ enum { I_RANDOM, I_SOBOL, I_LHS };
 
 const char *const knob__ga_initials[] = {"random", "sobol", "lhs", NULL};
 
-#define MAX_DIMS 256
-
 static int oom(const ga *g)
 {
     return knob_set_error(KNOB_ENOMEM, "out of memory (%s)", g->name);
@@ -626,11 +624,12 @@ static double sbx_beta(double u, double alpha, double eta)
     return u > 1 / alpha ? pow(1 / (2 - u * alpha), 1 / (eta + 1)) : pow(u * alpha, 1 / (eta + 1));
 }
 
-/* Mixes two candidate children gene by gene as Optuna's SBX and VSBX do. */
+/* Mixes two candidate children gene by gene as Optuna's SBX and VSBX do (ab: room for 2 d
+ * doubles). */
 static void mix_children(const double *c1, const double *c2, const double *x1, const double *x2,
-                         size_t d, knob_rng *r, double *child)
+                         size_t d, knob_rng *r, double *child, double *ab)
 {
-    double a[MAX_DIMS], b[MAX_DIMS];
+    double *a = ab, *b = ab + d;
     for (size_t i = 0; i < d; i++) {
         bool use_child = knob_rng_uniform(r) < 0.5;
         bool swap = knob_rng_uniform(r) < 0.5; /* uniform_crossover_prob 0.5 */
@@ -641,11 +640,12 @@ static void mix_children(const double *c1, const double *c2, const double *x1, c
     memcpy(child, knob_rng_uniform(r) < 0.5 ? a : b, d * sizeof *child);
 }
 
-/* basis: room for d * d doubles, the caller's (a static one was shared by every study
- * sampling in any thread). */
-static void undx(const double *const *x, size_t d, knob_rng *r, double *child, double *basis)
+/* scratch: room for 4 d + d * d doubles, the caller's (a static one was shared by every
+ * study sampling in any thread). */
+static void undx(const double *const *x, size_t d, knob_rng *r, double *child, double *scratch)
 {
-    double xp[MAX_DIMS], diff[MAX_DIMS], e12[MAX_DIMS], v13[MAX_DIMS], norm = 0;
+    double *xp = scratch, *diff = xp + d, *e12 = diff + d, *v13 = e12 + d, *basis = v13 + d;
+    double norm = 0;
     for (size_t i = 0; i < d; i++) {
         xp[i] = (x[0][i] + x[1][i]) / 2;
         diff[i] = x[0][i] - x[1][i];
@@ -698,7 +698,14 @@ static void undx(const double *const *x, size_t d, knob_rng *r, double *child, d
     }
 }
 
-/* scratch: d * d doubles for UNDX (NULL for the others). */
+/* The scratch a crossover of d params needs, in doubles (its arrays are sized by the space,
+ * on the heap: no limit on the params, and no stack taken by it). */
+static size_t crossover_scratch(const ga *g, size_t d)
+{
+    return 6 * d + (g->kind == X_UNDX ? d * d : 0);
+}
+
+/* scratch: crossover_scratch(g, d) doubles. */
 static void crossover(const ga *g, const double *const *x, size_t d, bool multi, knob_rng *r,
                       double *child, double *scratch)
 {
@@ -715,7 +722,7 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
         }
         return;
     case X_SBX: {
-        double c1[MAX_DIMS], c2[MAX_DIMS];
+        double *c1 = scratch, *c2 = c1 + d;
         for (size_t i = 0; i < d; i++) {
             double lo = fmin(x[0][i], x[1][i]), hi = fmax(x[0][i], x[1][i]);
             double w = fmax(hi - lo, 1e-10), u = knob_rng_uniform(r);
@@ -724,11 +731,11 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
             c1[i] = 0.5 * (lo + hi - sbx_beta(u, a1, eta) * w);
             c2[i] = 0.5 * (lo + hi + sbx_beta(u, a2, eta) * w);
         }
-        mix_children(c1, c2, x[0], x[1], d, r, child);
+        mix_children(c1, c2, x[0], x[1], d, r, child, c2 + d);
         return;
     }
     case X_VSBX: {
-        double c1[MAX_DIMS], c2[MAX_DIMS], b1[MAX_DIMS], b2[MAX_DIMS];
+        double *c1 = scratch, *c2 = c1 + d, *b1 = c2 + d, *b2 = b1 + d;
         for (size_t i = 0; i < d; i++) {
             double u = knob_rng_uniform(r);
             b1[i] = pow(1 / fmax(2 * u, 1e-10), 1 / (eta + 1));
@@ -741,7 +748,7 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
             c2[i] = second ? 0.5 * ((3 - b1[i]) * x[0][i] - (1 - b2[i]) * x[1][i])
                            : 0.5 * (-(1 - b1[i]) * x[0][i] + (3 - b2[i]) * x[1][i]);
         }
-        mix_children(c1, c2, x[0], x[1], d, r, child);
+        mix_children(c1, c2, x[0], x[1], d, r, child, b2 + d);
         return;
     }
     case X_UNDX:
@@ -749,7 +756,8 @@ static void crossover(const ga *g, const double *const *x, size_t d, bool multi,
         return;
     case X_SPX: {
         /* Simplex crossover with epsilon sqrt(d + 2). */
-        double gc[MAX_DIMS] = {0}, ck[MAX_DIMS] = {0}, eps = sqrt((double)d + 2);
+        double *gc = scratch, *ck = gc + d, eps = sqrt((double)d + 2);
+        memset(scratch, 0, 2 * d * sizeof *scratch);
         for (int k = 0; k < 3; k++)
             for (size_t i = 0; i < d; i++)
                 gc[i] += x[k][i] / 3;
@@ -820,28 +828,37 @@ static bool clone_of(const pop *p, const size_t *chosen, size_t n_chosen, const 
     return false;
 }
 
-static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
-                         size_t nd, size_t *hint, knob_rng *r)
+/* A child's arrays, sized by its nd params (on the heap: a space of any size, and no stack
+ * taken by them; they were fixed at 256 params on the stack, and the params past the 256th
+ * were left to random sampling). */
+typedef struct child_work {
+    size_t *num, *cat; /* the numerical and the categorical dims */
+    double *value;     /* per dim: internal value */
+    double *child;     /* the crossover's child, numerical dims in the unit cube */
+    double *xs;        /* its parents' numerical dims, 3 x nd */
+    bool *drawn;       /* mutated dims left to random sampling */
+} child_work;
+
+static int propose_with(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
+                        size_t nd, size_t *hint, knob_rng *r, const child_work *w)
 {
-    size_t m = knob_study_n_objectives(s), num[MAX_DIMS], cat[MAX_DIMS], n_num = 0, n_cat = 0;
-    for (size_t k = 0; k < nd && k < MAX_DIMS; k++) {
+    size_t m = knob_study_n_objectives(s), *num = w->num, *cat = w->cat, n_num = 0, n_cat = 0;
+    for (size_t k = 0; k < nd; k++) {
         if (dims[k].cat)
             cat[n_cat++] = k;
         else
             num[n_num++] = k;
     }
     size_t chosen[3] = {0, 0, 0}, n_chosen = 1;
-    double value[MAX_DIMS]; /* per dim: internal value */
+    double *value = w->value, *child = w->child;
     const knob_param *pp;
     if (knob_rng_uniform(r) < g->crossover_prob) {
         bool taken[1024] = {false};
         bool *tk = p->n <= 1024 ? taken : calloc(p->n, 1);
         if (!tk)
             return oom(g);
-        double child[MAX_DIMS], xs[3][MAX_DIMS];
-        double *scratch =
-            g->kind == X_UNDX && n_num ? malloc(n_num * n_num * sizeof *scratch) : NULL;
-        if (g->kind == X_UNDX && n_num && !scratch) {
+        double *scratch = n_num ? malloc(crossover_scratch(g, n_num) * sizeof *scratch) : NULL;
+        if (n_num && !scratch) {
             if (tk != taken)
                 free(tk);
             return oom(g);
@@ -858,9 +875,9 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             for (size_t k = 0; k < n_chosen; k++) {
                 for (size_t i = 0; i < n_num; i++) {
                     pp = param_at(p->t[chosen[k]], &dims[num[i]], &hint[num[i]]);
-                    xs[k][i] = knob__dim_to_unit(&dims[num[i]], pp->internal);
+                    w->xs[k * nd + i] = knob__dim_to_unit(&dims[num[i]], pp->internal);
                 }
-                xp[k] = xs[k];
+                xp[k] = w->xs + k * nd;
             }
             /* categorical params: uniform crossover of the first and last parent */
             for (size_t i = 0; i < n_cat; i++) {
@@ -881,12 +898,12 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
             value[num[i]] = knob__dim_from_unit(&dims[num[i]], child[i]);
     } else {
         chosen[0] = (size_t)knob_rng_below(r, p->n);
-        for (size_t k = 0; k < nd && k < MAX_DIMS; k++)
+        for (size_t k = 0; k < nd; k++)
             value[k] = param_at(p->t[chosen[0]], &dims[k], &hint[k])->internal;
     }
     double mut = g->mutation_prob >= 0 ? g->mutation_prob : 1.0 / (double)(nd ? nd : 1);
-    size_t n_dims = nd < MAX_DIMS ? nd : MAX_DIMS;
-    bool drawn[MAX_DIMS]; /* mutated dims left to random sampling */
+    size_t n_dims = nd;
+    bool *drawn = w->drawn;
     bool changed = false;
     for (size_t k = 0; k < n_dims; k++) {
         drawn[k] = false;
@@ -909,6 +926,26 @@ static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, cons
         nums[k] = p->t[chosen[k]]->number;
     put_list(list, nums, n_chosen);
     return rc ? rc : knob__trial_set_system_attr_valid(t, g->parents_key, list);
+}
+
+static int propose_child(ga *g, knob_study *s, knob_trial *t, const pop *p, const knob__dim *dims,
+                         size_t nd, size_t *hint, knob_rng *r)
+{
+    size_t n = nd ? nd : 1;
+    child_work w = {.num = malloc(2 * n * sizeof *w.num),
+                    .value = malloc(5 * n * sizeof *w.value),
+                    .drawn = malloc(n * sizeof *w.drawn)};
+    int rc = w.num && w.value && w.drawn ? KNOB_OK : oom(g);
+    if (!rc) {
+        w.cat = w.num + n;
+        w.child = w.value + n;
+        w.xs = w.child + n;
+        rc = propose_with(g, s, t, p, dims, nd, hint, r, &w);
+    }
+    free(w.num);
+    free(w.value);
+    free(w.drawn);
+    return rc;
 }
 
 int knob__ga_sample_relative(knob__ga *g, knob_study *s, knob_trial *t)

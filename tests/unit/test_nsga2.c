@@ -831,6 +831,70 @@ static void children_take_parents_values(void **state)
     knob_storage_close(st);
 }
 
+/* A space of more params than the 256 a child's arrays held on the stack: each param of a
+ * child is one of its parents' (the params past the 256th were drawn at random, not taken from
+ * a parent), and every crossover makes children of the whole space. */
+#define MANY 300
+static void many_params_study(const char *opts, int n_trials, bool check)
+{
+    knob_storage *st;
+    OK(knob_storage_open("memory:", &st));
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_sampler *sm; /* taken over by the study */
+    OK(knob_sampler_create("nsga2", opts, &sm));
+    knob_study_options o = {.directions = dirs, .n_objectives = 2, .sampler = sm};
+    knob_study *s;
+    OK(knob_study_create(st, "many", &o, &s));
+    for (int k = 0; k < n_trials; k++) {
+        knob_trial *t;
+        double f[2] = {0, 0};
+        OK(knob_study_ask(s, &t));
+        for (int i = 0; i < MANY; i++) {
+            char nm[8];
+            double x;
+            snprintf(nm, sizeof nm, "x%d", i);
+            OK(knob_trial_suggest_float(t, nm, 0, 1, 0, 0, &x));
+            f[0] += i ? x / MANY : 0;
+            f[1] += i ? (1 - x) / MANY : 0;
+        }
+        OK(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, f, 2));
+    }
+    const knob_trial_info *const *tr;
+    size_t n, children = 0;
+    OK(knob_study_trials(s, &tr, &n));
+    for (size_t c = 4; c < n; c++) {
+        const char *p = knob_trial_info_attr(tr[c], "nsga2:parents", true);
+        assert_non_null(p);
+        int a = -1, b = -1;
+        assert_true(sscanf(p, "[%d,%d]", &a, &b) >= 1);
+        for (int i = 0; check && i < MANY; i++) {
+            char nm[8];
+            snprintf(nm, sizeof nm, "x%d", i);
+            double v = knob_trial_info_param(tr[c], nm)->internal;
+            if (v != knob_trial_info_param(tr[a], nm)->internal &&
+                v != knob_trial_info_param(tr[b], nm)->internal)
+                fail_msg("trial %zu: %s = %g is neither parent's (%d, %d)", c, nm, v, a, b);
+        }
+        children++;
+    }
+    assert_int_equal(children, (size_t)n_trials - 4);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+static void children_of_many_params(void **state)
+{
+    (void)state;
+    many_params_study("seed=4,population_size=4,mutation_prob=0,crossover_prob=1", 12, true);
+    static const char *const kinds[] = {"blxalpha", "sbx", "vsbx", "undx", "spx"};
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
+        char opts[128];
+        snprintf(opts, sizeof opts, "seed=5,population_size=4,crossover=%s,mutation=polynomial",
+                 kinds[k]);
+        many_params_study(opts, 10, false);
+    }
+}
+
 /* Children on a 2-param problem, population 10, 150 trials, seeds 0-4: with the defaults
  * none equals one of its parents in both params (about one child in eight did with
  * avoid_clones=0: no mutation and a crossover that took both params from one parent); with
@@ -901,6 +965,7 @@ static void no_clones_by_default(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(children_take_parents_values),
+    cmocka_unit_test(children_of_many_params),
     cmocka_unit_test(no_clones_by_default),
     cmocka_unit_test(generations_and_parents),
     cmocka_unit_test(beats_random),

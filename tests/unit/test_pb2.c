@@ -327,6 +327,59 @@ static void only_the_latest_observations_count(void **state)
     }
 }
 
+/* More params than the 64 it took (arrays of 64 on the stack; d = 65 was refused, and knob
+ * run's PB2 left the params past the 64th to pbt's explore): 100 params are suggested, in
+ * their bounds, twice alike; d past the Sobol table's dimensions is refused, naming them. */
+#define MANY_D 100
+#define MANY_N 40
+static int many_params(double *out)
+{
+    double *T = malloc(MANY_N * sizeof *T), *X = malloc(MANY_N * MANY_D * sizeof *X);
+    double *Y = malloc(MANY_N * sizeof *Y), *lo = malloc(2 * MANY_D * sizeof *lo),
+           *hi = lo + MANY_D;
+    if (!T || !X || !Y || !lo) {
+        free(T), free(X), free(Y), free(lo);
+        return KNOB_ENOMEM;
+    }
+    for (size_t j = 0; j < MANY_D; j++)
+        lo[j] = 0, hi[j] = 1;
+    for (size_t i = 0; i < MANY_N; i++) {
+        T[i] = 1 + (double)(i / 8);
+        for (size_t j = 0; j < MANY_D; j++)
+            X[i * MANY_D + j] = fmod(0.37 * (double)(i * 5 + j * 3 + 1) + 0.11 * (double)j, 1.0);
+        double a = X[i * MANY_D] - 0.3, b = X[i * MANY_D + MANY_D - 1] - 0.8;
+        Y[i] = -(a * a + b * b);
+    }
+    knob_pb2_problem p = {.d = MANY_D,
+                          .lower = lo,
+                          .upper = hi,
+                          .n = MANY_N,
+                          .time = T,
+                          .x = X,
+                          .change = Y,
+                          .time_next = 6,
+                          .seed = 3};
+    int rc = knob_pb2_suggest(&p, out);
+    free(T), free(X), free(Y), free(lo);
+    return rc;
+}
+
+static void more_params_than_64(void **state)
+{
+    (void)state;
+    double out[MANY_D], again[MANY_D];
+    assert_int_equal(many_params(out), KNOB_OK);
+    for (size_t j = 0; j < MANY_D; j++)
+        assert_true(out[j] >= 0 && out[j] <= 1);
+    assert_int_equal(many_params(again), KNOB_OK);
+    assert_memory_equal(out, again, sizeof out);
+
+    double lo = 0, hi = 1, one;
+    knob_pb2_problem p = {.d = 1112, .lower = &lo, .upper = &hi, .time_next = 1};
+    assert_int_equal(knob_pb2_suggest(&p, &one), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "d is 1112, expected 1 to 1111"));
+}
+
 static void errors_name_what(void **state)
 {
     (void)state;
@@ -376,6 +429,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_bound_is_suggested_exactly),
         cmocka_unit_test(only_the_latest_observations_count),
         cmocka_unit_test(errors_name_what),
+        cmocka_unit_test(more_params_than_64),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
