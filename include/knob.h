@@ -455,9 +455,13 @@ typedef struct knob_sampler_plugin {
  * Every sampler has the option `seed` (an integer; without it a seed is drawn from the operating
  * system). Unknown names or options (with the option the name is a typo of, when one is near: "did
  * you mean"), an option given twice in the string, values out of range or not among an enum's
- * choices, and an option that acts only beside another set without it (a warm start's options
- * without warm_start_study) are KNOB_EINVAL naming them. *out is freed by knob_sampler_free, or
- * owned by the study it is given to. */
+ * choices, and an option that acts only beside another, given another value than its default
+ * without it, are KNOB_EINVAL naming the option ("option 'beta' (3) acts only with
+ * acquisition=ucb ..."): it would be taken and left unused. Those are the warm_start_* options of
+ * gp, tpe, smac and cmaes without warm_start_study, cmaes's sigma0 with it (its source sets the
+ * first step size), gp's beta without acquisition=ucb and nsga2's and nsga3's mutation_eta
+ * without mutation=polynomial. *out is freed by knob_sampler_free, or owned by the study it is
+ * given to. */
 KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
 
 /* Same, with the options as n pairs keys[i] = values[i], each value taken whole as

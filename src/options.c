@@ -255,6 +255,40 @@ void knob__options_free(const knob_option *table, void *state)
     }
 }
 
+bool knob__option_changed(const knob_option *table, const void *state, const char *key, char *text,
+                          size_t size)
+{
+    const knob_option *o = knob__option_find(table, key);
+    if (!o)
+        return false;
+    /* no default: the state's zeros (a plugin's state block starts cleared) */
+    const char *at = (const char *)state + o->offset, *def = o->def ? o->def : "";
+    int64_t i, di = 0;
+    double d;
+    bool b, db = false;
+    const char *str;
+    switch (o->type) {
+    case KNOB_OPT_INT:
+        memcpy(&i, at, sizeof i);
+        snprintf(text, size, "%lld", (long long)i);
+        return (o->def && knob__parse_int(def, &di)) || i != di;
+    case KNOB_OPT_DOUBLE:
+        memcpy(&d, at, sizeof d);
+        snprintf(text, size, "%g", d);
+        return d != (o->def ? strtod(def, NULL) : 0.0);
+    case KNOB_OPT_BOOL:
+        memcpy(&b, at, sizeof b);
+        snprintf(text, size, "%s", b ? "true" : "false");
+        return (o->def && knob__parse_bool(def, &db)) || b != db;
+    case KNOB_OPT_STRING:
+    case KNOB_OPT_ENUM:
+        memcpy(&str, at, sizeof str);
+        snprintf(text, size, "%s", str ? str : "");
+        return strcmp(str ? str : "", def) != 0;
+    }
+    return false;
+}
+
 static size_t field_size(knob_opt_type type)
 {
     switch (type) {

@@ -59,7 +59,10 @@ def sweep(path, a, data, sampler, options, warm):
     # warm_start_first is set by the key warm_start (first: N), not beside it
     parts = [o for o in opts.split(",") if o.strip()]
     first = [o for o in parts if o.split(":")[0].strip() == "warm_start_first"]
-    opts = ", ".join(o.strip() for o in parts if o not in first)
+    # the other warm_start_* options act with a source alone (refused without one): the source
+    # and cold runs go without them
+    cold = [o for o in parts if o.split(":")[0].strip().startswith("warm_start_") and not warm]
+    opts = ", ".join(o.strip() for o in parts if o not in first and o not in cold)
     with open(path, "w") as f:
         f.write(f'command: [{a.train}, "--data={data}", "--epochs=10", "--batch_size=32", '
                 f'"${{args}}"]\n')

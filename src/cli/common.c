@@ -136,15 +136,18 @@ static bool takes_cost(const sweep *sw, const char *name)
 }
 
 /* The sampler of the key `sampler` with its options, and the key cost's as its option cost
- * when it takes one. */
+ * when it takes one. Beside the key warm_start, its warm_start_* options are left out: they
+ * act only with the key's study, which add_warm_start gives it with them (a source that
+ * teaches nothing starts cold, as without them). */
 static int create_named(const sweep *sw, knob_sampler **out)
 {
-    if (!takes_cost(sw, sw->sampler.name))
+    if (!takes_cost(sw, sw->sampler.name) && !sw->warm_study)
         return sweep_make_sampler(&sw->sampler, out);
     const char **keys, **values;
     size_t m;
-    int rc =
-        sweep_option_pairs(&sw->sampler, 0, sw->sampler.n, NULL, sw->cost, 0, &keys, &values, &m);
+    int rc = sweep_option_pairs(
+        &sw->sampler, 0, sw->sampler.n, sw->warm_study ? "warm_start_" : NULL,
+        takes_cost(sw, sw->sampler.name) ? sw->cost : NULL, 0, &keys, &values, &m);
     if (!rc)
         rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, m, out);
     free(keys);

@@ -249,8 +249,9 @@ int sweep_option_pairs(const plugin_spec *ps, size_t first, size_t n, const char
         *keys = *values = NULL;
         return knob_set_error(KNOB_ENOMEM, "out of memory");
     }
+    size_t prefix = skip && skip[0] && skip[strlen(skip) - 1] == '_' ? strlen(skip) : 0;
     for (size_t i = first; i < first + n; i++) /* no options: ps->keys may be NULL */
-        if (!skip || strcmp(ps->keys[i], skip) != 0) {
+        if (!skip || (prefix ? strncmp(ps->keys[i], skip, prefix) : strcmp(ps->keys[i], skip))) {
             (*keys)[*m] = ps->keys[i];
             (*values)[(*m)++] = ps->values[i];
         }
@@ -335,9 +336,11 @@ static bool has_top_key(sweep_ctx *c, const char *key)
 
 /* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`, and a
  * sampler with the option cost too when `cost` is not NULL (the key cost's, which the
- * sampler's cost_budget needs); returns the library's status. */
+ * sampler's cost_budget needs), and warm_start_study when `warm` is not NULL (the key
+ * warm_start's study, which the sampler's other warm_start_* options need); returns the
+ * library's status. */
 static int make_plugin(const char *key, const plugin_spec *ps, size_t first, size_t n,
-                       const char *cost)
+                       const char *cost, const char *warm)
 {
     int rc;
     /* no options: no arrays (NULL + 0 is undefined) */
@@ -346,8 +349,12 @@ static int make_plugin(const char *key, const plugin_spec *ps, size_t first, siz
     if (!strcmp(key, "sampler")) {
         const char **k, **v;
         size_t m;
-        if ((rc = sweep_option_pairs(ps, first, n, NULL, cost, 0, &k, &v, &m)))
+        if ((rc = sweep_option_pairs(ps, first, n, NULL, cost, 1, &k, &v, &m)))
             return rc;
+        if (warm) {
+            k[m] = "warm_start_study";
+            v[m++] = warm;
+        }
         knob_sampler *s = NULL;
         rc = knob_sampler_create_pairs(ps->name, k, v, m, &s);
         knob_sampler_free(s);
@@ -420,6 +427,92 @@ static bool option_nodes(sweep_ctx *c, const yaml_node_t *v, size_t i, const yam
     return false;
 }
 
+/* The study the top-level key warm_start names (warm_start: NAME, or {study: NAME}), read
+ * from the file as it stands (the key may come after the sampler's); NULL without the key,
+ * "?" when it names none (parse_warm_start refuses it). */
+static const char *key_warm_study(sweep_ctx *c)
+{
+    const yaml_node_t *w = top_value(c, "warm_start");
+    if (!w)
+        return NULL;
+    if (sweep_scalar(w))
+        return sweep_scalar(w)[0] ? sweep_scalar(w) : "?";
+    for (yaml_node_pair_t *kv = w->type == YAML_MAPPING_NODE ? w->data.mapping.pairs.start : NULL;
+         kv && kv < w->data.mapping.pairs.top; kv++) {
+        const char *k = sweep_scalar(sweep_node(c, kv->key));
+        const char *v = sweep_scalar(sweep_node(c, kv->value));
+        if (k && v && !strcmp(k, "study"))
+            return v;
+    }
+    return "?";
+}
+
+/* The sampler option that the library's refusal `msg` says acts only beside another, or
+ * without it ("option 'beta' (3) acts only with acquisition=ucb"); ps->n when it names none. */
+static size_t only_beside(const plugin_spec *ps, const char *msg)
+{
+    const char *acts = strstr(msg, ") acts only with");
+    for (size_t i = 0; acts && i < ps->n; i++) {
+        char named[SWEEP_MAX_NAME + 16];
+        snprintf(named, sizeof named, "option '%s' (", ps->keys[i]);
+        const char *at = strstr(msg, named);
+        if (at && at < acts)
+            return i;
+    }
+    return ps->n;
+}
+
+/* The default of the option `option` of the sampler `name`, as its table gives it ("" for
+ * none). */
+static const char *sampler_option_default(const char *name, const char *option)
+{
+    const knob_sampler_plugin *list[256];
+    size_t n = knob_sampler_list(list, 256);
+    for (size_t i = 0; i < n && i < 256; i++)
+        for (const knob_option *o = list[i]->options; !strcmp(list[i]->name, name) && o && o->name;
+             o++)
+            if (!strcmp(o->name, option))
+                return o->def ? o->def : "";
+    return "";
+}
+
+/* An option that acts only beside another (gp's beta beside acquisition=ucb, the warm_start_*
+ * options beside warm_start_study), set without it, is refused when the sampler is made: it
+ * was taken and left unused without a word. A file's is refused at its line, naming the option
+ * it needs; an older knob stored it with a study and ran without it: said, and set to its
+ * default, so that the study runs as it ran. */
+static int check_only_beside(sweep_ctx *c, const yaml_node_t *v, const plugin_spec *ps,
+                             const char *cost, const char *warm)
+{
+    for (size_t tries = 0; tries <= ps->n; tries++) {
+        if (!make_plugin("sampler", ps, 0, ps->n, cost, warm))
+            return 0;
+        size_t i = only_beside(ps, knob_errmsg());
+        const yaml_node_t *k, *val;
+        if (i == ps->n || !option_nodes(c, v, i, &k, &val))
+            return 0;
+        char *msg = sweep_dup(knob_errmsg());
+        char *def = sweep_dup(sampler_option_default(ps->name, ps->keys[i]));
+        int rc = 0;
+        if (!msg || !def)
+            rc = sweep_errorf(c, v, "out of memory");
+        else if (!c->stored)
+            rc = sweep_errorf(c, k, "key 'sampler.options.%s': %s", ps->keys[i], msg);
+        else {
+            sweep_warnf(c, k, "key 'sampler.options.%s': %s; it is not applied (as it was not)",
+                        ps->keys[i], msg);
+            free(ps->values[i]);
+            ps->values[i] = def;
+            def = NULL;
+        }
+        free(msg);
+        free(def);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 /* Creates the plugin once, so that a wrong name or option is reported at its line. But
  * an option that the key warm_start sets, beside the key: check_warm_start refuses it at
  * the key (made here, without the key's study, the sampler would say that
@@ -436,6 +529,11 @@ static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, con
              !strcmp(ps->keys[i], "warm_start_first")) &&
             has_top_key(c, "warm_start"))
             return 0;
+    /* the key warm_start sets the sampler's warm_start_study, which its other warm_start_*
+     * options need (the source is not opened when the sampler is made) */
+    const char *warm = !strcmp(key, "sampler") && plugin_declares(key, ps->name, "warm_start_study")
+                           ? key_warm_study(c)
+                           : NULL;
     /* the key cost sets the sampler's option cost, which its cost_budget needs */
     const yaml_node_t *ck = top_value(c, "cost");
     const char *cost = ck && !strcmp(key, "sampler") && plugin_declares(key, ps->name, "cost")
@@ -458,20 +556,22 @@ static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, con
         free(ps->values[i]);
         ps->values[i] = zero;
     }
-    if (!make_plugin(key, ps, 0, ps->n, cost))
+    if (!strcmp(key, "sampler") && check_only_beside(c, v, ps, cost, warm))
+        return -1;
+    if (!make_plugin(key, ps, 0, ps->n, cost, warm))
         return 0;
     char *msg = sweep_dup(knob_errmsg());
     if (!msg)
         return sweep_errorf(c, v, "out of memory");
     /* the plugin without options refusing so: the name's fault, or the defaults' */
-    bool base = make_plugin(key, ps, 0, 0, cost) && !strcmp(knob_errmsg(), msg);
+    bool base = make_plugin(key, ps, 0, 0, cost, warm) && !strcmp(knob_errmsg(), msg);
     const yaml_node_t *k, *val;
     /* an option alone, then the first options up to one (a value read beside those
      * before it: patient's wrapped_options by its wrapped pruner) */
     for (size_t j = 0; !base && j < 2 * ps->n; j++) {
         size_t i = j % ps->n;
-        int rc =
-            j < ps->n ? make_plugin(key, ps, i, 1, cost) : make_plugin(key, ps, 0, i + 1, cost);
+        int rc = j < ps->n ? make_plugin(key, ps, i, 1, cost, warm)
+                           : make_plugin(key, ps, 0, i + 1, cost, warm);
         if (!rc || strcmp(knob_errmsg(), msg) || !option_nodes(c, v, i, &k, &val))
             continue;
         rc = sweep_errorf(c, plugin_declares(key, ps->name, ps->keys[i]) ? val : k,
@@ -1491,7 +1591,10 @@ static int check_sampler_asks(sweep_ctx *c)
     knob_study *s = NULL;
     knob_sampler *smp = NULL;
     const char *cost = sweep_sampler_has_option(sw->sampler.name, "cost") ? sw->cost : NULL;
-    int rc = sweep_option_pairs(&sw->sampler, 0, sw->sampler.n, "warm_start_storage", cost, 0,
+    /* beside the key warm_start, the sampler's other warm_start_* options act with the key's
+     * study, which is not read here: they are left out as the study is */
+    int rc = sweep_option_pairs(&sw->sampler, 0, sw->sampler.n,
+                                sw->warm_study ? "warm_start_" : "warm_start_storage", cost, 0,
                                 &keys, &values, &m);
     size_t n_obj =
         sw->n_objectives < SWEEP_MAX_OBJECTIVES ? sw->n_objectives : SWEEP_MAX_OBJECTIVES;

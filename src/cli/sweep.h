@@ -201,7 +201,8 @@ void sweep_warned_free(sweep_warned *w);
 int sweep_make_sampler(const plugin_spec *ps, knob_sampler **out);
 int sweep_make_pruner(const plugin_spec *ps, knob_pruner **out);
 /* The n options of ps from `first` as the library's key and value pairs (the strings
- * borrowed), but one named `skip` (NULL: none), then `cost` as the option cost (NULL: none,
+ * borrowed), but one named `skip` (NULL: none; a `skip` that ends in '_' is a prefix: every
+ * option whose name starts with it), then `cost` as the option cost (NULL: none,
  * the key cost's, which a sampler's cost_budget needs), with room for `room` more pairs;
  * *m: the pairs filled. KNOB_ENOMEM (set) when out of memory. The caller frees both arrays
  * (NULL then). */

@@ -289,7 +289,11 @@ static int init(void *state)
         /* smac's turns keep the forest without its warm local phase: gp's refinement takes
          * the last digits in auto's warm runs, and smac's local steps on its third of the
          * trials beside it made Rosenbrock-4 slower (bench/README.md, 2026-12-07) */
-        rc = knob_sampler_create_plugin(&knob__sampler_smac, "warm_start_local=0", &a->smac);
+        rc = knob_sampler_create_plugin(&knob__sampler_smac, NULL, &a->smac);
+    /* set after its init, which refuses a warm_start_local without warm_start_study: auto's
+     * warm start is given to it later (sync_warm) */
+    if (!rc)
+        rc = knob_sampler_set_option(a->smac, "warm_start_local", "0");
     if (!rc) {
         a->proposed.max = KNOB__PROPOSED_MAX;
         knob__gp_share_proposed(knob_sampler_state(a->gp), &a->proposed);

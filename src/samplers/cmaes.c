@@ -897,6 +897,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
     return rc;
 }
 
+static int check_unused(const cma *c);
+
 static int init(void *state)
 {
     cma *c = state;
@@ -906,6 +908,8 @@ static int init(void *state)
         return knob_set_error(KNOB_EINVAL, "sampler 'cmaes': x0 and warm_start_study both set "
                                            "the first mean; give one");
     int rc = knob__warm_options_check("sampler 'cmaes'", c->ws_study, c->ws_storage, 0);
+    if (!rc)
+        rc = check_unused(c);
     if (rc)
         return rc;
     rc = check_popsize(c);
@@ -945,14 +949,29 @@ static const knob_option options[] = {
     {"n_startup_trials", KNOB_OPT_INT, offsetof(cma, n_startup_trials), "1", 1, 1e9,
      "completed (random) trials before CMA-ES starts", NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(cma, ws_study), "", 0, 0,
-     "start from the best trials of this finished study (WS-CMA-ES); sigma0 and x0 unused", NULL},
+     "start from the best trials of this finished study (WS-CMA-ES), which give the first "
+     "mean and step size (x0 refused beside it; sigma0 is the restarts' step, and the first "
+     "one's when the source teaches nothing)",
+     NULL},
     KNOB__WARM_STORAGE_OPTION(cma, ws_storage),
     {"warm_start_gamma", KNOB_OPT_DOUBLE, offsetof(cma, ws_gamma), "0.1", 1e-9, 1,
-     "fraction of the warm start study's completed trials, the best, that shape the start", NULL},
+     "with warm_start_study: fraction of its completed trials, the best, that shape the start",
+     NULL},
     {"warm_start_alpha", KNOB_OPT_DOUBLE, offsetof(cma, ws_alpha), "0.1", 1e-9, 1,
-     "prior spread added around each of those trials, as a fraction of every range", NULL},
+     "with warm_start_study: prior spread added around each of those trials, as a fraction of "
+     "every range",
+     NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
+
+/* warm_start_gamma and warm_start_alpha act only with warm_start_study: without it they
+ * would be taken and left unused without a word. (sigma0 beside it is not unused: it is the
+ * restarts' step and their stop rule's scale, and the first run's when the source teaches
+ * nothing.) */
+static int check_unused(const cma *c)
+{
+    return knob__warm_only_check("sampler 'cmaes'", c->ws_study, options, c);
+}
 
 const knob_sampler_plugin knob__sampler_cmaes = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,

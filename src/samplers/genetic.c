@@ -24,6 +24,7 @@
 #include "internal.h"
 #include "math/pareto.h"
 #include "math/sobol.h"
+#include "options.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "util/json.h"
@@ -98,6 +99,18 @@ int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut)
                               "sampler '%s': population_size %lld is below the %d parents "
                               "crossover '%s' needs",
                               name, (long long)g->population_size, g->n_parents, g->crossover);
+    return KNOB_OK;
+}
+
+int knob__ga_check_unused(const knob__ga *g, const knob_option *table, const void *state)
+{
+    char value[64];
+    if (g->mutation_kind != M_POLYNOMIAL &&
+        knob__option_changed(table, state, "mutation_eta", value, sizeof value))
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler '%s': option 'mutation_eta' (%s) acts only with "
+                              "mutation=polynomial (mutation is %s); give both, or neither",
+                              g->name, value, g->mutation);
     return KNOB_OK;
 }
 

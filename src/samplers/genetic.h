@@ -141,7 +141,9 @@ extern const char *const knob__ga_initials[];
      knob__ga_mutations},                                                                          \
     {                                                                                              \
         "mutation_eta", KNOB_OPT_DOUBLE, offsetof(type, member.mutation_eta), "20", 0, 1e6,        \
-            "distribution index of the polynomial mutation (larger: smaller steps)", NULL          \
+            "with mutation=polynomial (refused beside random): its distribution index (larger: "   \
+            "smaller steps)",                                                                      \
+            NULL                                                                                   \
     }
 
 /* The parents' selection, `selection` defaulting to `def` ("dominance" or "crowded"). */
@@ -191,6 +193,11 @@ extern const char *const knob__ga_initials[];
 
 /* Checks the options (KNOB_EINVAL: a population smaller than the crossover's parents). */
 int knob__ga_init(knob__ga *g, const char *name, knob__ga_cut cut);
+
+/* After knob__ga_init: mutation_eta set (another value than its default, in `state`, the
+ * sampler's, whose option table is `table`) while mutation is random would be left unused
+ * without a word, so it is refused (KNOB_EINVAL naming the sampler and both options). */
+int knob__ga_check_unused(const knob__ga *g, const knob_option *table, const void *state);
 void knob__ga_fini(knob__ga *g);
 
 /* Fills p from t[0..n) (all COMPLETE with the study's objectives); free p->loss after. */

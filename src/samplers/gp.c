@@ -78,6 +78,7 @@
  *
  * The files of this sampler and what each holds: samplers/gp_internal.h. */
 #include "math/sobol.h"
+#include "options.h"
 #include "samplers/cost.h"
 #include "samplers/gp_internal.h"
 #include "samplers/random.h"
@@ -353,6 +354,8 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     return KNOB_OK;
 }
 
+static int check_unused(const bo *p);
+
 static int init(void *state)
 {
     bo *p = state;
@@ -368,6 +371,8 @@ static int init(void *state)
     p->inc_mean = strcmp(p->incumbent, "mean") == 0;
     p->own_proposed.max = KNOB__PROPOSED_MAX;
     int rc = knob__warm_options_check("sampler 'gp'", p->ws_study, p->ws_storage, p->ws_first);
+    if (!rc)
+        rc = check_unused(p);
     if (!rc)
         rc = knob__cost_options_check("sampler 'gp'", p->cost, p->cost_budget);
     /* TuRBO's box and local model replace the global model the source informs: the source
@@ -429,7 +434,7 @@ static const knob_option options[] = {
      "logarithm keeps the best point)",
      acquisitions},
     {"beta", KNOB_OPT_DOUBLE, offsetof(bo, beta), "2", 0, 1e6,
-     "ucb: mean + sqrt(beta) x standard deviation", NULL},
+     "with acquisition=ucb (refused beside another): mean + sqrt(beta) x standard deviation", NULL},
     {"failed", KNOB_OPT_ENUM, offsetof(bo, failed), "worst", 0, 0,
      "failed trials count as: worst (the worst value seen, so their region is avoided; not "
      "those whose worker was lost) or ignore",
@@ -457,7 +462,8 @@ static const knob_option options[] = {
     KNOB__COST_BUDGET_OPTION(bo, cost_budget),
     {"warm_start_study", KNOB_OPT_STRING, offsetof(bo, ws_study), "", 0, 0,
      "a finished related study whose model (on the params both share) is this one's prior "
-     "mean, scaled to this study's trials; the model starts after 2 trials",
+     "mean, scaled to this study's trials; the model starts after 2 trials (the other "
+     "warm_start_* options act with it alone, and are refused without it)",
      NULL},
     KNOB__WARM_STORAGE_OPTION(bo, ws_storage),
     KNOB__WARM_FIRST_OPTION(bo, ws_first),
@@ -558,6 +564,20 @@ static const knob_option options[] = {
      mo_acquisitions},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
+
+/* Options that act only beside another, set without it: they would be accepted and left
+ * unused without a word (the warm_start_* options without warm_start_study, beta without
+ * acquisition=ucb). */
+static int check_unused(const bo *p)
+{
+    char value[64];
+    if (!p->ucb && knob__option_changed(options, p, "beta", value, sizeof value))
+        return knob_set_error(KNOB_EINVAL,
+                              "sampler 'gp': option 'beta' (%s) acts only with acquisition=ucb "
+                              "(the acquisition is %s); give both, or neither",
+                              value, p->acquisition);
+    return knob__warm_only_check("sampler 'gp'", p->ws_study, options, p);
+}
 
 const knob_sampler_plugin knob__sampler_gp = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,

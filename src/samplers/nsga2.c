@@ -35,9 +35,12 @@ typedef struct nsga2 {
     knob__ga ga;
 } nsga2;
 
+static int check_unused(const void *state);
+
 static int init(void *state)
 {
-    return knob__ga_init(state, "nsga2", knob__ga_cut_crowding);
+    int rc = knob__ga_init(state, "nsga2", knob__ga_cut_crowding);
+    return rc ? rc : check_unused(state);
 }
 
 static void fini(void *state)
@@ -70,6 +73,11 @@ static const knob_option options[] = {
     KNOB__GA_SELECTION_OPTION(nsga2, ga, "crowded"),
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
+
+static int check_unused(const void *state)
+{
+    return knob__ga_check_unused(&((const nsga2 *)state)->ga, options, state);
+}
 
 const knob_sampler_plugin knob__sampler_nsga2 = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,

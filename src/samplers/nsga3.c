@@ -385,10 +385,14 @@ static int cut(knob__ga *g, const knob__ga_pop *p, size_t m, const size_t *elite
 
 /* ---------------------------------------------------------------- the plugin */
 
+static int check_unused(const nsga3 *st);
+
 static int init(void *state)
 {
     nsga3 *st = state;
     int rc = knob__ga_init(&st->ga, "nsga3", cut);
+    if (!rc)
+        rc = check_unused(st);
     if (!rc && st->reference_points && st->reference_points[0])
         rc = parse_reference_points(st);
     return rc;
@@ -440,6 +444,11 @@ static const knob_option options[] = {
      "divisions of each axis for the Das-Dennis points: C(objectives + p - 1, p) points", NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
+
+static int check_unused(const nsga3 *st)
+{
+    return knob__ga_check_unused(&st->ga, options, st);
+}
 
 const knob_sampler_plugin knob__sampler_nsga3 = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,

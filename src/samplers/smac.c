@@ -1383,7 +1383,9 @@ static const knob_option options[] = {
 static int init(void *state)
 {
     smac *p = state;
-    return knob__warm_options_check("sampler 'smac'", p->ws_study, p->ws_storage, p->ws_first);
+    int rc = knob__warm_options_check("sampler 'smac'", p->ws_study, p->ws_storage, p->ws_first);
+    /* warm_start_local and warm_start_model act only with warm_start_study */
+    return rc ? rc : knob__warm_only_check("sampler 'smac'", p->ws_study, options, p);
 }
 
 const knob_sampler_plugin knob__sampler_smac = {

@@ -2390,6 +2390,8 @@ static int sample_relative(void *state, knob_study *s, knob_trial *t)
 
 /* ---------------------------------------------------------------- the plugin */
 
+static int warm_only(const tpe *p);
+
 static int init(void *state)
 {
     tpe *p = state;
@@ -2400,6 +2402,8 @@ static int init(void *state)
         return knob_set_error(KNOB_EINVAL, "sampler 'tpe': option 'group' needs "
                                            "'multivariate=true'");
     int rc = knob__warm_options_check("sampler 'tpe'", p->ws_study, p->ws_storage, p->ws_first);
+    if (!rc)
+        rc = warm_only(p);
     return rc ? rc : knob__cost_options_check("sampler 'tpe'", p->cost, p->cost_budget);
 }
 
@@ -2505,7 +2509,8 @@ static const knob_option options[] = {
      "count running trials as bad, so parallel workers spread out", NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(tpe, ws_study), "", 0, 0,
      "a study whose good trials (the best gamma of its complete ones) join the good "
-     "estimator, weighing less as this study's trials arrive; params are matched by name",
+     "estimator, weighing less as this study's trials arrive; params are matched by name (the "
+     "other warm_start_* options act with it alone, and are refused without it)",
      NULL},
     KNOB__WARM_STORAGE_OPTION(tpe, ws_storage),
     KNOB__WARM_FIRST_OPTION(tpe, ws_first),
@@ -2524,6 +2529,12 @@ static const knob_option options[] = {
      NULL},
     {NULL, 0, 0, NULL, 0, 0, NULL, NULL},
 };
+
+/* warm_start_local and warm_start_model act only with warm_start_study */
+static int warm_only(const tpe *p)
+{
+    return knob__warm_only_check("sampler 'tpe'", p->ws_study, options, p);
+}
 
 const knob_sampler_plugin knob__sampler_tpe = {
     .version = KNOB_SAMPLER_PLUGIN_VERSION,

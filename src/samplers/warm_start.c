@@ -2,6 +2,7 @@
 #include "samplers/warm_start.h"
 #include "math/quad.h"
 #include "math/status.h"
+#include "options.h"
 #include "space.h"
 #include "util/json.h"
 
@@ -89,6 +90,26 @@ int knob__warm_options_check(const char *sampler, const char *study, const char 
                               "'warm_start_study' (the study whose best configurations the first "
                               "trials evaluate); give both, or neither",
                               sampler, (long long)first);
+    return KNOB_OK;
+}
+
+int knob__warm_only_check(const char *sampler, const char *study, const knob_option *table,
+                          const void *state)
+{
+    static const char *const own[] = {"warm_start_study", "warm_start_storage", "warm_start_first"};
+    if (study && study[0])
+        return KNOB_OK;
+    for (const knob_option *o = table; o && o->name; o++) {
+        bool skip = strncmp(o->name, "warm_start_", 11) != 0;
+        for (size_t k = 0; k < sizeof own / sizeof *own && !skip; k++)
+            skip = strcmp(o->name, own[k]) == 0;
+        char value[64];
+        if (!skip && knob__option_changed(table, state, o->name, value, sizeof value))
+            return knob_set_error(KNOB_EINVAL,
+                                  "%s: option '%s' (%s) acts only with 'warm_start_study' (the "
+                                  "study to learn from), which is not set; give both, or neither",
+                                  sampler, o->name, value);
+    }
     return KNOB_OK;
 }
 

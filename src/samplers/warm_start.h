@@ -36,6 +36,14 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
 int knob__warm_options_check(const char *sampler, const char *study, const char *storage,
                              int64_t first);
 
+/* Checks the options that act only with a source, when the sampler is made (its init): each
+ * option of `table` named warm_start_* (but warm_start_study, warm_start_storage and
+ * warm_start_first, which knob__warm_options_check reads) that holds in `state` another value
+ * than its default while `study` is empty would be accepted and left unused without a word,
+ * so it is refused (KNOB_EINVAL naming `sampler`, the option and its value). */
+int knob__warm_only_check(const char *sampler, const char *study, const knob_option *table,
+                          const void *state);
+
 /* Checks at a sampler's first ask that its source can be opened (knob__warm_open's
  * errors), so that a misspelt study or storage fails the first trial, not the first trial
  * the model asks after the startup trials have run. *checked true once it could. */

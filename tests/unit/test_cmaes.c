@@ -439,6 +439,19 @@ static void warm_start_errors(void **state)
                      KNOB_EINVAL);
     assert_string_equal(knob_errmsg(),
                         "sampler 'cmaes': option 'x0': param 'x' is given twice; give it once");
+    /* sigma0 beside a warm start is taken: it is the restarts' step (and the first run's when
+     * the source teaches nothing) */
+    assert_int_equal(knob_sampler_create("cmaes", "warm_start_study=a,sigma0=0.3", &bad), KNOB_OK);
+    knob_sampler_free(bad);
+    /* the options of the warm start without one: refused, as they would be unused */
+    assert_int_equal(knob_sampler_create("cmaes", "warm_start_gamma=0.5", &bad), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'cmaes': option 'warm_start_gamma' (0.5) acts "
+                                          "only with 'warm_start_study'"));
+    assert_int_equal(knob_sampler_create("cmaes", "warm_start_alpha=0.2", &bad), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'warm_start_alpha'"));
+    assert_int_equal(knob_sampler_create("cmaes", "warm_start_study=a,warm_start_alpha=0.2", &bad),
+                     KNOB_OK);
+    knob_sampler_free(bad);
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
     task t = {{0, 0, 0, 0}, 1};
     /* no such study: the first ask says which (not the first CMA-ES ask, after a trial) */

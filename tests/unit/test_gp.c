@@ -660,6 +660,17 @@ static void gp_rejects_bad_options(void **state)
     assert_non_null(strstr(knob_errmsg(), "failed"));
     assert_int_equal(knob_sampler_create("gp", "acquisition=ucb,beta=4", &sp), 0);
     knob_sampler_free(sp);
+    /* beta acts only with ucb: beside another acquisition it was unused without a word */
+    assert_int_equal(knob_sampler_create("gp", "beta=4", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'gp': option 'beta' (4) acts only with "
+                                          "acquisition=ucb (the acquisition is logei)"));
+    assert_int_equal(knob_sampler_create("gp", "acquisition=ei,beta=4", &sp), KNOB_EINVAL);
+    /* so do the warm start's options without a source */
+    assert_int_equal(knob_sampler_create("gp", "warm_start_shift=true", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'gp': option 'warm_start_shift' (true) acts "
+                                          "only with 'warm_start_study'"));
+    assert_int_equal(knob_sampler_create("gp", "warm_start_study=a,warm_start_shift=true", &sp), 0);
+    knob_sampler_free(sp);
 }
 
 /* The best region borders one where every trial fails (as training diverges above some

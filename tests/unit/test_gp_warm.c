@@ -182,9 +182,27 @@ static void asks(knob_storage *st, const char *name, const char *opts, int trial
     knob_study_free(s);
 }
 
-/* An option that acts in warm runs only: n asks without a source are bit for bit those with
- * `off` ("<option>=0") and with the default; with a source, the asks with `on` are those
- * with `off` for the first `same` trials and differ after. */
+/* Without a source, an option that acts in warm runs only is refused at another value than
+ * its default (it would be unused without a word), naming it; at its default it is taken. */
+static void refused_cold(const char *opt)
+{
+    char o[160];
+    knob_sampler *sp = NULL;
+    snprintf(o, sizeof o, "seed=5,%s", opt);
+    int rc = knob_sampler_create("gp", o, &sp);
+    knob_sampler_free(sp);
+    char name[64];
+    snprintf(name, sizeof name, "option '%.*s' (", (int)strcspn(opt, "="), opt);
+    if (rc) {
+        assert_int_equal(rc, KNOB_EINVAL);
+        assert_non_null(strstr(knob_errmsg(), name));
+        assert_non_null(strstr(knob_errmsg(), "acts only with 'warm_start_study'"));
+    }
+}
+
+/* An option that acts in warm runs only: without a source, refused at another value than its
+ * default (refused_cold; one of `off` ("<option>=0") and `on` is the default); with a source,
+ * the asks with `on` are those with `off` for the first `same` trials and differ after. */
 static void warm_only(const char *off, const char *on, int n, int same)
 {
     double *a = calloc((size_t)n * 4, sizeof *a), *b = calloc((size_t)n * 4, sizeof *b);
@@ -193,10 +211,14 @@ static void warm_only(const char *off, const char *on, int n, int same)
     char o[160];
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    snprintf(o, sizeof o, "seed=5,%s", off);
-    asks(st, "cold", o, n, a);
-    asks(st, "cold_default", "seed=5", n, b);
-    assert_memory_equal(a, b, (size_t)n * 4 * sizeof *a);
+    knob_sampler *sp[2] = {NULL, NULL};
+    int refused = (knob_sampler_create("gp", off, &sp[0]) != 0) +
+                  (knob_sampler_create("gp", on, &sp[1]) != 0);
+    knob_sampler_free(sp[0]);
+    knob_sampler_free(sp[1]);
+    assert_int_equal(refused, 1);
+    refused_cold(off);
+    refused_cold(on);
     pair src = {1.5, 1};
     knob_study *s = study(st, "source", "seed=1005");
     assert_int_equal(knob_study_optimize(s, objective, &src, 30), KNOB_OK);
@@ -212,8 +234,8 @@ static void warm_only(const char *off, const char *on, int n, int same)
     free(b);
 }
 
-/* warm_start_refine acts in warm runs only: without a source the asks are those without the
- * option, bit for bit; with one they differ from the warm run without it (from the first
+/* warm_start_refine acts in warm runs only: without a source it is refused (warm_only);
+ * with one they differ from the warm run without it (from the first
  * refining trial on), and the first trials (before the model) are the same: trials 0-2, the
  * model has < 3 trials. warm_start_refine=2 is the default. */
 static void refine_only_when_warm(void **state)
@@ -303,8 +325,8 @@ static void refine_minimizes_the_mean(void **state)
         assert_true(fabs(X[2 * i] - x[0]) > 1e-7 || fabs(X[2 * i + 1] - x[1]) > 1e-7);
 }
 
-/* warm_start_local acts in warm runs only: without a source the asks are those without the
- * option, bit for bit; with one they are the same until the local model has its trials (24
+/* warm_start_local acts in warm runs only: without a source it is refused (warm_only);
+ * with one they are the same until the local model has its trials (24
  * here: 6 a param) and differ after. warm_start_local=6 is the default. */
 static void local_only_when_warm(void **state)
 {
@@ -383,9 +405,9 @@ static void local_model_resolves_the_basin(void **state)
     assert_true(!rg || dl < dg);
 }
 
-/* warm_start_shift acts in warm runs only: without a source the asks are those without the
- * option, bit for bit; with one they are the same while the study has fewer than 2 trials a
- * shared param (trials 0-7 here: the shift is 0 until 8 are complete) and differ after. */
+/* warm_start_shift acts in warm runs only: without a source it is refused; with one the asks
+ * are the same while the study has fewer than 2 trials a shared param (trials 0-7 here: the
+ * shift is 0 until 8 are complete) and differ after. */
 static void shift_only_when_warm(void **state)
 {
     (void)state;
@@ -393,9 +415,9 @@ static void shift_only_when_warm(void **state)
     double a[N * 4], b[N * 4];
     knob_storage *st;
     assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
-    asks(st, "cold", "seed=5", N, a);
-    asks(st, "cold_shift", "seed=5,warm_start_shift=true", N, b);
-    assert_memory_equal(a, b, sizeof a);
+    knob_sampler *sp = NULL;
+    assert_int_equal(knob_sampler_create("gp", "seed=5,warm_start_shift=true", &sp), KNOB_EINVAL);
+    refused_cold("warm_start_shift=true");
     pair src = {1.5, 1};
     knob_study *s = study(st, "source", "seed=1005");
     assert_int_equal(knob_study_optimize(s, objective, &src, 30), KNOB_OK);
@@ -478,8 +500,8 @@ static void shift_finds_the_move(void **state)
     assert_true(d[0] == 0 && d[1] == 0);
 }
 
-/* warm_start_task acts in warm runs only: without a source the asks are those without the
- * option, bit for bit; with one they are the same for the first 2 trials (before the model)
+/* warm_start_task acts in warm runs only: without a source it is refused (warm_only);
+ * with one they are the same for the first 2 trials (before the model)
  * and differ after. */
 static void task_only_when_warm(void **state)
 {
@@ -548,8 +570,8 @@ static void task_kernel_fits_the_correlation(void **state)
     assert_true(knob__gp_task_rho(&cold) == 1);
 }
 
-/* warm_start_scale acts in warm runs only: without a source the asks are those without it,
- * bit for bit; with a source whose losses span this study's (the shifted Rosenbrock-4) they
+/* warm_start_scale acts in warm runs only: without a source it is refused (warm_only); with
+ * a source whose losses span this study's (the shifted Rosenbrock-4) they
  * are the same for the first 2 trials (before the model) and differ after. */
 static void scale_only_when_warm(void **state)
 {
@@ -621,8 +643,8 @@ static void scale_off_for_an_opposite_source(void **state)
     free(b);
 }
 
-/* warm_start_rank acts in warm runs only: without a source the asks are those without it,
- * bit for bit; with a source they are the same while this study has fewer than 5 trials (its
+/* warm_start_rank acts in warm runs only: without a source it is refused (warm_only); with
+ * a source they are the same while this study has fewer than 5 trials (its
  * own model is not tested before) and differ after. */
 static void rank_only_when_warm(void **state)
 {
@@ -713,8 +735,8 @@ static void rank_fades_a_misleading_source(void **state)
     assert_true(rank_weight_of(-1, 0.3, 0.6, 4, true) == 1);
 }
 
-/* warm_start_region acts in warm runs only: without a source the asks are those without
- * it, bit for bit; with one they are the same for the first 2 trials (before the model) and
+/* warm_start_region acts in warm runs only: without a source it is refused (warm_only); with
+ * one they are the same for the first 2 trials (before the model) and
  * differ after. */
 static void region_only_when_warm(void **state)
 {

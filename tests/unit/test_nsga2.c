@@ -150,6 +150,18 @@ static void bad_options(void **state)
     assert_int_equal(knob_sampler_create("nsga2", "selection=random", &sm), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "dominance or crowded"));
     assert_int_equal(knob_sampler_create("nsga2", "mutation_eta=-1", &sm), KNOB_EINVAL);
+    /* mutation_eta acts only with the polynomial mutation: beside random it was unused */
+    assert_int_equal(knob_sampler_create("nsga2", "mutation=random,mutation_eta=5", &sm),
+                     KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'nsga2': option 'mutation_eta' (5) acts only "
+                                          "with mutation=polynomial (mutation is random)"));
+    assert_int_equal(knob_sampler_create("nsga3", "mutation_eta=5", &sm), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'nsga3': option 'mutation_eta'"));
+    assert_int_equal(knob_sampler_create("nsga3", "mutation=polynomial,mutation_eta=5", &sm),
+                     KNOB_OK);
+    knob_sampler_free(sm);
+    assert_int_equal(knob_sampler_create("nsga2", "mutation_eta=5", &sm), KNOB_OK);
+    knob_sampler_free(sm);
     assert_int_equal(knob_sampler_create("nsga2", "initial=halton", &sm), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "random, sobol or lhs"));
     assert_int_equal(knob_sampler_create("nsga2", "tournament_size=1", &sm), KNOB_EINVAL);

@@ -278,6 +278,14 @@ static void new_params_and_refusals(void **state)
     knob_study_free(s);
     knob_sampler *smp;
     assert_int_equal(knob_sampler_create("smac", "n_trees=0", &smp), KNOB_EINVAL);
+    /* the warm start's options without a source: refused, as they would be unused */
+    assert_int_equal(knob_sampler_create("smac", "warm_start_local=3", &smp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'smac': option 'warm_start_local' (3) acts "
+                                          "only with 'warm_start_study'"));
+    assert_int_equal(knob_sampler_create("smac", "warm_start_model=false", &smp), KNOB_EINVAL);
+    assert_int_equal(knob_sampler_create("smac", "warm_start_study=a,warm_start_local=3", &smp),
+                     KNOB_OK);
+    knob_sampler_free(smp);
     assert_int_equal(knob_sampler_create("smac", "n_trees=5,random_probability=0", &smp), 0);
     knob_direction two[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
     knob_study_options o = {.directions = two, .n_objectives = 2, .sampler = smp};

@@ -1883,6 +1883,15 @@ static void tpe_options(void **state)
     assert_int_equal(knob_sampler_create("tpe", "gamma_strategy=cubic", &sp), KNOB_EINVAL);
     assert_int_equal(knob_sampler_create("tpe", "startup=halton", &sp), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "startup"));
+    /* the warm start's options without a source: refused, as they would be unused */
+    assert_int_equal(knob_sampler_create("tpe", "warm_start_local=3", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "sampler 'tpe': option 'warm_start_local' (3) acts "
+                                          "only with 'warm_start_study'"));
+    assert_int_equal(knob_sampler_create("tpe", "warm_start_model=false", &sp), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "'warm_start_model' (false)"));
+    assert_int_equal(knob_sampler_create("tpe", "warm_start_study=a,warm_start_local=3", &sp),
+                     KNOB_OK);
+    knob_sampler_free(sp);
     bool listed = false;
     for (const knob_sampler_plugin *const *p = knob_sampler_builtins(); *p; p++)
         listed |= strcmp((*p)->name, "tpe") == 0;
