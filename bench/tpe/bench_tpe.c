@@ -180,6 +180,22 @@ static int run_until(knob_study *s, const bench_func *f, int trials, double targ
     return trials;
 }
 
+/* The options without the warm_start_* ones (k=v,k=v): the source and the cold run take no
+ * source, and the sampler refuses an option that acts only with one. */
+static void cold_options(const char *in, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = 0;
+    while (*in) {
+        size_t len = strcspn(in, ",");
+        if (strncmp(in, "warm_start_", 11) != 0 && used + len + 2 < size) {
+            used +=
+                (size_t)snprintf(out + used, size - used, "%s%.*s", used ? "," : "", (int)len, in);
+        }
+        in += len + (in[len] == ',');
+    }
+}
+
 static void warm(const args *a)
 {
     const bench_func *f = bench_func_find(a->func);
@@ -213,12 +229,12 @@ static void warm(const args *a)
         tr_warm = &runs[1];
     }
     for (int seed = a->first_seed; seed < a->first_seed + a->seeds; seed++) {
-        char opts[600];
+        char opts[600], cold[512];
         knob_storage *st;
         if (knob_storage_open("memory:", &st))
             die("storage");
-        snprintf(opts, sizeof opts, "seed=%d%s%s", seed + 1000, a->options[0] ? "," : "",
-                 a->options);
+        cold_options(a->options, cold, sizeof cold);
+        snprintf(opts, sizeof opts, "seed=%d%s%s", seed + 1000, cold[0] ? "," : "", cold);
         knob_sampler *sp;
         knob_study *s;
         if (knob_sampler_create(a->sampler, opts, &sp))
@@ -230,7 +246,7 @@ static void warm(const args *a)
         int at_src = 0, at_cold = 0, at_warm = 0;
         run_until(s, &src, a->trials, -INFINITY, &best_src, &at_src, NULL);
         knob_study_free(s);
-        snprintf(opts, sizeof opts, "seed=%d%s%s", seed, a->options[0] ? "," : "", a->options);
+        snprintf(opts, sizeof opts, "seed=%d%s%s", seed, cold[0] ? "," : "", cold);
         if (knob_sampler_create(a->sampler, opts, &sp))
             die("sampler");
         o.sampler = sp;
