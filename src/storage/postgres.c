@@ -276,6 +276,7 @@ enum {
     Q_FINISH_PARAMS,
     Q_FINISH_PARAMS_MERGE,
     Q_TRIAL_STATE,
+    Q_TRIAL_END,
     Q_CLAIM,
     Q_WATERMARK,
     Q_STAMPED_BY,
@@ -583,6 +584,9 @@ static const char *const sql[Q_COUNT] = {
                                                     FINISHABLE " RETURNING x.id), " LOST_KEPT
                                                     " SELECT COUNT(*) FROM t",
     [Q_TRIAL_STATE] = "SELECT state, number FROM knob_trials WHERE id = $1 AND study = $2",
+    /* Q_TRIAL_STATE, and whether the trial ended at $3 (a finish's own end time: not_finished) */
+    [Q_TRIAL_END] = "SELECT state, number, end_time = $3::float8 FROM knob_trials WHERE id = $1 "
+                    "AND study = $2",
     /* $1 study, $2 trial, $3 start time, $4 end time (NULL: as it is) */
     [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "
                     "end_time = COALESCE($4::float8, end_time), seq = " STAMP " WHERE id = $2 "
@@ -2195,6 +2199,9 @@ typedef struct id_args {
     int (*cb)(void *ctx, const char *key, const char *json);
     void *ctx;
     bool retried;
+    /* a finish's end time, the same at every attempt: a retry knows its first attempt's
+     * commit by it (not_finished) */
+    double end;
     bool unfinished; /* set_trial_attr: refused for a finished trial */
     const knob__param_rec *params; /* finish_params: written with the finish */
     size_t n_params;
@@ -3276,17 +3283,41 @@ static int set_times(void *be, int64_t study, int64_t trial, double start, doubl
     return with_retry(be, op_set_times, &a, false, "set a trial's times");
 }
 
+/* The state and number of a trial that a finish (a->state, ending at a->end) found
+ * finished, and whether that finish is this one's: its own state and end time. */
+static int finished_as(pg *d, const id_args *a, int *state, int64_t *number, bool *own)
+{
+    char t[32], s[32], end[32];
+    const char *p[3] = {num(t, a->trial), num(s, a->study), dbl(end, a->end)};
+    PGresult *r = NULL;
+    int rc = q1(d, Q_TRIAL_END, 3, p, &r, "read a trial's state");
+    if (rc)
+        return rc;
+    if (!PQntuples(r)) {
+        PQclear(r);
+        return knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': no trial with id %lld",
+                           d->where, (long long)a->trial);
+    }
+    *state = atoi(PQgetvalue(r, 0, 0));
+    *number = get_i64(r, 0, 1);
+    *own = *state == (int)a->state && !strcmp(PQgetvalue(r, 0, 2), "t");
+    PQclear(r);
+    return KNOB_OK;
+}
+
 /* Why a finish changed nothing: the trial is gone, already finished, or WAITING. */
 static int not_finished(pg *d, id_args *a)
 {
-    int old;
-    int64_t number;
-    int rc = trial_state(d, a->study, a->trial, &old, &number);
-    if (rc)
+    int old = 0;
+    int64_t number = 0;
+    bool own = false;
+    /* After a lost connection (or a failover's refusal) the first attempt may have
+     * committed: done when the trial ended so at this finish's own end time. Another's
+     * finish in the same state is refused, as it is without a retry. */
+    int rc = a->retried ? finished_as(d, a, &old, &number, &own)
+                        : trial_state(d, a->study, a->trial, &old, &number);
+    if (rc || own)
         return rc;
-    /* After a lost connection the first attempt may have committed: same state, done. */
-    if (a->retried && old == (int)a->state)
-        return KNOB_OK;
     if (old == KNOB_TRIAL_WAITING)
         return knob__error(KNOB_ESTATE,
                            "cannot finish trial %lld: it is waiting (enqueued, not asked yet); a "
@@ -3308,7 +3339,7 @@ static int op_finish(pg *d, void *a_)
     bool ok = !arr.oom &&
               (!a->params || params_arrays(a->params, a->n_params, &names, &dists, &internals));
     const char *p[8] = {num(s, a->study),       num(t, a->trial),          num(st, a->state),
-                        dbl(now, knob__now()),  knobx_buf_cstr(&arr),      knobx_buf_cstr(&names),
+                        dbl(now, a->end),       knobx_buf_cstr(&arr),      knobx_buf_cstr(&names),
                         knobx_buf_cstr(&dists), knobx_buf_cstr(&internals)};
     PGresult *r = NULL;
     int rc = !ok         ? knob__oom("trial values")
@@ -3336,7 +3367,12 @@ static int op_finish(pg *d, void *a_)
 static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state,
                   const double *values, size_t n)
 {
-    id_args a = {.study = study, .trial = trial, .state = state, .values = values, .n = n};
+    id_args a = {.study = study,
+                 .trial = trial,
+                 .state = state,
+                 .values = values,
+                 .n = n,
+                 .end = knob__now()};
     return with_retry(be, op_finish, &a, false, "finish a trial");
 }
 
@@ -3349,7 +3385,8 @@ static int finish_params(void *be, int64_t study, int64_t trial, const knob__par
                  .values = values,
                  .n = n,
                  .params = params,
-                 .n_params = n_params};
+                 .n_params = n_params,
+                 .end = knob__now()};
     return with_retry(be, op_finish, &a, false, "finish a trial");
 }
 
@@ -3359,6 +3396,7 @@ typedef struct fail_args {
     const char *reason_json;
     bool enqueued;
     bool retried; /* an attempt was cut off by a lost connection: it may have committed */
+    double end;   /* the FAIL's end time, the same at every attempt (not_finished) */
 } fail_args;
 
 /* The trial's FAIL, its fail_reason and its retry between BEGIN and COMMIT (fail_retry). The
@@ -3370,7 +3408,7 @@ static int fail_whole(pg *d, fail_args *a)
 {
     char s[32], t[32], st[32], now[32];
     const char *p[5] = {num(s, a->r.c.study), num(t, a->trial), num(st, KNOB_TRIAL_FAIL),
-                        dbl(now, knob__now()), "{}"};
+                        dbl(now, a->end), "{}"};
     PGresult *r = NULL;
     a->enqueued = false;
     int rc = exec_plain(d, "BEGIN");
@@ -3402,7 +3440,8 @@ static int fail_whole(pg *d, fail_args *a)
     id_args f = {.study = a->r.c.study,
                  .trial = a->trial,
                  .state = KNOB_TRIAL_FAIL,
-                 .retried = a->retried};
+                 .retried = a->retried,
+                 .end = a->end};
     return not_finished(d, &f); /* finished already: by another, or by an earlier attempt */
 }
 
@@ -3434,7 +3473,8 @@ static int fail_retry(void *be, int64_t study, int64_t trial, int64_t cap, const
                                .token = new_token(be)},
                          .w = w},
                    .trial = trial,
-                   .reason_json = reason_json};
+                   .reason_json = reason_json,
+                   .end = knob__now()};
     a.r.c.out = &a.r.id;
     a.r.c.out2 = &a.r.number;
     int rc = with_retry(be, op_fail_retry, &a, false, "fail a trial");

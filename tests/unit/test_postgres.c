@@ -2385,6 +2385,7 @@ static void ended_connections_write_each_param_once(void **state)
  *   CUT_TAKE_AFTER_COMMIT  the same for a take of a waiting trial;
  *   CUT_CLAIM_AFTER_COMMIT the same for knob_study_claim's claim;
  *   CUT_STUDY_AFTER_COMMIT the same for a study's creation;
+ *   CUT_FINISH_AFTER_COMMIT the same for a trial's finish;
  *   CUT_TAKE_IN_FLIGHT     a take runs on the server and is not committed (its Sync goes on
  *                          as a Flush); after its result the client's connection is cut and
  *                          the server's kept, the attempt still running there (as when the
@@ -2411,6 +2412,7 @@ static void ended_connections_write_each_param_once(void **state)
 #define CUT_CLAIMED_IN_FLIGHT 'f'
 #define CUT_TAKE_LATE 'g'
 #define CUT_STUDY_AFTER_COMMIT 'h'
+#define CUT_FINISH_AFTER_COMMIT 'i'
 
 static bool in_flight(char mode)
 {
@@ -2431,6 +2433,8 @@ static const char *mark_of(char mode)
         return "INSERT INTO knob_claims(study, key, trial) SELECT";
     case CUT_STUDY_AFTER_COMMIT:
         return "INSERT INTO knob_studies(";
+    case CUT_FINISH_AFTER_COMMIT:
+        return "vals = $5::float8[]";
     default:
         return "INSERT INTO knob_trials(";
     }
@@ -3037,6 +3041,36 @@ LOST_REPLY(a_take_still_running_when_its_retry_starts_is_not_left,
  * attempt's trial stayed RUNNING, owned by no one. */
 LOST_REPLY(a_claimed_creation_still_running_when_its_retry_starts_is_won,
            {.mode = CUT_CLAIMED_IN_FLIGHT, .key = "the key", .states = "CC"})
+
+/* A finish whose reply is lost after its commit: the retry finds the trial ended in its state
+ * at its own end time (each attempt sends the first's), and the tell is done. A finish of
+ * another worker's in the same state is not (test_postgres_lost.c,
+ * a_retried_finish_takes_only_its_own). */
+static void a_finish_whose_reply_is_lost_is_its_own(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    const char *name = "finish_lost";
+    proxy px;
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    double x;
+    proxy_start(url, &px);
+    study_with_one_trial(url, name);
+    assert_int_equal(knob_storage_open(px.url, &st), KNOB_OK);
+    assert_int_equal(knob_study_load(st, name, NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+    proxy_arm_then(&px, CUT_FINISH_AFTER_COMMIT, "");
+    if (knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &x, 1))
+        fail_msg("the finish whose reply was lost: %s", knob_errmsg());
+    assert_true(proxy_cut(&px));
+    knob_study_free(s);
+    knob_storage_close(st);
+    proxy_stop(&px);
+    holds_states(url, name, "CC");
+}
 
 /* A creation or a take whose reply is lost, and whose trial is finished before the retry
  * looks (failed, as a worker does a trial whose heartbeats stopped while the retry waited for
@@ -3937,6 +3971,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(a_first_attempt_read_after_its_retry_writes_nothing),
         cmocka_unit_test(a_late_take_after_a_retry_that_took_nothing_is_given_back),
         cmocka_unit_test(a_lost_trial_finished_before_its_retry_is_not_handed_back),
+        cmocka_unit_test(a_finish_whose_reply_is_lost_is_its_own),
         cmocka_unit_test(forked_workers_draw_tokens_of_their_own),
         cmocka_unit_test(two_writers_of_one_trial),
         cmocka_unit_test(a_sync_gives_the_changed_trials_whole),

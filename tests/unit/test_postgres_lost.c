@@ -216,12 +216,81 @@ static void a_lost_trial_is_failed_with_its_retry(void **state)
     knob_storage_close(st);
 }
 
+/* A finish refused in a failover (25006, a read-only server) and retried is this worker's
+ * only when the trial ended at its own end time: another worker's finish of the same trial
+ * in the same state, between the refusal and the retry, was taken for this one's first
+ * attempt (its values lost, the tell said done); it is refused, as it is without a retry.
+ * Here a trigger refuses the finish of value 1 while the table `refuse` has a row. */
+static void a_retried_finish_takes_only_its_own(void **state)
+{
+    (void)state;
+    const char *url = knob_test_pg_url_or_skip();
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
+    assert_int_equal(knob_study_create(st, "retried", NULL, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    PGconn *c = PQconnectdb(url);
+    assert_int_equal(PQstatus(c), CONNECTION_OK);
+    knob_test_pg_exec(c, "CREATE SEQUENCE refusals");
+    knob_test_pg_exec(c, "CREATE TABLE refuse(x int)");
+    knob_test_pg_exec(c, "INSERT INTO refuse VALUES(1)");
+    knob_test_pg_exec(c, "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                         "IF EXISTS (SELECT 1 FROM refuse) THEN PERFORM nextval('refusals'); "
+                         "RAISE EXCEPTION 'cannot execute UPDATE in a read-only transaction' "
+                         "USING ERRCODE = '25006'; END IF; RETURN NEW; END $$");
+    knob_test_pg_exec(c, "CREATE TRIGGER refuse BEFORE UPDATE ON knob_trials FOR EACH ROW WHEN "
+                         "(NEW.state = 1 AND NEW.vals = '{1}'::float8[]) EXECUTE FUNCTION "
+                         "refuse()");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        knob_storage *cst;
+        knob_study *cs;
+        double one = 1;
+        if (knob_storage_open(url, &cst) || knob_study_load(cst, "retried", NULL, &cs))
+            _exit(2);
+        int rc = knob_study_tell_number(cs, 0, KNOB_TRIAL_COMPLETE, &one, 1, NULL);
+        _exit(rc == KNOB_OK ? 0 : rc == KNOB_ESTATE ? 1 : 2);
+    }
+    long long refused = 0;
+    for (int i = 0; i < 600 && !refused; i++) {
+        PGresult *r = PQexec(c, "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM "
+                                "refusals");
+        assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+        refused = atoll(PQgetvalue(r, 0, 0));
+        PQclear(r);
+        if (!refused)
+            nap(0.05);
+    }
+    assert_true(refused > 0);
+    /* another worker finishes the trial while the first one waits for the server */
+    double two = 2;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &two, 1), KNOB_OK);
+    knob_test_pg_exec(c, "DELETE FROM refuse");
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 1); /* refused: finished already, not by it */
+    PQfinish(c);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(tr[0]->state, KNOB_TRIAL_COMPLETE);
+    assert_true(tr[0]->values[0] == 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(a_new_trial_is_made_with_its_beat),
         cmocka_unit_test(an_enqueued_trial_is_taken_with_its_beat),
         cmocka_unit_test(a_lost_trial_is_failed_with_its_retry),
+        cmocka_unit_test(a_retried_finish_takes_only_its_own),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
