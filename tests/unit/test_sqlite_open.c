@@ -401,11 +401,26 @@ static void older_file_ids_are_not_reused(void **state)
     unlink(path);
 }
 
+/* Trial 0 of `trials` (of a study written by negative_zero_reads_back): its -0.0 param,
+ * value and first intermediate value, and its 0.0 second one. */
+static void holds_negative_zeros(const knob_trial_info *const *trials)
+{
+    const knob_trial_info *a = trials[0];
+    assert_int_equal(a->n_params, 1);
+    assert_true(a->params[0].internal == 0 && signbit(a->params[0].internal));
+    assert_int_equal(a->n_values, 1);
+    assert_true(a->values[0] == 0 && signbit(a->values[0]));
+    assert_true(a->n_intermediate >= 2);
+    assert_true(a->intermediate[0].value == 0 && signbit(a->intermediate[0].value));
+    assert_true(a->intermediate[1].value == 0 && !signbit(a->intermediate[1].value));
+}
+
 /* A stored -0.0 reads back as -0.0, as PostgreSQL and memory: keep it: SQLite keeps a REAL
  * without a fraction as an integer, and a -0.0 param, value or intermediate value came back
  * as 0.0. The column still holds 0, as a knob before the mark reads it; a 0.0 stays 0.0, and
  * so does a -0.0 written without the mark (an older knob's), and a marked row that another
- * writer set to another number reads that number. */
+ * writer set to another number reads that number. Read whole by a new handle, and by a sync
+ * of what changed. */
 static void negative_zero_reads_back(void **state)
 {
     (void)state;
@@ -413,13 +428,19 @@ static void negative_zero_reads_back(void **state)
     snprintf(path, sizeof path, "%s.db", knob_test_path("negzero"));
     snprintf(url, sizeof url, "sqlite:///%s", path);
     unlink(path);
-    knob_storage *st;
-    knob_study *s;
+    knob_storage *st, *rst;
+    knob_study *s, *reader;
     knob_trial *t;
+    const knob_trial_info *const *tr;
+    size_t n;
     double x, minus = -0.0, plus = 0.0;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     assert_int_equal(knob_study_create(st, "z", NULL, &s), KNOB_OK);
     assert_int_equal(knob_study_enqueue(s, "{\"x\": -0.0}"), KNOB_OK);
+    assert_int_equal(knob_storage_open(url, &rst), KNOB_OK);
+    assert_int_equal(knob_study_load(rst, "z", NULL, &reader), KNOB_OK);
+    assert_int_equal(knob_study_trials(reader, &tr, &n), KNOB_OK); /* the rest by syncs */
+    assert_int_equal(n, 1);
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
     assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
     assert_true(x == 0 && signbit(x));
@@ -433,6 +454,11 @@ static void negative_zero_reads_back(void **state)
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &plus, 1), KNOB_OK);
     knob_study_free(s);
     knob_storage_close(st);
+    assert_int_equal(knob_study_trials(reader, &tr, &n), KNOB_OK); /* a sync */
+    assert_int_equal(n, 2);
+    holds_negative_zeros(tr);
+    knob_study_free(reader);
+    knob_storage_close(rst);
     /* what a reader without the mark (an older knob, the sqlite3 shell) finds: the number 0 */
     assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM trial_values WHERE value = 0 "
                                              "AND typeof(value) = 'real'"),
@@ -442,20 +468,13 @@ static void negative_zero_reads_back(void **state)
                              "FROM trials WHERE number = 0; UPDATE intermediate SET value = 5 "
                              "WHERE step = 0 AND trial = (SELECT id FROM trials WHERE number = 1)");
 
-    const knob_trial_info *const *tr;
-    size_t n;
     assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
     assert_int_equal(knob_study_load(st, "z", NULL, &s), KNOB_OK);
     assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
     assert_int_equal(n, 2);
     const knob_trial_info *a = tr[0], *b = tr[1];
-    assert_int_equal(a->n_params, 1);
-    assert_true(a->params[0].internal == 0 && signbit(a->params[0].internal));
-    assert_int_equal(a->n_values, 1);
-    assert_true(a->values[0] == 0 && signbit(a->values[0]));
+    holds_negative_zeros(tr);
     assert_int_equal(a->n_intermediate, 3);
-    assert_true(a->intermediate[0].value == 0 && signbit(a->intermediate[0].value));
-    assert_true(a->intermediate[1].value == 0 && !signbit(a->intermediate[1].value));
     assert_true(a->intermediate[2].value == 0 && !signbit(a->intermediate[2].value));
     assert_true(b->params[0].internal == 0 && !signbit(b->params[0].internal));
     assert_true(b->values[0] == 0 && !signbit(b->values[0]));
