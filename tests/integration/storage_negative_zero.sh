@@ -26,7 +26,8 @@ expect_eq "$(py 'repr(d["params"]["x"])' < ask1.json)" "-0.0" "the enqueued -0.0
 # "-0" read as a number with its sign (Python's json takes it for the int 0)
 signs=$(python3 -c 'import json, sys
 d = json.load(sys.stdin, parse_int=float)
-print([repr(v) for t in d[1:] for v in t["values"] + [t["params"]["x"]] + list(t["intermediate"].values())])' < trials.json)
+print([repr(v) for t in d[1:]
+       for v in t["values"] + [t["params"]["x"]] + list(t["intermediate"].values())])' < trials.json)
 expect_eq "$signs" "['-0.0', '-0.0', '-0.0', '0.0', '0.0']" \
     "the values, params and intermediate values of trials 1 and 2"
 echo ok

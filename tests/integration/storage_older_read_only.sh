@@ -37,10 +37,12 @@ zeros=$(python3 -c 'import json, sys
 d = json.load(sys.stdin, parse_int=float)
 print([repr(v) for v in d[0]["values"] + list(d[0]["intermediate"].values())])' < trials.json)
 expect_eq "$zeros" "['0.0', '0.0']" "the older file's zeros"
-marks='SELECT COUNT(*) FROM pragma_table_info("intermediate") WHERE name = "neg_zero"'
-expect_eq "$(python3 -c "import sqlite3; print(sqlite3.connect('a.db').execute('$marks').fetchone()[0])")" \
-    0 "the marks in the file read as it is"
+marks() { # the intermediate table's neg_zero columns: 0 or 1
+    python3 -c 'import sqlite3
+print(sqlite3.connect("a.db").execute("SELECT COUNT(*) FROM pragma_table_info(\x27intermediate\x27) "
+                                      "WHERE name = \x27neg_zero\x27").fetchone()[0])'
+}
+expect_eq "$(marks)" 0 "the marks in the file read as it is"
 "$KNOB" trials z --storage "$S" > /dev/null
-expect_eq "$(python3 -c "import sqlite3; print(sqlite3.connect('a.db').execute('$marks').fetchone()[0])")" \
-    1 "the marks after an open that can write the file"
+expect_eq "$(marks)" 1 "the marks after an open that can write the file"
 echo ok
