@@ -811,6 +811,201 @@ static void tpe_categorical_merged(void **state)
     free(good);
 }
 
+/* The EI weights of the good losses lg[0 .. g) (all below the threshold) into wg, as tpe
+ * weighs them; the prior's weight (prior_weight times their mean). */
+static double ei_weights(const double *lg, size_t g, double threshold, double prior_weight,
+                         double *wg)
+{
+    double low = INFINITY, sum = 0;
+    for (size_t j = 0; j < g; j++)
+        low = fmin(low, lg[j]);
+    double span = threshold - low, floor = span > 0 ? 1e-12 * span : 1;
+    for (size_t j = 0; j < g; j++)
+        sum += wg[j] = fmax(floor, threshold - lg[j]);
+    return prior_weight * (sum / (double)g);
+}
+
+/* The ask of one param from fits one by one of the trials [0, v) of values x[] (kernel
+ * space), good[] marking the good ones (EI weights from loss[], threshold), the bad ones
+ * with Optuna's weights; *score its log l - log g, *best the best candidate's. */
+static double binned_reference(const knob__tpe_axis *ax, const double *x, const double *loss,
+                               const bool *good, size_t v, double threshold, knob_rng *rng,
+                               double *buf, double *score)
+{
+    double *yg = buf, *lg = yg + 32, *wg = lg + 32, *yb = wg + 32, *wb = yb + v;
+    size_t ng = 0, nb = 0;
+    for (size_t j = 0; j < v; j++) {
+        if (good[j]) {
+            yg[ng] = x[j];
+            lg[ng++] = loss[j];
+        } else {
+            yb[nb++] = x[j];
+        }
+    }
+    knob__tpe_settings set = {.prior_weight = 2,
+                              .smoothing = 2,
+                              .magic_clip = true,
+                              .sigma_weighted = true,
+                              .min_bandwidth = 0.01},
+                       set_g = set;
+    set_g.prior_weight = ei_weights(lg, ng, threshold, set.prior_weight, wg);
+    knob__tpe_default_weights(nb, wb);
+    knob__tpe_mix1 below = {0}, above = {0};
+    assert_int_equal(knob__tpe_mix1_fit(&below, ax, yg, wg, ng, &set_g), 0);
+    assert_int_equal(knob__tpe_mix1_fit(&above, ax, yb, wb, nb, &set), 0);
+    double best = -INFINITY, pick = NAN;
+    for (int k = 0; k < 24; k++) {
+        double c = knob__tpe_from_kernel(ax, knob__tpe_mix1_sample(&below, rng));
+        double y = knob__tpe_to_kernel(ax, c);
+        double sc = knob__tpe_mix1_logpdf(&below, y) - knob__tpe_mix1_logpdf(&above, y);
+        if (k == 0 || sc > best) {
+            best = sc;
+            pick = c;
+        }
+    }
+    *score = best;
+    knob__tpe_mix1_free(&below);
+    knob__tpe_mix1_free(&above);
+    return pick;
+}
+
+/* An int in [1, 10] and a float in [0, 1] by 0.1 past 2,100 trials, where the bad side is
+ * merged into at most three kernels per value (gather_binned): every ask is the one that fits
+ * of the trials one by one give, as before the merge. */
+static void tpe_binned_merged(void **state)
+{
+    (void)state;
+    enum { HISTORY = 2100, ASKS = 200, G = 25, N = HISTORY + ASKS };
+    double *xi = malloc(N * sizeof *xi), *xf = malloc(N * sizeof *xf),
+           *loss = malloc(N * sizeof *loss), *buf = malloc((96 + 2 * N) * sizeof *buf);
+    bool *good = malloc(N * sizeof *good);
+    assert_non_null(xi && xf && loss && buf && good);
+    knob_storage *st = knob_test_memory();
+    knob_study *r = make_study(st, "random", "seed=3", NULL, 0);
+    knob_rng lr;
+    knob_rng_seed(&lr, 11);
+    for (size_t i = 0; i < HISTORY; i++) {
+        knob_trial *t;
+        int64_t v;
+        assert_int_equal(knob_study_ask(r, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_int(t, "i", 1, 10, 1, 0, &v), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "f", 0, 1, 0.1, 0, &xf[i]), KNOB_OK);
+        xi[i] = (double)v;
+        loss[i] = knob_rng_uniform(&lr) + (xi[i] - 7) * (xi[i] - 7) / 100;
+        assert_int_equal(knob_study_tell(r, t, KNOB_TRIAL_COMPLETE, &loss[i], 1), KNOB_OK);
+    }
+    knob_study_free(r);
+    knob_study *s = load_study(st, "seed=8");
+    knob__tpe_axis ai, af;
+    knob__tpe_axis_number(&ai, 1, 10, 1, true, false);
+    knob__tpe_axis_number(&af, 0, 1, 0.1, false, false);
+    uint64_t seed = knob_sampler_seed(knob_study_sampler(s));
+    for (size_t i = HISTORY; i < N; i++) {
+        double threshold = mark_best(loss, i, G, good), si, sf;
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        knob_rng rng;
+        knob_rng_derive(&rng, seed, knob_trial_number(t), "i");
+        double want_i = binned_reference(&ai, xi, loss, good, i, threshold, &rng, buf, &si);
+        knob_rng_derive(&rng, seed, knob_trial_number(t), "f");
+        double want_f = binned_reference(&af, xf, loss, good, i, threshold, &rng, buf, &sf);
+        int64_t v;
+        assert_int_equal(knob_trial_suggest_int(t, "i", 1, 10, 1, 0, &v), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_float(t, "f", 0, 1, 0.1, 0, &xf[i]), KNOB_OK);
+        xi[i] = (double)v;
+        /* (the study stores a stepped float as its nearest step: 0.7, where 7 x 0.1 is the
+         * next double up) */
+        if (xi[i] != want_i || round(xf[i] * 10) != round(want_f * 10))
+            fail_msg("trial %zu: (%g, %.17g), the fits one by one (%g, %.17g)", i, xi[i], xf[i],
+                     want_i, want_f);
+        /* bad: the good side stays the history's best */
+        loss[i] = 2 + (double)(i % 97) / 97;
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &loss[i], 1), KNOB_OK);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+    free(xi);
+    free(xf);
+    free(loss);
+    free(buf);
+    free(good);
+}
+
+/* One trial of an int and a stepped float ended as `how` says (trial_ending's codes), its
+ * params into x[2]; held: asked only (another worker's), told by binned_tell. */
+static knob_trial *binned_trial(knob_study *s, int how, double *x)
+{
+    knob_trial *t;
+    int64_t v;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_int(t, "i", 1, 10, 1, 0, &v), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "f", 0, 1, 0.1, 0, &x[1]), KNOB_OK);
+    x[0] = (double)v;
+    double y = (x[0] - 7) * (x[0] - 7) / 10 + (x[1] - 0.3) * (x[1] - 0.3) +
+               (double)(knob_trial_number(t) % 89) / 89;
+    if (how == 1) {
+        assert_int_equal(knob_trial_report(t, 1, y + 1), KNOB_OK);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    } else if (how == 2) {
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    } else if (how == 0) {
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    } else if (how == 3) {
+        knob_trial_detach(t);
+    } else {
+        return t;
+    }
+    return NULL;
+}
+
+/* Past 2,200 trials of an int and a stepped float, the long-lived sampler (which keeps each
+ * value's positions between asks) asks what a new sampler asks, through prunes, failed
+ * trials, trials left running (constant liar) and another worker's trials told out of order. */
+static void tpe_cache_never_stale_binned(void **state)
+{
+    (void)state;
+    static const char *const variants[] = {"seed=4,constant_liar=true", "seed=4"};
+    for (int v = 0; v < 2; v++) {
+        knob_storage *st[2] = {knob_test_memory(), knob_test_memory()};
+        for (int k = 0; k < 2; k++) {
+            knob_study *r = make_study(st[k], "random", "seed=3", NULL, 0);
+            double x[2];
+            for (int i = 0; i < 2200; i++)
+                binned_trial(r, i % 50 == 7 ? 2 : i % 9 == 4 ? 1 : 0, x);
+            knob_study_free(r);
+        }
+        char opts[128];
+        snprintf(opts, sizeof opts, "%s,cache=true", variants[v]);
+        knob_study *a = load_study(st[0], opts);
+        knob_study *other[2] = {load_study(st[0], "seed=9"), load_study(st[1], "seed=9")};
+        snprintf(opts, sizeof opts, "%s,cache=false", variants[v]);
+        knob_trial *held[2] = {NULL, NULL};
+        for (int i = 0; i < 30; i++) {
+            int how = i % 7 == 3 ? 1 : i % 11 == 5 ? 2 : i % 13 == 8 ? 3 : 0;
+            double x1[2], x2[2], xh[2];
+            for (int k = 0; k < 2 && i % 6 == 1; k++)
+                held[k] = binned_trial(other[k], 4, xh);
+            for (int k = 0; k < 2 && i % 6 == 4; k++) {
+                double y = 0.25 + 0.01 * i;
+                assert_int_equal(knob_study_tell(other[k], held[k], KNOB_TRIAL_COMPLETE, &y, 1),
+                                 KNOB_OK);
+            }
+            knob_study *b = load_study(st[1], opts);
+            binned_trial(a, how, x1);
+            binned_trial(b, how, x2);
+            knob_study_free(b);
+            if (x1[0] != x2[0] || x1[1] != x2[1])
+                fail_msg("%s, trial %d: (%g, %.17g), a new sampler (%g, %.17g)", variants[v], i,
+                         x1[0], x1[1], x2[0], x2[1]);
+        }
+        knob_study_free(a);
+        knob_study_free(other[0]);
+        knob_study_free(other[1]);
+        knob_storage_close(st[0]);
+        knob_storage_close(st[1]);
+    }
+}
+
 /* Another worker's trial, asked now and told later (out of order). */
 static knob_trial *trial_open(knob_study *s, double *x)
 {
@@ -2327,6 +2522,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_cache_never_stale),
         cmocka_unit_test(tpe_cache_big_history),
         cmocka_unit_test(tpe_categorical_merged),
+        cmocka_unit_test(tpe_binned_merged),
+        cmocka_unit_test(tpe_cache_never_stale_binned),
         cmocka_unit_test(tpe_cache_never_stale_long),
         cmocka_unit_test(tpe_cache_never_stale_ramp),
         cmocka_unit_test(tpe_sorted_input),
