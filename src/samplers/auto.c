@@ -43,7 +43,10 @@
  * (a batch asked first, suggested after) in one list (samplers/proposed.h), so that a gp turn
  * counts the trials smac's turns asked and the reverse: such a batch gets the points that
  * asking and suggesting one trial at a time gets. With their own lists, a gp turn took a trial
- * of a smac turn for one without params, and the two could ask one configuration. */
+ * of a smac turn for one without params, and the two could ask one configuration. tpe reads
+ * the list too (a trial told pruned between the asks of a batch hands the rest to tpe): its
+ * constant liar counts those trials at their points, where it took them for trials without
+ * params and asked one of their points again. */
 #include "internal.h"
 #include "samplers/cost.h"
 #include "samplers/proposed.h"
@@ -298,6 +301,7 @@ static int init(void *state)
         a->proposed.max = KNOB__PROPOSED_MAX;
         knob__gp_share_proposed(knob_sampler_state(a->gp), &a->proposed);
         knob__smac_share_proposed(knob_sampler_state(a->smac), &a->proposed);
+        knob__tpe_share_proposed(knob_sampler_state(a->tpe), &a->proposed);
     }
     return rc;
 }

@@ -14,7 +14,9 @@
  *
  * auto hands each trial to gp or smac: each must count the points the other proposed too
  * (else a gp turn and a smac turn of one batch could ask the same configuration), so auto
- * gives both one list (knob__gp_share_proposed, knob__smac_share_proposed).
+ * gives both one list (knob__gp_share_proposed, knob__smac_share_proposed). A batch can move to
+ * tpe partway (a trial told pruned): tpe reads the list too (knob__tpe_share_proposed), and
+ * its constant liar counts a trial of it at its point.
  *
  * Names and distributions are interned by the study's view, which keeps them while the study
  * (which owns the sampler) lives. Samplers reach the study only through knob.h; this module
@@ -69,5 +71,8 @@ void knob__proposed_free(knob__proposed *l);
  * the first ask). *shared outlives the sampler. */
 void knob__gp_share_proposed(void *gp_state, knob__proposed *shared);
 void knob__smac_share_proposed(void *smac_state, knob__proposed *shared);
+/* auto's tpe (constant_liar) reads the points in *shared (borrowed; it outlives the sampler),
+ * and counts each trial that has not suggested its point yet as a running trial at it. */
+void knob__tpe_share_proposed(void *tpe_state, knob__proposed *shared);
 
 #endif

@@ -3,15 +3,17 @@
  *
  * Every call reads the history (a reading is reused while no trial changed): COMPLETE
  * trials and PRUNED ones (ranked after every complete one, a further step first, then by
- * the last intermediate value), and with constant_liar the RUNNING ones (always bad);
- * FAIL trials are ignored. The best gamma(n) = min(ceil(gamma_beta n), 25) are good
- * (gamma_beta 0.1), the rest bad; several objectives choose the good ones by nondominated
- * fronts (MOTPE). Tied losses are never split between the sides (plateaus: see
- * split_single), and a trial that repeats a good one is bad (drop_repeats). Infeasible trials (a
- * constraint value > 0, knob_trial_set_constraints) rank after every feasible one, by their summed
- * violation, so they are good only while fewer feasible trials than gamma(n) exist (Optuna's
- * constrained TPE). A Parzen estimator is fitted to each side (math/tpe_parzen.h), n_ei_candidates
- * points are drawn from the good one l(x), and the one with the largest log l(x) - log g(x) wins.
+ * the last intermediate value), and with constant_liar the RUNNING ones (always bad; under
+ * auto, a trial of a batch that has not suggested the point gp or smac proposed to it counts
+ * at that point: with_proposed); FAIL trials are ignored. The best gamma(n) =
+ * min(ceil(gamma_beta n), 25) are good (gamma_beta 0.1), the rest bad; several objectives
+ * choose the good ones by nondominated fronts (MOTPE). Tied losses are never split between the
+ * sides (plateaus: see split_single), and a trial that repeats a good one is bad (drop_repeats).
+ * Infeasible trials (a constraint value > 0, knob_trial_set_constraints) rank after every feasible
+ * one, by their summed violation, so they are good only while fewer feasible trials than gamma(n)
+ * exist (Optuna's constrained TPE). A Parzen estimator is fitted to each side (math/tpe_parzen.h),
+ * n_ei_candidates points are drawn from the good one l(x), and the one with the largest log l(x) -
+ * log g(x) wins.
  *
  * Long histories (one objective): the observations, the best ones and, per param on a
  * continuous axis or a categorical, the sums of the merged bad side (math/tpe_cells.h) are
@@ -54,6 +56,7 @@
 #include "math/tpe_parzen.h"
 #include "math/sobol.h"
 #include "samplers/cost.h"
+#include "samplers/proposed.h"
 #include "samplers/random.h"
 #include "samplers/tpe_state.h"
 #include "space.h"
@@ -89,6 +92,7 @@ typedef struct trial_rec {
     size_t at; /* its params: pool[at .. at + n_params) */
     obs o;     /* valid when is_obs */
     bool is_obs;
+    bool proposed; /* read with the point proposed to it (see with_proposed): read again */
 } trial_rec;
 
 /* One param's values in the kernel space, by index in rec[] (NaN: the trial has no value
@@ -265,6 +269,18 @@ typedef struct tpe {
     bool kept_off; /* a sample could not use it: this handle reads every trial */
     int64_t kept_self, kept_split_self;
     int64_t full_stamp;
+    /* Under auto: the points gp and smac proposed to running trials that do not show them yet
+     * (samplers/proposed.h, borrowed), and what observe reads instead of such trials (see
+     * with_proposed): the trials' pointers, and the trials as they would show their points. */
+    knob__proposed *shared_proposed;
+    const knob_trial_info **as_tr;
+    size_t cap_as_tr;
+    knob_trial_info *as_info;
+    size_t cap_as_info;
+    knob_param *as_params;
+    size_t cap_as_params;
+    size_t *as_at; /* the index of each in the trials */
+    size_t n_as, cap_as_at;
 } tpe;
 
 static bool grow(void *arr, size_t *cap, size_t need, size_t size)
@@ -420,8 +436,8 @@ static int read_rec(tpe *p, trial_rec *r, const knob_trial_info *info, double si
     p->pool_moved |= p->pool != was;
     if (np) /* the pool may still be NULL */
         memcpy(p->pool + p->n_pool, info->params, np * sizeof *p->pool);
-    *r = (trial_rec){info,           info->state, np,  info->n_intermediate,
-                     info->n_values, p->n_pool,   {0}, false};
+    *r = (trial_rec){info, info->state, np,   info->n_intermediate, info->n_values, p->n_pool,
+                     {0},  false,       false};
     p->n_pool += np;
     if (++p->next_gen == 0) { /* wrapped: every column entry is recomputed */
         for (size_t c = 0; c < p->n_cols; c++)
@@ -456,7 +472,8 @@ static int sync_recs(tpe *p, const knob_trial_info *const *tr, size_t n, double 
         if (i >= n)
             break;
         bool fresh = i >= p->n_rec;
-        if (!fresh && (tr[i] == p->rdone[i] || rec_current(&p->rec[i], tr[i])))
+        if (!fresh && !p->rec[i].proposed &&
+            (tr[i] == p->rdone[i] || rec_current(&p->rec[i], tr[i])))
             continue;
         int rc = read_rec(p, &p->rec[i], tr[i], sign, fresh);
         if (rc)
@@ -468,6 +485,8 @@ static int sync_recs(tpe *p, const knob_trial_info *const *tr, size_t n, double 
         *changed = true;
     }
     p->n_rec = n;
+    for (size_t j = 0; j < p->n_as; j++) /* (each was read: none is current) */
+        p->rec[p->as_at[j]].proposed = true;
     if (p->pool_waste > 1024 && p->pool_waste > p->n_pool / 2)
         return compact_pool(p);
     return KNOB_OK;
@@ -522,6 +541,67 @@ static size_t obs_from(const tpe *p, size_t cut)
     return lo;
 }
 
+/* The index of trial `number` in tr[0 .. n) (number order, numbered 0, 1, ...), or n. */
+static size_t trial_at(const knob_trial_info *const *tr, size_t n, int64_t number)
+{
+    if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
+        return (size_t)number;
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr[mid]->number < number)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && tr[lo]->number == number ? lo : n;
+}
+
+/* Under auto (shared_proposed): the trials *tr[0 .. n), with each running trial that gp or
+ * smac proposed a point to and that does not show it yet as it will show it (its params, then
+ * the point's it has not suggested), as a running trial with params counts (constant_liar).
+ * A batch asked first and suggested after (a trial told pruned between its asks hands the
+ * rest to tpe) then gets what asking and suggesting one trial at a time gets; else a trial of
+ * the batch counted as one without params, and tpe could ask its point again. */
+static int with_proposed(tpe *p, const knob_trial_info *const **tr, size_t n)
+{
+    knob__proposed *l = p->shared_proposed;
+    p->n_as = 0;
+    if (!l || !p->constant_liar)
+        return KNOB_OK;
+    knob__proposed_prune(l, *tr, n); /* those left run, among tr, and miss a param of their point */
+    if (l->n == 0)
+        return KNOB_OK;
+    size_t total = 0;
+    for (size_t j = 0; j < l->n; j++)
+        total += (*tr)[trial_at(*tr, n, l->at[j].number)]->n_params + l->at[j].n;
+    if (!grow(&p->as_tr, &p->cap_as_tr, n, sizeof *p->as_tr) ||
+        !grow(&p->as_info, &p->cap_as_info, l->n, sizeof *p->as_info) ||
+        !grow(&p->as_at, &p->cap_as_at, l->n, sizeof *p->as_at) ||
+        !grow(&p->as_params, &p->cap_as_params, total, sizeof *p->as_params))
+        return knob_set_error(KNOB_ENOMEM, "out of memory (tpe: the points of %zu trials)", l->n);
+    memcpy(p->as_tr, *tr, n * sizeof *p->as_tr);
+    knob_param *q = p->as_params;
+    for (size_t j = 0; j < l->n; j++) {
+        const knob__proposed_point *pt = &l->at[j];
+        size_t i = trial_at(*tr, n, pt->number);
+        const knob_trial_info *ti = (*tr)[i];
+        knob_trial_info *as = &p->as_info[j];
+        *as = *ti;
+        as->params = q;
+        if (ti->n_params)
+            memcpy(q, ti->params, ti->n_params * sizeof *q);
+        for (size_t k = 0; k < pt->n; k++)
+            if (!knob_trial_info_param(ti, pt->params[k].name))
+                q[as->n_params++] = pt->params[k];
+        q += as->n_params;
+        p->as_tr[i] = as;
+        p->as_at[p->n_as++] = i;
+    }
+    *tr = p->as_tr;
+    return KNOB_OK;
+}
+
 /* Reads the observations, unless the history is unchanged since the last call for
  * this trial (the params of one trial are sampled from one reading, then). With one
  * objective and no bracket, only those of the trials from the first that changed are
@@ -531,6 +611,8 @@ static int observe(tpe *p, knob_study *s, knob_trial *t)
     const knob_trial_info *const *tr;
     size_t n;
     int rc = knob_study_trials(s, &tr, &n);
+    if (!rc)
+        rc = with_proposed(p, &tr, n);
     if (rc)
         return rc;
     p->full_stamp = knob__study_trials_stamp(s);
@@ -2562,6 +2644,17 @@ static void fini(void *state)
     knob__tpe_mixn_free(&p->jabove);
     free(p->kx);
     free(p->kl);
+    free(p->as_tr);
+    free(p->as_info);
+    free(p->as_params);
+    free(p->as_at);
+}
+
+/* (samplers/proposed.h) */
+void knob__tpe_share_proposed(void *tpe_state, knob__proposed *shared)
+{
+    tpe *p = tpe_state;
+    p->shared_proposed = shared;
 }
 
 static const char *const weightings[] = {"optuna", "uniform", "ei", NULL};

@@ -551,6 +551,86 @@ static void auto_batch_asked_then_suggested(void **state)
     }
 }
 
+/* Trial t suggests int_objective's params into x[2]. */
+static void suggest_ints(knob_trial *t, double *x)
+{
+    int64_t k, p;
+    assert_int_equal(knob_trial_suggest_int(t, "k", 1, 25, 1, 0, &k), 0);
+    assert_int_equal(knob_trial_suggest_int(t, "p", 1, 4, 1, 0, &p), 0);
+    x[0] = (double)k;
+    x[1] = (double)p;
+}
+
+/* The default sampler (seed `seed`) after `history` told trials of int_objective and one left
+ * running: trials 0-2 of a batch asked (gp's and smac's turns), the running trial told pruned
+ * (auto hands the next trials to tpe), trials 3-5 asked and suggested one by one, and only then
+ * trials 0-2 suggested (batch); or every trial suggesting right after its ask. x[6][2]: the
+ * points of trials 0-5. */
+static void prune_mid_batch(bool batch, int seed, int history, double (*x)[2])
+{
+    knob_storage *st;
+    knob_study *s;
+    char opts[32];
+    snprintf(opts, sizeof opts, "seed=%d", seed);
+    assert_int_equal(knob_storage_open("memory:", &st), 0);
+    knob_study_options o = {.sampler = sampler("auto", opts)};
+    assert_int_equal(knob_study_create(st, "batch", &o, &s), 0);
+    assert_int_equal(knob_study_optimize(s, int_objective, NULL, history), 0);
+    knob_trial *held, *t[6];
+    double xh[2];
+    assert_int_equal(knob_study_ask(s, &held), 0);
+    suggest_ints(held, xh);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(knob_study_ask(s, &t[i]), 0);
+        if (!batch)
+            suggest_ints(t[i], x[i]);
+    }
+    assert_int_equal(knob_trial_report(held, 1, 5), 0);
+    assert_int_equal(knob_study_tell(s, held, KNOB_TRIAL_PRUNED, NULL, 0), 0);
+    for (int i = 3; i < 6; i++) {
+        assert_int_equal(knob_study_ask(s, &t[i]), 0);
+        suggest_ints(t[i], x[i]);
+    }
+    for (int i = 0; batch && i < 3; i++)
+        suggest_ints(t[i], x[i]);
+    for (int i = 0; i < 6; i++) {
+        double v = (x[i][0] - 9) * (x[i][0] - 9) / 10 + (x[i][1] == 2 ? 0 : 1);
+        assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &v, 1), 0);
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A batch that moves from gp and smac to tpe partway (a trial told pruned between its asks)
+ * gets the points that asking and suggesting one trial at a time gets: tpe (constant_liar)
+ * counts the trials gp and smac proposed points to, which have not suggested them yet, as
+ * running trials at those points. Before, tpe took them for trials without params: on these
+ * seeds one of its three trials asked a point of trials 0-2 again, which one at a time it did
+ * not (and on each of seeds 0-39 a tpe trial of the batch asked another point than one at a
+ * time). */
+static void auto_batch_moves_to_tpe(void **state)
+{
+    (void)state;
+    static const int seeds[] = {8, 12, 15, 27, 31};
+    for (size_t r = 0; r < sizeof seeds / sizeof *seeds; r++) {
+        int seed = seeds[r];
+        double batch[6][2], one[6][2];
+        prune_mid_batch(true, seed, 12, batch);
+        prune_mid_batch(false, seed, 12, one);
+        for (int i = 0; i < 6; i++) {
+            bool repeat = false;
+            for (int j = 0; j < 3 && i >= 3; j++)
+                repeat |= batch[i][0] == batch[j][0] && batch[i][1] == batch[j][1];
+            print_message("seed %d, trial %d: batch (%g, %g)%s, one at a time (%g, %g)\n", seed, i,
+                          batch[i][0], batch[i][1], repeat ? " (a repeat)" : "", one[i][0],
+                          one[i][1]);
+        }
+        for (int i = 0; i < 6; i++)
+            for (int k = 0; k < 2; k++)
+                assert_true(batch[i][k] == one[i][k]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -567,6 +647,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(default_on_a_staircase),
         cmocka_unit_test(auto_batches_are_distinct),
         cmocka_unit_test(auto_batch_asked_then_suggested),
+        cmocka_unit_test(auto_batch_moves_to_tpe),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
