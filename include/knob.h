@@ -458,10 +458,11 @@ typedef struct knob_sampler_plugin {
  * choices, and an option that acts only beside another, given another value than its default
  * without it, are KNOB_EINVAL naming the option ("option 'beta' (3) acts only with
  * acquisition=ucb ..."): it would be taken and left unused. Those are the warm_start_* options of
- * gp, tpe, smac and cmaes without warm_start_study, cmaes's sigma0 with it (its source sets the
- * first step size), gp's beta without acquisition=ucb and nsga2's and nsga3's mutation_eta
- * without mutation=polynomial. *out is freed by knob_sampler_free, or owned by the study it is
- * given to. */
+ * gp, tpe, smac and cmaes without warm_start_study, gp's beta without acquisition=ucb and
+ * nsga2's and nsga3's mutation_eta without mutation=polynomial (cmaes's sigma0 acts beside a
+ * warm start: the restarts' step size). That check is made here, when the sampler is made, from
+ * the options given: knob_sampler_set_option on a sampler made does not repeat it. *out is freed
+ * by knob_sampler_free, or owned by the study it is given to. */
 KNOB_API int knob_sampler_create(const char *name, const char *options, knob_sampler **out);
 
 /* Same, with the options as n pairs keys[i] = values[i], each value taken whole as
@@ -1459,8 +1460,11 @@ KNOB_API int knob_hypergrad_load(knob_hypergrad *h, const void *buf, size_t size
  * may be 0) shrink the sd near their params, so members exploring at once spread out
  * (GP-BUCB). At most the 128 latest observations are used. A log-scale param is best
  * passed as its log, with the logs of its bounds; an integer is rounded by the caller. */
+/* The most params knob_pb2_suggest takes: the dimensions of its Sobol candidates. */
+#define KNOB_PB2_MAX_PARAMS 1111
+
 typedef struct knob_pb2_problem {
-    size_t d;                  /* params, 1..1111 (the dimensions of its Sobol candidates) */
+    size_t d;                  /* params, 1..KNOB_PB2_MAX_PARAMS (its Sobol candidates' dims) */
     const double *lower;       /* d bounds, finite, lower[j] < upper[j] */
     const double *upper;       /* d */
     size_t n;                  /* observations (0 or 1: a uniform draw in the bounds) */

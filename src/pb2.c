@@ -231,7 +231,7 @@ static int check(const knob_pb2_problem *p, double *out)
     if (!p || !out)
         return knob__error(KNOB_EINVAL, "knob_pb2_suggest: NULL problem or out");
     /* the candidates are Sobol points, of as many dimensions as its table has */
-    if (p->d < 1 || p->d > knob__sobol_dims)
+    if (p->d < 1 || p->d > knob__sobol_dims || p->d > KNOB_PB2_MAX_PARAMS)
         return knob__error(KNOB_EINVAL, "knob_pb2_suggest: d is %zu, expected 1 to %zu", p->d,
                            (size_t)knob__sobol_dims);
     if (!p->lower || !p->upper)
@@ -437,7 +437,7 @@ int knob_pb2_suggest(const knob_pb2_problem *p, double *out)
     uint32_t(*dirs)[32] = malloc(d * sizeof *dirs);
     /* best, lo, hi and x: d each, sized by the problem (they were 64 on the stack) */
     double *best = malloc(4 * d * sizeof *best), best_value = -HUGE_VAL;
-    double *lo = best + d, *hi = lo + d, *x = hi + d;
+    double *lo = best ? best + d : NULL, *hi = lo ? lo + d : NULL, *x = hi ? hi + d : NULL;
     if (!rc && (!cand || !val || !dirs || !best))
         rc = knob__oom("pb2 candidates");
     if (!rc) {

@@ -697,8 +697,8 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
     if (!cur)
         return knob_set_error(KNOB_ENOMEM, "pbt: out of memory");
     size_t n = params_now(r, src, cur);
-    /* PB2's params, as many as the trial has (the params past the 64th were explored as
-     * pbt explores, not by PB2's model) */
+    /* PB2's params: the trial's numerical ones up to KNOB_PB2_MAX_PARAMS; those past it are
+     * explored as pbt explores, not by PB2's model */
     const knob_param **dims = malloc((n ? n : 1) * sizeof *dims);
     double *chosen = malloc((n ? n : 1) * sizeof *chosen);
     size_t d = 0;
@@ -706,7 +706,7 @@ static int propose(runner *r, const plan *p, knob_trial *t, knob_rng *rng)
     bool pb2 = p->explore && r->sw->pbt->explore == PBT_EXPLORE_PB2;
     if (!dims || !chosen)
         rc = knob_set_error(KNOB_ENOMEM, "pbt: out of memory");
-    for (size_t i = 0; !rc && pb2 && i < n; i++)
+    for (size_t i = 0; !rc && pb2 && i < n && d < KNOB_PB2_MAX_PARAMS; i++)
         if (pb2_dim(cur[i].dist))
             dims[d++] = &cur[i];
     if (!rc && d && pb2_choose(r, dims, d, p->rec.end, rng, chosen))

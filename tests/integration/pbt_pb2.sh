@@ -73,6 +73,28 @@ assert all(x == 0.45 or x < 0.45 * (1 - 1e-9) for x in lr), lr
 assert all(x == 0.01 or x > 0.01 * (1 + 1e-9) for x in lr), lr
 PY
 done
+# more numerical params than PB2 takes (KNOB_PB2_MAX_PARAMS, 1,111): PB2 chooses the first
+# 1,111 and the rest are explored as pbt explores; every member reaches max_steps
+python3 - > wide.yaml <<'PY'
+print("program: pbt_toy.sh\nmethod: pbt\nmetric: {name: score, goal: maximize}")
+print("pbt: {population: 3, interval: 1, max_steps: 4, explore: pb2}\nseed: 1\nparameters:")
+print("  lr: {min: 0.01, max: 0.45}")
+for i in range(1200):
+    print(f"  p{i:04d}: {{min: 0.0, max: 1.0}}")
+PY
+"$KNOB" run wide.yaml $S --study wide > wide.txt 2>&1 || fail "1,201 params: $(tail -5 wide.txt)"
+"$KNOB" trials wide $S --format json > wide.json
+python3 - "$T/wide.json" <<'PY' || fail "1,201 params: $(head -c 2000 wide.json)"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert all(t["state"] == "complete" for t in d), [t["state"] for t in d]
+ends = {}
+for t in d:
+    r = t["system_attrs"]["pbt"]
+    ends[r["member"]] = max(ends.get(r["member"], 0), r["end"])
+assert ends == {0: 4, 1: 4, 2: 4}, ends
+assert all(len(t["params"]) == 1201 for t in d)
+PY
 sed 's/explore: pb2/explore: bandit/' sweep.yaml > bad.yaml
 "$KNOB" run bad.yaml $S --study bad > bad.txt 2>&1 && fail "explore: bandit accepted"
 grep -q "pbt.explore': expected perturb or pb2, got bandit" bad.txt || fail "error: $(cat bad.txt)"

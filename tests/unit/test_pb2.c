@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "knob.h"
 #include "pb2.h"
+#include "math/sobol.h"
 
 #include <float.h>
 #include <math.h>
@@ -375,6 +376,8 @@ static void more_params_than_64(void **state)
     assert_memory_equal(out, again, sizeof out);
 
     double lo = 0, hi = 1, one;
+    /* the public bound is the Sobol table's */
+    assert_int_equal(KNOB_PB2_MAX_PARAMS, knob__sobol_dims);
     knob_pb2_problem p = {.d = 1112, .lower = &lo, .upper = &hi, .time_next = 1};
     assert_int_equal(knob_pb2_suggest(&p, &one), KNOB_EINVAL);
     assert_non_null(strstr(knob_errmsg(), "d is 1112, expected 1 to 1111"));
