@@ -55,7 +55,7 @@ int knob__tpe_bins_add(knob__tpe_bins *b, double y);
 void knob__tpe_bins_keep(knob__tpe_bins *b);
 /* Forgets the observations added since the last knob__tpe_bins_keep. */
 void knob__tpe_bins_rewind(knob__tpe_bins *b);
-/* Forgets everything (the arrays stay for the next). */
+/* Forgets everything (the list of values stays for the next; each value's arrays are freed). */
 void knob__tpe_bins_clear(knob__tpe_bins *b);
 void knob__tpe_bins_free(knob__tpe_bins *b);
 /* The bad side's kernels: good[0 .. n_good) are the positions of the good observations,

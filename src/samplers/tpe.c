@@ -59,6 +59,7 @@
 #include "samplers/proposed.h"
 #include "samplers/random.h"
 #include "samplers/tpe_state.h"
+#include "samplers/transform.h"
 #include "space.h"
 #include "samplers/warm_start.h"
 
@@ -541,22 +542,6 @@ static size_t obs_from(const tpe *p, size_t cut)
     return lo;
 }
 
-/* The index of trial `number` in tr[0 .. n) (number order, numbered 0, 1, ...), or n. */
-static size_t trial_at(const knob_trial_info *const *tr, size_t n, int64_t number)
-{
-    if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
-        return (size_t)number;
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (tr[mid]->number < number)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo < n && tr[lo]->number == number ? lo : n;
-}
-
 /* Under auto (shared_proposed): the trials *tr[0 .. n), with each running trial that gp or
  * smac proposed a point to and that does not show it yet as it will show it (its params, then
  * the point's it has not suggested), as a running trial with params counts (constant_liar).
@@ -574,7 +559,7 @@ static int with_proposed(tpe *p, const knob_trial_info *const **tr, size_t n)
         return KNOB_OK;
     size_t total = 0;
     for (size_t j = 0; j < l->n; j++)
-        total += (*tr)[trial_at(*tr, n, l->at[j].number)]->n_params + l->at[j].n;
+        total += (*tr)[knob__trial_index(*tr, n, l->at[j].number)]->n_params + l->at[j].n;
     if (!grow(&p->as_tr, &p->cap_as_tr, n, sizeof *p->as_tr) ||
         !grow(&p->as_info, &p->cap_as_info, l->n, sizeof *p->as_info) ||
         !grow(&p->as_at, &p->cap_as_at, l->n, sizeof *p->as_at) ||
@@ -584,7 +569,7 @@ static int with_proposed(tpe *p, const knob_trial_info *const **tr, size_t n)
     knob_param *q = p->as_params;
     for (size_t j = 0; j < l->n; j++) {
         const knob__proposed_point *pt = &l->at[j];
-        size_t i = trial_at(*tr, n, pt->number);
+        size_t i = knob__trial_index(*tr, n, pt->number);
         const knob_trial_info *ti = (*tr)[i];
         knob_trial_info *as = &p->as_info[j];
         *as = *ti;

@@ -115,11 +115,10 @@ int knob__intersection(const knob_trial_info *const *tr, size_t n, unsigned flag
     return KNOB_OK;
 }
 
-const knob_trial_info *knob__trial_numbered(const knob_trial_info *const *tr, size_t n,
-                                            int64_t number)
+size_t knob__trial_index(const knob_trial_info *const *tr, size_t n, int64_t number)
 {
     if (number >= 0 && (uint64_t)number < n && tr[number]->number == number)
-        return tr[number];
+        return (size_t)number;
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -128,5 +127,12 @@ const knob_trial_info *knob__trial_numbered(const knob_trial_info *const *tr, si
         else
             hi = mid;
     }
-    return lo < n && tr[lo]->number == number ? tr[lo] : NULL;
+    return lo < n && tr[lo]->number == number ? lo : n;
+}
+
+const knob_trial_info *knob__trial_numbered(const knob_trial_info *const *tr, size_t n,
+                                            int64_t number)
+{
+    size_t i = knob__trial_index(tr, n, number);
+    return i < n ? tr[i] : NULL;
 }

@@ -52,8 +52,10 @@ double knob__dim_choice(const knob__dim *d, double u);
 int knob__intersection(const knob_trial_info *const *tr, size_t n, unsigned flags, knob__dim **out,
                        size_t *n_out);
 
-/* The trial numbered `number` of tr[0..n), trials in number order as knob_study_trials
- * gives them (numbered 0, 1, ...: at its index, else found by halves), or NULL. */
+/* The index of the trial numbered `number` in tr[0..n), trials in number order as
+ * knob_study_trials gives them (numbered 0, 1, ...: at its index, else found by halves), or n. */
+size_t knob__trial_index(const knob_trial_info *const *tr, size_t n, int64_t number);
+/* The trial numbered `number` of tr[0..n) (knob__trial_index), or NULL. */
 const knob_trial_info *knob__trial_numbered(const knob_trial_info *const *tr, size_t n,
                                             int64_t number);
 
