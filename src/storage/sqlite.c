@@ -88,18 +88,6 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
  * set right once (upgrade_schema), and this mark says so. */
 #define BEST_READ_MARK "INSERT OR IGNORE INTO knob_meta(key, value) VALUES('best_readable', '1')"
 
-/* A stored double's sign when it is -0.0: SQLite keeps a REAL without a fraction as an
- * integer, and -0.0 came back as 0.0 (PostgreSQL and memory: keep it). The REAL column holds
- * the number (0, which a knob before the mark and a query of the user's read as they did),
- * and neg_zero is 1 beside a -0.0 (NULL otherwise); a reader takes the sign only from a
- * row whose number is 0, so a value an older knob wrote over a marked one (it leaves the
- * mark as it is) is read as written, but for the sign of a zero. Files made before it get
- * the columns, empty, on their first open (upgrade_schema); until then (a file this process
- * cannot write) the reads select NULL for them (unmarked_sql). */
-#define NEG_ZERO_COLUMNS                                                                           \
-    "ALTER TABLE params ADD COLUMN neg_zero INTEGER; ALTER TABLE trial_values ADD COLUMN "         \
-    "neg_zero INTEGER; ALTER TABLE intermediate ADD COLUMN neg_zero INTEGER"
-
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
  * and stamp must not sync a new study under it. Files made before it get it on their first
  * open (upgrade_ids). */
@@ -135,7 +123,6 @@ static const char *const schema[] = {
     BEST_COLUMNS,
     BEST_INDEX,
     BEST_READ_MARK,
-    NEG_ZERO_COLUMNS,
 };
 
 /* A study's best first value (?1): agg of the fresh trials' best and the stale ones' */
@@ -163,35 +150,6 @@ static const char *const schema[] = {
     "IS NOT seq) = 0 AND best = (SELECT best FROM trials INDEXED BY trials_best WHERE study = ?1 " \
     "AND state = 1 AND (best_seq IS NOT seq) = 0 AND best IS NOT NULL ORDER BY best" order         \
     " LIMIT 1) ORDER BY number LIMIT 1"
-
-/* The reads of a trial's params, values and intermediate values, each with its rows' -0.0
- * mark (NEG_ZERO_COLUMNS) last: MK the mark's column ("neg_zero", a name no other table of
- * theirs has) or "NULL". */
-#define ROW_READS(MK)                                                                              \
-    [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal, " MK " FROM params p JOIN "     \
-                      "trials t ON t.id = p.trial WHERE t.study = ?1 AND t.seq > ?2 "              \
-                      "ORDER BY p.trial, p.position",                                              \
-    [Q_SYNC_VALUES] = "SELECT v.trial, v.value, " MK " FROM trial_values v JOIN trials t "         \
-                      "ON t.id = v.trial WHERE t.study = ?1 AND t.seq > ?2 ORDER BY v.trial, "     \
-                      "v.idx",                                                                     \
-    [Q_SYNC_INTER] = "SELECT i.trial, i.step, i.value, " MK " FROM intermediate i JOIN trials t "  \
-                     "ON t.id = i.trial WHERE t.study = ?1 AND t.seq > ?2 "                        \
-                     "ORDER BY i.trial, i.step",                                                   \
-    [Q_LOAD_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal, " MK " FROM trials t JOIN "     \
-                      "params p ON p.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "             \
-                      "ORDER BY t.number, p.position",                                             \
-    [Q_LOAD_VALUES] = "SELECT v.trial, v.value, " MK " FROM trials t JOIN trial_values v "         \
-                      "ON v.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "                      \
-                      "ORDER BY t.number, v.idx",                                                  \
-    [Q_LOAD_INTER] = "SELECT i.trial, i.step, i.value, " MK " FROM trials t JOIN intermediate i "  \
-                     "ON i.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "                       \
-                     "ORDER BY t.number, i.step",                                                  \
-    [Q_ONE_PARAMS] = "SELECT trial, name, dist, internal, " MK " FROM params WHERE trial = ?1 "    \
-                     "ORDER BY position",                                                          \
-    [Q_ONE_VALUES] = "SELECT trial, value, " MK " FROM trial_values WHERE trial = ?1 ORDER BY "    \
-                     "idx",                                                                        \
-    [Q_ONE_INTER] = "SELECT trial, step, value, " MK " FROM intermediate WHERE trial = ?1 "        \
-                    "ORDER BY step"
 
 /* Every statement, prepared once on first use. */
 enum {
@@ -296,18 +254,17 @@ static const char *const sql[Q_COUNT] = {
     [Q_START_TRIAL] = "UPDATE trials SET state = 0, start_time = ?2, seq = ?3 WHERE id = ?1",
     [Q_TRIAL_ID] = "SELECT id FROM trials WHERE study = ?1 AND number = ?2",
     /* A new name goes after the trial's other params; a name set again keeps its place. */
-    [Q_SET_PARAM] = "INSERT INTO params(trial, position, name, dist, internal, neg_zero) "
-                    "VALUES(?1, (SELECT COUNT(*) FROM params WHERE trial = ?1), ?2, ?3, ?4, ?5) "
+    [Q_SET_PARAM] = "INSERT INTO params(trial, position, name, dist, internal) "
+                    "VALUES(?1, (SELECT COUNT(*) FROM params WHERE trial = ?1), ?2, ?3, ?4) "
                     "ON CONFLICT(trial, name) DO UPDATE SET dist = excluded.dist, "
-                    "internal = excluded.internal, neg_zero = excluded.neg_zero",
+                    "internal = excluded.internal",
     /* a fresh best stays fresh: what a stamp precedes changes no best, or finds it again
      * (Q_FINISH, Q_BEST_REFRESH) */
     [Q_STAMP] = "UPDATE trials SET seq = ?2, best_seq = CASE WHEN best_seq = seq THEN ?2 ELSE "
                 "best_seq END WHERE id = ?1 AND study = ?3",
     [Q_SET_TIMES] = "UPDATE trials SET start_time = COALESCE(?2, start_time), end_time = "
                     "COALESCE(?3, end_time) WHERE id = ?1",
-    [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value, neg_zero) "
-                 "VALUES(?1, ?2, ?3, ?4)",
+    [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value) VALUES(?1, ?2, ?3)",
     [Q_SET_TRIAL_ATTR] = "INSERT INTO trial_attrs(trial, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(trial, system, key) DO UPDATE SET json = excluded.json",
     [Q_TRIAL_STATE] = "SELECT t.state, t.number, s.name, EXISTS (SELECT 1 FROM trial_attrs a "
@@ -327,13 +284,20 @@ static const char *const sql[Q_COUNT] = {
                  "WHERE id = ?1",
     /* An upsert, not INSERT OR REPLACE: a REPLACE on a table with a foreign key opens a
      * statement journal (tests/unit/test_sqlite_writes.c). */
-    [Q_INSERT_VALUE] = "INSERT INTO trial_values(trial, idx, value, neg_zero) "
-                       "VALUES(?1, ?2, ?3, ?4) ON CONFLICT(trial, idx) DO UPDATE SET "
-                       "value = excluded.value, neg_zero = excluded.neg_zero",
+    [Q_INSERT_VALUE] = "INSERT INTO trial_values(trial, idx, value) VALUES(?1, ?2, ?3) "
+                       "ON CONFLICT(trial, idx) DO UPDATE SET value = excluded.value",
     [Q_CLAIM] = "INSERT OR IGNORE INTO claims(study, key, trial) VALUES(?1, ?2, ?3)",
     [Q_STUDY_SEQ] = "SELECT seq FROM studies WHERE id = ?1",
     [Q_SYNC_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM trials "
                       "WHERE study = ?1 AND seq > ?2 ORDER BY id",
+    [Q_SYNC_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM params p JOIN trials t "
+                      "ON t.id = p.trial WHERE t.study = ?1 AND t.seq > ?2 "
+                      "ORDER BY p.trial, p.position",
+    [Q_SYNC_VALUES] = "SELECT v.trial, v.value FROM trial_values v JOIN trials t "
+                      "ON t.id = v.trial WHERE t.study = ?1 AND t.seq > ?2 ORDER BY v.trial, v.idx",
+    [Q_SYNC_INTER] = "SELECT i.trial, i.step, i.value FROM intermediate i JOIN trials t "
+                     "ON t.id = i.trial WHERE t.study = ?1 AND t.seq > ?2 "
+                     "ORDER BY i.trial, i.step",
     [Q_SYNC_ATTRS] = "SELECT a.trial, a.system, a.key, a.json FROM trial_attrs a JOIN trials t "
                      "ON t.id = a.trial WHERE t.study = ?1 AND t.seq > ?2 "
                      "ORDER BY a.trial, a.rowid",
@@ -343,6 +307,15 @@ static const char *const sql[Q_COUNT] = {
      * the sorts of the queries above cost more than a quarter of a study's first read. */
     [Q_LOAD_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM trials "
                       "WHERE study = ?1 AND +seq > ?2 ORDER BY number",
+    [Q_LOAD_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM trials t JOIN params p "
+                      "ON p.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "
+                      "ORDER BY t.number, p.position",
+    [Q_LOAD_VALUES] = "SELECT v.trial, v.value FROM trials t JOIN trial_values v "
+                      "ON v.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "
+                      "ORDER BY t.number, v.idx",
+    [Q_LOAD_INTER] = "SELECT i.trial, i.step, i.value FROM trials t JOIN intermediate i "
+                     "ON i.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "
+                     "ORDER BY t.number, i.step",
     [Q_LOAD_ATTRS] = "SELECT a.trial, a.system, a.key, a.json FROM trials t JOIN trial_attrs a "
                      "ON a.trial = t.id WHERE t.study = ?1 AND +t.seq > ?2 "
                      "ORDER BY t.number, a.rowid",
@@ -360,22 +333,21 @@ static const char *const sql[Q_COUNT] = {
     [Q_BEST_TRIAL_MIN] = BEST_TRIAL(""),
     [Q_BEST_TRIAL_MAX] = BEST_TRIAL(" DESC"),
     [Q_ONE_TRIAL] = "SELECT id, number, state, start_time, end_time, seq FROM trials WHERE id = ?1",
+    [Q_ONE_PARAMS] = "SELECT trial, name, dist, internal FROM params WHERE trial = ?1 "
+                     "ORDER BY position",
+    [Q_ONE_VALUES] = "SELECT trial, value FROM trial_values WHERE trial = ?1 ORDER BY idx",
+    [Q_ONE_INTER] = "SELECT trial, step, value FROM intermediate WHERE trial = ?1 ORDER BY step",
     [Q_ONE_ATTRS] = "SELECT trial, system, key, json FROM trial_attrs WHERE trial = ?1 "
                     "ORDER BY rowid",
     /* a taken trial put back (requeue): only while it is RUNNING with its take's start time */
     [Q_REQUEUE] = "UPDATE trials SET state = 4, start_time = NULL, end_time = NULL, seq = ?3, "
                   "best = NULL, best_seq = NULL WHERE id = ?1 AND study = ?2 AND state = 0 AND "
                   "start_time = ?4",
-    ROW_READS("neg_zero"),
     [Q_CLEAR_PARAMS] = "DELETE FROM params WHERE trial = ?1",
     [Q_CLEAR_VALUES] = "DELETE FROM trial_values WHERE trial = ?1",
     [Q_CLEAR_INTER] = "DELETE FROM intermediate WHERE trial = ?1",
     [Q_CLEAR_ATTRS] = "DELETE FROM trial_attrs WHERE trial = ?1",
 };
-
-/* The row reads of a file without NEG_ZERO_COLUMNS (db.unmarked), NULL for every other
- * statement. */
-static const char *const unmarked_sql[Q_COUNT] = {ROW_READS("NULL")};
 
 typedef struct db {
     sqlite3 *h;
@@ -391,8 +363,6 @@ typedef struct db {
     /* a file of an older knob that this process cannot write, read as it is: the trial
      * counts and the best values from the rows (upgrade_schema) */
     bool older;
-    /* a file without NEG_ZERO_COLUMNS that this process cannot write: read by unmarked_sql */
-    bool unmarked;
 } db;
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -579,9 +549,8 @@ const char *knob__sqlite_best_trial_sql(int which)
 
 static sqlite3_stmt *stmt(db *d, int which)
 {
-    const char *text = d->unmarked && unmarked_sql[which] ? unmarked_sql[which] : sql[which];
-    if (!d->q[which] && sqlite3_prepare_v3(d->h, text, -1, SQLITE_PREPARE_PERSISTENT, &d->q[which],
-                                           NULL) != SQLITE_OK) {
+    if (!d->q[which] && sqlite3_prepare_v3(d->h, sql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                           &d->q[which], NULL) != SQLITE_OK) {
         fail(d, "prepare");
         return NULL;
     }
@@ -920,22 +889,20 @@ static int check_schema(db *d, bool *wal)
 }
 
 /* What a file holds of the parts of the schema that knob_trial_counts, the trials' best
- * (BEST_COLUMNS), BEST_READ_MARK, AUTOINCREMENT ids and NEG_ZERO_COLUMNS added, one bit each
- * (PARTS_ALL: all of them, as in a file this knob made). */
+ * (BEST_COLUMNS), BEST_READ_MARK and AUTOINCREMENT ids added, one bit each (PARTS_ALL: all
+ * of them, as in a file this knob made). */
 #define PART_COUNTS 1
 #define PART_BEST 2
 #define PART_BEST_READ 4
 #define PART_IDS 8
-#define PART_NEG_ZERO 16
 #define PARTS_ROWS (PART_COUNTS | PART_BEST | PART_BEST_READ) /* what the listing reads */
-#define PARTS_ALL (PARTS_ROWS | PART_IDS | PART_NEG_ZERO)
+#define PARTS_ALL (PARTS_ROWS | PART_IDS)
 static const char parts_sql[] =
     "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
     "'knob_trial_counts') + 2 * EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'trials_best') "
     "+ 4 * EXISTS (SELECT 1 FROM knob_meta WHERE key = 'best_readable') + 8 * EXISTS (SELECT 1 "
     "FROM sqlite_master WHERE type = 'table' AND name = 'studies' AND sql LIKE "
-    "'%AUTOINCREMENT%') + 16 * EXISTS (SELECT 1 FROM pragma_table_info('intermediate') WHERE "
-    "name = 'neg_zero')";
+    "'%AUTOINCREMENT%')";
 
 /* Within the upgrade's write transaction: the trial counts, the trials' best and its mark,
  * filled from the rows, where `parts` lacks them. */
@@ -1025,9 +992,6 @@ static int upgrade_write(db *d)
         return rollback(d, rc);
     if (!(parts & PART_IDS) && (rc = upgrade_ids(d)))
         return rollback(d, rc);
-    if (!(parts & PART_NEG_ZERO) &&
-        sqlite3_exec(d->h, NEG_ZERO_COLUMNS, NULL, NULL, NULL) != SQLITE_OK)
-        return rollback(d, fail(d, "add the -0.0 marks to a file of an older knob"));
     return commit(d);
 }
 
@@ -1044,7 +1008,6 @@ static int upgrade_schema(db *d)
         return rc;
     if (sqlite3_db_readonly(d->h, "main") == 1) {
         d->older = (parts & PARTS_ROWS) != PARTS_ROWS;
-        d->unmarked = !(parts & PART_NEG_ZERO);
         return KNOB_OK;
     }
     /* PRAGMA foreign_keys does nothing inside a transaction */
@@ -1057,7 +1020,6 @@ static int upgrade_schema(db *d)
     /* SQLite found the file read-only only at the write (its -shm, say): read it as it is */
     if (rc && (d->fail_code & 0xff) == SQLITE_READONLY) {
         d->older = (parts & PARTS_ROWS) != PARTS_ROWS;
-        d->unmarked = !(parts & PART_NEG_ZERO);
         return KNOB_OK;
     }
     return rc;
@@ -1993,22 +1955,6 @@ static int trial_id(void *be, int64_t study, int64_t number, int64_t *id)
                              d->path, (long long)study, (long long)number);
 }
 
-/* Binds parameter `col` of s to the -0.0 mark of v (NEG_ZERO_COLUMNS): 1 for -0.0, else
- * NULL (as stmt() left it). */
-static void bind_neg_zero(sqlite3_stmt *s, int col, double v)
-{
-    if (v == 0 && signbit(v))
-        sqlite3_bind_int(s, col, 1);
-}
-
-/* The double of column `col` of s, its sign taken from the mark in column `mark` when it is
- * 0 (NEG_ZERO_COLUMNS). */
-static double column_marked(sqlite3_stmt *s, int col, int mark)
-{
-    double v = sqlite3_column_double(s, col);
-    return v == 0 && sqlite3_column_int(s, mark) == 1 ? -0.0 : v;
-}
-
 /* Within a write transaction. */
 static int upsert_param(db *d, int64_t trial, const char *name, const char *dist_json,
                         double internal)
@@ -2020,7 +1966,6 @@ static int upsert_param(db *d, int64_t trial, const char *name, const char *dist
     sqlite3_bind_text(s, 2, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(s, 3, dist_json, -1, SQLITE_TRANSIENT);
     sqlite3_bind_double(s, 4, internal);
-    bind_neg_zero(s, 5, internal);
     return step(d, s, "set a param", NULL);
 }
 
@@ -2063,7 +2008,6 @@ static int insert_report(db *d, int64_t trial, int64_t stp, double value)
     sqlite3_bind_int64(s, 1, trial);
     sqlite3_bind_int64(s, 2, stp);
     sqlite3_bind_double(s, 3, value);
-    bind_neg_zero(s, 4, value);
     return step(d, s, "report a value", NULL);
 }
 
@@ -2116,7 +2060,6 @@ static int insert_values(db *d, int64_t trial, const double *values, size_t n)
         sqlite3_bind_int64(s, 1, trial);
         sqlite3_bind_int64(s, 2, (int64_t)i);
         sqlite3_bind_double(s, 3, values[i]);
-        bind_neg_zero(s, 4, values[i]);
         int rc = step(d, s, "record a value", NULL);
         if (rc)
             return rc;
@@ -2488,7 +2431,7 @@ static int take_param(scratch *x, sqlite3_stmt *s)
     if (knob__grow(&x->params, &x->cap_params, x->n_params + 1, sizeof *x->params) ||
         keep_text(x, sqlite3_column_text(s, 1), &a) || keep_text(x, sqlite3_column_text(s, 2), &b))
         return knob__oom("sync");
-    x->params[x->n_params++] = (knob__param_rec){OFF(a), OFF(b), column_marked(s, 3, 4)};
+    x->params[x->n_params++] = (knob__param_rec){OFF(a), OFF(b), sqlite3_column_double(s, 3)};
     return KNOB_OK;
 }
 
@@ -2496,7 +2439,7 @@ static int take_value(scratch *x, sqlite3_stmt *s)
 {
     if (knob__grow(&x->values, &x->cap_values, x->n_values + 1, sizeof *x->values))
         return knob__oom("sync");
-    x->values[x->n_values++] = column_marked(s, 1, 2);
+    x->values[x->n_values++] = sqlite3_column_double(s, 1);
     return KNOB_OK;
 }
 
@@ -2504,7 +2447,8 @@ static int take_step(scratch *x, sqlite3_stmt *s)
 {
     if (knob__grow(&x->inter, &x->cap_inter, x->n_inter + 1, sizeof *x->inter))
         return knob__oom("sync");
-    x->inter[x->n_inter++] = (knob_step_value){sqlite3_column_int64(s, 1), column_marked(s, 2, 3)};
+    x->inter[x->n_inter++] =
+        (knob_step_value){sqlite3_column_int64(s, 1), sqlite3_column_double(s, 2)};
     return KNOB_OK;
 }
 

@@ -9,7 +9,6 @@
 #include "knob.h"
 
 #include <errno.h>
-#include <math.h>
 #include <signal.h>
 #include <sys/time.h>
 #include <time.h>
@@ -401,90 +400,6 @@ static void older_file_ids_are_not_reused(void **state)
     unlink(path);
 }
 
-/* Trial 0 of `trials` (of a study written by negative_zero_reads_back): its -0.0 param,
- * value and first intermediate value, and its 0.0 second one. */
-static void holds_negative_zeros(const knob_trial_info *const *trials)
-{
-    const knob_trial_info *a = trials[0];
-    assert_int_equal(a->n_params, 1);
-    assert_true(a->params[0].internal == 0 && signbit(a->params[0].internal));
-    assert_int_equal(a->n_values, 1);
-    assert_true(a->values[0] == 0 && signbit(a->values[0]));
-    assert_true(a->n_intermediate >= 2);
-    assert_true(a->intermediate[0].value == 0 && signbit(a->intermediate[0].value));
-    assert_true(a->intermediate[1].value == 0 && !signbit(a->intermediate[1].value));
-}
-
-/* A stored -0.0 reads back as -0.0, as PostgreSQL and memory: keep it: SQLite keeps a REAL
- * without a fraction as an integer, and a -0.0 param, value or intermediate value came back
- * as 0.0. The column still holds 0, as a knob before the mark reads it; a 0.0 stays 0.0, and
- * so does a -0.0 written without the mark (an older knob's), and a marked row that another
- * writer set to another number reads that number. Read whole by a new handle, and by a sync
- * of what changed. */
-static void negative_zero_reads_back(void **state)
-{
-    (void)state;
-    char path[4096], url[4200];
-    snprintf(path, sizeof path, "%s.db", knob_test_path("negzero"));
-    snprintf(url, sizeof url, "sqlite:///%s", path);
-    unlink(path);
-    knob_storage *st, *rst;
-    knob_study *s, *reader;
-    knob_trial *t;
-    const knob_trial_info *const *tr;
-    size_t n;
-    double x, minus = -0.0, plus = 0.0;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    assert_int_equal(knob_study_create(st, "z", NULL, &s), KNOB_OK);
-    assert_int_equal(knob_study_enqueue(s, "{\"x\": -0.0}"), KNOB_OK);
-    assert_int_equal(knob_storage_open(url, &rst), KNOB_OK);
-    assert_int_equal(knob_study_load(rst, "z", NULL, &reader), KNOB_OK);
-    assert_int_equal(knob_study_trials(reader, &tr, &n), KNOB_OK); /* the rest by syncs */
-    assert_int_equal(n, 1);
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
-    assert_true(x == 0 && signbit(x));
-    assert_int_equal(knob_trial_report(t, 0, -0.0), KNOB_OK);
-    assert_int_equal(knob_trial_report(t, 1, 0.0), KNOB_OK);
-    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &minus, 1), KNOB_OK);
-    assert_int_equal(knob_study_enqueue(s, "{\"x\": 0.0}"), KNOB_OK);
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    assert_int_equal(knob_trial_suggest_float(t, "x", -1, 1, 0, 0, &x), KNOB_OK);
-    assert_int_equal(knob_trial_report(t, 0, -0.0), KNOB_OK);
-    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &plus, 1), KNOB_OK);
-    knob_study_free(s);
-    knob_storage_close(st);
-    assert_int_equal(knob_study_trials(reader, &tr, &n), KNOB_OK); /* a sync */
-    assert_int_equal(n, 2);
-    holds_negative_zeros(tr);
-    knob_study_free(reader);
-    knob_storage_close(rst);
-    /* what a reader without the mark (an older knob, the sqlite3 shell) finds: the number 0 */
-    assert_int_equal(knob_test_sql_int(path, "SELECT COUNT(*) FROM trial_values WHERE value = 0 "
-                                             "AND typeof(value) = 'real'"),
-                     2);
-    /* another writer's rows: a -0.0 without the mark, a marked 0 set to 5 */
-    knob_test_sql_exec(path, "INSERT INTO intermediate(trial, step, value) SELECT id, 2, -0.0 "
-                             "FROM trials WHERE number = 0; UPDATE intermediate SET value = 5 "
-                             "WHERE step = 0 AND trial = (SELECT id FROM trials WHERE number = 1)");
-
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    assert_int_equal(knob_study_load(st, "z", NULL, &s), KNOB_OK);
-    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
-    assert_int_equal(n, 2);
-    const knob_trial_info *a = tr[0], *b = tr[1];
-    holds_negative_zeros(tr);
-    assert_int_equal(a->n_intermediate, 3);
-    assert_true(a->intermediate[2].value == 0 && !signbit(a->intermediate[2].value));
-    assert_true(b->params[0].internal == 0 && !signbit(b->params[0].internal));
-    assert_true(b->values[0] == 0 && !signbit(b->values[0]));
-    assert_int_equal(b->n_intermediate, 1);
-    assert_true(b->intermediate[0].value == 5);
-    knob_study_free(s);
-    knob_storage_close(st);
-    unlink(path);
-}
-
 /* A write waits for another process's lock its URL's timeout in all, even while signals
  * cut SQLite's sleeps short (knob run gets SIGCHLD at each trial's exit): the busy handler
  * then gave up early, and each retry waited a whole timeout again (about 4 s of a 2 s
@@ -869,7 +784,6 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(schema_version_whole),
     cmocka_unit_test(trial_counts_are_exact),
     cmocka_unit_test(older_file_ids_are_not_reused),
-    cmocka_unit_test(negative_zero_reads_back),
     cmocka_unit_test(lock_wait_keeps_timeout),
 };
 KNOB_TEST_MAIN(tests)
