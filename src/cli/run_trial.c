@@ -304,10 +304,13 @@ bool run_saved(runner *r, int64_t number, int rc, const char *what)
 /* A trial that never ran: FAIL with the reason, counted as this run's. */
 static void fail_now(runner *r, slot *sl, const char *why)
 {
+    /* the tell frees the handle whatever the storage answers: detached only when no tell is
+     * made (a tell refused for the lock sets storage_locked, and its handle is gone) */
+    bool locked = r->storage_locked;
     bool saved =
-        !r->storage_locked &&
+        !locked &&
         run_saved(r, sl->number, knob_study_tell_fail(r->ref.s, sl->t, why, NULL), "its state");
-    if (r->storage_locked)
+    if (locked)
         knob_trial_detach(sl->t);
     sl->t = NULL;
     r->launched++;
