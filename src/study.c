@@ -822,28 +822,28 @@ static bool same_study(const knob_study *a, const knob_study *b)
  * params are written and its sampler's after_trial runs, as if told there. A trial of
  * another study, or one left open when its study was freed, is the caller's mistake:
  * KNOB_EINVAL, and the trial and its handle stay as they were. */
-static int own_handle(knob_study *s, knob_trial *t, knob_study **own)
+static int own_handle(knob_study *s, knob_trial *t, const char *call, knob_study **own)
 {
     if (!t->s)
         return knob__error(KNOB_EINVAL,
-                           "knob_study_tell: trial %lld was left open when its study was freed; "
+                           "%s: trial %lld was left open when its study was freed; "
                            "tell it by number (knob_study_tell_number), then free its handle "
                            "with knob_trial_detach",
-                           (long long)t->number);
+                           call, (long long)t->number);
     if (same_study(t->s, s)) {
         *own = t->s;
         return KNOB_OK;
     }
     if (!strcmp(t->s->name, s->name)) /* a study of that name made since, or elsewhere */
         return knob__error(KNOB_EINVAL,
-                           "knob_study_tell: trial %lld is of another study named '%s' (one "
+                           "%s: trial %lld is of another study named '%s' (one "
                            "deleted since, or of another storage); tell it through the handle "
                            "it was asked from (the trial is still running)",
-                           (long long)t->number, s->name);
+                           call, (long long)t->number, s->name);
     return knob__error(KNOB_EINVAL,
-                       "knob_study_tell: trial %lld is of study '%s', not of study '%s'; tell it "
+                       "%s: trial %lld is of study '%s', not of study '%s'; tell it "
                        "through a handle on its own study (the trial is still running)",
-                       (long long)t->number, t->s->name, s->name);
+                       call, (long long)t->number, t->s->name, s->name);
 }
 
 int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const double *values,
@@ -851,7 +851,7 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
 {
     if (!s || !t)
         return knob__error(KNOB_EINVAL, "knob_study_tell: NULL argument");
-    int rc = t->s == s ? KNOB_OK : own_handle(s, t, &s);
+    int rc = t->s == s ? KNOB_OK : own_handle(s, t, "knob_study_tell", &s);
     if (rc)
         return rc; /* t stays valid and untouched */
     rc = check_told_state(s, t->number, state);
@@ -881,7 +881,7 @@ int knob_study_tell_fail(knob_study *s, knob_trial *t, const char *reason, const
 {
     if (!s || !t)
         return knob__error(KNOB_EINVAL, "knob_study_tell_fail: NULL argument");
-    int rc = t->s == s ? KNOB_OK : own_handle(s, t, &s);
+    int rc = t->s == s ? KNOB_OK : own_handle(s, t, "knob_study_tell_fail", &s);
     if (rc)
         return rc; /* t stays valid and untouched */
     int64_t id = t->id, number = t->number;

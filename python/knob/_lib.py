@@ -162,6 +162,7 @@ _PROTOTYPES = {
     "knob_study_open_trial": (c_int, [_P, c_int64, POINTER(_P)]),
     "knob_study_adopt_trial": (c_int, [_P, _P]),
     "knob_study_tell": (c_int, [_P, _P, c_int, POINTER(c_double), c_size_t]),
+    "knob_study_tell_fail": (c_int, [_P, _P, c_char_p, c_char_p]),
     "knob_study_tell_number": (
         c_int,
         [_P, c_int64, c_int, POINTER(c_double), c_size_t, c_char_p],

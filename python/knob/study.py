@@ -922,8 +922,7 @@ class Study:
                         e = _lib.error(rc)
                         t._h = None
                         self._open.pop(number, None)
-                        _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(str(e))))
-                        _lib.lib.knob_study_tell(self._h, h, int(TrialState.FAIL), None, 0)
+                        _lib.lib.knob_study_tell_fail(self._h, h, _lib.enc(str(e)), None)
                         raise e
                 elif no_cons:
                     _lib.lib.knob_trial_set_system_attr(h, b"constraints", b"[]")  # a storage failing here fails the tell below
@@ -932,9 +931,12 @@ class Study:
                     raise finished  # told elsewhere already: its handle is kept, not told
                 t._h = None
                 self._open.pop(number, None)
-                if reason:
-                    _lib.lib.knob_trial_set_system_attr(h, b"fail_reason", _lib.enc(json.dumps(reason)))
-                rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
+                if state == TrialState.FAIL:
+                    # the reason only with a FAIL the storage takes: a trial another worker
+                    # failed as lost keeps its own
+                    rc = _lib.lib.knob_study_tell_fail(self._h, h, _lib.enc(reason) if reason else None, None)
+                else:
+                    rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
                 if rc == _lib.ESTATE:
                     pass  # told meanwhile elsewhere: told all the same for should_prune
                 elif rc and not (rc == _lib.EINVAL and state == TrialState.COMPLETE):

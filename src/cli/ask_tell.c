@@ -50,8 +50,7 @@ static int ask_one(const sweep *sw, study_ref *r)
     if (fflush(stdout) != 0 || ferror(stdout)) {
         /* nobody got its params: not left RUNNING for good */
         int e = errno;
-        knob_trial_set_system_attr(t, "fail_reason", "\"knob ask could not print its params\"");
-        knob_study_tell(r->s, t, KNOB_TRIAL_FAIL, NULL, 0);
+        knob_study_tell_fail(r->s, t, "knob ask could not print its params", NULL);
         fprintf(
             stderr,
             "knob ask: cannot write the params of trial %lld to stdout: %s; the trial is failed\n",

@@ -787,16 +787,13 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
         env[0].data, env[1].data, env[2].data, env[3].data, p->rec.parent >= 0 ? env[4].data : NULL,
         NULL};
     if (rc) {
-        /* the reason in the trial too, where knob trials and the report show it */
-        knobx_buf text = {0}, reason = {0};
+        /* the reason in the trial too, where knob trials and the report show it; written
+         * with the FAIL, so a trial failed as lost meanwhile keeps its own */
+        knobx_buf text = {0};
         knobx_buf_printf(&text, "pbt: the interval could not start: %s", knobx_buf_cstr(&why));
-        knobx_json_add_string(&reason, knobx_buf_cstr(&text));
-        knob_trial_set_system_attr(t, "fail_reason",
-                                   text.oom || reason.oom ? "\"pbt: the interval could not start\""
-                                                          : knobx_buf_cstr(&reason));
+        const char *reason = text.oom ? "pbt: the interval could not start" : knobx_buf_cstr(&text);
+        run_saved(r, number, knob_study_tell_fail(r->ref.s, t, reason, NULL), "its state");
         knobx_buf_free(&text);
-        knobx_buf_free(&reason);
-        run_saved(r, number, knob_study_tell(r->ref.s, t, KNOB_TRIAL_FAIL, NULL, 0), "its state");
     } else {
         rc = run_start(r, sl, t, extra);
     }

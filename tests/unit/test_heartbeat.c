@@ -405,6 +405,27 @@ static void late_end_of_a_lost_trial(const char *url)
     knob_storage_close(st);
 }
 
+/* knob_study_tell_fail's refusals of a trial of another study name the call made (they
+ * named knob_study_tell), and leave the trial and its handle as they were. */
+static void tell_fail_refusals_name_it(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = open_study("memory:", &st, 0), *other;
+    knob_trial *t;
+    assert_int_equal(knob_study_create(st, "other", NULL, &other), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell_fail(other, t, "crashed", NULL), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "knob_study_tell_fail: trial 0 is of study 'hb', not "
+                                          "of study 'other'"));
+    assert_int_equal(knob_study_tell(other, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "knob_study_tell: trial 0 is of study 'hb'"));
+    assert_int_equal(knob_study_tell_fail(s, t, "crashed", NULL), KNOB_OK);
+    knob_study_free(other);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* knob_study_tell_fail: on a trial another worker failed as lost, refused, the failer's
  * reason and cause ("worker_lost") kept (knob run's "interrupted" replaced them); on a
  * trial of its own, the reason and cause stored. A retry keeps its source's program_params
@@ -727,6 +748,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(ask_claimed_refusals),
         cmocka_unit_test(failed_without_its_retry_is_not_failed),
         cmocka_unit_test(tell_fail_keeps_a_lost_trials_cause),
+        cmocka_unit_test(tell_fail_refusals_name_it),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
