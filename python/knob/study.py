@@ -14,7 +14,6 @@ import gc
 import json
 import math
 import os
-import re
 import sys
 import threading
 import time
@@ -1329,9 +1328,9 @@ class Study:
         past run_cap is refused (KnobDoneError, "study 'S' holds N trials, its limit
         (max_trials, run_cap)") however many processes enqueue at once. Without it the study
         would hold more than run_cap trials, and the next `knob run` would run them all."""
-        sweep = self._attrs(True).get("sweep")
-        cap = _sweep_run_cap(sweep) if isinstance(sweep, str) else 0
-        if not cap:
+        # stored by `knob run` and `knob ask` beside the sweep, as knob's sweep parser read it
+        cap = self._attrs(True).get("run_cap")
+        if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
             yield None
             return
         opts = _lib.StudyOptions()
@@ -1703,32 +1702,6 @@ def _scratch_study(name: str, direction: Union[str, StudyDirection] = "minimize"
     study = Study.__new__(Study)
     study._init(get_storage(None), name, RandomSampler(seed=0), None, _directions(direction, None))
     return study
-
-
-def _sweep_run_cap(text: str) -> int:
-    """The run_cap of a sweep's text (YAML, or JSON), as `knob run` stored it with the study;
-    0 for none. Read with PyYAML where it is installed, else from a JSON sweep or a line
-    `run_cap: N` at the top level (a YAML sweep written in blocks, as sweeps are)."""
-    doc = None
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        try:
-            import yaml
-        except ImportError:
-            m = re.search(r"""^run_cap[ \t]*:[ \t]*(['"]?)([^'"#\s]+)\1[ \t]*(?:#.*)?$""", text, re.M)
-            doc = {"run_cap": m.group(2)} if m else None
-        else:
-            try:
-                doc = yaml.safe_load(text)
-            except yaml.YAMLError:
-                doc = None
-    cap = doc.get("run_cap") if isinstance(doc, dict) else None
-    try:
-        cap = float(cap) if isinstance(cap, (int, float, str)) and not isinstance(cap, bool) else 0
-    except ValueError:
-        return 0
-    return int(cap) if math.isfinite(cap) and cap >= 1 and cap == int(cap) else 0
 
 
 def load_study(

@@ -633,6 +633,23 @@ static bool store_sweep(const sweep *sw, const char *name, knob_study *s)
     return true;
 }
 
+/* The sweep's run_cap, stored with study s beside its sweep as the system attribute "run_cap"
+ * (an integer, 0 for none), for Python's knob, whose enqueue_trial holds the study to it as
+ * knob enqueue does, and which does not parse the sweep's YAML. Stored when it differs from
+ * what the study holds, so the next run of a study made by an older knob stores it too;
+ * nothing for a sweep without one unless an earlier sweep stored one. */
+static void store_run_cap(const sweep *sw, const char *name, knob_study *s)
+{
+    const char *stored = knob_study_system_attr(s, "run_cap");
+    char want[32];
+    snprintf(want, sizeof want, "%lld", (long long)sw->run_cap);
+    if (stored ? knobx_json_text_equal(stored, want) : !sw->run_cap)
+        return;
+    if (knob_study_set_system_attr(s, "run_cap", want))
+        fprintf(stderr, "knob: warning: could not store the run_cap with study '%s': %s\n", name,
+                knob_errmsg());
+}
+
 /* The distributions of the program's values of the params the library holds otherwise
  * (params_program_distributions), stored with study s beside its sweep, for Python's knob,
  * which shows a trial's params as its program got them and cannot read the sweep's YAML, and
@@ -835,6 +852,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         return CLI_SWEEP_MISMATCH;
     }
     out->stored = store_sweep(sw, name, out->s);
+    store_run_cap(sw, name, out->s);
     store_program_distributions(sw, name, out->s);
     return 0;
 }
