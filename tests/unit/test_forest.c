@@ -1,5 +1,6 @@
-/* The random forest (math/forest.c) against a brute-force tree builder, and fANOVA
- * (math/fanova.c) against the main effects integrated on a grid. */
+/* The random forest (math/forest.c) against a brute-force tree builder, its unseen categories
+ * sent to random sides, and fANOVA (math/fanova.c) against the main effects integrated on a
+ * grid. */
 #include "testutil.h"
 #include "knob.h"
 #include "math/fanova.h"
@@ -498,6 +499,56 @@ static void bad_input_is_refused(void **state)
     knob__forest_free(NULL);
 }
 
+/* The categorical split with random_unseen: a category no sample of the node has goes left in
+ * some trees and right in others (the trees disagree on it, so its prediction has a spread),
+ * each about half the time; NaN (past the last word's categories at 128) goes right; without
+ * it, every unseen category goes right, with the costlier side. */
+static void unseen_choices_split_at_random(void **state)
+{
+    (void)state;
+    enum { N = 40, CATS = 128, TREES = 20 };
+    double X[N], y[N];
+    for (int i = 0; i < N; i++) {
+        X[i] = (double)(i % 10); /* categories 0 .. 9 seen */
+        y[i] = i % 10 < 5 ? 0 : 1;
+    }
+    int n_cats[1] = {CATS};
+    for (int unseen = 0; unseen < 2; unseen++) {
+        knob__forest f = {0};
+        knob__forest_opts o = knob__forest_defaults();
+        o.n_trees = TREES;
+        o.bootstrap = false; /* every tree on all rows: only the unseen categories differ */
+        o.random_unseen = unseen ? 64 : 0;
+        knob_rng r;
+        knob_rng_seed(&r, 5);
+        assert_int_equal(knob__forest_fit(&f, X, y, N, 1, n_cats, &o, &r), 0);
+        int left = 0, left_50 = 0;
+        for (int t = 0; t < f.n_trees; t++) {
+            const knob__tree *tr = &f.trees[t];
+            assert_int_equal(tr->nodes[0].feature, 0);
+            left_50 += knob__forest_goes_left(tr, &tr->nodes[0], 50);
+            for (int c = 10; c < CATS; c++)
+                left += knob__forest_goes_left(tr, &tr->nodes[0], c);
+            assert_false(knob__forest_goes_left(tr, &tr->nodes[0], NAN));
+        }
+        double x = 50, m, v; /* unseen */
+        knob__forest_predict(&f, &x, &m, &v);
+        print_message("random_unseen %d: 50 left in %d of %d trees, mean %g, variance %g; "
+                      "unseen left %d of %d\n",
+                      o.random_unseen, left_50, TREES, m, v, left, TREES * (CATS - 10));
+        if (unseen) {
+            assert_true(left_50 > 0 && left_50 < TREES && v > 0);
+            assert_true(left > TREES * (CATS - 10) * 2 / 5 && left < TREES * (CATS - 10) * 3 / 5);
+        } else
+            assert_true(left == 0 && m == 1 && v == 0);
+        /* seen categories split as before: 0 .. 4 left, 5 .. 9 right */
+        x = 3;
+        knob__forest_predict(&f, &x, &m, &v);
+        assert_true(m == 0);
+        knob__forest_free(&f);
+    }
+}
+
 /* ---- fANOVA: main effects against the tree integrated on a fine grid (exact up to the grid,
  * since the tree is piecewise constant) */
 
@@ -678,6 +729,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(out_of_range_categories_are_nan),
         cmocka_unit_test(log_y_leaves),
         cmocka_unit_test(bad_input_is_refused),
+        cmocka_unit_test(unseen_choices_split_at_random),
         cmocka_unit_test(fanova_matches_grid_integration),
         cmocka_unit_test(fanova_many_categories_matches_grid_integration),
         cmocka_unit_test(fanova_ranks_known_functions),

@@ -4,7 +4,6 @@
  * the same asks at any scale of the costs; a categorical of 100 choices split as categories. */
 #include "testutil.h"
 #include "knob.h"
-#include "math/forest.h"
 #include "study.h" /* a trial's proposals: what smac chose, before the trial suggests */
 
 #include <math.h>
@@ -1289,50 +1288,6 @@ static void many_choices_are_categories(void **state)
     assert_true(b[3] < 0.005);
 }
 
-/* The forest's categorical split with random_unseen: a category no sample of the node has goes
- * left in some trees and right in others (the trees disagree on it, so its prediction has a
- * spread); without it, always right, with the costlier side. */
-static void unseen_choices_split_at_random(void **state)
-{
-    (void)state;
-    enum { N = 40, CATS = 100 };
-    double X[N], y[N];
-    for (int i = 0; i < N; i++) {
-        X[i] = (double)(i % 10); /* categories 0 .. 9 seen */
-        y[i] = i % 10 < 5 ? 0 : 1;
-    }
-    int n_cats[1] = {CATS};
-    for (int unseen = 0; unseen < 2; unseen++) {
-        knob__forest f = {0};
-        knob__forest_opts o = knob__forest_defaults();
-        o.n_trees = 20;
-        o.bootstrap = false; /* every tree on all rows: only the unseen categories differ */
-        o.random_unseen = unseen ? 64 : 0;
-        knob_rng r;
-        knob_rng_seed(&r, 5);
-        assert_int_equal(knob__forest_fit(&f, X, y, N, 1, n_cats, &o, &r), 0);
-        int left = 0;
-        double x = 50; /* unseen */
-        for (int t = 0; t < f.n_trees; t++) {
-            const knob__tree *tr = &f.trees[t];
-            left += tr->nodes[0].feature == 0 && knob__forest_goes_left(tr, &tr->nodes[0], x);
-        }
-        double m, v;
-        knob__forest_predict(&f, &x, &m, &v);
-        print_message("random_unseen %d: left in %d of 20 trees, mean %g, variance %g\n",
-                      o.random_unseen, left, m, v);
-        if (unseen)
-            assert_true(left > 0 && left < 20 && v > 0);
-        else
-            assert_true(left == 0 && m == 1 && v == 0);
-        /* seen categories split as before: 0 .. 4 left, 5 .. 9 right */
-        x = 3;
-        knob__forest_predict(&f, &x, &m, &v);
-        assert_true(m == 0);
-        knob__forest_free(&f);
-    }
-}
-
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -1360,7 +1315,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(asks_alike_at_any_scale),
         cmocka_unit_test(finds_the_minimum_at_tiny_scales),
         cmocka_unit_test(many_choices_are_categories),
-        cmocka_unit_test(unseen_choices_split_at_random),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
