@@ -6,9 +6,8 @@
  *   are the prediction and its variance;
  * - costs (the objective, negated when maximized) log-scaled as SMAC3's
  *   RunHistoryLogScaledEncoder does: y = log((c - m) / (max - m)) with m the lowest cost
- *   minus the distance from it to the 5th percentile (and 1e-10, in units of 2^(600 k):
- *   log_scale), and leaves predicting
- *   log(mean(exp(y))) of their samples (log_y);
+ *   minus the distance from it to the 5th percentile (and 1e-10, less below costs of 6e-5:
+ *   log_scale), and leaves predicting log(mean(exp(y))) of their samples (log_y);
  * - the space: every param of the completed trials (the union: define-by-run and conditional
  *   spaces), each a coordinate of the unit cube (samplers/transform.h: log params on their
  *   log scale, ints and steps as bins) or a categorical feature; a param a trial does not
@@ -65,6 +64,7 @@
 #include "space.h"
 #include "samplers/warm_start.h"
 
+#include <float.h>
 #include <limits.h>
 #include <math.h>
 #include <stddef.h>
@@ -358,14 +358,29 @@ static int cmp_double(const void *a, const void *b)
     return (u > w) - (u < w);
 }
 
-/* Costs are log-scaled in units of 2^(FRAME k), the k that brings the largest magnitude nearest
- * 1 (within 2^-300 .. 2^300): costs times 2^(FRAME j) are scaled to the same logs, bit for bit,
- * and costs of magnitude 2^-14 .. 2^300 (6e-5 .. 2e90) keep SMAC3's 1e-10 as it was. */
+/* Costs whose largest magnitude is below 2^-300 are log-scaled in units of 2^(FRAME k), the k
+ * that brings it within 2^-300 .. 2^300: costs times 2^(FRAME j) are scaled to the same logs, bit
+ * for bit. Larger costs are scaled as they are (as SMAC3 scales them): a unit of 2^600 for a
+ * penalty of 1e100 made the 1e-10 below swamp every ordinary cost (as 1e-10 swamps costs of
+ * 1e-90), and the search random. */
 #define FRAME 600
-/* Below 2^-14 in its unit, the 1e-10 below the lowest cost is this much of the largest cost's
- * power of two (as 1e-10 is of costs about 6e-5): SMAC3's absolute 1e-10 swamped smaller costs
- * (at 1e-12 and below every log was about 0, and the search random). */
+/* Where the largest cost is below 2^-14 (about 6e-5) in its unit, the 1e-10 below the lowest
+ * cost becomes this much of the median magnitude's power of two (as 1e-10 is of costs about
+ * 6e-5): SMAC3's absolute 1e-10 swamped smaller costs (at 1e-12 and below every log was about
+ * 0, and the search random). The median, not the largest cost: one cost of 1e-5 among costs
+ * of 1e-9 would bring it back. At 2^-14 and above the 1e-10 stays, and SMAC3's asks with it. */
 #define SMALL_GAP 0x1p-19
+#define SMALL_COSTS (-14)
+
+/* The median of |s[i]| (s[0, n) sorted, reordered), 0 when that is not finite. */
+static double median_magnitude(double *s, int n)
+{
+    for (int i = 0; i < n; i++)
+        s[i] = fabs(s[i]);
+    qsort(s, (size_t)n, sizeof *s, cmp_double);
+    double med = n % 2 ? s[n / 2] : s[n / 2 - 1] / 2 + s[n / 2] / 2;
+    return isfinite(med) ? med : 0;
+}
 
 /* SMAC3's log scaling of costs y[0..n), in place, in their unit (FRAME). */
 static int log_scale(double *y, int n)
@@ -376,14 +391,28 @@ static int log_scale(double *y, int n)
     if (!s)
         return knob_set_error(KNOB_ENOMEM, "out of memory (smac)");
     int e = knob__scale_exponent(y, (size_t)n, 1);
-    int unit = FRAME * (int)floor((e + FRAME / 2) / (double)FRAME);
+    int unit = e < -FRAME / 2 ? FRAME * (int)floor((e + FRAME / 2) / (double)FRAME) : 0;
     knob__scale_apply(y, (size_t)n, 1, unit);
     memcpy(s, y, (size_t)n * sizeof *s);
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     double pos = 0.05 * (n - 1), lo = s[(int)floor(pos)], hi = s[(int)ceil(pos)];
     double p5 = lo + (hi - lo) * (pos - floor(pos)), min = s[0], max = s[n - 1];
+    double gap = 1e-10;
+    if (e - unit < SMALL_COSTS) {
+        double med = median_magnitude(s, n);
+        gap = ldexp(SMALL_GAP, med > 0 ? ilogb(med) : e - unit);
+    }
     free(s);
-    double m = min - (p5 - min) - fmin(1e-10, ldexp(SMALL_GAP, e - unit));
+    /* Finite costs near the ends of a double (-1e308 .. 1e308) made m or max - m inf, and
+     * every log -inf or NaN: the scaling is the same on an eighth of them (a power of two,
+     * exact), where |m| <= 3/8 and max - m <= 1/2 of DBL_MAX. */
+    double f = fmax(fabs(min), fabs(max)) <= DBL_MAX / 8 ? 1 : 0.125;
+    if (f != 1) {
+        for (int i = 0; i < n; i++)
+            y[i] *= f;
+        p5 *= f, min *= f, max *= f;
+    }
+    double m = min - (p5 - min) - gap;
     /* Costs of 1e7 and more absorb the 1e-10: with the lowest cost tied (p5 = min) their
      * log would be -inf, with all tied 0/0. The next double below keeps them finite. */
     if (!(m < min))
