@@ -115,4 +115,11 @@ bool knob__trial_lost(const knob_trial_info *t);
  * not needed (fail_cause "retry_unneeded"): a sampler learns nothing from it. */
 bool knob__fail_says_nothing(const knob_trial_info *t);
 
+/* Whether option `key` of `table` holds in `state` another value than the table's default
+ * (false for an option the table lacks): an option that acts only beside another is refused
+ * when set without it. The value goes into text[0 .. size) as set_one reads it, for the
+ * message. (options.c) */
+bool knob__option_changed(const knob_option *table, const void *state, const char *key, char *text,
+                          size_t size);
+
 #endif

@@ -24,13 +24,6 @@ const knob_option *knob__option_find(const knob_option *table, const char *key);
 int knob__option_get(const knob_option *table, const void *state, const char *key,
                      knob_opt_type type, void *out, const char *who);
 
-/* Whether option `key` of `table` holds in `state` another value than the table's default
- * (false for an option the table lacks): an option that acts only beside another is refused
- * when set without it. The value goes into text[0 .. size) as set_one reads it, for the
- * message. */
-bool knob__option_changed(const knob_option *table, const void *state, const char *key, char *text,
-                          size_t size);
-
 /* Calls fn(ctx, key, value) for each pair of "k=v,k=v" (commas inside [], {} or quotes
  * do not split). Stops at the first non-OK status. A key given twice is KNOB_EINVAL naming it
  * and both values, before fn sees the second (the last one won, without a word). */

@@ -24,7 +24,6 @@
 #include "internal.h"
 #include "math/pareto.h"
 #include "math/sobol.h"
-#include "options.h"
 #include "samplers/random.h"
 #include "samplers/transform.h"
 #include "util/json.h"

@@ -78,7 +78,6 @@
  *
  * The files of this sampler and what each holds: samplers/gp_internal.h. */
 #include "math/sobol.h"
-#include "options.h"
 #include "samplers/cost.h"
 #include "samplers/gp_internal.h"
 #include "samplers/random.h"

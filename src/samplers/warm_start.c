@@ -2,7 +2,6 @@
 #include "samplers/warm_start.h"
 #include "math/quad.h"
 #include "math/status.h"
-#include "options.h"
 #include "space.h"
 #include "util/json.h"
 
