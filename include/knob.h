@@ -778,14 +778,13 @@ KNOB_API int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state stat
  * `cause` (either may be NULL) become the system attributes "fail_reason" and "fail_cause"
  * (JSON strings) only when this FAIL is taken, the cause in the write after the FAIL's. The
  * reason is in the FAIL's own write on SQLite and PostgreSQL, and in the write right after
- * it in memory:. Set before
- * knob_study_tell instead, they would be written on a trial whose FAIL is then refused: one
- * finished elsewhere (KNOB_ESTATE), or failed already for its silent heartbeat, whose
- * cause "worker_lost" (see heartbeat_interval) they would replace. Returns as
- * knob_study_tell; a storage status after the FAIL was stored (the cause's write) says so
- * in knob_errmsg(), the trial FAIL without its cause. Not thread-safe on
- * one study handle, nor on the handle `t` was asked through when `s` is another, as
- * knob_study_tell. */
+ * it in `memory:`. Set before knob_study_tell instead, they would be written on a trial
+ * whose FAIL is then refused: one finished elsewhere (KNOB_ESTATE), or failed already for
+ * its silent heartbeat, whose cause "worker_lost" (see heartbeat_interval) they would
+ * replace. Returns as knob_study_tell; a storage status after the FAIL was stored (the
+ * cause's write) says so in knob_errmsg(), the trial FAIL without its cause. Not
+ * thread-safe on one study handle, nor on the handle `t` was asked through when `s` is
+ * another, as knob_study_tell. */
 KNOB_API int knob_study_tell_fail(knob_study *s, knob_trial *t, const char *reason,
                                   const char *cause);
 

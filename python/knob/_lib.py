@@ -370,6 +370,14 @@ def enc(s: str) -> bytes:
     return s.encode("utf-8")
 
 
+def enc_text(s: str) -> bytes:
+    """Text libknob keeps for people to read (a failure's reason), never refused: a NUL is
+    written as \\0 and what UTF-8 cannot hold (a lone surrogate, as a file name decoded with
+    surrogateescape gives) as its backslash escape. A trial being failed must not fail on the
+    text of its own error."""
+    return s.replace("\0", "\\0").encode("utf-8", "backslashreplace")
+
+
 def dec(b: bytes | None) -> str | None:
     return None if b is None else b.decode("utf-8")
 

@@ -921,7 +921,7 @@ class Study:
                         e = _lib.error(rc)
                         t._h = None
                         self._open.pop(number, None)
-                        _lib.lib.knob_study_tell_fail(self._h, h, _lib.enc(str(e)), None)
+                        _lib.lib.knob_study_tell_fail(self._h, h, _lib.enc_text(str(e)), None)
                         raise e
                 elif no_cons:
                     _lib.lib.knob_trial_set_system_attr(h, b"constraints", b"[]")  # a storage failing here fails the tell below
@@ -933,7 +933,7 @@ class Study:
                 if state == TrialState.FAIL:
                     # the reason only with a FAIL the storage takes: a trial another worker
                     # failed as lost keeps its own
-                    rc = _lib.lib.knob_study_tell_fail(self._h, h, _lib.enc(reason) if reason else None, None)
+                    rc = _lib.lib.knob_study_tell_fail(self._h, h, _lib.enc_text(reason) if reason else None, None)
                 else:
                     rc = _lib.lib.knob_study_tell(self._h, h, int(state), arr, len(vals) if vals else 0)
                 if rc == _lib.ESTATE:
@@ -946,10 +946,10 @@ class Study:
                     rc = _lib.lib.knob_study_set_trial_constraints(self._h, number, carr, len(cons))
                     if rc:
                         e = _lib.error(rc)
-                        _lib.lib.knob_study_tell_number(self._h, number, int(TrialState.FAIL), None, 0, _lib.enc(str(e)))
+                        _lib.lib.knob_study_tell_number(self._h, number, int(TrialState.FAIL), None, 0, _lib.enc_text(str(e)))
                         raise e
                 rc = _lib.lib.knob_study_tell_number(
-                    self._h, number, int(state), arr, len(vals) if vals else 0, _lib.enc(reason) if reason else None
+                    self._h, number, int(state), arr, len(vals) if vals else 0, _lib.enc_text(reason) if reason else None
                 )
             if cons_error is not None:
                 raise cons_error

@@ -37,3 +37,20 @@ def test_a_lost_trial_failed_late_keeps_its_reason(tmp_db, how):
     assert t.state == optuna.trial.TrialState.FAIL
     assert t.system_attrs["fail_cause"] == "worker_lost"
     assert "no heartbeat" in t.system_attrs["fail_reason"], t.system_attrs["fail_reason"]
+
+
+@pytest.mark.parametrize("text", ["bad bytes: \0\udcff", "file \udcff", "nul \0 inside"])
+def test_a_reason_of_any_text_fails_the_trial(text):
+    """An error whose text holds a NUL or a lone surrogate (a file name decoded with
+    surrogateescape): the trial fails with it, and optimize's catch covers it, where the reason
+    could not be encoded and the trial stayed RUNNING, with another exception raised."""
+
+    def objective(t):
+        t.suggest_float("x", 0, 1)
+        raise RuntimeError(text)
+
+    study = optuna.create_study()
+    study.optimize(objective, n_trials=3, catch=(RuntimeError,))
+    assert [t.state for t in study.trials] == [optuna.trial.TrialState.FAIL] * 3
+    reason = study.trials[0].system_attrs["fail_reason"]
+    assert reason.startswith("RuntimeError: ") and text.split()[0] in reason, reason
