@@ -1376,7 +1376,12 @@ class Study:
         values = trial.values if state.is_finished() else None
         start = trial.datetime_start if state != TrialState.WAITING else None
         end = trial.datetime_complete if state.is_finished() else None
-        self._add_trial(state, params, dists, values, trial.intermediate_values, trial.user_attrs, system_attrs, start, end)
+        if state != TrialState.WAITING:
+            self._add_trial(state, params, dists, values, trial.intermediate_values, trial.user_attrs, system_attrs, start, end)
+            return
+        # a waiting trial is one more to run: held to the run_cap, as enqueue_trial
+        with self._run_capped() as capped:
+            self._add_trial(state, params, dists, values, trial.intermediate_values, trial.user_attrs, system_attrs, start, end, capped)
 
     def _add_trial(self, state, params, dists, vals, intermediate, user_attrs, system_attrs, start, end, handle=None) -> None:
         """Writes the trial through this Study's handle, or `handle` (enqueue_trial's within

@@ -42,10 +42,20 @@ def test_enqueue_past_run_cap_is_refused(knob_cli, tmp_path, tmp_db):
         study.enqueue_trial({"x": 0.5})
     with pytest.raises(KnobDoneError, match="capped.*holds 3 trials"):
         study.enqueue_trial({"x": 0.5}, user_attrs={"why": "a test"})
+    # a waiting trial added whole is one more to run, as an enqueued one
+    waiting = knob.trial.create_trial(state=TrialState.WAITING, params={"x": 0.5},
+                                      distributions={"x": knob.distributions.FloatDistribution(0, 1)})
+    with pytest.raises(KnobDoneError, match="capped.*holds 3 trials"):
+        study.add_trial(waiting)
     assert len(study.trials) == 3
+    # a finished one runs nothing: taken
+    done = knob.trial.create_trial(params={"x": 0.5}, value=0.1,
+                                   distributions={"x": knob.distributions.FloatDistribution(0, 1)})
+    study.add_trial(done)
+    assert len(study.trials) == 4
     # as knob enqueue refuses it
     p = subprocess.run([knob_cli, "enqueue", "capped", "x=0.5", "--storage", tmp_db], capture_output=True, text=True)
-    assert p.returncode == 1 and "holds 3 trials, its run_cap" in p.stderr, p.stderr
+    assert p.returncode == 1 and "holds 4 trials, its run_cap" in p.stderr, p.stderr
 
 
 def test_enqueue_below_run_cap_is_taken_up_to_it(knob_cli, tmp_path, tmp_db):
