@@ -1615,9 +1615,14 @@ static int check_sampler_asks(sweep_ctx *c)
         if (!rc)
             rc = params_suggest_status(sw, t, sweep_enumerates(sw), true, &tp);
         params_free(&tp);
+        /* a study without a metric holds one objective (the library's default): a count of 0
+         * values would be refused, and its trial left unfreed */
         if (t)
             knob_study_tell(s, t, rc || round ? KNOB_TRIAL_FAIL : KNOB_TRIAL_COMPLETE,
-                            rc || round ? NULL : zeros, rc || round ? 0 : n_obj);
+                            rc || round ? NULL : zeros,
+                            rc || round ? 0
+                            : n_obj     ? n_obj
+                                        : 1);
     }
     bool refused = rc == KNOB_EUNSUPPORTED || rc == KNOB_EINVAL;
     if (refused)

@@ -53,3 +53,13 @@ grep -qF "warning: key 'sampler.options.seed': set by the key 'seed' too, whose 
     fail "stored two seeds: no warning: $(cat err.txt)"
 "$KNOB" ask o5 $S > o5b.json 2> err.txt || fail "o5 again: $(cat err.txt)"
 expect_eq "$(py 'd["params"]' < k5b.json)" "$(py 'd["params"]' < o5b.json)" "the stored sweep's seed"
+# a named sampler without a metric (a search that learns nothing from values): its dry ask
+# at load tells its first trial with the study's one value (it told none, was refused, and
+# left the trial unfreed: LeakSanitizer's in the sanitizers' build)
+cat > nometric.yaml <<'YAML'
+program: x.sh
+sampler: {name: random}
+parameters:
+  lr: {min: 0, max: 1}
+YAML
+"$KNOB" run nometric.yaml --storage memory: --trials 0 > err.txt 2>&1 || fail "no metric: $(cat err.txt)"
