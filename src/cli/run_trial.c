@@ -809,8 +809,11 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
             knobx_buf_printf(why, "no metric '%s' in stdout: its value was null (not measured)",
                              sw->objectives[i].name);
         else if (!sl->have[i] && sl->bad[i][0])
-            knobx_buf_printf(why, "no metric '%s' in stdout: its value '%s' is not a number",
-                             sw->objectives[i].name, sl->bad[i]);
+            knobx_buf_printf(why, "no metric '%s' in stdout: its value '%s' is not a number%s",
+                             sw->objectives[i].name, sl->bad[i],
+                             strncmp(sl->bad[i], "tensor(", 7)
+                                 ? ""
+                                 : " (a torch tensor, which prints rounded: print its .item())");
         else if (!sl->have[i] && sl->unread[i][0])
             knobx_buf_printf(why,
                              "no metric '%s' in stdout: a line names it but gives no value "

@@ -47,7 +47,7 @@ ok(1, 0.5, {"0": 0.5})
 ok(2, 0.125, {"0": 0.125})
 assert d[3]["state"] == "fail", d[3]
 assert r(3).startswith("no metric 'loss' in stdout: its value 'tensor(0.2500, device='cuda:0')'"
-                       " is not a number"), r(3)
+                       " is not a number (a torch tensor, which prints rounded: print its .item())"), r(3)
 ok(4, 0.75, {"4": 0.75})
 for n in (5, 6):
     assert d[n]["state"] == "fail", d[n]
