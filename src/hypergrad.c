@@ -290,31 +290,18 @@ int knob_hypergrad_step_f(knob_hypergrad *h, float *params, const float *grad)
 #define STATE_VERSION 1u
 #define STATE_HEADER 48
 
-static void put_u64(unsigned char *p, uint64_t x)
+/* x in its n low bytes at p, least significant first; and back */
+static void put_le(unsigned char *p, uint64_t x, int n)
 {
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < n; i++)
         p[i] = (unsigned char)(x >> (8 * i));
 }
 
-static uint64_t get_u64(const unsigned char *p)
+static uint64_t get_le(const unsigned char *p, int n)
 {
     uint64_t x = 0;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < n; i++)
         x |= (uint64_t)p[i] << (8 * i);
-    return x;
-}
-
-static void put_u32(unsigned char *p, uint32_t x)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(x >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-    uint32_t x = 0;
-    for (int i = 0; i < 4; i++)
-        x |= (uint32_t)p[i] << (8 * i);
     return x;
 }
 
@@ -322,12 +309,12 @@ static void put_f64(unsigned char *p, double x)
 {
     uint64_t bits;
     memcpy(&bits, &x, sizeof bits);
-    put_u64(p, bits);
+    put_le(p, bits, 8);
 }
 
 static double get_f64(const unsigned char *p)
 {
-    uint64_t bits = get_u64(p);
+    uint64_t bits = get_le(p, 8);
     double x;
     memcpy(&x, &bits, sizeof x);
     return x;
@@ -352,11 +339,11 @@ int knob_hypergrad_save(const knob_hypergrad *h, void *buf, size_t size)
                            need, size);
     unsigned char *p = buf;
     memcpy(p, STATE_TAG, 4);
-    put_u32(p + 4, STATE_VERSION);
-    put_u32(p + 8, (uint32_t)h->o.method);
-    put_u32(p + 12, 0);
-    put_u64(p + 16, (uint64_t)h->n);
-    put_u64(p + 24, (uint64_t)h->t);
+    put_le(p + 4, STATE_VERSION, 4);
+    put_le(p + 8, (uint32_t)h->o.method, 4);
+    put_le(p + 12, 0, 4);
+    put_le(p + 16, (uint64_t)h->n, 8);
+    put_le(p + 24, (uint64_t)h->t, 8);
     put_f64(p + 32, h->rate);
     put_f64(p + 40, h->hyper);
     p += STATE_HEADER;
@@ -377,8 +364,8 @@ static int check_header(const knob_hypergrad *h, const unsigned char *p, size_t 
                            "%s: not a saved hypergradient state (%zu bytes, without the tag "
                            "\"" STATE_TAG "\")",
                            fn, size);
-    uint32_t version = get_u32(p + 4), method = get_u32(p + 8);
-    uint64_t n = get_u64(p + 16);
+    uint32_t version = (uint32_t)get_le(p + 4, 4), method = (uint32_t)get_le(p + 8, 4);
+    uint64_t n = get_le(p + 16, 8);
     if (version != STATE_VERSION)
         return knob__error(KNOB_EINVAL, "%s: the state has version %u; this libknob reads %u", fn,
                            (unsigned)version, STATE_VERSION);
@@ -401,7 +388,7 @@ static int check_header(const knob_hypergrad *h, const unsigned char *p, size_t 
 static int check_values(const knob_hypergrad *h, const unsigned char *p)
 {
     const char *fn = "knob_hypergrad_load";
-    int64_t t = (int64_t)get_u64(p + 24);
+    int64_t t = (int64_t)get_le(p + 24, 8);
     double rate = get_f64(p + 32), hyper = get_f64(p + 40);
     if (t < 0)
         return knob__error(KNOB_EINVAL, "%s: the state's step count is %lld", fn, (long long)t);
@@ -433,7 +420,7 @@ int knob_hypergrad_load(knob_hypergrad *h, const void *buf, size_t size)
         rc = check_values(h, p);
     if (rc)
         return rc;
-    h->t = (int64_t)get_u64(p + 24);
+    h->t = (int64_t)get_le(p + 24, 8);
     h->rate = get_f64(p + 32);
     h->hyper = get_f64(p + 40);
     p += STATE_HEADER;
