@@ -1,7 +1,11 @@
-"""Scores bench.py's JSON lines as Bayesmark does: per problem, 100 = the best value any
-optimizer reached in the run, 0 = the median first-trial value of random search (knob's
-and Optuna's random runs pooled); a run's score is 100 * (f0 - best) / (f0 - f*), its best
-after the whole budget; a table row is the mean over problems of the mean over seeds.
+"""Scores bench.py's JSON lines as Bayesmark's leaderboard does (its experiment_baseline and
+experiment_analysis): per problem and batch mode, 100 = the best value any optimizer reached in
+that mode (f*), 0 = the median value of one random trial (f0), estimated as Bayesmark does from
+every evaluation of the random runs of that mode pooled (knob's and Optuna's); a run's score is
+100 * (f0 - best) / (f0 - f*), its best after the whole budget, floored at 0 (a run worse than
+f0 counts as 0, Bayesmark's clip of the normalised loss at 1); a table row is the mean over
+problems of the mean over seeds. `--f0 first` scores as this file did before 2026-12-07: f0 the
+median of the random runs' first trials, f* over both modes, no floor.
 Prints Markdown: the table per batch mode and split (tune / held out / all), the seconds
 per suggestion, and each (problem, mode) where a sampler's mean best is worse than random's."""
 import argparse
@@ -25,6 +29,10 @@ def main(argv):
     ap.add_argument("--oracle", action="store_true",
                     help="add a row 'oracle': per problem and mode the best column's mean score "
                          "(what picking among the columns per problem could reach)")
+    ap.add_argument("--f0", choices=("pooled", "first"), default="pooled",
+                    help="pooled: Bayesmark's estimate of random search's one-trial median and its "
+                         "floor at 0 (default); first: the median of the random runs' first trials, "
+                         "f* over both modes, no floor (the tables before 2026-12-07)")
     a = ap.parse_args(argv)
     seeds_kept = None
     if a.seeds:
@@ -56,19 +64,29 @@ def main(argv):
     problems = sorted({r["problem"] for r in runs if r["opt"].endswith(":random")})
     batches = sorted({r["batch"] for r in runs})
     opts = list(dict.fromkeys(r["opt"] for r in runs))
-    fstar, f0 = {}, {}
+    fstar, f0 = {}, {}  # (problem, batch) -> value
     for p in problems:
-        vals = [v for r in runs if r["problem"] == p for v in r["values"]]
-        fstar[p] = min(vals)
-        firsts = [r["values"][0] for r in runs if r["problem"] == p and r["opt"].endswith(":random")]
-        f0[p] = statistics.median(firsts)
+        for b in batches:
+            mode = [r for r in runs if r["problem"] == p and (a.f0 == "first" or r["batch"] == b)]
+            if not mode:
+                continue
+            fstar[(p, b)] = min(v for r in mode for v in r["values"])
+            rnd = [r for r in mode if r["opt"].endswith(":random")]
+            if a.f0 == "first":
+                f0[(p, b)] = statistics.median(r["values"][0] for r in rnd)
+            elif rnd:
+                # Every random evaluation is a draw from the same distribution: Bayesmark's
+                # one-trial median is the median of them all (its PERF_CLIP).
+                f0[(p, b)] = statistics.median(v for r in rnd for v in r["values"])
 
     def score(p, b, o):
         rs = by.get((p, b, o))
-        if not rs:
+        if not rs or (p, b) not in f0:
             return None
-        den = f0[p] - fstar[p]
-        s = [100.0 if den <= 0 else 100.0 * (f0[p] - min(r["values"])) / den for r in rs]
+        den = f0[(p, b)] - fstar[(p, b)]
+        s = [100.0 if den <= 0 else 100.0 * (f0[(p, b)] - min(r["values"])) / den for r in rs]
+        if a.f0 == "pooled":
+            s = [max(0.0, x) for x in s]
         return statistics.mean(s)
 
     seeds = sorted({r["seed"] for r in runs})
