@@ -175,6 +175,8 @@ void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const
     if (state == KNOB_TRIAL_COMPLETE)
         for (size_t i = 0; i < r->sw->n_objectives; i++)
             knobx_buf_printf(&b, " %s=%.6g", r->sw->objectives[i].name, last[i]);
+    if (state == KNOB_TRIAL_PRUNED && reason && reason[0]) /* "loss=0.9 at step 3" */
+        knobx_buf_printf(&b, " %s", reason);
     /* its value counts for no best (knob_study_best_trial passes over it) */
     if (state == KNOB_TRIAL_COMPLETE && infeasible)
         knobx_buf_puts(&b, " infeasible (violates a constraint)");
@@ -276,6 +278,41 @@ static bool study_deleted(runner *r)
     return rc == KNOB_ENOTFOUND;
 }
 
+/* A grid that ends at its run_cap with points it never ran says how many, and the run_cap
+ * that runs them: a trial a stop interrupted counts in run_cap (the study holds it, as a W&B
+ * sweep counts a crashed run) though its point runs again, so a grid of 6 points at a
+ * run_cap of 6 interrupted once leaves points to run, and nothing else would say so. */
+static void grid_unrun(runner *r)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    double points = 0;
+    char *json = NULL;
+    if (!r->ref.grid || !r->sw->run_cap || knob_study_trials(r->ref.s, &tr, &n) ||
+        (int64_t)n < r->sw->run_cap || sweep_grid_space(r->sw, &json, &points))
+        return;
+    free(json);
+    int64_t ran = 0, interrupted = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *cause = tr[i]->state == KNOB_TRIAL_FAIL
+                                ? knob_trial_info_attr(tr[i], "fail_cause", true)
+                                : NULL;
+        if (cause && !strcmp(cause, "\"interrupted\""))
+            interrupted++;
+        else
+            ran++; /* a waiting or running trial too: it holds its point */
+    }
+    if (!(points < 1e15) || points <= (double)ran)
+        return;
+    int64_t left = (int64_t)points - ran;
+    printf("%lld grid point%s never ran: the study holds its run_cap of %lld trials",
+           (long long)left, left == 1 ? "" : "s", (long long)r->sw->run_cap);
+    if (interrupted)
+        printf(", %lld of them interrupted (a stop's trial counts, and its point ran again)",
+               (long long)interrupted);
+    printf("; run_cap: %lld runs %s\n", (long long)((int64_t)n + left), left == 1 ? "it" : "them");
+}
+
 void run_summary(runner *r)
 {
     const knob_trial_info *const *tr;
@@ -358,6 +395,8 @@ void run_summary(runner *r)
                by[KNOB_TRIAL_RUNNING], by[KNOB_TRIAL_RUNNING] == 1 ? "is" : "are");
     else if (r->exhausted)
         printf("the grid is done: every point has run\n");
+    if (read && !r->storage_failed)
+        grid_unrun(r);
     if (r->target_reached)
         printf("the target %g of '%s' is reached\n", r->sw->target, r->sw->objectives[0].name);
     fflush(stdout);
