@@ -874,14 +874,20 @@ static void trials_json(knobx_buf *b, const knob_trial_info *const *ts, size_t n
         else
             knobx_buf_puts(b, "null");
     }
-    /* t1: the end, in ms after the start; d: the duration in s as knob trials prints it */
+    /* t1: the end, in ms after the start; d: the duration in s as knob trials prints it. t1
+     * is the end rounded to the ms less the start rounded so, not the duration rounded: the
+     * two roundings of start and duration put an end up to 1 ms off, after the start of the
+     * trial that began as it ended (a lane of its own in the timeline); the end's own
+     * rounding keeps their order. */
     bool ended;
     knobx_buf_puts(b, "],\"t1\":[");
     for (size_t i = 0; i < n; i++) {
         ended = isfinite(ts[i]->start_time) && isfinite(ts[i]->end_time);
         knobx_buf_puts(b, i ? "," : "");
         if (ended)
-            knobx_buf_printf(b, "%.0f", (ts[i]->end_time - ts[i]->start_time) * 1000);
+            knobx_buf_printf(b, "%.0f",
+                             rint((ts[i]->end_time - time0) * 1000) -
+                                 rint((ts[i]->start_time - time0) * 1000));
         else
             knobx_buf_puts(b, "null");
     }
