@@ -103,6 +103,9 @@ typedef struct slot {
      * meanwhile (held, malloc'd) are reported. 0: no stop waits. */
     double prune_due;
     run_values pruned_at;
+    /* the key of the metric the pruner judged, which a pruned trial's progress line shows
+     * with its last intermediate value (NULL: none) */
+    const char *prune_key;
     run_held *held;
     size_t n_held, cap_held;
     bool ran_through; /* the program had exited when the pruner said stop: not judged again */

@@ -283,6 +283,7 @@ static void on_record(runner *r, slot *sl, const record *rec)
     }
     sl->prune_due = run_now() + RUN_PRUNE_WAIT;
     values_of(sl, &sl->pruned_at);
+    sl->prune_key = sw->objectives[reported_objective(sw)].name;
 }
 
 /* A line has ended: parsed, unless it was too long (then it is skipped whole, and the

@@ -1040,6 +1040,15 @@ void run_finish(runner *r, slot *sl)
     failure(r, sl, &why, values);
     if (why.len)
         state = KNOB_TRIAL_FAIL;
+    /* a pruned trial's line shows its last intermediate value and step, the value it ends
+     * with, as a complete trial's shows its metric */
+    knobx_buf at = {0};
+    const knob_step_value *iv = NULL;
+    size_t n_iv =
+        state == KNOB_TRIAL_PRUNED && sl->prune_key ? knob_trial_intermediate(sl->t, &iv) : 0;
+    if (n_iv) /* sorted by step */
+        knobx_buf_printf(&at, "%s=%.6g at step %lld", sl->prune_key, iv[n_iv - 1].value,
+                         (long long)iv[n_iv - 1].step);
     const char *unsaved = tell(r, sl, &state, values, &why);
     sl->t = NULL;
     r->running--;
@@ -1066,8 +1075,11 @@ void run_finish(runner *r, slot *sl)
     if (unsaved)
         run_ended(r, sl->number, KNOB_TRIAL_RUNNING, unsaved, sl->last, false, true);
     else
-        run_ended(r, sl->number, state, knobx_buf_cstr(&why), sl->last,
-                  state == KNOB_TRIAL_COMPLETE && violates(r->sw, sl), true);
+        run_ended(r, sl->number, state,
+                  state == KNOB_TRIAL_PRUNED && !why.len ? knobx_buf_cstr(&at)
+                                                         : knobx_buf_cstr(&why),
+                  sl->last, state == KNOB_TRIAL_COMPLETE && violates(r->sw, sl), true);
+    knobx_buf_free(&at);
     knobx_buf_free(&why);
     close_log(sl, false);
     close_log(sl, true);

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A pruned trial's process really dies and the trial ends PRUNED with its last value;
+# A pruned trial's process really dies and the trial ends PRUNED with its last value, which its
+# progress line shows with its step;
 # W&B's early_terminate maps to Hyperband.
 source "$(dirname "$0")/lib.bash"
 for mode in ok bad; do
@@ -23,7 +24,9 @@ done
 expect_eq "$(py '[t["state"] for t in d]' < t.json)" '["complete", "pruned"]' "states"
 expect_eq "$(py 'len(d[1]["intermediate"]) < 5 and d[1]["values"][0] > 10' < t.json)" True \
     "pruned early with its last value"
-grep -q "trial 1 pruned" out1.txt || fail "progress line: $(cat out1.txt)"
+# its progress line shows its last intermediate value and step, as a complete one its metric
+line=$(py '"trial 1 pruned loss=%.6g at step %s" % (d[1]["values"][0], max(d[1]["intermediate"], key=int))' < t.json)
+grep -qF "$line  [" out1.txt || fail "progress line, not '$line': $(cat out1.txt)"
 expect_dead knob-runs/p/*
 
 cat > hb.yaml <<YAML
