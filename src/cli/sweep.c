@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1323,11 +1324,20 @@ static int get_seed(const sweep_ctx *c, const yaml_node_t *v, uint64_t *out)
             "key 'seed': %s is out of range: a seed is an integer from " KNOBX_SEED_RANGE
             " (a negative one is taken modulo 2^64)",
             s);
-    int64_t whole;
-    if (bad && sweep_get_int(c, v, "seed", &whole, -EXACT_INT, EXACT_INT))
+    if (!bad)
+        return 0;
+    /* not an integer's digits: a number written otherwise (7.0, 1e3, "7") is taken while it
+     * is whole and within 2^53, where a double holds it exactly; the message gives both */
+    double d = 0;
+    if (sweep_get_number(c, v, "seed", &d))
         return -1;
-    if (bad)
-        *out = (uint64_t)whole;
+    if (d != floor(d) || fabs(d) > (double)EXACT_INT)
+        return sweep_errorf(c, v,
+                            "key 'seed': expected an integer from " KNOBX_SEED_RANGE
+                            " (or a whole number written otherwise, as 7.0 or 1e3, within "
+                            "2^53), got %s",
+                            s ? s : sweep_kind_name(v));
+    *out = (uint64_t)(int64_t)d;
     return 0;
 }
 

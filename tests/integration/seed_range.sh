@@ -38,5 +38,19 @@ set +e
 "$KNOB" ask x --sweep s.yaml --storage "sqlite:///$T/x.db" --seed 1.5 > out.txt 2> err.txt
 set -e
 expect_eq "$(cat err.txt)" "knob ask: --seed must be an integer, got '1.5'" "--seed 1.5"
+# the sweep's seed: a fraction is refused with the range a seed has (18446744073709551615 is
+# taken above), not the 2^53 of a whole number written otherwise (7.0, 1e3), which is said too
+for bad in 1.5 1e300; do
+    { cat s.yaml; echo "seed: $bad"; } > f.yaml
+    set +e
+    "$KNOB" ask f --sweep f.yaml --storage "sqlite:///$T/f.db" > out.txt 2> err.txt
+    status=$?
+    set -e
+    expect_eq "$status" 2 "seed: $bad: exit status ($(cat err.txt))"
+    grep -qF "f.yaml:5:7: key 'seed': expected an integer from -9223372036854775808 to 18446744073709551615 (or a whole number written otherwise, as 7.0 or 1e3, within 2^53), got $bad" err.txt ||
+        fail "seed: $bad: $(cat err.txt)"
+done
+{ cat s.yaml; echo "seed: 1e3"; } > e.yaml
+expect_eq "$(SWEEP=e.yaml ask e)" "$(ask e2 --seed 1000)" "seed: 1e3 is 1000"
 [ ! -e "$T/x.db" ] || fail "a storage was opened"
 echo ok
