@@ -309,9 +309,16 @@ static int read_probs(sweep_ctx *c, sweep_param *p, const yaml_node_t *v, const 
         return sweep_errorf(c, v, "key '%s': expected one probability per value (%zu), got %zu", k,
                             p->n_choices, n);
     /* W&B's tolerance (numpy's isclose: 1e-8 + 1e-5 of 1), so that [0.33333, 0.33333,
-     * 0.33333] passes; then scaled to add up to 1 */
-    if (!(fabs(sum - 1) <= 1e-8 + 1e-5))
-        return sweep_errorf(c, v, "key '%s': probabilities must add up to 1, got %.17g", k, sum);
+     * 0.33333] passes; then scaled to add up to 1. A sum refused is said in its fewest
+     * digits: 1.1, not 1.1000000000000001. */
+    if (!(fabs(sum - 1) <= 1e-8 + 1e-5)) {
+        knobx_buf got = {0};
+        knobx_json_add_number(&got, sum);
+        int rc = sweep_errorf(c, v, "key '%s': probabilities must add up to 1, got %s", k,
+                              knobx_buf_cstr(&got));
+        knobx_buf_free(&got);
+        return rc;
+    }
     for (size_t i = 0; i < n; i++)
         p->probs[i] /= sum;
     return 0;

@@ -79,8 +79,17 @@ const char *sweep_kind_name(const yaml_node_t *n)
 {
     if (!n)
         return "nothing";
-    if (n->type == YAML_SCALAR_NODE)
+    if (n->type == YAML_SCALAR_NODE) {
+        /* `lr:` with nothing after it is YAML's null, as `lr: null` and `lr: ~` are */
+        static const char *const nulls[] = {"", "null", "Null", "NULL", "~"};
+        const char *s = sweep_scalar(n);
+        for (size_t i = 0; n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && s &&
+                           i < sizeof nulls / sizeof *nulls;
+             i++)
+            if (!strcmp(s, nulls[i]))
+                return "null (an empty value)";
         return "a scalar";
+    }
     if (n->type == YAML_SEQUENCE_NODE) /* [] is what "expected a non-empty list" refuses */
         return n->data.sequence.items.top == n->data.sequence.items.start ? "an empty list"
                                                                           : "a list";

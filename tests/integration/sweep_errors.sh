@@ -73,13 +73,20 @@ printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5]}\n' "$head" 
 check probs.yaml "key 'parameters.c.probabilities': expected one probability per value (2), got 1"
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.5, 0.6]}\n' "$head" > probs2.yaml
 check probs2.yaml "probabilities must add up to 1"
+# the sum in its fewest digits that read back as it (0.5 + 0.3 + 0.3 is 1.1, not 1.1000000000000001)
+printf '%s\nparameters:\n  c: {values: [a, b, c], probabilities: [0.5, 0.3, 0.3]}\n' "$head" > probs11.yaml
+check probs11.yaml "key 'parameters.c.probabilities': probabilities must add up to 1, got 1.1"
+grep -q "got 1.1000" err.txt && fail "the sum in more digits than it needs: $(cat err.txt)"
+# a parameter with nothing after its key is YAML's null, and is said to be (not "a scalar")
+printf '%s\nparameters:\n  lr:\n  x: {min: 0, max: 1}\n' "$head" > nullparam.yaml
+check nullparam.yaml "nullparam.yaml:" "got null (an empty value)"
 # a grid with probabilities: W&B refuses it, and so does knob (it ran every value, weights
 # unsaid)
 printf '%s\nmethod: grid\nparameters:\n  c: {values: [a, b], probabilities: [0.9, 0.1]}\n' "$head" > gridp.yaml
 check gridp.yaml "gridp.yaml:5:6: key 'parameters.c.probabilities': method grid runs each value once, so probabilities mean nothing (W&B refuses them in a grid); remove them"
 # W&B's tolerance: 1e-5 of 1 (numpy's isclose); 0.99998 is refused, thirds to 5 digits taken
 printf '%s\nparameters:\n  c: {values: [a, b], probabilities: [0.99998, 0]}\n' "$head" > probs3.yaml
-check probs3.yaml "key 'parameters.c.probabilities': probabilities must add up to 1, got 0.99997999999999998"
+check probs3.yaml "key 'parameters.c.probabilities': probabilities must add up to 1, got 0.99998"
 printf 'program: %s\nmethod: random\nmetric: {name: loss}\nparameters:\n  c: {values: [a, b, c], probabilities: [0.33333, 0.33333, 0.33333]}\n' \
     "$PROGS/argv.py" > thirds.yaml
 "$KNOB" ask t --sweep thirds.yaml --storage "sqlite:///$T/t.db" > t.txt 2>&1 || fail "thirds: $(cat t.txt)"
