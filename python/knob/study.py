@@ -68,6 +68,18 @@ def _wait_workers(ended, state, threads) -> None:
             ended.wait(0.25)
 
 
+def _text_value_error(v: Any) -> str:
+    """Why a returned str (or bytes) fails the trial, naming it as returned: Optuna 5 never
+    completes a trial with text, even text that float() reads ("7")."""
+    text = repr(v)
+    text = text if len(text) <= 200 else text[:200] + "..."
+    try:
+        float(v)
+    except (TypeError, ValueError):
+        return "The value %s could not be cast to float" % text
+    return "The value %s is a %s, not a number" % (text, type(v).__name__)
+
+
 def _lost(frozen: FrozenTrial) -> bool:
     """Whether the trial was failed for its silent heartbeat: its worker, alive after all (the
     storage was out for longer than the grace), may still tell it, and its end is taken."""
@@ -840,6 +852,8 @@ class Study:
             if isinstance(values, (str, bytes)):
                 raise TypeError("text")
             if isinstance(values, _abc.Sequence):
+                if any(isinstance(v, (str, bytes)) for v in values):
+                    raise TypeError("text")  # as Optuna 5, which never completes a trial with text
                 vals = [float(v) for v in values]
             else:
                 try:  # one value that converts: a 0-d NumPy array, a torch or JAX scalar, as Optuna takes it
@@ -862,9 +876,14 @@ class Study:
         Optuna would complete it."""
         if values is None:
             return "The value None could not be cast to float."
-        seq = values if isinstance(values, _abc.Sequence) else [values]
+        # a str is one value, named as returned (Optuna 5 reads it as a sequence of its
+        # characters, and fails on the first one that is a digit)
+        seq = values if isinstance(values, _abc.Sequence) and not isinstance(values, (str, bytes)) else [values]
         errors = []
         for v in seq:
+            if isinstance(v, (str, bytes)):
+                errors.append(_text_value_error(v))
+                continue
             try:
                 x = float(v)
             except (ValueError, TypeError, OverflowError):  # OverflowError: an int past a double's

@@ -85,6 +85,45 @@ def test_returns_that_convert_to_float():
     assert two.trials[0].values == [1.0, 2.0]
 
 
+def test_a_returned_str_fails_the_trial_named_as_returned(caplog):
+    # Optuna 5 never completes a trial with text: it reads a str as a sequence of its
+    # characters, and a digit among them crashes it. knob fails the trial; its message named
+    # one character ("The value '.' could not be cast to float" for "1.5") or called "7"
+    # uncastable, which float() reads.
+    import warnings
+
+    cases = (
+        ("7", "The value '7' is a str, not a number"),
+        ("1.5", "The value '1.5' is a str, not a number"),
+        ("abc", "The value 'abc' could not be cast to float"),
+        (("7",), "The value '7' is a str, not a number"),  # completed with 7.0
+        (b"2", "The value b'2' is a bytes, not a number"),
+    )
+    study = optuna.create_study()
+    optuna.logging.enable_propagation()  # to caplog's handler
+    try:
+        with caplog.at_level("WARNING", logger="knob"):
+            for value, _ in cases:
+                study.optimize(lambda t: value, n_trials=1)
+    finally:
+        optuna.logging.disable_propagation()
+    assert [t.state for t in study.trials] == [TrialState.FAIL] * len(cases)
+    assert [t.system_attrs["fail_reason"] for t in study.trials] == [m for _, m in cases]
+    logged = [r.getMessage() for r in caplog.records]
+    assert "Trial 1 failed with parameters: {} because of the following error: The value '1.5' is a str, not a number." in logged
+    for value, message in cases:
+        t = study.ask()
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            assert study.tell(t, value).state == TrialState.FAIL
+        assert [str(w.message) for w in got] == [message]
+        t = study.ask()
+        with pytest.raises(ValueError) as e:
+            study.tell(t, value, state=TrialState.COMPLETE)
+        assert str(e.value) == message and study.trials[t.number].state == TrialState.RUNNING
+        study.tell(t, 1.0)
+
+
 def test_a_value_past_a_double_fails_the_trial(tmp_db):
     # an int float() cannot take (10**400) raised OverflowError out of optimize and left the
     # trial RUNNING in the storage; it fails, as any value that is not a number
