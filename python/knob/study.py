@@ -277,6 +277,18 @@ class Study:
         return out.value
 
     @property
+    def _study_id(self) -> int:
+        """The study's number in its storage, as Optuna's `study._study_id` (read by code
+        written for Optuna beside `study._storage`): its place among the storage's studies,
+        oldest first, from 0, the `_study_id` of get_all_study_summaries' entry for it.
+        libknob has no study id of its own; deleting an older study renumbers it."""
+        names = self._storage.get_all_study_names()
+        try:
+            return names.index(self.study_name)
+        except ValueError:
+            raise KeyError("study '%s' is not in its storage (deleted?)" % self.study_name) from None
+
+    @property
     def sampler(self) -> BaseSampler:
         return self._sampler
 

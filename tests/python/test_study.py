@@ -731,3 +731,16 @@ def test_tell_a_trial_of_another_study_object(tmp_db):
     with pytest.raises(optuna.exceptions.UpdateFinishedTrialError):
         a.tell(t, 0.5)
     assert a.trials[0].value == 0.25
+
+
+def test_study_id_as_optunas(tmp_db):
+    """Code written for Optuna reads study._study_id beside study._storage (it raised
+    AttributeError): an int, the study's place in its storage, the same from every Study
+    object of it and as get_all_study_summaries gives it."""
+    memory = optuna.storages.InMemoryStorage()
+    for storage in (memory, tmp_db):
+        a = optuna.create_study(storage=storage, study_name="a")
+        b = optuna.create_study(storage=storage, study_name="b")
+        assert (a._study_id, b._study_id) == (0, 1) and type(a._study_id) is int
+        assert optuna.load_study(study_name="b", storage=storage)._study_id == 1
+        assert [s._study_id for s in optuna.get_all_study_summaries(storage)] == [0, 1]
