@@ -150,29 +150,39 @@ def _feasible(t: FrozenTrial) -> bool:
 
 
 def _optimization_history(go, study, *, target=None, target_name: str = "Objective Value", error_bar: bool = False):
+    """As Optuna 5's: per study, the feasible COMPLETE trials' values, the best value line at
+    every trial's number (the running best of the feasible ones, carried through pruned,
+    failed and running trials; inf, or -inf when maximizing, before the first), and the
+    infeasible trials in grey; no trace when no study has a COMPLETE trial."""
     studies = _studies(study)
+    if target is None and any(len(s.directions) > 1 for s in studies):
+        _complete(next(s for s in studies if len(s.directions) > 1), None)  # Optuna's ValueError
     traces = []
+    any_complete = False
     for s in studies:
-        trials, values = _complete(s, target)
-        if not trials:  # as Optuna: no trace of a study without complete trials
-            continue
         label = target_name if len(studies) == 1 else "%s of %s" % (target_name, s.study_name)
-        feasible = [_feasible(t) for t in trials]
+        trials = s.get_trials(deepcopy=False)
         xs = [t.number for t in trials]
-        # as Optuna 5: the feasible trials' values, the best among them alone (study.best_value),
-        # and the infeasible trials apart, in grey
+        done = [t.state == TrialState.COMPLETE for t in trials]
+        any_complete = any_complete or any(done)
+        values = [(float(target(t)) if target is not None else t.value) if ok else math.nan for t, ok in zip(trials, done)]
+        feasible = [ok and _feasible(t) for t, ok in zip(trials, done)]
+        infeasible = [ok and not f for ok, f in zip(done, feasible)]
         traces.append(go.Scatter(x=[x for x, ok in zip(xs, feasible) if ok], y=[v for v, ok in zip(values, feasible) if ok],
                                  mode="markers", name=label))
         if target is None:
-            pick = min if s.direction.name == "MINIMIZE" else max
-            best, run = [], None
+            minimize = s.direction.name == "MINIMIZE"
+            pick, run = (min, math.inf) if minimize else (max, -math.inf)
+            best = []
             for v, ok in zip(values, feasible):
                 if ok:
-                    run = v if run is None else pick(run, v)
-                best.append(run)  # None until a feasible trial: a gap in the line
+                    run = pick(run, v)
+                best.append(run)
             traces.append(go.Scatter(x=xs, y=best, mode="lines", name="Best Value" if len(studies) == 1 else "Best Value of %s" % s.study_name))
-        traces.append(go.Scatter(x=[x for x, ok in zip(xs, feasible) if not ok], y=[v for v, ok in zip(values, feasible) if not ok],
+        traces.append(go.Scatter(x=[x for x, bad in zip(xs, infeasible) if bad], y=[v for v, bad in zip(values, infeasible) if bad],
                                  mode="markers", name="Infeasible Trial", marker={"color": "#cccccc"}, showlegend=False))
+    if not any_complete:  # as Optuna: no trace when no study has a complete trial
+        traces = []
     return _figure(go, traces, "Optimization History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": target_name}})
 
 
@@ -297,13 +307,13 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
             xa, ya = _grid_axes(layout, 1, len(names), 0, i, i + 1, p, target_name if i == 0 else "", "log" if _is_log(trials, p) else None)
         ok = [q for q in pts if feasible[q[2]]]
         traces.append(go.Scatter(
-            x=[a for a, _, _ in ok], y=[b for _, b, _ in ok], mode="markers", name=p, xaxis=xa, yaxis=ya,
+            x=[a for a, _, _ in ok], y=[b for _, b, _ in ok], mode="markers", name="Feasible Trial", xaxis=xa, yaxis=ya, showlegend=False,
             marker={"color": [n for _, _, n in ok], "colorscale": "Blues", "showscale": i == 0, "colorbar": {"title": {"text": "Trial"}}},
         ))
         bad = [q for q in pts if not feasible[q[2]]]
         if bad:  # as Optuna 5: the infeasible trials apart, in grey
             traces.append(go.Scatter(x=[a for a, _, _ in bad], y=[b for _, b, _ in bad], mode="markers", name="Infeasible Trial",
-                                     xaxis=xa, yaxis=ya, marker={"color": "#cccccc"}))
+                                     xaxis=xa, yaxis=ya, marker={"color": "#cccccc"}, showlegend=False))
     return _figure(go, traces, "Slice Plot", showlegend=False, **layout)
 
 
@@ -446,13 +456,11 @@ def _pairs(go, study, params, target, target_name, title: str, make_cell: Callab
     # Optuna 5's rank draws one param against itself
     if not trials or len(names) < min_params:
         return _figure(go, [], title)
-    n = len(names)
-    pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
     traces, layout = [], {}
-    for k, (px, py) in enumerate(pairs):
-        row, col = (0, 0) if n == 2 else divmod(k, n)
+    for k, (row, col, px, py) in enumerate(_cells(names)):
+        n = len(names)
         # as Optuna's matrix: x titles under the bottom row, y titles left of the first column
-        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1,
+        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, 1 if n == 2 else row * n + col + 1,
                             px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
                             _axis_type(trials, px), _axis_type(trials, py))
         # a diagonal cell (px == py) too, as Optuna 5's: the param against itself, on x = y
@@ -460,6 +468,15 @@ def _pairs(go, study, params, target, target_name, title: str, make_cell: Callab
                if px in t.params and py in t.params]
         traces.extend(cell(go, pts, xa, ya, k == 0))
     return _figure(go, traces, title, showlegend=False, **layout)
+
+
+def _cells(names: List[str]) -> List[tuple]:
+    """The cells (row, column, x param, y param) of the params' plot, in Optuna's order of
+    their traces: one cell for two params, else the matrix column by column (its axes are
+    numbered row by row, as plotly's make_subplots numbers them)."""
+    if len(names) == 2:
+        return [(0, 0, names[0], names[1])]
+    return [(row, col, px, py) for col, px in enumerate(names) for row, py in enumerate(names)]
 
 
 _CONTOUR_PADDING = 0.05  # Optuna's PADDING_RATIO: the axes reach 5% past the least and greatest values
@@ -521,27 +538,34 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
     best = None if target is not None else min if study.direction.name == "MINIMIZE" else max
     axes = {p: _contour_axis(trials, p) for p in names}
     n = len(names)
-    pairs = [(names[0], names[1])] if n == 2 else [(x, y) for y in names for x in names]
     traces, layout, first = [], {}, True
-    for k, (px, py) in enumerate(pairs):
-        row, col = (0, 0) if n == 2 else divmod(k, n)
+    for row, col, px, py in _cells(names):
         ax, ay = axes[px], axes[py]
-        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, k + 1,
+        xa, ya = _grid_axes(layout, 1 if n == 2 else n, 1 if n == 2 else n, row, col, 1 if n == 2 else row * n + col + 1,
                             px if n == 2 or row == n - 1 else "", py if n == 2 or col == 0 else "",
                             _axis_type(trials, px), _axis_type(trials, py))
         sx, sy = xa[1:], ya[1:]
         layout["xaxis" + sx]["range"], layout["yaxis" + sy]["range"] = ax["range"], ay["range"]
-        if px == py or len(ax["grid"]) < 2 or len(ay["grid"]) < 2:
+        # as Optuna 5's traces: a diagonal cell of the matrix is an empty scatter; a pair
+        # without a grid (a param of one value, or params no trial has both of) an empty
+        # contour and scatter (and, for two params, an empty infeasible scatter)
+        if px == py:
+            traces.append(go.Scatter(xaxis=xa, yaxis=ya))
             continue
         both = [(x, y, _feasible(t)) for x, y, t in zip(ax["values"], ay["values"], trials) if x is not None and y is not None]
+        if len(ax["grid"]) < 2 or len(ay["grid"]) < 2 or not both:
+            traces.extend([go.Contour(xaxis=xa, yaxis=ya), go.Scatter(xaxis=xa, yaxis=ya)] + ([go.Scatter()] if n == 2 else []))
+            continue
         traces.append(go.Contour(
             x=ax["grid"], y=ay["grid"], z=_contour_z(trials, values, ax, ay, best), xaxis=xa, yaxis=ya, colorbar={"title": {"text": target_name}},
             colorscale="Blues", connectgaps=True, contours_coloring="heatmap", hoverinfo="none", line_smoothing=1.3,
             reversescale=reverse, showscale=first))
         first = False
         traces.append(go.Scatter(x=[x for x, _, ok in both if ok], y=[y for _, y, ok in both if ok], mode="markers", xaxis=xa, yaxis=ya,
-                                 showlegend=False, marker={"line": {"width": 2.0, "color": "Grey"}, "color": "black"}))
-        if not all(ok for _, _, ok in both):  # as Optuna 5: the infeasible trials in grey
+                                 showlegend=False, name="Feasible Trial", marker={"line": {"width": 2.0, "color": "Grey"}, "color": "black"}))
+        # the infeasible trials in grey: always for two params, as Optuna 5's (empty without
+        # them); in the matrix, where Optuna 5 leaves them out, when there are some
+        if n == 2 or not all(ok for _, _, ok in both):
             traces.append(go.Scatter(x=[x for x, _, ok in both if not ok], y=[y for _, y, ok in both if not ok], mode="markers",
                                      xaxis=xa, yaxis=ya, showlegend=False, name="Infeasible Trial",
                                      marker={"line": {"width": 2.0, "color": "Grey"}, "color": "#cccccc"}))
@@ -565,25 +589,44 @@ def _rank_colours(values: List[float]) -> List[float]:
 
 
 def _rank_cell(values: List[float]) -> Callable:
-    colours = _rank_colours(values)
+    import plotly.colors
+
+    # as Optuna 5's: each trial's colour sampled from the colour scale at its rank, grey for
+    # an infeasible trial, in one scatter per cell
+    colours = [plotly.colors.label_rgb(plotly.colors.unlabel_rgb(c)) for c in plotly.colors.sample_colorscale(
+        "RdYlBu_r", [0.5 if math.isnan(c) else c for c in _rank_colours(values)])]
 
     def cell(go, pts, xa, ya, first):
-        ok = [q for q in pts if q[3]]
-        out = [go.Scatter(x=[q[0] for q in ok], y=[q[1] for q in ok], mode="markers", xaxis=xa, yaxis=ya,
-                          text=["%g" % q[2] for q in ok],
-                          marker={"color": [colours[q[4]] for q in ok], "colorscale": "RdYlBu_r", "cmin": 0, "cmax": 1,
-                                  "showscale": first, "colorbar": {"title": {"text": "Rank"}}})]
-        bad = [q for q in pts if not q[3]]
-        if bad:  # as Optuna 5: the infeasible trials in grey (ranked among all the same)
-            out.append(go.Scatter(x=[q[0] for q in bad], y=[q[1] for q in bad], mode="markers", xaxis=xa, yaxis=ya,
-                                  text=["%g" % q[2] for q in bad], name="Infeasible Trial", marker={"color": "#cccccc"}))
-        return out
+        return [go.Scatter(x=[q[0] for q in pts], y=[q[1] for q in pts], mode="markers", xaxis=xa, yaxis=ya,
+                           text=["%g" % q[2] for q in pts], showlegend=False,
+                           marker={"color": [colours[q[4]] if q[3] else _GREY_RGB for q in pts], "line": {"width": 0.5, "color": "Grey"}})]
 
     return cell
 
 
+_GREY_RGB = "rgb(204.0, 204.0, 204.0)"  # Optuna 5's rank colour of an infeasible trial
+
+
+def _quantile(ordered: List[float], q: float) -> float:
+    """NumPy's default (linear) quantile of sorted values."""
+    at = q * (len(ordered) - 1)
+    lo = math.floor(at)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (at - lo)
+
+
 def _rank(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
-    return _pairs(go, study, params, target, target_name, "Rank (%s)" % target_name, _rank_cell, 1)
+    fig = _pairs(go, study, params, target, target_name, "Rank (%s)" % target_name, _rank_cell, 1)
+    if fig.data:
+        # as Optuna 5's: a last, pointless trace carries the colour bar, ticked at the
+        # values' quantiles
+        values = sorted(_complete(study, target)[1])
+        ticks = [0, 0.25, 0.5, 0.75, 1]
+        text = ["%s (%3g)" % (word, _quantile(values, q)) for word, q in zip(["min.", "25%", "50%", "75%", "max."], ticks)]
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", hoverinfo="none", showlegend=False, marker={
+            "colorscale": "RdYlBu_r", "showscale": True, "cmin": 0, "cmax": 1,
+            "colorbar": {"thickness": 10, "tickvals": ticks, "ticktext": text}}))
+    return fig
 
 
 def _pareto_front(go, study, *, target_names=None, include_dominated_trials: bool = True, constraints_func=None, targets=None):
@@ -615,18 +658,26 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
         return any(all(a <= b for a, b in zip(keys[j], keys[i])) and keys[j] != keys[i] for j in ok)
 
     best = {i for i in ok if not dominated(i)}
-    # in Optuna's order: the infeasible trials (when there are constraints), the others, the best
+    # as Optuna 5's traces, unnamed (the hover label names them): the infeasible trials when
+    # the study has constraints, the dominated ones (empty without include_dominated_trials),
+    # the best
+    constrained = constraints_func is not None or any(t.constraints for t in trials)
     groups = []
-    if constraints_func is not None or not all(feasible):
-        groups.append(("Infeasible Trial", lambda i: not feasible[i], "#cccccc"))
-    if include_dominated_trials:
-        groups.append(("Trial", lambda i: i not in best and feasible[i], "lightblue"))
-    groups.append(("Best Trial", lambda i: i in best, "blue"))
+    if constrained:
+        groups.append(("Infeasible Trial", lambda i: not feasible[i], {"color": "#cccccc"}))
+    dominated_marker = {"line": {"width": 0.5, "color": "Grey"}, "colorscale": "Blues", "colorbar": {"title": {"text": "Trial"}}}
+    groups.append(("Feasible Trial" if constrained else "Trial", lambda i: include_dominated_trials and i not in best and feasible[i],
+                   dominated_marker))
+    groups.append(("Best Trial", lambda i: i in best, {"line": {"width": 0.5, "color": "Grey"}, "colorscale": "Reds",
+                   "colorbar": {"title": {"text": "Best Trial"}, "x": 1.1 if include_dominated_trials else 1, "xpad": 40}}))
     traces = []
-    for label, keep, color in groups:
+    for label, keep, marker in groups:
         idx = [i for i in range(len(trials)) if keep(i)]
         cols = [[vals[i][k] for i in idx] for k in range(n)]
-        common = {"mode": "markers", "name": label, "text": ["Trial %d" % trials[i].number for i in idx], "marker": {"color": color}}
+        if "colorscale" in marker:
+            marker = dict(marker, color=[trials[i].number for i in idx])
+        common = {"mode": "markers", "text": ["Trial %d" % trials[i].number for i in idx], "marker": marker, "showlegend": False,
+                  "hovertemplate": "%%{text}<extra>%s</extra>" % label}
         traces.append(go.Scatter(x=cols[0], y=cols[1], **common) if n == 2 else go.Scatter3d(x=cols[0], y=cols[1], z=cols[2], **common))
     if n == 2:
         return _figure(go, traces, "Pareto-front Plot", xaxis={"title": {"text": names[0]}}, yaxis={"title": {"text": names[1]}})
@@ -714,7 +765,7 @@ def _hypervolume_history(go, study, reference_point: Sequence[float]):
     if not bounded:
         hv = [0.0] * len(finished)
     points = [(t.number, v) for t, v in zip(finished, hv) if t.state == TrialState.COMPLETE]
-    trace = go.Scatter(x=[k for k, _ in points], y=[v for _, v in points], mode="lines+markers", name="Hypervolume")
+    trace = go.Scatter(x=[k for k, _ in points], y=[v for _, v in points], mode="lines+markers")  # unnamed, as Optuna's
     return _figure(go, [trace], "Hypervolume History Plot", xaxis={"title": {"text": "Trial"}}, yaxis={"title": {"text": "Hypervolume"}})
 
 

@@ -179,9 +179,10 @@ def _compare(name, ours, theirs):
         return
     if name == "plot_optimization_history":
         assert _points(od[0]) == _points(td[0]), name
-        if len(td) > 1 and td[1].name == "Best Value":  # Optuna 4.x steps on at every trial
-            done = {x for x, _ in _points(od[0])}
-            assert _points(od[1]) == [p for p in _points(td[1]) if p[0] in done], name
+        if len(td) > 1 and td[1].name == "Best Value":
+            # Optuna 4.x and 5 step on at every trial, Optuna 3.1 at the complete ones
+            at = {x for x, _ in _points(td[1])}
+            assert [p for p in _points(od[1]) if p[0] in at] == _points(td[1]), name
         return
     if name == "plot_slice":
         unquote = lambda ps: [(x.strip("'") if isinstance(x, str) else x, y) for x, y in ps]
@@ -224,6 +225,10 @@ def test_plotly_figures_as_optunas(name, kind):
     assert (what, fig if what == "error" else None) == (theirs[0], theirs[1] if theirs[0] == "error" else None), (name, kind, fig, theirs)
     if what == "figure":
         _compare(name, fig, theirs[1])
+        if real.__version__.startswith("5.") and name != "plot_parallel_coordinate":  # drawn as Optuna 3.1's
+            # Optuna 5's traces one for one: their kinds, names and numbers of points
+            listed = lambda f: [(t.type, t.name, _n(getattr(t, "x", None))) for t in f.data]  # noqa: E731
+            assert listed(fig) == listed(theirs[1]), name
 
 
 def test_log_and_categorical_axes():
@@ -257,7 +262,7 @@ def test_empty_figures_of_an_empty_study():
     one.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=3)
     # one param: no contour, as Optuna's; Optuna 5's rank draws the param against itself
     assert len(visualization.plot_contour(one).data) == 0
-    assert [(d.type, len(d.x)) for d in visualization.plot_rank(one).data] == [("scatter", 3)]
+    assert [(d.type, len(d.x)) for d in visualization.plot_rank(one).data] == [("scatter", 3), ("scatter", 1)]  # the colour bar's
     with pytest.raises(ValueError, match="nope"):
         visualization.plot_contour(one, params=["x", "nope"])
 
@@ -304,7 +309,9 @@ def test_pareto_front_of_the_feasible_trials():
         study.add_trial(optuna.trial.create_trial(values=v))
     infeasible = lambda t: [1.0] if t.values[0] == 1.0 else [-1.0]
     fig = visualization.plot_pareto_front(study, constraints_func=infeasible)
-    assert [(d.name, list(d.x)) for d in fig.data] == [("Infeasible Trial", [1.0]), ("Trial", [3.0]), ("Best Trial", [2.0])]
+    assert [(d.hovertemplate, list(d.x)) for d in fig.data] == [
+        ("%{text}<extra>Infeasible Trial</extra>", [1.0]), ("%{text}<extra>Feasible Trial</extra>", [3.0]),
+        ("%{text}<extra>Best Trial</extra>", [2.0])]
     three = optuna.create_study(directions=["minimize"] * 3)
     three.add_trial(optuna.trial.create_trial(values=[1.0, 2.0, 3.0]))
     fig = visualization.plot_pareto_front(three)
@@ -508,15 +515,20 @@ def test_rank_colours_as_optuna_5():
     for x, v in [(0.9, 10.0), (0.95, 11.0)]:  # a conditional param only the two worst trials have
         study.add_trial(optuna.trial.create_trial(params={"x": x, "y": x, "z": 0.5}, distributions={
             "x": d.FloatDistribution(0, 1), "y": d.FloatDistribution(0, 1), "z": d.FloatDistribution(0, 1)}, value=v))
-    colours = lambda fig: [round(c, 12) for c in fig.data[0].marker.color]  # noqa: E731
-    assert colours(visualization.plot_rank(study, params=["x", "y"])) == [0.1, 0.1, 0.4, 0.6, 0.8, 1.0]
-    assert colours(visualization.plot_rank(study, params=["x", "z"])) == [0.8, 1.0]
+    import plotly.colors
+
+    # as Optuna 5's: the colour scale sampled at the rank, as "rgb(r, g, b)" of floats
+    rgb = lambda ranks: [plotly.colors.label_rgb(plotly.colors.unlabel_rgb(c)) for c in  # noqa: E731
+                         plotly.colors.sample_colorscale("RdYlBu_r", ranks)]
+    colours = lambda fig: list(fig.data[0].marker.color)  # noqa: E731
+    assert colours(visualization.plot_rank(study, params=["x", "y"])) == rgb([0.1, 0.1, 0.4, 0.6, 0.8, 1.0])
+    assert colours(visualization.plot_rank(study, params=["x", "z"])) == rgb([0.8, 1.0])
     # the 3 x 3 matrix: the 5 cells of z hold the two worst trials, the 4 others all six
-    cells = sorted([round(c, 12) for c in t.marker.color] for t in visualization.plot_rank(study).data)
-    assert cells == [[0.1, 0.1, 0.4, 0.6, 0.8, 1.0]] * 4 + [[0.8, 1.0]] * 5
+    cells = sorted(list(t.marker.color) for t in visualization.plot_rank(study).data[:-1])
+    assert cells == sorted([rgb([0.1, 0.1, 0.4, 0.6, 0.8, 1.0])] * 4 + [rgb([0.8, 1.0])] * 5)
     one = optuna.create_study()
     one.add_trial(optuna.trial.create_trial(params={"x": 0.5}, distributions={"x": d.FloatDistribution(0, 1)}, value=3.0))
-    assert list(visualization.plot_rank(one).data[0].marker.color) == [0.5]
+    assert list(visualization.plot_rank(one).data[0].marker.color) == rgb([0.5])
 
 
 def test_slice_and_parallel_coordinate_params_sorted_once_as_optuna_5():
@@ -524,7 +536,7 @@ def test_slice_and_parallel_coordinate_params_sorted_once_as_optuna_5():
     params asked for sorted, each once; knob drew them as given, duplicates too."""
     study = _study(optuna, "single")
     fig = visualization.plot_slice(study, params=["x", "lr", "x"])
-    assert [t.name for t in fig.data] == ["lr", "x"] and (fig.layout.xaxis.title.text, fig.layout.xaxis2.title.text) == ("lr", "x")
+    assert [t.xaxis for t in fig.data] == ["x", "x2"] and (fig.layout.xaxis.title.text, fig.layout.xaxis2.title.text) == ("lr", "x")
     assert "xaxis3" not in fig.layout.to_plotly_json()
     dims = visualization.plot_parallel_coordinate(study, params=["x", "c", "x"]).data[0].dimensions
     assert [d.label for d in dims] == ["Objective Value", "c", "x"]
@@ -540,7 +552,7 @@ def test_rank_diagonal_as_optuna_5():
     for i, (a, b, c) in enumerate(rows):
         study.add_trial(optuna.trial.create_trial(params={"a": a, "b": b, "c": c}, distributions=dists, value=float(i)))
     fig = visualization.plot_rank(study)
-    cells = {(t.xaxis, t.yaxis): t for t in fig.data if t.x is not None and len(t.x)}
+    cells = {(t.xaxis, t.yaxis): t for t in fig.data[:-1]}  # (the last trace is the colour bar's)
     assert len(cells) == 9
     for k, column in ((1, 0), (5, 1), (9, 2)):  # the cells (0, 0), (1, 1), (2, 2) of the 3 x 3 matrix
         sx = "" if k == 1 else str(k)
@@ -653,10 +665,98 @@ def test_infeasible_trials_apart_as_optuna_5():
     assert list(fig.data[0].x) == [t.number for t in ok] and list(fig.data[2].x) == [t.number for t in bad]
     assert fig.data[1].y[-1] == study.best_value == min(t.value for t in ok)
     first = ok[0].number
-    assert all(v is None for v in fig.data[1].y[:first])
+    assert all(v == math.inf for v in fig.data[1].y[:first])  # as Optuna 5's
     sl = visualization.plot_slice(study)
-    assert [d.name for d in sl.data] == ["x", "Infeasible Trial", "y", "Infeasible Trial"]
+    assert [d.name for d in sl.data] == ["Feasible Trial", "Infeasible Trial", "Feasible Trial", "Infeasible Trial"]
     assert len(sl.data[0].x) == len(ok) and len(sl.data[1].x) == len(bad)
-    for plot in (visualization.plot_contour, visualization.plot_rank):
-        grey = [d for d in plot(study).data if d.name == "Infeasible Trial"]
-        assert grey and all(len(d.x) == len(bad) for d in grey), plot
+    grey = [d for d in visualization.plot_contour(study).data if d.name == "Infeasible Trial"]
+    assert len(grey) == 1 and len(grey[0].x) == len(bad)
+    # plot_rank, as Optuna 5's: the infeasible trials grey in the one scatter of the trials
+    cell = visualization.plot_rank(study).data[0]
+    assert [c == "rgb(204.0, 204.0, 204.0)" for c in cell.marker.color] == [t.params["x"] < 0 for t in study.trials]
+
+
+def _constrained_study(lib, directions=("minimize",), constrained=True):
+    """Five complete trials of x, y and c (feasible when x >= 0, with constraints), a failed
+    one, and a last complete one, made the same with knob or Optuna."""
+    d = lib.distributions
+    dists = {"x": d.FloatDistribution(-5, 5), "y": d.FloatDistribution(-5, 5), "c": d.CategoricalDistribution(["p", "q"])}
+    study = lib.create_study(directions=list(directions))
+    rows = [(-1.0, 2.0, "p"), (2.0, -3.0, "q"), (3.0, 1.0, "p"), (-4.0, 0.5, "q"), (1.5, 1.5, "q"), None, (0.5, 0.1, "p")]
+    for row in rows:
+        if row is None:
+            study.add_trial(lib.trial.create_trial(state=lib.trial.TrialState.FAIL))
+            continue
+        x, y, c = row
+        study.add_trial(lib.trial.create_trial(params={"x": x, "y": y, "c": c}, distributions=dists, values=[x + y, x - y][: len(directions)],
+                                               system_attrs={"constraints": [-x]} if constrained else {}))
+    return study
+
+
+def _trace_lists(lib):
+    """Each figure's traces as (kind, name, number of points), for the figures whose trace
+    lists knob had otherwise than Optuna 5."""
+    v = lib.visualization
+    listed = lambda f: [(t.type, t.name, _n(getattr(t, "x", None))) for t in f.data]  # noqa: E731
+    plain = _constrained_study(lib, constrained=False)
+    s = _constrained_study(lib)
+    two = _constrained_study(lib, ("minimize", "minimize"))
+    two_plain = _constrained_study(lib, ("minimize", "minimize"), constrained=False)
+    return {
+        "history": listed(v.plot_optimization_history(s)),
+        "slice": listed(v.plot_slice(plain)),
+        "contour": listed(v.plot_contour(plain, params=["x", "y"])),
+        "contour constrained": listed(v.plot_contour(s, params=["x", "y"])),
+        "contour matrix": listed(v.plot_contour(plain)),
+        "rank": listed(v.plot_rank(s, params=["x", "y"])),
+        "rank matrix": listed(v.plot_rank(plain)),
+        "pareto": listed(v.plot_pareto_front(two_plain)),
+        "pareto best": listed(v.plot_pareto_front(two_plain, include_dominated_trials=False)),
+        "pareto constrained": listed(v.plot_pareto_front(two)),
+        "hypervolume": listed(v.plot_hypervolume_history(two_plain, reference_point=[10.0, 10.0])),
+    }
+
+
+def test_trace_lists_as_optuna_5():
+    """The traces of each figure one for one as Optuna 5's (code written for it reads
+    fig.data[i]): knob had one trace where Optuna 5's pareto front without dominated trials
+    has two (an empty one first), two where its contour of one pair has three (an empty
+    "Infeasible Trial" last), one where its rank plot has two (the colour bar's last), no
+    diagonal cells in the contour matrix, the slices named after the params, not "Feasible
+    Trial". The lists are Optuna 5's (test_plotly_figures_as_optunas compares them with
+    Optuna's when KNOB_OPTUNA_PATH names Optuna 5)."""
+    sc, co, ok, bad = "scatter", "contour", "Feasible Trial", "Infeasible Trial"
+    # the 3 x 3 matrix column by column: the diagonal cell an empty scatter, each other cell
+    # its contour (on the grid: the padded ends and the values of c, or of x or y) and points
+    c_x, c_y = [(co, None, 2), (sc, ok, 6)], [(co, None, 8), (sc, ok, 6)]
+    assert _trace_lists(optuna) == {
+        "history": [(sc, "Objective Value", 4), (sc, "Best Value", 7), (sc, bad, 2)],
+        "slice": [(sc, ok, 6)] * 3,
+        "contour": [(co, None, 8), (sc, ok, 6), (sc, bad, 0)],
+        "contour constrained": [(co, None, 8), (sc, ok, 4), (sc, bad, 2)],
+        "contour matrix": [(sc, None, 0)] + c_x + c_x + c_y + [(sc, None, 0)] + c_y + c_y + c_y + [(sc, None, 0)],
+        "rank": [(sc, None, 6), (sc, None, 1)],
+        "rank matrix": [(sc, None, 6)] * 9 + [(sc, None, 1)],
+        "pareto": [(sc, None, 5), (sc, None, 1)],
+        "pareto best": [(sc, None, 0), (sc, None, 1)],
+        "pareto constrained": [(sc, None, 2), (sc, None, 1), (sc, None, 3)],
+        "hypervolume": [(sc, None, 6)],
+    }
+
+
+def test_optimization_history_best_value_at_every_trial_as_optuna_5():
+    """As Optuna 5's: the "Best Value" line has a point at every trial's number, the running
+    best of the feasible complete trials carried through failed (and pruned, running)
+    ones, inf before the first (-inf maximizing); knob's had the complete trials' points
+    alone. A study without complete trials among others keeps its (empty) traces."""
+    fig = optuna.visualization.plot_optimization_history(_constrained_study(optuna))
+    best = fig.data[1]
+    assert list(best.x) == list(range(7)) and list(best.y) == [math.inf, -1.0, -1.0, -1.0, -1.0, -1.0, -1.0]
+    assert list(fig.data[0].x) == [1, 2, 4, 6] and list(fig.data[2].x) == [0, 3]
+    up = optuna.visualization.plot_optimization_history(_constrained_study(optuna, ("maximize",)))
+    assert list(up.data[1].y) == [-math.inf, -1.0, 4.0, 4.0, 4.0, 4.0, 4.0]
+    empty = optuna.create_study(study_name="empty")
+    both = optuna.visualization.plot_optimization_history([_constrained_study(optuna, constrained=False), empty])
+    assert [(t.name.split(" of ")[0], _n(t.x)) for t in both.data] == [
+        ("Objective Value", 6), ("Best Value", 7), ("Infeasible Trial", 0), ("Objective Value", 0), ("Best Value", 0), ("Infeasible Trial", 0)]
+    assert list(both.data[1].y) == [1.0, -1.0, -1.0, -3.5, -3.5, -3.5, -3.5]
