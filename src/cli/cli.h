@@ -84,8 +84,12 @@ int cli_int(const char *text, int64_t *out);
  * is no integer or one out of that range. */
 int cli_seed(const char *cmd, const char *text, uint64_t *out);
 
-/* Seconds from "90", "30s", "5m", "2h", "1h30m"; -1 when malformed. */
-double cli_duration(const char *text);
+/* Seconds from "90", "30s", "5m", "2h", "1h30m", "250ms", "1d": decimal numbers, each with
+ * its unit, added up in any order ("30s5m" is 5m30s, as Go's ParseDuration reads it); a
+ * number alone is seconds. -1 when malformed; -2 when a number without a unit follows one
+ * with a unit ("1h30"), and then hint[0 .. size), when hint is not NULL, holds what was
+ * likely meant, the text with the unit below the last one ("1h30m"), or "" after "ms". */
+double cli_duration(const char *text, char *hint, size_t size);
 
 /* Whether the exact hypervolume of a front of n_front points in m objectives is cheap
  * enough (about a second at most, the hypervolume history included) to compute unasked, for

@@ -72,10 +72,19 @@ bool cli_hv_affordable(size_t m, size_t n_front)
     return n_front <= (m - 4 < sizeof most / sizeof *most ? most[m - 4] : 40);
 }
 
-double cli_duration(const char *text)
+double cli_duration(const char *text, char *hint, size_t size)
 {
+    /* each unit, and the one below it: what a bare number after the unit likely meant */
+    static const struct {
+        const char *name;
+        double seconds;
+        const char *below;
+    } units[] = {
+        {"ms", 0.001, ""}, {"s", 1, "ms"}, {"m", 60, "s"}, {"h", 3600, "m"}, {"d", 86400, "h"}};
     double total = 0;
-    const char *s = text;
+    const char *s = text, *last = NULL; /* the last unit read */
+    if (hint && size)
+        *hint = 0;
     if (!*s)
         return -1;
     while (*s) {
@@ -91,21 +100,25 @@ double cli_duration(const char *text)
         if (end != s + n || !isfinite(v))
             return -1;
         s = end;
+        /* "1h30": most likely 1 h 30 min, not 1 h 0 min 30 s (Go's ParseDuration refuses
+         * it); a number alone is seconds */
+        if (!*s && last) {
+            if (hint && size && *last)
+                snprintf(hint, size, "%s%s", text, last);
+            return -2;
+        }
         double unit = 1;
-        if (*s == 'h')
-            unit = 3600;
-        else if (*s == 'm' && s[1] == 's')
-            unit = 0.001, s++;
-        else if (*s == 'm')
-            unit = 60;
-        else if (*s == 's')
-            unit = 1;
-        else if (*s == 'd')
-            unit = 86400;
-        else if (*s)
-            return -1;
-        if (*s)
-            s++;
+        size_t i = sizeof units / sizeof *units;
+        if (*s) {
+            for (i = 0; i < sizeof units / sizeof *units; i++)
+                if (!strncmp(s, units[i].name, strlen(units[i].name)))
+                    break;
+            if (i == sizeof units / sizeof *units)
+                return -1;
+            unit = units[i].seconds;
+            last = units[i].below;
+            s += strlen(units[i].name);
+        }
         total += v * unit;
     }
     return isfinite(total) ? total : -1;

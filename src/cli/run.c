@@ -91,7 +91,15 @@ static int whole(const char *text, const char *what, int64_t lo, int64_t hi, int
 
 static int duration(const char *text, const char *what, double *out)
 {
-    double v = cli_duration(text);
+    char hint[128];
+    double v = cli_duration(text, hint, sizeof hint);
+    if (v == -2) {
+        fprintf(stderr,
+                "knob run: %s '%s': its last number has no unit, and after one with a unit "
+                "each needs its own (a number alone is seconds)%s%s%s\n",
+                what, text, *hint ? ": did you mean " : "", hint, *hint ? "?" : "");
+        return -1;
+    }
     if (v < 0) {
         fprintf(stderr, "knob run: %s is a duration (90, 30s, 5m, 2h, 1h30m), got '%s'\n", what,
                 text);

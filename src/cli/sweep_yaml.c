@@ -233,9 +233,15 @@ int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int
 int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out)
 {
     const char *s = sweep_scalar(n);
-    double v = s ? cli_duration(s) : -1;
+    char hint[128];
+    double v = s ? cli_duration(s, hint, sizeof hint) : -1;
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a duration, got %s", key, sweep_kind_name(n));
+    if (v == -2)
+        return sweep_errorf(c, n,
+                            "key '%s': \"%s\": its last number has no unit, and after one "
+                            "with a unit each needs its own (a number alone is seconds)%s%s%s",
+                            key, s, *hint ? ": did you mean \"" : "", hint, *hint ? "\"?" : "");
     if (v < 0)
         return sweep_errorf(c, n,
                             "key '%s': expected a duration (90, 30s, 5m, 2h, 1h30m), "
