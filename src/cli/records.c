@@ -56,26 +56,51 @@ static bool kept(const record *r, const char *key, size_t klen)
     return false;
 }
 
+/* word (wlen bytes, cut to fit) into to, a RECORD_WORD_MAX array. */
+static void put_word(char *to, const char *word, size_t wlen)
+{
+    if (!word)
+        wlen = 0;
+    if (wlen >= RECORD_WORD_MAX)
+        wlen = RECORD_WORD_MAX - 1;
+    if (wlen)
+        memcpy(to, word, wlen);
+    to[wlen] = 0;
+}
+
 /* A key given twice in a line is its last value, as Python's json.loads reads an object:
  * a key kept already takes the new value in its place, however many numbers the line holds
- * ("\rstep=0 loss=1.0\rstep=1 loss=0.5...", a progress loop's line of records). */
-static void add(record *r, const char *key, size_t klen, double v)
+ * ("\rstep=0 loss=1.0\rstep=1 loss=0.5...", a progress loop's line of records). `word` is
+ * the word passed over before the key (wlen bytes; none: 0): given under another word, the
+ * key's first such value is kept as a clash, which the runner warns of. */
+static void add(record *r, const char *key, size_t klen, double v, const char *word, size_t wlen)
 {
     r->n_numbers++;
     if (!kept(r, key, klen) || !klen || klen >= sizeof r->f[0].key)
         return;
+    char w[RECORD_WORD_MAX];
+    put_word(w, word, wlen);
     for (size_t i = 0; i < r->n; i++) {
-        if (!memcmp(r->f[i].key, key, klen) && !r->f[i].key[klen]) {
-            r->f[i].value = v;
+        record_field *f = &r->f[i];
+        if (!memcmp(f->key, key, klen) && !f->key[klen]) {
+            if (!f->clash && strcmp(f->word, w)) {
+                f->clash = true;
+                f->clash_value = f->value;
+                memcpy(f->clash_word, f->word, sizeof f->word);
+            }
+            f->value = v;
+            memcpy(f->word, w, sizeof w);
             return;
         }
     }
     if (r->n >= sizeof r->f / sizeof *r->f)
         return;
-    memcpy(r->f[r->n].key, key, klen);
-    r->f[r->n].key[klen] = 0;
-    r->f[r->n].value = v;
-    r->n++;
+    record_field *f = &r->f[r->n++];
+    memcpy(f->key, key, klen);
+    f->key[klen] = 0;
+    f->value = v;
+    memcpy(f->word, w, sizeof w);
+    f->clash = false;
 }
 
 /* A key given a value that is not a number: its last such value in the line is kept. */
@@ -109,9 +134,9 @@ static void add_member(record *out, const knobx_json *k, const char *key, size_t
 {
     double v;
     if (k->type == KNOBX_JSON_NUMBER)
-        add(out, key, klen, k->num);
+        add(out, key, klen, k->num, NULL, 0);
     else if (k->type == KNOBX_JSON_STRING && parse_number(k->str, strlen(k->str), &v))
-        add(out, key, klen, v); /* "nan", "inf", "0.5" */
+        add(out, key, klen, v, NULL, 0); /* "nan", "inf", "0.5" */
     else if (k->type == KNOBX_JSON_NULL)
         add_bad(out, key, klen, "null", 4); /* not measured this step (Python's None) */
     else if (k->type == KNOBX_JSON_STRING)
@@ -150,15 +175,48 @@ static bool key_char(char c)
     return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' || c == '/';
 }
 
+/* Whether c closes a bracket: ')', ']' or '}'. */
+static bool closer(char c)
+{
+    return c == ')' || c == ']' || c == '}';
+}
+
+/* The end of a pair's value from s: a space, ';' or '|' ends it, and so does a comma
+ * after '=' pairs; and a bracket that closes one opened before the value ("v_num=0,
+ * acc=0.33]" of a tqdm or Lightning progress bar, "(loss=0.5)"): a bracket opened in the
+ * value is its own ("tensor(0.2500)", "[0.1]"), so such a value stays whole, no number. */
+static const char *value_end(const char *s, char sep)
+{
+    int depth = 0;
+    for (; *s && !isspace((unsigned char)*s); s++) {
+        if (*s == ';' || *s == '|' || (*s == ',' && sep == '='))
+            break;
+        if (*s == '(' || *s == '[' || *s == '{')
+            depth++;
+        else if (closer(*s) && depth-- == 0)
+            break;
+    }
+    return s;
+}
+
+/* Whether w (n bytes) is a word a key may follow as "train" does in "train loss: 0.25":
+ * one that starts with a letter ("epoch 3 loss" has the key after the number 3, no word). */
+static bool key_word(const char *w, size_t n)
+{
+    return n && isalpha((unsigned char)*w);
+}
+
 /* key=value pairs separated by spaces, commas or semicolons; or key: value pairs; spaces
  * may stand around the '=' or before the ':'. True when a pair has a number; with `strict`,
  * only a pair of a key the record keeps counts, and so is it for the keys found by reading
  * a word again (below): a line knob did not read as a record before these readings
  * ("Epoch 1: lr: 0.001", "mode=train lr: 0.1") stays a log line unless it holds a key
- * asked for. */
+ * asked for. The word passed over just before a key, spaces between ("train" of "train
+ * loss: 0.25"), goes with its value (add). */
 static bool parse_pairs(const char *s, record *out, char sep, bool strict)
 {
     bool any = false;
+    const char *word = NULL, *word_end = NULL;
     while (*s) {
         while (*s && (isspace((unsigned char)*s) || *s == ',' || *s == ';' || *s == '|'))
             s++;
@@ -171,31 +229,39 @@ static bool parse_pairs(const char *s, record *out, char sep, bool strict)
             s++; /* "loss = 0.25", "loss : 0.25" */
         if (!klen || *s != sep) {
             s = after; /* not a pair: the next word may be a key ("train loss: 0.25") */
-            if (!klen)
+            word = klen ? k : NULL;
+            word_end = after;
+            if (!klen && (*s == '(' || *s == '[' || *s == '{'))
+                s++; /* "(loss=0.5)", "[loss: 0.5]": a key may follow the bracket */
+            else if (!klen)
                 while (*s && !isspace((unsigned char)*s))
                     s++; /* not a key: skip the word */
             continue;
         }
+        size_t wlen = 0;
+        if (word && word_end < k && strspn(word_end, " \t") == (size_t)(k - word_end) &&
+            key_word(word, (size_t)(word_end - word)))
+            wlen = (size_t)(word_end - word);
+        word = NULL;
         s++;
         while (*s == ' ' || *s == '\t')
             s++;
         const char *v = s;
-        while (*s && !isspace((unsigned char)*s) && *s != ';' && *s != '|' &&
-               !(*s == ',' && sep == '='))
-            s++;
+        s = value_end(s, sep);
         /* "loss=1,234" or "loss=0,5" (a thousands separator, a decimal comma): a comma then
          * a digit, and no pair after it, is part of the value, which is then no number (it
          * was read as 1 or 0) */
         if (*s == ',' && isdigit((unsigned char)s[1])) {
             const char *e = s + 1;
-            while (*e && !isspace((unsigned char)*e) && *e != ';' && *e != '|' && *e != '=')
+            while (*e && !isspace((unsigned char)*e) && *e != ';' && *e != '|' && *e != '=' &&
+                   !closer(*e))
                 e++;
             if (*e != '=')
                 s = e;
         }
         double val;
         if (parse_number(v, (size_t)(s - v), &val)) {
-            add(out, k, klen, val);
+            add(out, k, klen, val, wlen ? word_end - wlen : NULL, wlen);
             any = any || !strict || kept(out, k, klen);
         } else if (s > v) {
             add_bad(out, k, klen, v, (size_t)(s - v));
@@ -485,6 +551,14 @@ bool record_get(const record *r, const char *key, double *value)
         }
     }
     return false;
+}
+
+const record_field *record_clash(const record *r, const char *key)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (strcmp(r->f[i].key, key) == 0)
+            return r->f[i].clash ? &r->f[i] : NULL;
+    return NULL;
 }
 
 const char *record_bad(const record *r, const char *key)

@@ -6,9 +6,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The word a key=value or key: value pair's key follows, passed over ("train" of
+ * "train loss: 0.25"): at most this many bytes of it are kept. */
+#define RECORD_WORD_MAX 32
+
 typedef struct record_field {
     char key[128];
     double value; /* NaN or inf when the text says so */
+    char word[RECORD_WORD_MAX]; /* the word passed over before the key of that value, or "" */
+    /* The line gave the key under another word before it, too ("train loss: 0.25 val loss:
+     * 0.30" of loss): the first such value and its word (then value and word are the last) */
+    bool clash;
+    double clash_value;
+    char clash_word[RECORD_WORD_MAX];
 } record_field;
 
 /* A key whose value is not a number ("loss=tensor(0.2500)"), with that value as printed. */
@@ -52,5 +62,11 @@ const char *record_bad(const record *r, const char *key);
 
 /* The value of `key`, if the record has it as a number. */
 bool record_get(const record *r, const char *key, double *value);
+
+/* The field of `key` when the line gave it numbers under two forms, a word passed over
+ * before it or not ("train loss: 0.25 val loss: 0.30", "loss: 0.25 val loss: 0.30"), whose
+ * value is the last one's (as a key given twice); NULL otherwise, and for a key repeated
+ * as it is ("loss=0.5 loss=0.4", a JSON object's). */
+const record_field *record_clash(const record *r, const char *key);
 
 #endif

@@ -168,6 +168,7 @@ typedef struct runner {
      * trials could not be read) */
     bool study_ran_through;
     bool initial_stop; /* max_initial_failures was reached: to be said once shown */
+    bool warned_clash; /* a line gave a metric under two forms (run_output.c): said once */
 } runner;
 
 /* Monotonic seconds. */

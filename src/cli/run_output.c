@@ -286,6 +286,35 @@ static void on_record(runner *r, slot *sl, const record *rec)
     sl->prune_key = sw->objectives[reported_objective(sw)].name;
 }
 
+/* A line that gave a metric under two forms ("epoch 3 train loss: 0.25 val loss: 0.30" of
+ * loss, the word before a key passed over): its last value is taken, as of a key given
+ * twice, but a program that prints a train and a validation loss so would have the trial's
+ * value and intermediate values switch between them. Said once per run, on stderr. */
+static void warn_clash(runner *r, const slot *sl, const record *rec)
+{
+    const sweep *sw = r->sw;
+    const record_field *f = NULL;
+    for (size_t i = 0; i < sw->n_objectives && !f; i++)
+        f = record_clash(rec, sw->objectives[i].name);
+    for (size_t i = 0; i < sw->n_constraints && !f; i++)
+        f = record_clash(rec, sw->constraints[i].name);
+    if (!f && sw->cost)
+        f = record_clash(rec, sw->cost);
+    if (!f)
+        return;
+    char quoted[204];
+    quote_line(quoted, sizeof quoted - 1, sl->line, strlen(sl->line));
+    fprintf(stderr,
+            "knob: warning: trial %lld: a line gives %s twice, as '%s%s%s' (%.6g) and '%s%s%s' "
+            "(%.6g): the word before a key is passed over, and the last value, %.6g, is "
+            "taken; if they are two metrics, print them under names of their own "
+            "(train_%s=..., val_%s=...); said once per run: \"%s\"\n",
+            (long long)sl->number, f->key, f->clash_word, *f->clash_word ? " " : "", f->key,
+            f->clash_value, f->word, *f->word ? " " : "", f->key, f->value, f->value, f->key,
+            f->key, quoted);
+    r->warned_clash = true;
+}
+
 /* A line has ended: parsed, unless it was too long (then it is skipped whole, and the
  * trial's stdout.log says so below it). A line holding a NUL is not text: no record. */
 static void on_line(runner *r, slot *sl)
@@ -330,6 +359,8 @@ static void on_line(runner *r, slot *sl)
     for (const char *const *k = step_keys; *k; k++)
         keys[n_keys++] = *k;
     bool is_record = record_parse_keys(sl->line, keys, n_keys, &rec);
+    if (is_record && !r->warned_clash)
+        warn_clash(r, sl, &rec);
     if (is_record)
         on_record(r, sl, &rec);
     for (size_t i = 0; i < r->sw->n_objectives; i++) {

@@ -15,7 +15,7 @@ printf '\357\273\277{"loss": 0.4}\n' > lines/3
 printf '{"loss": null}\n{"loss": 0.5}\n{"step": 7, "loss": null}\n{"loss": 0.45}\n' > lines/4
 printf '{"step": 0, "loss": null}\n' > lines/5
 printf 'Loss 0.25 (train)\n' > lines/6
-printf 'loss=0.9] loss=0.1]\n' > lines/7
+printf 'loss=0.9x loss=0.1x\n' > lines/7
 printf "%s\n" "{'loss': 0.125, 'lr': 1e-05, 'up': True, 'down': -inf}" > lines/8
 # as NumPy 2 prints its scalars in a dict, and Python's escapes of other characters
 printf "%s\n" "{'tag': 'caf\\xe9 \\x1b \\U0001f600', 'loss': np.float64(0.0625), 'step': np.int64(3), 'ok': np.True_, 'lr': numpy.float32(0.001)}" > lines/9
@@ -53,6 +53,6 @@ assert r(5).startswith("no metric 'loss' in stdout: its value was null (not meas
 assert d[6]["state"] == "fail", d[6]
 assert r(6).startswith("no metric 'loss' in stdout: a line names it but gives no value of it: "
                        '"Loss 0.25 (train)"'), r(6)
-assert r(7).startswith("no metric 'loss' in stdout: its value '0.1]' is not a number"), r(7)
+assert r(7).startswith("no metric 'loss' in stdout: its value '0.1x' is not a number"), r(7)
 PY
 echo ok

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A line that gives the metric under two forms ("train loss: 0.25 val loss: 0.30", the word
+# before a key passed over) takes the last value, as a key given twice, and knob run warns
+# once per run, naming both forms and the value taken: it was silent, and a program that
+# prints a train and a validation loss had its value switch between them. A key repeated
+# as it is (loss=0.5 loss=0.4), a number before the key ("step 1 loss: ...") and a key
+# under one form each line are no such line.
+source "$(dirname "$0")/lib.bash"
+mkdir lines
+printf 'step 1 loss: 0.5 step 2 loss: 0.45\nloss=0.5 loss=0.4\ntrain loss: 0.35\n' > lines/0
+printf 'epoch 3 train loss: 0.25 val loss: 0.30\nloss: 0.2 val loss: 0.28\n' > lines/1
+printf 'epoch 4 train loss: 0.2 val loss: 0.26\n' > lines/2
+cat > sweep.yaml <<YAML
+command: ["/bin/sh", "-c", "cat $T/lines/\$KNOB_TRIAL_NUMBER"]
+method: grid
+metric: {name: loss}
+parameters:
+  x: {values: [0, 1, 2]}
+YAML
+"$KNOB" run sweep.yaml --storage "sqlite:///$T/s.db" --study c > out.txt 2> err.txt ||
+    fail "run: $(cat out.txt err.txt)"
+"$KNOB" trials c --storage "sqlite:///$T/s.db" --format json > t.json
+expect_eq "$(py '[(t["values"], t["intermediate"]) for t in d]' < t.json)" \
+    '[[[0.35], {"0": 0.45, "1": 0.4, "2": 0.35}], [[0.28], {"0": 0.3, "1": 0.28}], [[0.26], {"0": 0.26}]]' \
+    "the last value of each line"
+expect_eq "$(grep -c warning err.txt)" 1 "one warning per run: $(cat err.txt)"
+expect_eq "$(grep warning err.txt)" "knob: warning: trial 1: a line gives loss twice, as 'train \
+loss' (0.25) and 'val loss' (0.3): the word before a key is passed over, and the last value, \
+0.3, is taken; if they are two metrics, print them under names of their own (train_loss=..., \
+val_loss=...); said once per run: \"epoch 3 train loss: 0.25 val loss: 0.30\"" "the warning"
+echo ok
