@@ -172,6 +172,16 @@ static int parse_values(const cli_args *a, double *values, size_t *n)
                     a->pos[i]);
             return -1;
         }
+        /* nan, inf, -inf (a shell variable that holds one): the same, rather than the trial
+         * failed for good; a failure on purpose is said as one */
+        if (!isfinite(v)) {
+            fprintf(stderr,
+                    "knob tell: '%s' is not a finite number: a trial's values are finite "
+                    "(nothing was written; the trial keeps running; to fail it, knob tell "
+                    "%s %s --state fail)\n",
+                    a->pos[i], a->pos[0], a->pos[1]);
+            return -1;
+        }
     }
     return 0;
 }
@@ -207,14 +217,6 @@ static int parse_constraints(const char *text, double *out, size_t *n)
             return 0;
         p = end + 1;
     }
-}
-
-static bool all_finite(const double *values, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (!isfinite(values[i]))
-            return false;
-    return true;
 }
 
 /* " (trial N is still running)", for a message on a tell refused for its values: the
@@ -285,14 +287,10 @@ int cmd_tell(int argc, char **argv)
         return EXIT_USAGE;
     }
     /* The constraints first (a trial is feasible or not when it finishes), unless the
-     * count of values is wrong: then the tell below refuses, and nothing is written; or a
-     * value is not finite: the tell records the trial failed, and a failed trial takes no
-     * constraints (the study is open without infinite_values). */
+     * count of values is wrong: then the tell below refuses, and nothing is written (the
+     * values are finite: parse_values refused the others). */
     size_t want = knob_study_n_objectives(r.s);
-    bool finite = true;
-    for (size_t i = 0; i < n; i++)
-        finite = finite && isfinite(values[i]);
-    if (n_cons && !(state == KNOB_TRIAL_COMPLETE && (n != want || !finite))) {
+    if (n_cons && !(state == KNOB_TRIAL_COMPLETE && n != want)) {
         int crc = knob_study_set_trial_constraints(r.s, number, cons, n_cons);
         if ((crc == KNOB_ESTATE || crc == KNOB_EINVAL) && cli_trial_waiting(&r, number)) {
             cli_close(&r);
@@ -330,11 +328,6 @@ int cmd_tell(int argc, char **argv)
                 "knob tell: study '%s' has %zu objective%s: a complete trial needs %zu "
                 "value%s, got %zu%s\nusage: %s\n",
                 a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n, now, usage);
-    else if (rc == KNOB_EINVAL && state == KNOB_TRIAL_COMPLETE && !all_finite(values, n))
-        fprintf(stderr,
-                "knob: %s (trial %lld is recorded as failed: a value that is not finite "
-                "fails the trial)\n",
-                knob_errmsg(), (long long)number);
     else if (rc)
         fprintf(stderr, "knob: %s\n", knob_errmsg());
     cli_close(&r);

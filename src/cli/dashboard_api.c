@@ -693,6 +693,17 @@ static int write_op(dash *d, const dash_req *r, knobx_buf *out,
     /* numbers as written: 9007199254740992.5 is no int, though its double is */
     knobx_json *body =
         knobx_json_parse_as_written(r->body ? r->body : "", r->body_len, err, sizeof err);
+    /* NaN and Infinity, which Python's json.dumps writes, are no JSON: said so, for a tell
+     * of one (refused either way, the trial left running, as knob tell refuses them) */
+    knobx_json *nf =
+        body ? NULL : knobx_json_parse_nonfinite(r->body ? r->body : "", r->body_len, NULL, 0);
+    bool nonfinite = nf != NULL;
+    knobx_json_free(nf);
+    if (nonfinite)
+        return error(out, 400,
+                     "the body holds NaN, Infinity or -Infinity, which are no JSON numbers: "
+                     "values must be finite (to fail a trial on purpose, tell it \"state\": "
+                     "\"fail\")");
     if (!body || body->type != KNOBX_JSON_OBJECT) {
         knobx_json_free(body);
         return error(out, 400, body ? "the body must be a JSON object" : err);

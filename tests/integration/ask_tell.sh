@@ -84,12 +84,22 @@ status=0
 expect_eq "$status" 2 "exit status of a wrong count on a finished trial ($(cat err.txt))"
 grep -q "trial $num is already complete" err.txt ||
     fail "count error on a finished trial: $(cat err.txt)"
-# a value that is not finite fails the trial (knob_study_tell), and the message says so:
-# a retry with a right value would be refused as "already fail"
+# a value that is not finite (a shell variable that holds one) is a mistake in the call, as
+# 1e400 is: refused with exit status 2, the trial left running, the message saying how to
+# fail it on purpose (it failed the trial for good, exit status 1)
 num=$("$KNOB" ask demo --sweep sweep.yaml --storage "sqlite:///$T/a.db" | py 'd["number"]')
-if "$KNOB" tell demo "$num" nan --storage "sqlite:///$T/a.db" 2> err.txt; then fail "nan told"; fi
-grep -q "objective 0 is nan, not a finite number (trial $num is recorded as failed" err.txt ||
-    fail "tell nan: $(cat err.txt)"
+for v in nan inf -inf Infinity; do
+    status=0
+    "$KNOB" tell demo "$num" "$v" --storage "sqlite:///$T/a.db" 2> err.txt || status=$?
+    expect_eq "$status" 2 "exit status of a tell of $v ($(cat err.txt))"
+    expect_eq "$(head -n 1 err.txt)" "knob tell: '$v' is not a finite number: a trial's values \
+are finite (nothing was written; the trial keeps running; to fail it, knob tell demo $num \
+--state fail)" "tell $v"
+done
+"$KNOB" trials demo --storage "sqlite:///$T/a.db" --format json > t.json
+expect_eq "$(py "[t['state'] for t in d if t['number'] == $num]" < t.json)" '["running"]' \
+    "after a tell of nan and inf"
+"$KNOB" tell demo "$num" 0.5 --storage "sqlite:///$T/a.db" || fail "a tell after nan"
 # An enqueued trial not asked yet has no params: telling it (a value, --state fail,
 # --constraints, a wrong count) is refused with exit status 2 and it stays in the queue;
 # the next ask takes it with its params, and then it is told.

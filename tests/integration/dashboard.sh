@@ -154,6 +154,13 @@ expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 0, "state": "won"}' 
 expect_eq "$(py 'd["number"]' < ask4.json)" 4 "trial 4 asked"
 expect_eq "$(dashboard_body "/api/tell?name=w" '{"trial": 4, "state": "complete", "values": [1e400]}' "$auth")" \
     '{"error":"tell: value 0 is beyond a double'"'"'s range: \"values\" must be finite"}' "a value of 1e400"
+# NaN and Infinity (as Python's json.dumps writes them) are no JSON: refused as knob tell
+# refuses them, saying so, the trial left running
+for v in NaN Infinity -Infinity; do
+    expect_eq "$(dashboard_body "/api/tell?name=w" "{\"trial\": 4, \"state\": \"complete\", \"values\": [$v]}" "$auth")" \
+        '{"error":"the body holds NaN, Infinity or -Infinity, which are no JSON numbers: values must be finite (to fail a trial on purpose, tell it \"state\": \"fail\")"}' \
+        "a value of $v"
+done
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 1e300, "state": "fail"}' "$auth")" 400 "trial 1e300"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 9007199254740996, "state": "fail"}' "$auth")" 400 "trial 2^53+4"
 big=$(python3 -c 'print("{\"note\": \"" + "x" * 70000 + "\"}")')

@@ -101,12 +101,17 @@ if grep -q "constraint" none99.err; then fail "trial 99: $(cat none99.err)"; fi
 "$KNOB" trials cs --storage "$S" --format json > cs.json
 expect_eq "$(py '[(t["state"], t["feasible"]) for t in d]' < cs.json)" \
     '[["complete", true], ["pruned", true], ["fail", true]]' "told with their constraints"
-# a value that is not finite fails the trial: it takes no constraints, as a failed trial
-# (it kept them: "constraints": [1], "feasible": false)
+# a value that is not finite is refused before anything is written: neither the trial's
+# state nor its constraints (once it failed the trial, which kept them: "constraints": [1],
+# "feasible": false)
 for i in 1 2; do "$KNOB" ask nf --sweep sweep.yaml --storage "$S" > /dev/null; done
-"$KNOB" tell nf 0 nan --constraints 1 --storage "$S" 2> /dev/null && fail "nan told complete"
-"$KNOB" tell nf 1 inf --constraints 1 --storage "$S" 2> /dev/null && fail "inf told complete"
+rc=0
+"$KNOB" tell nf 0 nan --constraints 1 --storage "$S" 2> /dev/null || rc=$?
+expect_eq "$rc" 2 "nan told complete"
+rc=0
+"$KNOB" tell nf 1 inf --constraints 1 --storage "$S" 2> /dev/null || rc=$?
+expect_eq "$rc" 2 "inf told complete"
 "$KNOB" trials nf --storage "$S" --format json > nf.json
-expect_eq "$(py '[(t["state"], t["constraints"], t["feasible"]) for t in d]' < nf.json)" \
-    '[["fail", [], true], ["fail", [], true]]' "a failed trial without constraints"
+expect_eq "$(py '[(t["state"], t["constraints"]) for t in d]' < nf.json)" \
+    '[["running", []], ["running", []]]' "a trial told nan or inf, left as it was"
 echo ok
