@@ -50,6 +50,8 @@ typedef struct knob__view {
     size_t n_waiting;     /* WAITING trials as of the last sync */
     size_t n_running;     /* RUNNING trials as of the last sync */
     size_t n_constraints; /* constraints per trial, as the first such trial has them; 0 */
+    int64_t constraints_of; /* the one trial n_constraints has come from; -1: more than one,
+                             * or an added trial (only that trial may change the count) */
     int64_t *stamps;      /* by number: the storage's change stamp of the trial's last write */
     size_t cap_stamps;
     const knob_trial_info **since; /* knob_study_trials_since's answer */
@@ -191,6 +193,10 @@ int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *inf
 /* Empties the view of its trials (seq 0, no snapshot); interned names and distributions
  * stay (trials in hand point at them). */
 void knob__view_drop(knob__view *v);
+/* Notes that trial `number` (-1: a trial being added) has n constraint values, checked by
+ * knob__constraints_check: the study's count from now on, which that trial alone may change
+ * while no other trial has any. Does nothing for n == 0. */
+void knob__view_note_constraints(knob__view *v, int64_t number, size_t n);
 /* The trial of that number, or NULL. */
 const knob_trial_info *knob__view_trial(const knob__view *v, int64_t number);
 /* True when a is better than b for objective 0 of s. */

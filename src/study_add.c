@@ -372,8 +372,8 @@ int knob_study_add_trial(knob_study *s, const knob_trial_info *info, int64_t *nu
         free(recs);
     /* the study's count from now on, whichever door the values came by (a trial asked
      * next, or added next, is checked against it before the view reads this one) */
-    if (!rc && !s->view.n_constraints)
-        s->view.n_constraints = constraints_count(info);
+    if (!rc)
+        knob__view_note_constraints(&s->view, -1, constraints_count(info));
     if (!rc && number)
         *number = num;
     return rc;

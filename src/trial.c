@@ -753,11 +753,13 @@ int knob__constraints_check(const knob_study *s, int64_t number, const double *v
                                "numbers (<= 0 satisfied; inf: violated)",
                                s->name, what, i);
     const knob__view *v = &s->view;
-    if (n && v->n_constraints && v->n_constraints != n)
+    /* a trial that alone has constraints so far sets them again with another count freely */
+    if (n && v->n_constraints && v->n_constraints != n &&
+        (number < 0 || v->constraints_of != number))
         return knob__error(KNOB_EINVAL,
-                           "study '%s': %s: %zu constraint values, but the study's earlier "
+                           "study '%s': %s: %zu constraint value%s, but the study's earlier "
                            "trials have %zu",
-                           s->name, what, n, v->n_constraints);
+                           s->name, what, n, n == 1 ? "" : "s", v->n_constraints);
     return KNOB_OK;
 }
 
@@ -814,7 +816,7 @@ int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
     if (text != stack)
         free(text);
     if (!rc)
-        t->s->view.n_constraints = n;
+        knob__view_note_constraints(&t->s->view, t->number, n);
     return rc;
 }
 
@@ -844,6 +846,6 @@ int knob_study_set_trial_constraints(knob_study *s, int64_t number, const double
     if (text != stack)
         free(text);
     if (!rc)
-        s->view.n_constraints = n;
+        knob__view_note_constraints(&s->view, number, n);
     return rc;
 }

@@ -339,8 +339,7 @@ int knob__view_put(knob_study *s, const knob__trial_rec *r, knob_trial_info *inf
         v->n_finished[info->state]++;
     release_info(v, old);
     v->by_number[num] = info;
-    if (!v->n_constraints)
-        v->n_constraints = info->n_constraints;
+    knob__view_note_constraints(v, info->number, info->n_constraints);
     v->stamps[num] = r->seq;
     v->n_delivered++;
     if (s->n_dirs == 1)
@@ -385,6 +384,18 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     if (rc)
         free(info);
     return rc;
+}
+
+void knob__view_note_constraints(knob__view *v, int64_t number, size_t n)
+{
+    if (!n)
+        return;
+    if (!v->n_constraints || (number >= 0 && v->constraints_of == number)) {
+        v->n_constraints = n;
+        v->constraints_of = number;
+    } else if (v->constraints_of != number) {
+        v->constraints_of = -1; /* the first count stays, as before */
+    }
 }
 
 void knob__view_drop(knob__view *v)

@@ -37,7 +37,7 @@ set +e
 "$KNOB" tell demo 2 1 2 --constraints 1,1 --storage "$S" 2> /dev/null; s6=$?
 set -e
 expect_eq "$s1 $s2 $s3 $s4 $s5 $s6" "2 2 2 2 1 2" "wrong constraints"
-grep -q "1 constraint values, but the study's earlier trials have 2" err1.txt || fail "count: $(cat err1.txt)"
+grep -q "1 constraint value, but the study's earlier trials have 2" err1.txt || fail "count: $(cat err1.txt)"
 grep -q "got '1,x'" err2.txt || fail "not a number: $(cat err2.txt)"
 grep -q "already complete" err5.txt || fail "finished: $(cat err5.txt)"
 "$KNOB" trials demo --storage "$S" --format json > t.json

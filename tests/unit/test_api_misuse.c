@@ -757,6 +757,54 @@ static void corrupt_rows_are_corrupt(void **state)
     read_is_corrupt(path, "unknown state 9");
 }
 
+/* A trial that alone has constraints so far sets them again with another count: knob.h
+ * says a second call replaces the values, and the count must match the study's earlier
+ * trials, of which there were none (its own first call was counted as one). Once another
+ * trial has them, the count is the study's. */
+static void constraints_replaced_by_their_own_trial(void **state)
+{
+    (void)state;
+    knob_trial *t, *u;
+    const double two[2] = {1, 1}, one[1] = {-1}, three[3] = {-1, -2, -3};
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(t, two, 2), KNOB_OK);
+    if (knob_trial_set_constraints(t, one, 1) != KNOB_OK)
+        fail_msg("replaced with another count: %s", knob_errmsg());
+    assert_string_equal(knob_trial_system_attr(t, "constraints"), "[-1]");
+    assert_int_equal(knob_trial_set_system_attr(t, "constraints", "[-1,-2,-3]"), KNOB_OK);
+    /* through another study handle, by number: its view reads them as this trial's alone */
+    knob_study *other;
+    assert_int_equal(knob_study_load(st, "misuse", NULL, &other), KNOB_OK);
+    assert_int_equal(knob_trial_flush(t), KNOB_OK);
+    if (knob_study_set_trial_constraints(other, 0, two, 2) != KNOB_OK)
+        fail_msg("replaced by number: %s", knob_errmsg());
+    assert_int_equal(knob_study_set_trial_constraints(other, 0, three, 3), KNOB_OK);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    /* another trial then keeps the study's count, in either handle */
+    assert_int_equal(knob_study_ask(s, &u), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(u, one, 1), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(),
+                           "trial 1: 1 constraint value, but the study's earlier trials have 3"));
+    assert_int_equal(knob_trial_set_constraints(u, three, 3), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(u, two, 2), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "2 constraint values, but the study's earlier trials"));
+    assert_int_equal(knob_trial_flush(u), KNOB_OK);
+    assert_int_equal(knob_study_set_trial_constraints(other, 1, two, 2), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "earlier trials have 3"));
+    assert_int_equal(knob_study_tell(s, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(other, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ts[0]->n_constraints, 3);
+    assert_int_equal(ts[1]->n_constraints, 3);
+    knob_study_free(other);
+}
+
+
+
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -782,6 +830,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(deleted_study_named_sqlite),
         cmocka_unit_test(undx_in_two_threads),
         cmocka_unit_test(corrupt_rows_are_corrupt),
+        cmocka_unit_test_setup_teardown(constraints_replaced_by_their_own_trial, open_study,
+                                        close_study),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
