@@ -637,15 +637,18 @@ typedef struct knob_study_options {
      * presumed one, which is kept in the system attributes "lost_reason" and "lost_cause";
      * its retry, if it still waits then, is failed unrun by the next ask
      * ("retry_unneeded"). Workers must agree on these settings; clocks are wall clocks. */
+    /* heartbeat_interval and grace_period are finite and >= 0 (0: no heartbeats, and a
+     * grace of 2 x heartbeat_interval); NaN, an infinity or a negative value is KNOB_EINVAL
+     * from knob_study_create, _create_new and _load, naming it. */
     double heartbeat_interval;
     double grace_period;
     int max_retry;
-    /* The study never holds more than max_trials trials (0: no limit), counted over every
-     * process sharing the storage and every state, WAITING and FAIL included. The check is
-     * made atomically where the storage hands out the next trial number, so any number of
-     * workers together stop at exactly max_trials: an ask past it returns KNOB_EDONE, an
-     * enqueue past it KNOB_EDONE, and a heartbeat retry past it is not enqueued. Workers
-     * should agree on it; each handle applies its own. */
+    /* The study never holds more than max_trials trials (0: no limit; a negative value is
+     * KNOB_EINVAL), counted over every process sharing the storage and every state, WAITING
+     * and FAIL included. The check is made atomically where the storage hands out the next
+     * trial number, so any number of workers together stop at exactly max_trials: an ask
+     * past it returns KNOB_EDONE, an enqueue past it KNOB_EDONE, and a heartbeat retry past
+     * it is not enqueued. Workers should agree on it; each handle applies its own. */
     int64_t max_trials;
     /* A study whose trials have no objective value (a sweep without a metric): stored with
      * zero directions, its trials are told COMPLETE with no values, it has no best trial,

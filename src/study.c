@@ -34,14 +34,36 @@ static int check_dirs(const knob_direction *d, size_t n)
     return KNOB_OK;
 }
 
+/* The options' numbers, each refused by name where it has no meaning: a NaN or a negative
+ * interval (a setting read wrong) would turn heartbeats off without a word, and an infinite
+ * grace would never fail a silent trial. */
+static int check_numbers(const char *name, const knob_study_options *o)
+{
+    static const char *const what[2] = {"heartbeat_interval", "grace_period"};
+    static const char *const zero[2] = {"no heartbeats", "2 x heartbeat_interval"};
+    const double x[2] = {o->heartbeat_interval, o->grace_period};
+    for (int i = 0; i < 2; i++)
+        if (!(x[i] >= 0 && isfinite(x[i])))
+            return knob__error(KNOB_EINVAL,
+                               "study '%s': %s is %g; it is a number of seconds, finite and "
+                               ">= 0 (0: %s)",
+                               name, what[i], x[i], zero[i]);
+    if (o->max_trials < 0)
+        return knob__error(KNOB_EINVAL, "study '%s': max_trials is %lld; it is >= 0 (0: no limit)",
+                           name, (long long)o->max_trials);
+    return KNOB_OK;
+}
+
 /* Takes ownership of the sampler and pruner in opts (or makes the defaults). */
 static int study_alloc(knob_storage *st, const char *name, const knob_study_options *opts,
                        knob_study **out)
 {
     knob_sampler *sampler = opts ? opts->sampler : NULL;
     knob_pruner *pruner = opts ? opts->pruner : NULL;
-    knob_study *s = calloc(1, sizeof *s);
-    int rc = KNOB_OK;
+    int rc = opts ? check_numbers(name, opts) : KNOB_OK;
+    knob_study *s = rc ? NULL : calloc(1, sizeof *s);
+    if (rc)
+        goto fail;
     if (!s || !(s->name = knob__strdup(name))) {
         rc = knob__oom("study");
         goto fail;
@@ -55,7 +77,7 @@ static int study_alloc(knob_storage *st, const char *name, const knob_study_opti
     s->pruner = pruner;
     s->view.best = -1;
     if (opts) {
-        s->heartbeat_interval = opts->heartbeat_interval > 0 ? opts->heartbeat_interval : 0;
+        s->heartbeat_interval = opts->heartbeat_interval;
         s->grace_period = opts->grace_period > 0 ? opts->grace_period : 2 * s->heartbeat_interval;
         s->max_retry = opts->max_retry > 0 ? opts->max_retry : 0;
         s->max_trials = opts->max_trials > 0 ? opts->max_trials : 0;

@@ -802,6 +802,49 @@ static void constraints_replaced_by_their_own_trial(void **state)
     knob_study_free(other);
 }
 
+/* The numbers of knob_study_options are refused by name where they have no meaning: a NaN
+ * heartbeat_interval turned heartbeats off, an infinite grace never failed a silent trial
+ * and a negative max_trials meant no limit, all without a word. Zero keeps its meaning. */
+static void study_options_numbers_checked(void **state)
+{
+    (void)state;
+    knob_storage *mst;
+    assert_int_equal(knob_storage_open("memory:", &mst), KNOB_OK);
+    const struct {
+        knob_study_options o;
+        const char *says;
+    } bad[] = {
+        {{.heartbeat_interval = NAN}, "heartbeat_interval is nan"},
+        {{.heartbeat_interval = -5}, "heartbeat_interval is -5"},
+        {{.heartbeat_interval = INFINITY}, "heartbeat_interval is inf"},
+        {{.heartbeat_interval = 1, .grace_period = -1}, "grace_period is -1"},
+        {{.heartbeat_interval = 1, .grace_period = NAN}, "grace_period is nan"},
+        {{.heartbeat_interval = 1, .grace_period = INFINITY}, "grace_period is inf"},
+        {{.max_trials = -3}, "max_trials is -3; it is >= 0 (0: no limit)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        for (int load = 0; load < 2; load++) {
+            knob_study *q = NULL;
+            knob_study_options o = bad[i].o;
+            /* taken over, even on failure */
+            assert_int_equal(knob_sampler_create("random", "seed=1", &o.sampler), KNOB_OK);
+            int rc = load ? knob_study_load(mst, "opts", &o, &q)
+                          : knob_study_create(mst, "opts", &o, &q);
+            if (rc != KNOB_EINVAL || !strstr(knob_errmsg(), bad[i].says) ||
+                !strstr(knob_errmsg(), "study 'opts'"))
+                fail_msg("%zu (%s): %d %s", i, load ? "load" : "create", rc, knob_errmsg());
+            assert_null(q);
+        }
+    }
+    knob_study *q;
+    knob_study_options zero = {.heartbeat_interval = 0, .grace_period = 0, .max_trials = 0};
+    assert_int_equal(knob_study_create(mst, "opts", &zero, &q), KNOB_OK);
+    knob_study_free(q);
+    knob_study_options fine = {.heartbeat_interval = 0.5, .grace_period = 2, .max_trials = 4};
+    assert_int_equal(knob_study_load(mst, "opts", &fine, &q), KNOB_OK);
+    knob_study_free(q);
+    knob_storage_close(mst);
+}
 
 
 
@@ -832,6 +875,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(corrupt_rows_are_corrupt),
         cmocka_unit_test_setup_teardown(constraints_replaced_by_their_own_trial, open_study,
                                         close_study),
+        cmocka_unit_test(study_options_numbers_checked),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
