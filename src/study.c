@@ -652,10 +652,18 @@ int knob_study_adopt_trial(knob_study *s, knob_trial *t)
                            (long long)t->number);
     if (from == s)
         return KNOB_OK;
-    if (from->st != s->st || from->id != s->id)
+    if (from->st != s->st)
+        return knob__error(KNOB_EINVAL,
+                           "knob_study_adopt_trial: trial %lld of study '%s' was asked or "
+                           "opened through another storage handle than the study handle on "
+                           "'%s' given: a trial handle moves only between handles of one "
+                           "storage handle (open the trial through this one with "
+                           "knob_study_open_trial)",
+                           (long long)t->number, from->name, s->name);
+    if (from->id != s->id)
         return knob__error(KNOB_EINVAL,
                            "knob_study_adopt_trial: trial %lld is of study '%s', not of the "
-                           "study '%s' of the same storage handle",
+                           "study '%s'",
                            (long long)t->number, from->name, s->name);
     /* The names and distributions of its params and proposals are interned in the view of
      * the handle it leaves, freed with it: interned in that of `s` first, all of them, so

@@ -1027,6 +1027,36 @@ static void adopt_trial_moves_a_handle(void **state)
     }
 }
 
+/* A trial of the same study asked through another storage handle (on the same SQLite
+ * file) is refused saying so: the message named the study twice ("trial 0 is of study
+ * 'twice', not of the study 'twice' of the same storage handle"), and not the reason. */
+static void adopt_trial_of_another_storage_handle(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("adopt2.db"));
+    knob_storage *st1, *st2;
+    knob_study *a, *b;
+    knob_trial *t;
+    assert_int_equal(knob_storage_open(url, &st1), KNOB_OK);
+    assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+    assert_int_equal(knob_study_create(st1, "twice", NULL, &a), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "twice", NULL, &b), KNOB_OK);
+    assert_int_equal(knob_study_ask(a, &t), KNOB_OK);
+    assert_int_equal(knob_study_adopt_trial(b, t), KNOB_EINVAL);
+    if (!strstr(knob_errmsg(), "knob_study_adopt_trial: trial 0 of study 'twice' was asked or "
+                               "opened through another storage handle than the study handle "
+                               "on 'twice' given") ||
+        strstr(knob_errmsg(), "not of the study"))
+        fail_msg("%s", knob_errmsg());
+    assert_ptr_equal(knob_trial_study(t), a);
+    assert_int_equal(knob_study_tell(a, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    knob_study_free(a);
+    knob_study_free(b);
+    knob_storage_close(st1);
+    knob_storage_close(st2);
+}
+
 static knob_study *load_study(knob_storage *st, const char *name, const char *sampler,
                               const char *opts)
 {
@@ -1300,6 +1330,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(open_trial_by_number),
         cmocka_unit_test(params_seen_by_other_workers),
         cmocka_unit_test(adopt_trial_moves_a_handle),
+        cmocka_unit_test(adopt_trial_of_another_storage_handle),
         cmocka_unit_test(pruned_counts_last_value),
         cmocka_unit_test(pruned_keeps_values_of_several_objectives),
         cmocka_unit_test(pruned_one_objective_takes_no_value_told),
