@@ -898,7 +898,7 @@ int knob_study_tell(knob_study *s, knob_trial *t, knob_trial_state state, const 
         knob__trial_free(t);
         return rc;
     }
-    rc = knob__trial_flush_params(t);
+    rc = knob__trial_flush_for(t, "knob_study_tell");
     if (!rc && sp->after_trial)
         rc = after_trial(s, t, state);
     if (!rc)
@@ -915,7 +915,7 @@ int knob_study_tell_fail(knob_study *s, knob_trial *t, const char *reason, const
     if (rc)
         return rc; /* t stays valid and untouched */
     int64_t id = t->id, number = t->number;
-    rc = knob__trial_flush_params(t);
+    rc = knob__trial_flush_for(t, "knob_study_tell_fail");
     if (!rc && s->sampler->plugin->after_trial)
         rc = after_trial(s, t, KNOB_TRIAL_FAIL);
     knob__trial_free(t);

@@ -80,9 +80,10 @@ void knob_trial_detach(knob_trial *t)
 }
 
 /* Writes t's unwritten params: with finish, also finishes t (state, values, n) in the
- * same write. */
+ * same write. `call` is the public call that writes them: a trial finished through another
+ * handle or process refuses them, and the refusal is that call's, not a param write's. */
 static int write_params(knob_trial *t, bool finish, knob_trial_state state, const double *values,
-                        size_t n_values)
+                        size_t n_values, const char *call)
 {
     size_t n = t->n_params - t->n_written;
     if (!t->s)
@@ -108,12 +109,23 @@ static int write_params(knob_trial *t, bool finish, knob_trial_state state, cons
         free(recs);
     if (!rc)
         t->n_written = t->n_params;
+    else if (rc == KNOB_ESTATE && n && call)
+        knob__error_prefix(rc,
+                           "%s: trial %lld is finished (told through another handle or "
+                           "process), so the %zu param%s it suggested since its last write "
+                           "cannot be stored",
+                           call, (long long)t->number, n, n == 1 ? "" : "s");
     return rc;
 }
 
 int knob__trial_flush_params(knob_trial *t)
 {
-    return write_params(t, false, KNOB_TRIAL_RUNNING, NULL, 0);
+    return write_params(t, false, KNOB_TRIAL_RUNNING, NULL, 0, NULL);
+}
+
+int knob__trial_flush_for(knob_trial *t, const char *call)
+{
+    return write_params(t, false, KNOB_TRIAL_RUNNING, NULL, 0, call);
 }
 
 int knob_trial_flush(knob_trial *t)
@@ -127,7 +139,7 @@ int knob_trial_flush(knob_trial *t)
 
 int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const double *values, size_t n)
 {
-    return write_params(t, true, state, values, n);
+    return write_params(t, true, state, values, n, "knob_study_tell");
 }
 
 int64_t knob_trial_number(const knob_trial *t)
@@ -497,7 +509,7 @@ int knob_trial_report(knob_trial *t, int64_t step, double value)
     }
     if (knob__grow(&t->inter, &t->cap_inter, t->n_inter + 1, sizeof *t->inter))
         return knob__oom("intermediate values");
-    int rc = knob__trial_flush_params(t);
+    int rc = knob__trial_flush_for(t, "knob_trial_report");
     if (rc)
         return rc;
     rc = knob__store_report(t->s, t->id, step, value);
@@ -607,8 +619,9 @@ int knob__trial_keep_stored(knob_trial *t, const knob_trial_info *info)
     return KNOB_OK;
 }
 
-/* Keeps and stores an attribute whose JSON is known to be valid. */
-static int set_valid_attr(knob_trial *t, bool system, const char *key, const char *json)
+/* Keeps and stores an attribute whose JSON is known to be valid, for the public `call`. */
+static int set_valid_attr(knob_trial *t, bool system, const char *key, const char *json,
+                          const char *call)
 {
     if (!t->s)
         return orphan(t, "trial attribute");
@@ -616,7 +629,7 @@ static int set_valid_attr(knob_trial *t, bool system, const char *key, const cha
     if (rc || t->id < 0)
         return rc; /* written when the trial gets its row (only samplers set attributes so
                     * early, and only system ones) */
-    if ((rc = knob__trial_flush_params(t)))
+    if ((rc = knob__trial_flush_for(t, call)))
         return rc;
     return knob__store_unfinished_attr(t->s, t->id, system, key, json);
 }
@@ -640,10 +653,11 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     bool cons = system && t->s && strcmp(key, "constraints") == 0;
     int rc = cons ? knob__constraints_attr_check(t->s, t->number, json) : KNOB_OK;
     if (!rc)
-        rc = set_valid_attr(t, system, key, json);
+        rc = set_valid_attr(t, system, key, json,
+                            system ? "knob_trial_set_system_attr" : "knob_trial_set_user_attr");
     size_t n = !rc && cons ? knob__constraints_parse(json, NULL, 0) : 0;
     if (n) /* the study's count from now on, as knob_trial_set_constraints sets it */
-        t->s->view.n_constraints = n;
+        knob__view_note_constraints(&t->s->view, t->number, n);
     return rc;
 }
 
@@ -704,7 +718,7 @@ int knob_trial_set_system_attr(knob_trial *t, const char *key, const char *json)
 
 int knob__trial_set_system_attr_valid(knob_trial *t, const char *key, const char *json)
 {
-    return set_valid_attr(t, true, key, json);
+    return set_valid_attr(t, true, key, json, "knob_trial_set_system_attr");
 }
 
 const char *knob_trial_user_attr(const knob_trial *t, const char *key)
@@ -812,7 +826,7 @@ int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
     int rc = constraints_json(t->s, t->number, values, n, stack, &text);
     if (rc)
         return rc;
-    rc = set_valid_attr(t, true, "constraints", text);
+    rc = set_valid_attr(t, true, "constraints", text, "knob_trial_set_constraints");
     if (text != stack)
         free(text);
     if (!rc)
