@@ -186,12 +186,21 @@ bool knob__retry_unneeded(const knob_study *s, const knob_trial_info *info, int6
     return false;
 }
 
+void knob__lost_reason(char *buf, size_t size, double silent)
+{
+    /* tenths below 10 s: a grace of half a second reads "for 0.7 s", not "for 1 s" */
+    snprintf(buf, size,
+             silent < 9.95 ? "no heartbeat for %.1f s (its worker stopped)"
+                           : "no heartbeat for %.0f s (its worker stopped)",
+             silent);
+}
+
 /* Fails a silent trial and enqueues its retry in one write (knob__store_fail_retry): a
  * failer killed between the two left the trial failed and never run again. */
 static int fail_one(knob_study *s, const knob_trial_info *info, double silent)
 {
     char reason[128];
-    snprintf(reason, sizeof reason, "no heartbeat for %.0f s (its worker stopped)", silent);
+    knob__lost_reason(reason, sizeof reason, silent);
     retry_rec r;
     bool again = retry_make(s, info, &r);
     int rc = again && r.fixed.oom ? knob__oom("retry")

@@ -15,6 +15,12 @@ static const char *dir_name(knob_direction d)
     return d == KNOB_MAXIMIZE ? "maximize" : "minimize";
 }
 
+/* A finished state as a message reads it: "already failed", not "already fail". */
+static const char *finished_word(knob_trial_state state)
+{
+    return state == KNOB_TRIAL_FAIL ? "failed" : knob_trial_state_str(state);
+}
+
 static void dirs_text(char *buf, size_t size, const knob_direction *d, size_t n)
 {
     size_t used = 0;
@@ -592,13 +598,9 @@ int knob_study_ask_claimed(knob_study *s, const char *key, const knob_attr *attr
                                "knob_study_ask_claimed: attribute %zu has a NULL or empty key "
                                "or value",
                                i);
-        int bad = knobx_json_check(attrs[i].json);
-        if (bad < 0)
-            return knob__oom("attribute");
+        int bad = knob__attr_json_check(attrs[i].key, attrs[i].json);
         if (bad)
-            return knob__error(KNOB_EINVAL,
-                               "knob_study_ask_claimed: attribute '%s' is not valid JSON: %.80s",
-                               attrs[i].key, attrs[i].json);
+            return bad == KNOB_EINVAL ? knob__error_prefix(bad, "knob_study_ask_claimed") : bad;
     }
     return ask(s, key, attrs, n_attrs, out, won);
 }
@@ -623,7 +625,7 @@ int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out)
                            s->name, (long long)number);
     if (info->state != KNOB_TRIAL_RUNNING && !knob__trial_lost(info))
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
-                           (long long)number, knob_trial_state_str(info->state));
+                           (long long)number, finished_word(info->state));
     knob_trial *t = knob__trial_new(s);
     if (!t)
         return knob__oom("trial");
@@ -735,10 +737,12 @@ static int check_count(const knob_study *s, int64_t number, knob_trial_state sta
 {
     if (state != KNOB_TRIAL_COMPLETE || (n == s->n_dirs && (values || !n)))
         return KNOB_OK;
+    size_t given = values ? n : 0;
     return knob__error(KNOB_EINVAL,
-                       "study '%s': trial %lld told COMPLETE with %zu values; the "
-                       "study has %zu objectives (the trial is still running)",
-                       s->name, (long long)number, values ? n : 0, s->n_dirs);
+                       "study '%s': trial %lld told COMPLETE with %zu value%s; the "
+                       "study has %zu objective%s (the trial is still running)",
+                       s->name, (long long)number, given, given == 1 ? "" : "s", s->n_dirs,
+                       s->n_dirs == 1 ? "" : "s");
 }
 
 /* A tell's state must finish the trial; RUNNING, WAITING or another number is the
@@ -997,7 +1001,7 @@ int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_
                            (long long)number, waiting);
     if (info && info->state != KNOB_TRIAL_RUNNING && !knob__trial_lost(info))
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s%s", s->name,
-                           (long long)number, knob_trial_state_str(info->state), done);
+                           (long long)number, finished_word(info->state), done);
     return KNOB_OK;
 }
 
@@ -1202,12 +1206,9 @@ static int set_attr(knob_study *s, bool system, const char *key, const char *jso
     if (!knobx_utf8_valid(key))
         return knob__error(KNOB_EINVAL, "study '%s': attribute key '%s' is not valid UTF-8",
                            s->name, key);
-    int bad = knobx_json_check(json);
-    if (bad < 0)
-        return knob__oom("attribute");
+    int bad = knob__attr_json_check(key, json);
     if (bad)
-        return knob__error(KNOB_EINVAL, "study '%s': attribute '%s' is not valid JSON: %.80s",
-                           s->name, key, json);
+        return bad == KNOB_EINVAL ? knob__error_prefix(bad, "study '%s'", s->name) : bad;
     return knob__store_study_attr(s, system, key, json);
 }
 

@@ -412,14 +412,23 @@ int knob__constraints_attr_check(const knob_study *s, int64_t number, const char
  * back exactly), in `stack` (512 bytes) or, for more than 16, in a text of its own (*text
  * is then not `stack`, and the caller frees it). KNOB_OK or KNOB_ENOMEM. */
 int knob__constraints_text(const double *values, size_t n, char *stack, char **text);
+/* Checks the JSON text of attribute `key` (knobx_json_check): KNOB_OK, KNOB_ENOMEM, or
+ * KNOB_EINVAL naming the key and what is wrong (text that is not UTF-8 by the offset of its
+ * first bad byte, not copied), for the caller to prefix with where. */
+int knob__attr_json_check(const char *key, const char *json);
 /* Writes the params suggested since the last write, in one transaction. */
 int knob__trial_flush_params(knob_trial *t);
+/* As knob__trial_flush_params, before a write of the public `call`: refused because the
+ * trial was finished elsewhere, the message names `call` and the params left unwritten. */
+int knob__trial_flush_for(knob_trial *t, const char *call);
 /* Writes t's unwritten params and finishes it (state, values) in one storage write where
  * the backend can (PostgreSQL: one statement, one stamp), else params then finish. */
 int knob__trial_finish_params(knob_trial *t, knob_trial_state state, const double *values,
                               size_t n);
 
 /* heartbeat.c */
+/* The fail reason of a trial silent for `silent` seconds (its worker lost), in buf. */
+void knob__lost_reason(char *buf, size_t size, double silent);
 /* Fails the RUNNING trials whose heartbeat is older than the grace period, and
  * enqueues their retries. */
 int knob__fail_stale(knob_study *s);

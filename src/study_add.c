@@ -72,20 +72,22 @@ static int check_info(const knob_study *s, const knob_trial_info *info)
     bool finished = info->state != KNOB_TRIAL_RUNNING && info->state != KNOB_TRIAL_WAITING;
     if (!finished && info->n_values)
         return knob__error(KNOB_EINVAL,
-                           "study '%s': an added %s trial has %zu values; it has none "
+                           "study '%s': an added %s trial has %zu value%s; it has none "
                            "until it is told",
-                           s->name, info_states[info->state], info->n_values);
+                           s->name, info_states[info->state], info->n_values,
+                           info->n_values == 1 ? "" : "s");
     /* a failed trial stores none: values given with one were dropped without a word */
     if (info->state == KNOB_TRIAL_FAIL && info->n_values)
         return knob__error(KNOB_EINVAL,
-                           "study '%s': an added fail trial has %zu values; a failed trial "
+                           "study '%s': an added fail trial has %zu value%s; a failed trial "
                            "has none",
-                           s->name, info->n_values);
+                           s->name, info->n_values, info->n_values == 1 ? "" : "s");
     if (info->state == KNOB_TRIAL_COMPLETE && info->n_values != s->n_dirs)
         return knob__error(KNOB_EINVAL,
-                           "study '%s': an added complete trial has %zu values; the study "
-                           "has %zu objectives",
-                           s->name, info->n_values, s->n_dirs);
+                           "study '%s': an added complete trial has %zu value%s; the study "
+                           "has %zu objective%s",
+                           s->name, info->n_values, info->n_values == 1 ? "" : "s", s->n_dirs,
+                           s->n_dirs == 1 ? "" : "s");
     if (info->n_values && !info->values)
         return knob__error(KNOB_EINVAL, "study '%s': added trial: values NULL", s->name);
     for (size_t i = 0; i < info->n_values; i++)

@@ -634,6 +634,30 @@ static int set_valid_attr(knob_trial *t, bool system, const char *key, const cha
     return knob__store_unfinished_attr(t->s, t->id, system, key, json);
 }
 
+int knob__attr_json_check(const char *key, const char *json)
+{
+    int bad = knobx_json_check(json);
+    if (bad < 0)
+        return knob__oom("attribute");
+    if (!bad)
+        return KNOB_OK;
+    size_t at = knobx_utf8_bad_at(json), n = strlen(json);
+    if (at < n) /* named by its offset and code: the byte itself would not print */
+        return knob__error(KNOB_EINVAL,
+                           "attribute '%s' is not valid UTF-8: byte %zu of its JSON text "
+                           "(0x%02x) is not part of a UTF-8 character",
+                           key, at, (unsigned)(unsigned char)json[at]);
+    size_t cut = 0; /* an excerpt that ends where a character does */
+    while (cut < n) {
+        size_t k = knobx_utf8_seq((const unsigned char *)json + cut, n - cut);
+        if (cut + k > 80)
+            break;
+        cut += k;
+    }
+    return knob__error(KNOB_EINVAL, "attribute '%s' is not valid JSON: %.*s%s", key, (int)cut, json,
+                       cut < n ? "..." : "");
+}
+
 static int set_attr(knob_trial *t, bool system, const char *key, const char *json)
 {
     if (!t || !key || !json || !key[0])
@@ -641,12 +665,10 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
     if (!knobx_utf8_valid(key))
         return knob__error(KNOB_EINVAL, "trial %lld: attribute key '%s' is not valid UTF-8",
                            (long long)t->number, key);
-    int bad = knobx_json_check(json);
-    if (bad < 0)
-        return knob__oom("attribute");
+    int bad = knob__attr_json_check(key, json);
     if (bad)
-        return knob__error(KNOB_EINVAL, "trial %lld: attribute '%s' is not valid JSON: %.80s",
-                           (long long)t->number, key, json);
+        return bad == KNOB_EINVAL ? knob__error_prefix(bad, "trial %lld", (long long)t->number)
+                                  : bad;
     /* knob's own key: read as the trial's constraint values, so checked as
      * knob_trial_set_constraints and knob_study_add_trial check them (a string read as
      * none, and the trial feasible) */

@@ -149,17 +149,22 @@ size_t knobx_utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-bool knobx_utf8_valid(const char *s)
+size_t knobx_utf8_bad_at(const char *s)
 {
     size_t n = strlen(s);
     const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
         size_t k = knobx_utf8_seq(u + i, n - i);
         if (!k)
-            return false;
+            return i;
         i += k;
     }
-    return true;
+    return n;
+}
+
+bool knobx_utf8_valid(const char *s)
+{
+    return !s[knobx_utf8_bad_at(s)];
 }
 
 void knobx_buf_add_utf8(knobx_buf *b, const char *s, size_t n)

@@ -134,6 +134,9 @@ void knobx_buf_add_utf8(knobx_buf *b, const char *s, size_t n);
 
 /* True when the NUL-terminated `s` is valid UTF-8. */
 bool knobx_utf8_valid(const char *s);
+/* The offset of the first byte of the NUL-terminated `s` that is not part of valid UTF-8,
+ * or strlen(s) when all of it is. */
+size_t knobx_utf8_bad_at(const char *s);
 
 /* True when `text` is one valid JSON value (with optional surrounding space). */
 bool knobx_json_valid(const char *text);

@@ -889,6 +889,38 @@ static void stale_handle_names_the_call(void **state)
     knob_study_free(other);
 }
 
+/* Messages that read as written: "already failed" (not "already fail"), and one value or
+ * objective in the singular. */
+static void messages_read_as_written(void **state)
+{
+    (void)state;
+    knob_trial *t;
+    double two[2] = {1, 2};
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, two, 2), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "told COMPLETE with 2 values; the study has 1 "
+                                          "objective (the trial is still running)"));
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    assert_int_equal(knob_study_open_trial(s, 0, &t), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "study 'misuse': trial 0 is already failed"));
+    assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "trial 0 is already failed"));
+
+    knob_study *two_s;
+    knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
+    knob_study_options o = {.directions = dirs, .n_objectives = 2};
+    assert_int_equal(knob_study_create(st, "two", &o, &two_s), KNOB_OK);
+    assert_int_equal(knob_study_ask(two_s, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell(two_s, t, KNOB_TRIAL_COMPLETE, two, 1), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "told COMPLETE with 1 value; the study has 2 "
+                                          "objectives"));
+    knob_trial_info info = {.state = KNOB_TRIAL_COMPLETE, .n_values = 1, .values = two};
+    assert_int_equal(knob_study_add_trial(two_s, &info, NULL), KNOB_EINVAL);
+    assert_non_null(
+        strstr(knob_errmsg(), "an added complete trial has 1 value; the study has 2 objectives"));
+    assert_int_equal(knob_study_tell(two_s, t, KNOB_TRIAL_COMPLETE, two, 2), KNOB_OK);
+    knob_study_free(two_s);
+}
 
 int main(int argc, char **argv)
 {
@@ -919,6 +951,7 @@ int main(int argc, char **argv)
                                         close_study),
         cmocka_unit_test(study_options_numbers_checked),
         cmocka_unit_test_setup_teardown(stale_handle_names_the_call, open_study, close_study),
+        cmocka_unit_test_setup_teardown(messages_read_as_written, open_study, close_study),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

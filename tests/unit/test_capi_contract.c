@@ -224,8 +224,23 @@ static void names_and_json_are_utf8(void **state)
         assert_int_equal(knob_study_set_user_attr(s, bad[i], "1"), KNOB_EINVAL);
         char json[64];
         snprintf(json, sizeof json, "\"%s\"", bad[i]);
+        /* said to be no UTF-8, at the offset of its first bad byte, which the message does
+         * not copy (it said "is not valid JSON" and held the byte) */
+        size_t at = 1; /* each is ASCII up to its bad byte */
+        while ((unsigned char)json[at] < 0x80)
+            at++;
+        char says[80];
+        snprintf(says, sizeof says, "attribute 'k' is not valid UTF-8: byte %zu of its JSON text",
+                 at);
         assert_int_equal(knob_trial_set_user_attr(t, "k", json), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), says) || !strstr(knob_errmsg(), "trial 0: "))
+            fail_msg("%s: %s", bad[i], knob_errmsg());
+        for (const char *m = knob_errmsg(); *m; m++)
+            if ((unsigned char)*m >= 0x80)
+                fail_msg("the message holds byte 0x%02x: %s", (unsigned char)*m, knob_errmsg());
         assert_int_equal(knob_study_set_system_attr(s, "k", json), KNOB_EINVAL);
+        if (!strstr(knob_errmsg(), says))
+            fail_msg("%s: %s", bad[i], knob_errmsg());
         snprintf(json, sizeof json, "{\"%s\": 1}", bad[i]);
         assert_int_equal(knob_study_enqueue(s, json), KNOB_EINVAL);
     }

@@ -2,6 +2,7 @@
  * worker, and retried with the same params. */
 #include "testutil.h"
 #include "knob.h"
+#include "study.h"
 
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -729,6 +730,26 @@ static void ask_claimed_refusals(void **state)
     knob_storage_close(st);
 }
 
+/* The fail reason of a silent trial gives the silence in tenths below 10 s: with a grace
+ * of half a second, 0.7 s read "no heartbeat for 1 s", and 0.4 s "for 0 s". */
+static void lost_reason_reads_the_silence(void **state)
+{
+    (void)state;
+    static const struct {
+        double silent;
+        const char *says;
+    } cases[] = {{0.7, "no heartbeat for 0.7 s (its worker stopped)"},
+                 {0.44, "no heartbeat for 0.4 s (its worker stopped)"},
+                 {9.9, "no heartbeat for 9.9 s (its worker stopped)"},
+                 {9.96, "no heartbeat for 10 s (its worker stopped)"},
+                 {61.3, "no heartbeat for 61 s (its worker stopped)"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char reason[128];
+        knob__lost_reason(reason, sizeof reason, cases[i].silent);
+        assert_string_equal(reason, cases[i].says);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -749,6 +770,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(failed_without_its_retry_is_not_failed),
         cmocka_unit_test(tell_fail_keeps_a_lost_trials_cause),
         cmocka_unit_test(tell_fail_refusals_name_it),
+        cmocka_unit_test(lost_reason_reads_the_silence),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

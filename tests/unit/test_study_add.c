@@ -1014,7 +1014,7 @@ static void dropped_data_refused(void **state)
                             .start_time = NAN,
                             .end_time = NAN};
     assert_int_equal(knob_study_add_trial(s, &info, NULL), KNOB_EINVAL);
-    assert_non_null(strstr(knob_errmsg(), "an added fail trial has 1 values"));
+    assert_non_null(strstr(knob_errmsg(), "an added fail trial has 1 value;"));
     knob_step_value iv[2] = {{.step = 0, .value = 0.5}, {.step = -5, .value = 0.9}};
     const knob_trial_state states[] = {KNOB_TRIAL_PRUNED, KNOB_TRIAL_COMPLETE, KNOB_TRIAL_FAIL,
                                        KNOB_TRIAL_RUNNING, KNOB_TRIAL_WAITING};
