@@ -575,7 +575,8 @@ typedef struct knob_pruner_plugin {
 
 /* Creates a pruner by name with options "key=value,...": a built-in, "none", "median",
  * "percentile", "threshold", "patient", "successive_halving" (ASHA), "hyperband",
- * "wilcoxon", "curve" (learning-curve extrapolation), or one registered with
+ * "wilcoxon", "curve" (learning-curve extrapolation), "wandb_hyperband" (W&B sweeps'
+ * hyperband early stopping: bands, no brackets; see docs/sweep.md), or one registered with
  * knob_pruner_register. Option names follow Optuna's; every built-in pruner but "none"
  * also takes `objective` (which objective's intermediate values it reads, 0 by
  * default), so studies of several objectives can be pruned. "patient" gives its
