@@ -697,6 +697,13 @@ int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, 
     return named(s, s->st->be->sync(s->st->h, s->id, since, cb, ctx, seq));
 }
 
+int knob__store_sync_added(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq)
+{
+    const knob__backend *be = s->st->be;
+    return named(
+        s, (be->sync_added ? be->sync_added : be->sync)(s->st->h, s->id, since, cb, ctx, seq));
+}
+
 int knob__store_best_trial(knob_study *s, knob__sync_cb cb, void *ctx, bool *found)
 {
     *found = false;

@@ -369,6 +369,9 @@ int knob__store_study_attrs(knob_study *s, bool system,
                             int (*cb)(void *ctx, const char *key, const char *json), void *ctx);
 int knob__store_claim(knob_study *s, const char *key, int64_t trial, bool *won);
 int knob__store_sync(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
+/* knob__store_sync for a reader that holds every trial as of `since` and merges what was
+ * added (backend sync_added: rec->added). */
+int knob__store_sync_added(knob_study *s, int64_t since, knob__sync_cb cb, void *ctx, int64_t *seq);
 /* The backend's best_trial for the study's first direction; *found false (KNOB_OK) where
  * the backend has none. */
 int knob__store_best_trial(knob_study *s, knob__sync_cb cb, void *ctx, bool *found);

@@ -367,6 +367,48 @@ static int load_failed(knob_study *s, const knob__trial_rec *r)
                        (long long)r->number);
 }
 
+/* The intermediate values of held (both sorted by step), with those of r added (sync_added):
+ * a step held keeps its value (a step's first value is the one stored), into *out
+ * (malloc'd; NULL when r adds nothing new). */
+static int merge_added(const knob_trial_info *held, const knob__trial_rec *r, knob_step_value **out,
+                       size_t *n)
+{
+    const knob_step_value *a = held->intermediate, *b = r->intermediate;
+    size_t na = held->n_intermediate, nb = r->n_intermediate, i = 0, j = 0, k = 0;
+    *out = NULL;
+    *n = na;
+    if (!nb)
+        return KNOB_OK;
+    knob_step_value *m = malloc((na + nb) * sizeof *m);
+    if (!m)
+        return knob__oom("study view");
+    while (i < na || j < nb) {
+        if (j == nb || (i < na && a[i].step < b[j].step))
+            m[k++] = a[i++];
+        else if (i == na || b[j].step < a[i].step)
+            m[k++] = b[j++];
+        else { /* held: the stored first value */
+            m[k++] = a[i++];
+            j++;
+        }
+    }
+    *out = m;
+    *n = k;
+    return KNOB_OK;
+}
+
+static int put_trial(knob_study *s, const knob__trial_rec *r)
+{
+    knob__view *v = &s->view;
+    knob_trial_info *info = knob__view_info(v, r, NULL, NULL);
+    if (!info)
+        return load_failed(s, r);
+    int rc = knob__view_put(s, r, info);
+    if (rc)
+        free(info);
+    return rc;
+}
+
 static int on_trial(void *ctx, const knob__trial_rec *r)
 {
     knob_study *s = ctx;
@@ -377,12 +419,21 @@ static int on_trial(void *ctx, const knob__trial_rec *r)
     if ((unsigned)r->state > KNOB_TRIAL_WAITING)
         return knob__error(KNOB_ECORRUPT, "study '%s': trial %lld has an unknown state %d", s->name,
                            (long long)r->number, (int)r->state);
-    knob_trial_info *info = knob__view_info(v, r, NULL, NULL);
-    if (!info)
-        return load_failed(s, r);
-    int rc = knob__view_put(s, r, info);
+    const knob_trial_info *held =
+        r->added && (size_t)r->number < v->n ? v->by_number[r->number] : NULL;
+    if (!held) /* whole, or made since the last sync: its values are all added ones */
+        return put_trial(s, r);
+    knob_step_value *merged;
+    size_t n;
+    int rc = merge_added(held, r, &merged, &n);
     if (rc)
-        free(info);
+        return rc;
+    knob__trial_rec whole = *r;
+    whole.added = false;
+    whole.n_intermediate = n;
+    whole.intermediate = merged ? merged : held->intermediate;
+    rc = put_trial(s, &whole);
+    free(merged);
     return rc;
 }
 
@@ -436,7 +487,8 @@ int knob__view_sync(knob_study *s)
     /* A study's first read starts from its snapshot where the storage keeps one. */
     int64_t from_snap = !s->view.loaded && s->view.n == 0 ? knob__snap_load(s, &builders) : 0;
     int64_t seq = s->view.seq;
-    int rc = knob__store_sync(s, seq, on_trial, s, &seq);
+    /* the view holds every trial as of seq: a running trial's new values are read alone */
+    int rc = knob__store_sync_added(s, seq, on_trial, s, &seq);
     if (rc == KNOB_OK && seq < from_snap) {
         /* the storage is behind the snapshot: it is not this study's (never trusted) */
         knob__view_drop(&s->view);

@@ -44,6 +44,11 @@ typedef struct knob__trial_rec {
     size_t n_system_attrs;
     const knob_attr *system_attrs;
     int64_t seq; /* the study's change stamp of the trial's last write */
+    /* sync_added only: `intermediate` holds the values written since `since` (sorted by
+     * step, perhaps some the reader holds already), to merge into the reader's copy of the
+     * trial as of `since`; that copy's values are all still stored. A trial the reader had
+     * no copy of was made after `since`, and these are all its values. */
+    bool added;
 } knob__trial_rec;
 
 /* Returns KNOB_OK to go on; any other status stops sync() and is returned by it. */
@@ -319,6 +324,13 @@ typedef struct knob__backend {
      * values and counts as a finish does. */
     int (*create_added)(void *be, int64_t study, int64_t cap, const knob__added_rec *a, int64_t *id,
                         int64_t *number);
+
+    /* Optional (NULL: sync): sync for a reader that holds every trial of the study as of
+     * `since` (a copy of each as sync delivered it): a trial whose intermediate values were
+     * only added to since then may be delivered with rec->added and only the values added
+     * (a running trial's sync costs what it reported since, not every value it has). */
+    int (*sync_added)(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                      int64_t *seq);
 } knob__backend;
 
 extern const knob__backend knob__backend_memory;

@@ -88,6 +88,25 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
  * set right once (upgrade_schema), and this mark says so. */
 #define BEST_READ_MARK "INSERT OR IGNORE INTO knob_meta(key, value) VALUES('best_readable', '1')"
 
+/* A sync reads of a running trial only the intermediate values written since the reader's
+ * last sync, not every value it has (at 20,000 values, one a record, `knob run` spent 76 s
+ * re-reading them: bench/README.md, intermediate). Each row holds the study's stamp of its
+ * write (seq; NULL for a row written by a knob before the column, which every sync of its
+ * trial reads again). A trial's rows are only added to, but when a knob of these columns
+ * takes the trial from the queue or puts it back (requeue replaces its rows): inter_reset
+ * is that write's stamp, and a reader behind it reads the trial's rows whole. inter_start
+ * is the start time those writes (and the trial's creation) set: a trial whose start time
+ * differs was taken or put back by an older knob since, and is read whole, as before.
+ * Files made before them get them on their first open (upgrade_schema): their trials,
+ * whose inter_start is NULL, are read whole unless they never started (as before). */
+#define INTER_COLUMNS                                                                              \
+    "ALTER TABLE intermediate ADD COLUMN seq INTEGER; ALTER TABLE trials ADD COLUMN inter_start "  \
+    "REAL; ALTER TABLE trials ADD COLUMN inter_reset INTEGER; CREATE INDEX intermediate_by_seq "   \
+    "ON intermediate(trial, seq)"
+/* Whether a changed trial t's rows since ?2 are only added to (see INTER_COLUMNS). */
+#define INTER_ADDED                                                                                \
+    "(t.inter_start IS t.start_time AND (t.inter_reset IS NULL OR t.inter_reset <= ?2))"
+
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
  * and stamp must not sync a new study under it. Files made before it get it on their first
  * open (upgrade_ids). */
@@ -123,6 +142,7 @@ static const char *const schema[] = {
     BEST_COLUMNS,
     BEST_INDEX,
     BEST_READ_MARK,
+    INTER_COLUMNS,
 };
 
 /* A study's best first value (?1): agg of the fresh trials' best and the stale ones' */
@@ -189,6 +209,8 @@ enum {
     Q_SYNC_VALUES,
     Q_SYNC_INTER,
     Q_SYNC_ATTRS,
+    Q_SYNC_TRIALS_ADDED,
+    Q_SYNC_INTER_ADDED,
     Q_LOAD_TRIALS,
     Q_LOAD_PARAMS,
     Q_LOAD_VALUES,
@@ -247,11 +269,12 @@ static const char *const sql[Q_COUNT] = {
      * in a 64 KB buffer), where a single-row UPDATE in a transaction needs none. */
     [Q_BUMP] = "UPDATE studies SET seq = seq + 1 WHERE id = ?1",
     [Q_NEXT_NUMBER] = "SELECT COALESCE(MAX(number) + 1, 0) FROM trials WHERE study = ?1",
-    [Q_INSERT_TRIAL] = "INSERT INTO trials(study, number, state, start_time, seq) "
-                       "VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_INSERT_TRIAL] = "INSERT INTO trials(study, number, state, start_time, seq, inter_start) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?4)",
     [Q_OLDEST_WAITING] = "SELECT id, number FROM trials WHERE study = ?1 AND state = 4 "
                          "ORDER BY number LIMIT 1",
-    [Q_START_TRIAL] = "UPDATE trials SET state = 0, start_time = ?2, seq = ?3 WHERE id = ?1",
+    [Q_START_TRIAL] = "UPDATE trials SET state = 0, start_time = ?2, seq = ?3, inter_start = ?2, "
+                      "inter_reset = ?3 WHERE id = ?1",
     [Q_TRIAL_ID] = "SELECT id FROM trials WHERE study = ?1 AND number = ?2",
     /* A new name goes after the trial's other params; a name set again keeps its place. */
     [Q_SET_PARAM] = "INSERT INTO params(trial, position, name, dist, internal) "
@@ -263,8 +286,12 @@ static const char *const sql[Q_COUNT] = {
     [Q_STAMP] = "UPDATE trials SET seq = ?2, best_seq = CASE WHEN best_seq = seq THEN ?2 ELSE "
                 "best_seq END WHERE id = ?1 AND study = ?3",
     [Q_SET_TIMES] = "UPDATE trials SET start_time = COALESCE(?2, start_time), end_time = "
-                    "COALESCE(?3, end_time) WHERE id = ?1",
-    [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value) VALUES(?1, ?2, ?3)",
+                    "COALESCE(?3, end_time), inter_start = CASE WHEN inter_start IS start_time "
+                    "THEN COALESCE(?2, start_time) ELSE inter_start END WHERE id = ?1",
+    /* seq: the stamp the write is about to take (a stamp too high is only read again) */
+    [Q_REPORT] = "INSERT OR IGNORE INTO intermediate(trial, step, value, seq) VALUES(?1, ?2, ?3, "
+                 "(SELECT seq + 1 FROM studies WHERE id = (SELECT study FROM trials WHERE id = "
+                 "?1)))",
     [Q_SET_TRIAL_ATTR] = "INSERT INTO trial_attrs(trial, system, key, json) VALUES(?1, ?2, ?3, ?4) "
                          "ON CONFLICT(trial, system, key) DO UPDATE SET json = excluded.json",
     [Q_TRIAL_STATE] = "SELECT t.state, t.number, s.name, EXISTS (SELECT 1 FROM trial_attrs a "
@@ -305,6 +332,20 @@ static const char *const sql[Q_COUNT] = {
      * order through UNIQUE(study, number) (`+seq` keeps the planner off trials_by_seq)
      * needs no sort of the whole study, only of each trial's few rows; at 100,000 trials
      * the sorts of the queries above cost more than a quarter of a study's first read. */
+    /* The same for a reader that merges what is added (sync_added): the trials with whether
+     * their rows since ?2 are only added to, and of those trials only the rows added since
+     * (and any without a stamp) */
+    [Q_SYNC_TRIALS_ADDED] = "SELECT id, number, state, start_time, end_time, seq, " INTER_ADDED
+                            " FROM trials t WHERE study = ?1 AND seq > ?2 ORDER BY id",
+    [Q_SYNC_INTER_ADDED] =
+        "SELECT i.trial, i.step, i.value FROM intermediate i JOIN trials t ON t.id = i.trial "
+        "WHERE t.study = ?1 AND t.seq > ?2 AND NOT " INTER_ADDED " UNION ALL SELECT i.trial, "
+        "i.step, i.value FROM trials t JOIN intermediate i INDEXED BY intermediate_by_seq ON "
+        "i.trial = t.id AND i.seq > ?2 "
+        "WHERE t.study = ?1 AND t.seq > ?2 AND " INTER_ADDED " UNION ALL SELECT i.trial, i.step, "
+        "i.value FROM trials t JOIN intermediate i INDEXED BY intermediate_by_seq ON i.trial = "
+        "t.id AND i.seq IS NULL WHERE "
+        "t.study = ?1 AND t.seq > ?2 AND " INTER_ADDED " ORDER BY 1, 2",
     [Q_LOAD_TRIALS] = "SELECT id, number, state, start_time, end_time, seq FROM trials "
                       "WHERE study = ?1 AND +seq > ?2 ORDER BY number",
     [Q_LOAD_PARAMS] = "SELECT p.trial, p.name, p.dist, p.internal FROM trials t JOIN params p "
@@ -341,7 +382,8 @@ static const char *const sql[Q_COUNT] = {
                     "ORDER BY rowid",
     /* a taken trial put back (requeue): only while it is RUNNING with its take's start time */
     [Q_REQUEUE] = "UPDATE trials SET state = 4, start_time = NULL, end_time = NULL, seq = ?3, "
-                  "best = NULL, best_seq = NULL WHERE id = ?1 AND study = ?2 AND state = 0 AND "
+                  "best = NULL, best_seq = NULL, inter_start = NULL, inter_reset = ?3 WHERE id = "
+                  "?1 AND study = ?2 AND state = 0 AND "
                   "start_time = ?4",
     [Q_CLEAR_PARAMS] = "DELETE FROM params WHERE trial = ?1",
     [Q_CLEAR_VALUES] = "DELETE FROM trial_values WHERE trial = ?1",
@@ -363,6 +405,8 @@ typedef struct db {
     /* a file of an older knob that this process cannot write, read as it is: the trial
      * counts and the best values from the rows (upgrade_schema) */
     bool older;
+    /* ... without INTER_COLUMNS: every changed trial's rows read whole */
+    bool no_inter;
 } db;
 
 /* ---------------------------------------------------------------- errors and statements */
@@ -895,14 +939,16 @@ static int check_schema(db *d, bool *wal)
 #define PART_BEST 2
 #define PART_BEST_READ 4
 #define PART_IDS 8
+#define PART_INTER 16                                         /* INTER_COLUMNS */
 #define PARTS_ROWS (PART_COUNTS | PART_BEST | PART_BEST_READ) /* what the listing reads */
-#define PARTS_ALL (PARTS_ROWS | PART_IDS)
+#define PARTS_ALL (PARTS_ROWS | PART_IDS | PART_INTER)
 static const char parts_sql[] =
     "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = "
     "'knob_trial_counts') + 2 * EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'trials_best') "
     "+ 4 * EXISTS (SELECT 1 FROM knob_meta WHERE key = 'best_readable') + 8 * EXISTS (SELECT 1 "
     "FROM sqlite_master WHERE type = 'table' AND name = 'studies' AND sql LIKE "
-    "'%AUTOINCREMENT%')";
+    "'%AUTOINCREMENT%') + 16 * EXISTS (SELECT 1 FROM sqlite_master WHERE name = "
+    "'intermediate_by_seq')";
 
 /* Within the upgrade's write transaction: the trial counts, the trials' best and its mark,
  * filled from the rows, where `parts` lacks them. */
@@ -992,6 +1038,9 @@ static int upgrade_write(db *d)
         return rollback(d, rc);
     if (!(parts & PART_IDS) && (rc = upgrade_ids(d)))
         return rollback(d, rc);
+    if (!(parts & PART_INTER) && sqlite3_exec(d->h, INTER_COLUMNS, NULL, NULL, NULL) != SQLITE_OK)
+        return rollback(d,
+                        fail(d, "add the intermediate values' stamps to a file of an older knob"));
     return commit(d);
 }
 
@@ -1008,6 +1057,7 @@ static int upgrade_schema(db *d)
         return rc;
     if (sqlite3_db_readonly(d->h, "main") == 1) {
         d->older = (parts & PARTS_ROWS) != PARTS_ROWS;
+        d->no_inter = !(parts & PART_INTER);
         return KNOB_OK;
     }
     /* PRAGMA foreign_keys does nothing inside a transaction */
@@ -1020,6 +1070,7 @@ static int upgrade_schema(db *d)
     /* SQLite found the file read-only only at the write (its -shm, say): read it as it is */
     if (rc && (d->fail_code & 0xff) == SQLITE_READONLY) {
         d->older = (parts & PARTS_ROWS) != PARTS_ROWS;
+        d->no_inter = !(parts & PART_INTER);
         return KNOB_OK;
     }
     return rc;
@@ -2502,12 +2553,13 @@ static double column_time(sqlite3_stmt *s, int col)
 
 /* Starts the four row queries, each on its first row: the changed trials' rows in trial
  * id order, or on a first read (since 0) every trial's in number order. */
-static int open_cursors(db *d, int64_t study, int64_t since, cursor c[4])
+static int open_cursors(db *d, int64_t study, int64_t since, bool added, cursor c[4])
 {
     static const int changed[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER, Q_SYNC_ATTRS};
+    static const int grown[4] = {Q_SYNC_PARAMS, Q_SYNC_VALUES, Q_SYNC_INTER_ADDED, Q_SYNC_ATTRS};
     static const int all[4] = {Q_LOAD_PARAMS, Q_LOAD_VALUES, Q_LOAD_INTER, Q_LOAD_ATTRS};
     static const int one[4] = {Q_ONE_PARAMS, Q_ONE_VALUES, Q_ONE_INTER, Q_ONE_ATTRS};
-    const int *which = since > 0 ? changed : since == 0 ? all : one;
+    const int *which = since > 0 ? (added ? grown : changed) : since == 0 ? all : one;
     int rc = KNOB_OK;
     for (int i = 0; i < 4; i++)
         c[i] = (cursor){NULL, false};
@@ -2522,8 +2574,10 @@ static int open_cursors(db *d, int64_t study, int64_t since, cursor c[4])
     return rc;
 }
 
-/* Gathers the current trial row of `t` whole, and hands it to the callback. */
-static int deliver(db *d, sqlite3_stmt *t, scratch *x, cursor c[4], knob__sync_cb cb, void *ctx)
+/* Gathers the current trial row of `t` whole (its intermediate values only those added
+ * since the reader's sync when `added` and the row says so), and hands it to the callback. */
+static int deliver(db *d, sqlite3_stmt *t, bool added, scratch *x, cursor c[4], knob__sync_cb cb,
+                   void *ctx)
 {
     int64_t id = sqlite3_column_int64(t, 0);
     x->n_params = x->n_values = x->n_inter = x->n_attrs[0] = x->n_attrs[1] = x->n_text = 0;
@@ -2547,6 +2601,7 @@ static int deliver(db *d, sqlite3_stmt *t, scratch *x, cursor c[4], knob__sync_c
         .user_attrs = x->attrs[0],
         .n_system_attrs = x->n_attrs[1],
         .system_attrs = x->attrs[1],
+        .added = added && sqlite3_column_int(t, 6),
     };
     return cb(ctx, &rec);
 }
@@ -2563,13 +2618,16 @@ static void free_scratch(scratch *x)
 
 /* One query per table over the changed trials, all in the same trial order, merged here:
  * five queries however many trials changed. since < 0: `study` is a trial's id, and that
- * trial alone is read (best_trial). */
-static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void *ctx)
+ * trial alone is read (best_trial). `added`: the reader merges what was added (sync_added). */
+static int sync_rows(db *d, int64_t study, int64_t since, bool added, knob__sync_cb cb, void *ctx)
 {
     cursor c[4];
     scratch x = {0};
-    sqlite3_stmt *t = stmt(d, since > 0 ? Q_SYNC_TRIALS : since == 0 ? Q_LOAD_TRIALS : Q_ONE_TRIAL);
-    int rc = t ? open_cursors(d, study, since, c) : KNOB_ESTORAGE;
+    added = added && since > 0 && !d->no_inter;
+    sqlite3_stmt *t = stmt(d, since <= 0 ? (since == 0 ? Q_LOAD_TRIALS : Q_ONE_TRIAL)
+                              : added    ? Q_SYNC_TRIALS_ADDED
+                                         : Q_SYNC_TRIALS);
+    int rc = t ? open_cursors(d, study, since, added, c) : KNOB_ESTORAGE;
     if (t && !rc) {
         sqlite3_bind_int64(t, 1, study);
         if (since >= 0)
@@ -2579,7 +2637,8 @@ static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void
         int r = sqlite3_step(t);
         if (r == SQLITE_DONE)
             break;
-        rc = r == SQLITE_ROW ? deliver(d, t, &x, c, cb, ctx) : fail(d, "read changed trials");
+        rc =
+            r == SQLITE_ROW ? deliver(d, t, added, &x, c, cb, ctx) : fail(d, "read changed trials");
     }
     if (t) {
         sqlite3_reset(t);
@@ -2591,21 +2650,32 @@ static int sync_rows(db *d, int64_t study, int64_t since, knob__sync_cb cb, void
     return rc;
 }
 
-static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
-                   int64_t *seq)
+static int sync_some(db *d, int64_t study, int64_t since, bool added, knob__sync_cb cb, void *ctx,
+                     int64_t *seq)
 {
-    db *d = be;
     int64_t now = 0;
     /* One read transaction: the stamp and the rows come from the same snapshot. */
     int rc = begin_read(d);
     if (rc)
         return rc;
     if ((rc = study_seq(d, study, &now)) ||
-        (now > since && (rc = sync_rows(d, study, since, cb, ctx))))
+        (now > since && (rc = sync_rows(d, study, since, added, cb, ctx))))
         return rollback(d, rc);
     rollback(d, KNOB_OK); /* ends the read */
     *seq = now;
     return KNOB_OK;
+}
+
+static int sync_db(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                   int64_t *seq)
+{
+    return sync_some(be, study, since, false, cb, ctx, seq);
+}
+
+static int sync_added(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                      int64_t *seq)
+{
+    return sync_some(be, study, since, true, cb, ctx, seq);
 }
 
 /* The int64 of a one-row query of the study (bound as ?1); *row false when it gave none
@@ -2649,7 +2719,7 @@ static int best_trial(void *be, int64_t study, knob_direction dir, knob__sync_cb
         (rc = one_int(d, dir == KNOB_MAXIMIZE ? Q_BEST_TRIAL_MAX : Q_BEST_TRIAL_MIN, study,
                       "find the best trial", &id, &got)))
         return rollback(d, rc);
-    if (got && !(rc = sync_rows(d, id, -1, cb, ctx)))
+    if (got && !(rc = sync_rows(d, id, -1, false, cb, ctx)))
         *found = true;
     rollback(d, KNOB_OK); /* ends the read */
     return rc;
@@ -2892,6 +2962,7 @@ const knob__backend knob__backend_sqlite = {
     .set_times = set_times,
     .claim = claim,
     .sync = sync_db,
+    .sync_added = sync_added,
     .set_params = set_params,
     .create_claimed = create_claimed,
     .create_waiting = create_waiting,

@@ -1,0 +1,282 @@
+/* A study synced again on SQLite reads of a running trial only the intermediate values
+ * written since its last sync (sync_added), and merges them into its copy: the study a
+ * handle holds after any number of such syncs is the study a fresh handle reads whole, in
+ * the cases where what was added is not all that changed (a step reported again, values
+ * from two handles, a trial finished between syncs, a file of an older knob, rows an older
+ * knob wrote). */
+#include "testutil_sqlite.h"
+
+#include "knob.h"
+#include "storage/backend.h"
+
+typedef struct files {
+    char path[4096], url[4200];
+} files;
+
+static void new_file(files *f, const char *tag)
+{
+    snprintf(f->path, sizeof f->path, "%s.db", knob_test_path(tag));
+    snprintf(f->url, sizeof f->url, "sqlite:///%s", f->path);
+}
+
+static knob_study *load(knob_storage *st)
+{
+    knob_study *s;
+    assert_int_equal(knob_study_load(st, "sync", NULL, &s), KNOB_OK);
+    return s;
+}
+
+/* The trials `held` holds (synced now) are those a fresh handle on the file reads whole. */
+static void same_as_whole(const files *f, knob_study *held)
+{
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(f->url, &st), KNOB_OK);
+    knob_study *whole = load(st);
+    const knob_trial_info *const *a, *const *b;
+    size_t na, nb;
+    assert_int_equal(knob_study_trials(held, &a, &na), KNOB_OK);
+    assert_int_equal(knob_study_trials(whole, &b, &nb), KNOB_OK);
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_int_equal(a[i]->number, b[i]->number);
+        assert_int_equal(a[i]->state, b[i]->state);
+        if (a[i]->n_intermediate != b[i]->n_intermediate)
+            fail_msg("trial %lld: %zu intermediate values held, %zu stored",
+                     (long long)a[i]->number, a[i]->n_intermediate, b[i]->n_intermediate);
+        for (size_t k = 0; k < a[i]->n_intermediate; k++) {
+            assert_int_equal(a[i]->intermediate[k].step, b[i]->intermediate[k].step);
+            if (!knob_test_same_bits(a[i]->intermediate[k].value, b[i]->intermediate[k].value))
+                fail_msg("trial %lld step %lld: %g held, %g stored", (long long)a[i]->number,
+                         (long long)a[i]->intermediate[k].step, a[i]->intermediate[k].value,
+                         b[i]->intermediate[k].value);
+        }
+    }
+    knob_study_free(whole);
+    knob_storage_close(st);
+}
+
+static void check(const files *f, knob_study *reader)
+{
+    assert_int_equal(knob_study_sync(reader), KNOB_OK);
+    same_as_whole(f, reader);
+}
+
+/* A writer handle and a reader handle on one new file, the study made. */
+static void open_two(files *f, const char *tag, knob_storage **wst, knob_study **w,
+                     knob_storage **rst, knob_study **r)
+{
+    new_file(f, tag);
+    assert_int_equal(knob_storage_open(f->url, wst), KNOB_OK);
+    *w = knob_test_study(*wst, "sync", "random", "seed=3");
+    assert_int_equal(knob_storage_open(f->url, rst), KNOB_OK);
+    *r = load(*rst);
+}
+
+static void close_two(files *f, knob_storage *wst, knob_study *w, knob_storage *rst, knob_study *r)
+{
+    knob_study_free(w);
+    knob_study_free(r);
+    knob_storage_close(wst);
+    knob_storage_close(rst);
+    unlink(f->path);
+}
+
+static void a_step_reported_again_keeps_its_first_value(void **state)
+{
+    (void)state;
+    files f;
+    knob_storage *wst, *rst;
+    knob_study *w, *r;
+    open_two(&f, "sync-again", &wst, &w, &rst, &r);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 5, 0.5), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 7, 0.7), KNOB_OK);
+    check(&f, r);
+    /* again, before and after the last: kept as first stored; a step below the held ones */
+    assert_int_equal(knob_trial_report(t, 5, 9.0), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 3, 0.3), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 7, 9.0), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 9, 0.9), KNOB_OK);
+    check(&f, r);
+    const knob_trial_info *const *a;
+    size_t n;
+    assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
+    assert_int_equal(a[0]->n_intermediate, 4);
+    assert_true(a[0]->intermediate[1].step == 5 && a[0]->intermediate[1].value == 0.5);
+    assert_int_equal(knob_trial_report(t, 9, 9.0), KNOB_OK); /* nothing new at all */
+    check(&f, r);
+    double y = 1;
+    assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    close_two(&f, wst, w, rst, r);
+}
+
+static void values_from_two_handles_and_a_finish(void **state)
+{
+    (void)state;
+    files f;
+    knob_storage *wst, *rst, *ost;
+    knob_study *w, *r;
+    open_two(&f, "sync-two", &wst, &w, &rst, &r);
+    assert_int_equal(knob_storage_open(f.url, &ost), KNOB_OK);
+    knob_study *o = load(ost);
+    knob_trial *t, *u, *t2;
+    assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
+    assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
+    assert_int_equal(knob_study_open_trial(o, knob_trial_number(t), &t2), KNOB_OK);
+    for (int i = 0; i < 30; i++) {
+        /* even steps from one handle, odd from the other, some out of order; the reader
+         * syncs between some of them (its own handle sees the first write of each pair) */
+        assert_int_equal(knob_trial_report(i % 3 ? t : t2, 2 * i + (i % 2), i * 0.25), KNOB_OK);
+        assert_int_equal(knob_trial_report(i % 3 ? t2 : t, 60 - i, -i * 0.5), KNOB_OK);
+        assert_int_equal(knob_trial_report(u, i, i), KNOB_OK);
+        if (i % 4 == 0)
+            check(&f, r);
+        if (i % 7 == 0) /* the reader's own study handle reports too */
+            check(&f, w);
+    }
+    /* more values, then the finish, between two syncs of the reader */
+    assert_int_equal(knob_trial_report(t, 100, 1.0), KNOB_OK);
+    double y = 2;
+    assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_trial_report(u, 100, 1.0), KNOB_OK);
+    assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    check(&f, r);
+    check(&f, w);
+    knob_trial_detach(t2);
+    knob_study_free(o);
+    knob_storage_close(ost);
+    close_two(&f, wst, w, rst, r);
+}
+
+/* The file as a knob before the intermediate values' stamps left it. */
+static void make_older(const char *path)
+{
+    knob_test_sql_exec(path, "DROP INDEX intermediate_by_seq; ALTER TABLE intermediate DROP "
+                             "COLUMN seq; ALTER TABLE trials DROP COLUMN inter_start; ALTER "
+                             "TABLE trials DROP COLUMN inter_reset");
+}
+
+/* What a knob before the stamps writes for a report of trial `number`: the row (no stamp)
+ * and the trial's stamp. */
+static void older_report(const char *path, int64_t number, int64_t step, double value)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "BEGIN IMMEDIATE; INSERT OR IGNORE INTO intermediate(trial, step, value) SELECT "
+             "id, %lld, %.17g FROM trials WHERE number = %lld; UPDATE studies SET seq = seq + "
+             "1; UPDATE trials SET seq = (SELECT seq FROM studies) WHERE number = %lld; COMMIT",
+             (long long)step, value, (long long)number, (long long)number);
+    knob_test_sql_exec(path, sql);
+}
+
+static void a_file_of_an_older_knob_and_its_writes(void **state)
+{
+    (void)state;
+    files f;
+    new_file(&f, "sync-older");
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(f.url, &st), KNOB_OK);
+    knob_study *s = knob_test_study(st, "sync", "random", "seed=3");
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    int64_t number = knob_trial_number(t);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(knob_trial_report(t, i, i * 0.5), KNOB_OK);
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    make_older(f.path);
+    older_report(f.path, number, 5, 2.5);
+
+    /* the upgrade: the rows of before have no stamp, and are read at every sync */
+    knob_storage *wst, *rst;
+    assert_int_equal(knob_storage_open(f.url, &wst), KNOB_OK);
+    assert_int_equal(knob_test_sql_int(f.path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                                               "'intermediate_by_seq'"),
+                     1);
+    knob_study *w = load(wst);
+    assert_int_equal(knob_storage_open(f.url, &rst), KNOB_OK);
+    knob_study *r = load(rst);
+    check(&f, r);
+    assert_int_equal(knob_study_open_trial(w, number, &t), KNOB_OK);
+    knob_trial *u;
+    assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
+    for (int i = 6; i < 12; i++) {
+        assert_int_equal(knob_trial_report(t, i, i * 0.5), KNOB_OK);
+        assert_int_equal(knob_trial_report(u, i, -i * 0.5), KNOB_OK);
+        check(&f, r);
+        /* an older knob beside this one, on both trials: rows without a stamp */
+        older_report(f.path, number, 100 + i, i);
+        older_report(f.path, knob_trial_number(u), 100 - i, i);
+        check(&f, r);
+    }
+    double y = 3;
+    assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    check(&f, r);
+    close_two(&f, wst, w, rst, r);
+}
+
+typedef struct seen {
+    size_t trials, values;
+    bool added;
+} seen;
+
+static int count(void *ctx, const knob__trial_rec *rec)
+{
+    seen *g = ctx;
+    g->trials++;
+    g->values += rec->n_intermediate;
+    g->added = rec->added;
+    return KNOB_OK;
+}
+
+/* What the sync of a running trial reads: the values written since, not all of them. */
+static void a_sync_reads_only_the_values_added(void **state)
+{
+    (void)state;
+    files f;
+    new_file(&f, "sync-added");
+    knob_storage *st;
+    assert_int_equal(knob_storage_open(f.url, &st), KNOB_OK);
+    knob_study *s = knob_test_study(st, "sync", "random", "seed=3");
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(knob_trial_report(t, i, i), KNOB_OK);
+    const knob__backend *be = &knob__backend_sqlite;
+    void *h;
+    int64_t id, since, now;
+    knob_direction *dirs;
+    size_t n_dirs;
+    assert_int_equal(be->open(f.url, f.url + strlen("sqlite:"), &h), KNOB_OK);
+    assert_int_equal(be->find_study(h, "sync", &id, &dirs, &n_dirs), KNOB_OK);
+    free(dirs);
+    seen g = {0};
+    assert_int_equal(be->sync_added(h, id, 0, count, &g, &since), KNOB_OK);
+    assert_true(g.trials == 1 && g.values == 50 && !g.added); /* a first read: whole */
+    assert_int_equal(knob_trial_report(t, 50, 50), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 51, 51), KNOB_OK);
+    g = (seen){0};
+    assert_int_equal(be->sync_added(h, id, since, count, &g, &now), KNOB_OK);
+    assert_true(g.trials == 1 && g.added);
+    assert_int_equal(g.values, 2);
+    g = (seen){0};
+    assert_int_equal(be->sync(h, id, since, count, &g, &now), KNOB_OK); /* sync: whole */
+    assert_true(g.trials == 1 && g.values == 52 && !g.added);
+    be->close(h);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(f.path);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(a_step_reported_again_keeps_its_first_value),
+    cmocka_unit_test(values_from_two_handles_and_a_finish),
+    cmocka_unit_test(a_file_of_an_older_knob_and_its_writes),
+    cmocka_unit_test(a_sync_reads_only_the_values_added),
+};
+KNOB_TEST_MAIN(tests)
