@@ -382,6 +382,19 @@ static int merge_added(const knob_trial_info *held, const knob__trial_rec *r, kn
     knob_step_value *m = malloc((na + nb) * sizeof *m);
     if (!m)
         return knob__oom("study view");
+    /* the held steps below the first added one, at once (a running trial's new steps
+     * mostly follow its last) */
+    size_t lo = 0, hi = na;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid].step < b[0].step)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo)
+        memcpy(m, a, lo * sizeof *m);
+    i = k = lo;
     while (i < na || j < nb) {
         if (j == nb || (i < na && a[i].step < b[j].step))
             m[k++] = a[i++];
