@@ -2,8 +2,8 @@
  * written since its last sync (sync_added), and merges them into its copy: the study a
  * handle holds after any number of such syncs is the study a fresh handle reads whole, in
  * the cases where what was added is not all that changed (a step reported again, values
- * from two handles, a trial finished between syncs, a file of an older knob, rows an older
- * knob wrote). */
+ * from two handles, a trial finished between syncs, a trial put back in the queue, a file of
+ * an older knob, rows and a put-back an older knob wrote). */
 #include "testutil_sqlite.h"
 
 #include "knob.h"
@@ -273,7 +273,80 @@ static void a_sync_reads_only_the_values_added(void **state)
     unlink(f.path);
 }
 
+/* A trial taken from the queue, reported to, and put back with the values it was taken with
+ * (requeue: its rows replaced) between two syncs of a reader: the reader holds what is
+ * stored, not the values it held merged with those written again. */
+static void a_trial_put_back_is_read_whole(void **state)
+{
+    (void)state;
+    files f;
+    knob_storage *wst, *rst;
+    knob_study *w, *r;
+    open_two(&f, "sync-requeue", &wst, &w, &rst, &r);
+    const knob__backend *be = &knob__backend_sqlite;
+    void *h;
+    int64_t study, id, number;
+    knob_direction *dirs;
+    size_t n_dirs;
+    assert_int_equal(be->open(f.url, f.url + strlen("sqlite:"), &h), KNOB_OK);
+    assert_int_equal(be->find_study(h, "sync", &study, &dirs, &n_dirs), KNOB_OK);
+    free(dirs);
+    knob_step_value iv[2] = {{0, 1.0}, {1, 0.5}};
+    knob__waiting_rec wr = {.intermediate = iv, .n_intermediate = 2};
+    assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
+    check(&f, r);
+    bool found = false;
+    int64_t popped;
+    assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
+    assert_true(found && popped == id);
+    check(&f, r);
+    assert_int_equal(be->report(h, study, id, 2, 0.25), KNOB_OK);
+    check(&f, r);
+    assert_int_equal(be->report(h, study, id, 3, 0.125), KNOB_OK);
+    double start;
+    {
+        sqlite3 *db;
+        sqlite3_stmt *q;
+        assert_int_equal(sqlite3_open(f.path, &db), SQLITE_OK);
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT start_time FROM trials WHERE id = %lld", (long long)id);
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        start = sqlite3_column_double(q, 0);
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+    }
+    assert_int_equal(be->requeue(h, study, id, start, &wr), KNOB_OK);
+    check(&f, r);
+    const knob_trial_info *const *a;
+    size_t n;
+    assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
+    assert_true(n == 1 && a[0]->state == KNOB_TRIAL_WAITING && a[0]->n_intermediate == 2);
+    /* taken again, and reported to beside the reader */
+    assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
+    assert_int_equal(be->report(h, study, id, 7, 0.0625), KNOB_OK);
+    check(&f, r);
+    /* put back by a knob before the stamps (which marks nothing of them), and taken again */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "BEGIN IMMEDIATE; UPDATE studies SET seq = seq + 1; UPDATE trials SET state = 4, "
+             "start_time = NULL, seq = (SELECT seq FROM studies) WHERE id = %lld; DELETE FROM "
+             "intermediate WHERE trial = %lld; INSERT INTO intermediate(trial, step, value) "
+             "VALUES(%lld, 0, 1.0); COMMIT",
+             (long long)id, (long long)id, (long long)id);
+    knob_test_sql_exec(f.path, sql);
+    check(&f, r);
+    assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
+    assert_int_equal(be->report(h, study, id, 8, 0.5), KNOB_OK);
+    check(&f, r);
+    assert_int_equal(be->finish(h, study, id, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    check(&f, r);
+    be->close(h);
+    close_two(&f, wst, w, rst, r);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test(a_trial_put_back_is_read_whole),
     cmocka_unit_test(a_step_reported_again_keeps_its_first_value),
     cmocka_unit_test(values_from_two_handles_and_a_finish),
     cmocka_unit_test(a_file_of_an_older_knob_and_its_writes),
