@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import math
 import re
 import threading
 from typing import List, Optional
@@ -113,9 +114,10 @@ class RDBStorage(BaseStorage):
     ) -> None:
         if engine_kwargs:
             url = _with_connect_args(url, engine_kwargs)
-        if heartbeat_interval is not None and heartbeat_interval <= 0:
+        # not math.isfinite alone: NaN <= 0 is False; libknob refuses both at the study
+        if heartbeat_interval is not None and not (0 < heartbeat_interval < math.inf):
             raise ValueError("The value of `heartbeat_interval` should be a positive integer.")
-        if grace_period is not None and grace_period <= 0:
+        if grace_period is not None and not (0 < grace_period < math.inf):
             raise ValueError("The value of `grace_period` should be a positive integer.")
         if heartbeat_stale_trial_callback is not None and failed_trial_callback is not None:
             raise ValueError("Specify only one of `heartbeat_stale_trial_callback` and `failed_trial_callback`.")

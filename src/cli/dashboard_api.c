@@ -701,9 +701,11 @@ static int write_op(dash *d, const dash_req *r, knobx_buf *out,
     knobx_json_free(nf);
     if (nonfinite)
         return error(out, 400,
-                     "the body holds NaN, Infinity or -Infinity, which are no JSON numbers: "
-                     "values must be finite (to fail a trial on purpose, tell it \"state\": "
-                     "\"fail\")");
+                     op == tell ? "the body holds NaN, Infinity or -Infinity, which are no JSON "
+                                  "numbers: values must be finite (to fail a trial on purpose, "
+                                  "tell it \"state\": \"fail\")"
+                                : "the body holds NaN, Infinity or -Infinity, which are no JSON "
+                                  "numbers: values must be finite");
     if (!body || body->type != KNOBX_JSON_OBJECT) {
         knobx_json_free(body);
         return error(out, 400, body ? "the body must be a JSON object" : err);

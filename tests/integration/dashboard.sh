@@ -161,6 +161,10 @@ for v in NaN Infinity -Infinity; do
         '{"error":"the body holds NaN, Infinity or -Infinity, which are no JSON numbers: values must be finite (to fail a trial on purpose, tell it \"state\": \"fail\")"}' \
         "a value of $v"
 done
+# elsewhere than a tell the hint of a tell is no help
+expect_eq "$(dashboard_body "/api/enqueue?name=w" '{"params": {"lr": NaN}}' "$auth")" \
+    '{"error":"the body holds NaN, Infinity or -Infinity, which are no JSON numbers: values must be finite"}' \
+    "an enqueue of NaN"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 1e300, "state": "fail"}' "$auth")" 400 "trial 1e300"
 expect_eq "$(dashboard_status "/api/tell?name=w" '{"trial": 9007199254740996, "state": "fail"}' "$auth")" 400 "trial 2^53+4"
 big=$(python3 -c 'print("{\"note\": \"" + "x" * 70000 + "\"}")')

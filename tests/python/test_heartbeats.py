@@ -4,6 +4,7 @@ dead worker's; a trial of study.ask() is told whenever the caller is done and is
 failed for lack of beats; a live trial has the system attributes it was stored with (an
 enqueued trial's fixed_params, a retry's retry_of)."""
 
+import math
 import os
 import subprocess
 import sys
@@ -126,3 +127,12 @@ def test_a_retry_knows_its_original(tmp_db):
     trials = study.trials
     assert [t.state.name for t in trials] == ["FAIL", "COMPLETE"]
     assert trials[1].params == trials[0].params
+
+
+@pytest.mark.parametrize("bad", [0, -1, math.inf, math.nan])
+def test_heartbeat_and_grace_are_refused_where_the_storage_is_made(tmp_db, bad):
+    # refused by RDBStorage, as Optuna refuses them, not at create_study (libknob refuses a
+    # non-finite one there)
+    for key in ("heartbeat_interval", "grace_period"):
+        with pytest.raises(ValueError, match="positive integer"):
+            optuna.storages.RDBStorage(tmp_db, **{key: bad})

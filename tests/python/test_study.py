@@ -576,7 +576,7 @@ def test_add_trial_and_create_trial(storage, name):
         optuna.create_trial(params={"x": 1.0}, distributions=dists)  # complete needs a value
     with pytest.raises(ValueError):
         optuna.create_trial(params={"x": 11.0}, distributions={"x": dists["x"]}, value=1)
-    with pytest.raises(ValueError, match="objectives"):
+    with pytest.raises(ValueError, match="objective"):
         study.add_trial(optuna.create_trial(params={}, distributions={}, values=[1, 2]))
 
 
