@@ -103,9 +103,12 @@ _Static_assert(KNOB_TRIAL_RUNNING == 0 && KNOB_TRIAL_COMPLETE == 1 && KNOB_TRIAL
     "ALTER TABLE intermediate ADD COLUMN seq INTEGER; ALTER TABLE trials ADD COLUMN inter_start "  \
     "REAL; ALTER TABLE trials ADD COLUMN inter_reset INTEGER; CREATE INDEX intermediate_by_seq "   \
     "ON intermediate(trial, seq)"
-/* Whether a changed trial t's rows since ?2 are only added to (see INTER_COLUMNS). */
+/* Whether a changed trial t's rows since ?2 are only added to (see INTER_COLUMNS). A trial
+ * that has not started (waiting: an older knob that took it and put it back left its
+ * start_time NULL again, as inter_start is, and no reset) is read whole: it has few rows. */
 #define INTER_ADDED                                                                                \
-    "(t.inter_start IS t.start_time AND (t.inter_reset IS NULL OR t.inter_reset <= ?2))"
+    "(t.start_time IS NOT NULL AND t.inter_start IS t.start_time AND (t.inter_reset IS NULL OR "   \
+    "t.inter_reset <= ?2))"
 
 /* Studies never reuse an id (AUTOINCREMENT): a reader still holding a deleted study's id
  * and stamp must not sync a new study under it. Files made before it get it on their first

@@ -345,8 +345,49 @@ static void a_trial_put_back_is_read_whole(void **state)
     close_two(&f, wst, w, rst, r);
 }
 
+/* A waiting trial that a knob before the stamps takes (start_time set, inter_start left
+ * NULL), reports to and puts back (start_time NULL again, its rows deleted, no reset): the
+ * reader holds no value of it, not the one it read in between. */
+static void a_trial_an_older_knob_put_back_is_read_whole(void **state)
+{
+    (void)state;
+    files f;
+    knob_storage *wst, *rst;
+    knob_study *w, *r;
+    open_two(&f, "sync-older-requeue", &wst, &w, &rst, &r);
+    const knob__backend *be = &knob__backend_sqlite;
+    void *h;
+    int64_t study, id, number;
+    knob_direction *dirs;
+    size_t n_dirs;
+    assert_int_equal(be->open(f.url, f.url + strlen("sqlite:"), &h), KNOB_OK);
+    assert_int_equal(be->find_study(h, "sync", &study, &dirs, &n_dirs), KNOB_OK);
+    free(dirs);
+    knob__waiting_rec wr = {0};
+    assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
+    check(&f, r);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "BEGIN IMMEDIATE; UPDATE studies SET seq = seq + 1; UPDATE trials SET state = 0, "
+             "start_time = 12345.5, seq = (SELECT seq FROM studies) WHERE id = %lld; INSERT INTO "
+             "intermediate(trial, step, value) VALUES(%lld, 0, 7.0); COMMIT",
+             (long long)id, (long long)id);
+    knob_test_sql_exec(f.path, sql);
+    check(&f, r);
+    snprintf(sql, sizeof sql,
+             "BEGIN IMMEDIATE; UPDATE studies SET seq = seq + 1; UPDATE trials SET state = 4, "
+             "start_time = NULL, seq = (SELECT seq FROM studies) WHERE id = %lld; DELETE FROM "
+             "intermediate WHERE trial = %lld; COMMIT",
+             (long long)id, (long long)id);
+    knob_test_sql_exec(f.path, sql);
+    check(&f, r);
+    be->close(h);
+    close_two(&f, wst, w, rst, r);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(a_trial_put_back_is_read_whole),
+    cmocka_unit_test(a_trial_an_older_knob_put_back_is_read_whole),
     cmocka_unit_test(a_step_reported_again_keeps_its_first_value),
     cmocka_unit_test(values_from_two_handles_and_a_finish),
     cmocka_unit_test(a_file_of_an_older_knob_and_its_writes),
