@@ -1152,8 +1152,10 @@ KNOB_API int knob_trial_attrs(const knob_trial *t, bool system,
  * samplers that honour constraints steer away from them.
  * Returns KNOB_OK; KNOB_EINVAL for t NULL, n 0, values NULL, a value that is NaN (naming
  * its index), or an n other than the one the study's earlier trials
- * have (as this handle's view of the study knows them; every ask syncs it), and then
- * nothing is written; or a storage status (KNOB_ESTORAGE, KNOB_EBUSY). */
+ * have (as this handle's view of the study knows them; every ask syncs it; a trial that
+ * alone has constraints there may set them again with another count, and the view is
+ * synced first to see that no other trial has any), and then nothing is written; or a
+ * storage status (KNOB_ESTORAGE, KNOB_EBUSY). */
 KNOB_API int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n);
 
 /* Records the constraint values of trial `number` of `s`, a trial asked in another process

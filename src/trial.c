@@ -658,6 +658,17 @@ int knob__attr_json_check(const char *key, const char *json)
                        cut < n ? "..." : "");
 }
 
+/* True when trial `number` would change the study's count of constraint values to n, which
+ * the view allows while that trial alone has any. The view may be behind: another handle may
+ * have given another trial the old count since, so it is synced before the change is let
+ * through (two handles on one study would otherwise leave trials of different counts). */
+static bool constraints_recount(const knob_study *s, int64_t number, size_t n)
+{
+    const knob__view *v = &s->view;
+    return n && v->n_constraints && v->n_constraints != n && number >= 0 &&
+           v->constraints_of == number;
+}
+
 static int set_attr(knob_trial *t, bool system, const char *key, const char *json)
 {
     if (!t || !key || !json || !key[0])
@@ -674,6 +685,12 @@ static int set_attr(knob_trial *t, bool system, const char *key, const char *jso
      * none, and the trial feasible) */
     bool cons = system && t->s && strcmp(key, "constraints") == 0;
     int rc = cons ? knob__constraints_attr_check(t->s, t->number, json) : KNOB_OK;
+    if (!rc && cons &&
+        constraints_recount(t->s, t->number, knob__constraints_parse(json, NULL, 0))) {
+        rc = knob__view_sync(t->s); /* checked again against the storage as it is */
+        if (!rc)
+            rc = knob__constraints_attr_check(t->s, t->number, json);
+    }
     if (!rc)
         rc = set_valid_attr(t, system, key, json,
                             system ? "knob_trial_set_system_attr" : "knob_trial_set_user_attr");
@@ -845,7 +862,9 @@ int knob_trial_set_constraints(knob_trial *t, const double *values, size_t n)
     if (!t->s)
         return orphan(t, "knob_trial_set_constraints");
     char stack[512], *text;
-    int rc = constraints_json(t->s, t->number, values, n, stack, &text);
+    int rc = constraints_recount(t->s, t->number, n) ? knob__view_sync(t->s) : KNOB_OK;
+    if (!rc)
+        rc = constraints_json(t->s, t->number, values, n, stack, &text);
     if (rc)
         return rc;
     rc = set_valid_attr(t, true, "constraints", text, "knob_trial_set_constraints");

@@ -802,6 +802,62 @@ static void constraints_replaced_by_their_own_trial(void **state)
     knob_study_free(other);
 }
 
+/* Two storage handles on one SQLite file: handle 1 gives trial 0 two constraint values,
+ * handle 2 gives trial 1 two, then handle 1 gives trial 0 one. Handle 1's view still showed
+ * trial 0 alone with constraints, so the change was let through and the study ended with
+ * trials of 1 and 2 values. It is refused now (by knob_trial_set_constraints, or by the
+ * system attribute "constraints": by_attr), as the storage has another trial with 2. */
+static void constraints_recount_two_handles(bool by_attr)
+{
+    char url[4200], path[4096], wal[4200], shm[4200];
+    snprintf(path, sizeof path, "%s", knob_test_path("recount.db"));
+    snprintf(url, sizeof url, "sqlite:///%s", path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    unlink(path), unlink(wal), unlink(shm);
+    knob_storage *st1, *st2;
+    knob_study *s1, *s2;
+    knob_trial *t0, *t1;
+    const double two[2] = {1, 2}, one[1] = {-1};
+    assert_int_equal(knob_storage_open(url, &st1), KNOB_OK);
+    assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+    assert_int_equal(knob_study_create(st1, "s", NULL, &s1), KNOB_OK);
+    assert_int_equal(knob_study_ask(s1, &t0), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(t0, two, 2), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "s", NULL, &s2), KNOB_OK);
+    assert_int_equal(knob_study_ask(s2, &t1), KNOB_OK);
+    assert_int_equal(knob_trial_set_constraints(t1, two, 2), KNOB_OK);
+    assert_int_equal(knob_trial_flush(t1), KNOB_OK);
+    int rc = by_attr ? knob_trial_set_system_attr(t0, "constraints", "[-1]")
+                     : knob_trial_set_constraints(t0, one, 1);
+    if (rc != KNOB_EINVAL)
+        fail_msg("trial 0 changed its count while trial 1 had 2 (%s)",
+                 by_attr ? "system attribute" : "knob_trial_set_constraints");
+    assert_non_null(strstr(knob_errmsg(),
+                           "trial 0: 1 constraint value, but the study's earlier trials have 2"));
+    double y = 1;
+    assert_int_equal(knob_study_tell(s1, t0, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(s2, t1, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    const knob_trial_info *const *ts;
+    size_t n;
+    assert_int_equal(knob_study_trials(s2, &ts, &n), KNOB_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(ts[0]->n_constraints, 2);
+    assert_int_equal(ts[1]->n_constraints, 2);
+    knob_study_free(s1);
+    knob_study_free(s2);
+    knob_storage_close(st1);
+    knob_storage_close(st2);
+    unlink(path), unlink(wal), unlink(shm);
+}
+
+static void constraints_recount_sees_other_handles(void **state)
+{
+    (void)state;
+    constraints_recount_two_handles(false);
+    constraints_recount_two_handles(true);
+}
+
 /* The numbers of knob_study_options are refused by name where they have no meaning: a NaN
  * heartbeat_interval turned heartbeats off, an infinite grace never failed a silent trial
  * and a negative max_trials meant no limit, all without a word. Zero keeps its meaning. */
@@ -972,6 +1028,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(corrupt_rows_are_corrupt),
         cmocka_unit_test_setup_teardown(constraints_replaced_by_their_own_trial, open_study,
                                         close_study),
+        cmocka_unit_test(constraints_recount_sees_other_handles),
         cmocka_unit_test(study_options_numbers_checked),
         cmocka_unit_test_setup_teardown(stale_handle_names_the_call, open_study, close_study),
         cmocka_unit_test_setup_teardown(messages_read_as_written, open_study, close_study),
