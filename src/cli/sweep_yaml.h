@@ -89,7 +89,8 @@ int sweep_get_int(const sweep_ctx *c, const yaml_node_t *n, const char *key, int
 
 /* -1 after printing when scalar n is longer than `max` bytes. */
 int sweep_check_length(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max);
-/* Seconds from a number or a duration text ("90", "30s", "5m", "1h30m"). */
+/* Seconds from a number or a duration text ("90", "30s", "5m", "1h30m"). "1h30" is refused;
+ * in a stored sweep (c->stored) it is read as an older knob ran it (3630 s), with a warning. */
 int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
 
 /* A scalar as a typed choice: plain scalars that read as numbers, booleans (YAML 1.1's:
