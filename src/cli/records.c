@@ -182,15 +182,18 @@ static bool closer(char c)
 }
 
 /* The end of a pair's value from s: a space, ';' or '|' ends it, and so does a comma
- * after '=' pairs; and a bracket that closes one opened before the value ("v_num=0,
- * acc=0.33]" of a tqdm or Lightning progress bar, "(loss=0.5)"): a bracket opened in the
- * value is its own ("tensor(0.2500)", "[0.1]"), so such a value stays whole, no number. */
-static const char *value_end(const char *s, char sep)
+ * after '=' pairs; and, read with `brackets`, a bracket that closes one opened before the
+ * value ("v_num=0, acc=0.33]" of a tqdm or Lightning progress bar, "(loss=0.5)"): a bracket
+ * opened in the value is its own ("tensor(0.2500)", "[0.1]"), so such a value stays whole,
+ * no number. */
+static const char *value_end(const char *s, char sep, bool brackets)
 {
     int depth = 0;
     for (; *s && !isspace((unsigned char)*s); s++) {
         if (*s == ';' || *s == '|' || (*s == ',' && sep == '='))
             break;
+        if (!brackets)
+            continue;
         if (*s == '(' || *s == '[' || *s == '{')
             depth++;
         else if (closer(*s) && depth-- == 0)
@@ -212,8 +215,10 @@ static bool key_word(const char *w, size_t n)
  * a word again (below): a line knob did not read as a record before these readings
  * ("Epoch 1: lr: 0.001", "mode=train lr: 0.1") stays a log line unless it holds a key
  * asked for. The word passed over just before a key, spaces between ("train" of "train
- * loss: 0.25"), goes with its value (add). */
-static bool parse_pairs(const char *s, record *out, char sep, bool strict)
+ * loss: 0.25"), goes with its value (add). With `brackets`, an opening bracket before a key
+ * is passed over and a closing one may end a value (value_end); without, a word that starts
+ * with a bracket is passed over whole, as knob read lines before (parse_text). */
+static bool parse_pairs(const char *s, record *out, char sep, bool strict, bool brackets)
 {
     bool any = false;
     const char *word = NULL, *word_end = NULL;
@@ -231,7 +236,7 @@ static bool parse_pairs(const char *s, record *out, char sep, bool strict)
             s = after; /* not a pair: the next word may be a key ("train loss: 0.25") */
             word = klen ? k : NULL;
             word_end = after;
-            if (!klen && (*s == '(' || *s == '[' || *s == '{'))
+            if (!klen && brackets && (*s == '(' || *s == '[' || *s == '{'))
                 s++; /* "(loss=0.5)", "[loss: 0.5]": a key may follow the bracket */
             else if (!klen)
                 while (*s && !isspace((unsigned char)*s))
@@ -247,14 +252,14 @@ static bool parse_pairs(const char *s, record *out, char sep, bool strict)
         while (*s == ' ' || *s == '\t')
             s++;
         const char *v = s;
-        s = value_end(s, sep);
+        s = value_end(s, sep, brackets);
         /* "loss=1,234" or "loss=0,5" (a thousands separator, a decimal comma): a comma then
          * a digit, and no pair after it, is part of the value, which is then no number (it
          * was read as 1 or 0) */
         if (*s == ',' && isdigit((unsigned char)s[1])) {
             const char *e = s + 1;
             while (*e && !isspace((unsigned char)*e) && *e != ';' && *e != '|' && *e != '=' &&
-                   !closer(*e))
+                   !(brackets && closer(*e)))
                 e++;
             if (*e != '=')
                 s = e;
@@ -472,6 +477,50 @@ static void strip_escapes(const char *s, knobx_buf *b)
     }
 }
 
+/* The pairs of a line (parse_pairs). A '=' that makes no pair ("[=====] - loss: 0.25", a
+ * progress bar as Keras prints it) leaves the line to the ':' pairs. */
+static bool parse_text(const char *line, record *out, bool brackets)
+{
+    if (strchr(line, '=') && parse_pairs(line, out, '=', false, brackets))
+        return true;
+    if (strchr(line, ':'))
+        return parse_pairs(line, out, ':', strchr(line, '=') != NULL, brackets);
+    return false;
+}
+
+/* Into out, the numbers of b (a reading of the same line with brackets) of keys out has no
+ * number of, and b's text of a value that is no number ('0,5' of "loss=0,5]", where out
+ * holds '0,5]') of a key still without one. True when a number was added. */
+static bool merge(record *out, const record *b)
+{
+    double v;
+    size_t added = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (out->n == sizeof out->f / sizeof *out->f || record_get(out, b->f[i].key, &v))
+            continue;
+        out->f[out->n++] = b->f[i];
+        added++;
+        size_t k = 0; /* its value, no number read without brackets ('0.5]') */
+        for (size_t j = 0; j < out->n_bad; j++)
+            if (strcmp(out->bad[j].key, b->f[i].key))
+                out->bad[k++] = out->bad[j];
+        out->n_bad = k;
+    }
+    out->n_numbers += added;
+    for (size_t i = 0; i < b->n_bad; i++) {
+        if (record_get(out, b->bad[i].key, &v))
+            continue;
+        size_t j = 0;
+        while (j < out->n_bad && strcmp(out->bad[j].key, b->bad[i].key))
+            j++;
+        if (j < sizeof out->bad / sizeof *out->bad) {
+            out->bad[j] = b->bad[i];
+            out->n_bad += j == out->n_bad;
+        }
+    }
+    return added > 0;
+}
+
 static bool parse_line(const char *line, record *out)
 {
     while (isspace((unsigned char)*line))
@@ -494,13 +543,19 @@ static bool parse_line(const char *line, record *out)
         knobx_buf_free(&b);
         return ok && out->n_numbers > 0;
     }
-    /* A '=' that makes no pair ("[=====] - loss: 0.25", a progress bar as Keras prints
-     * it) leaves the line to the ':' pairs. */
-    if (strchr(line, '=') && parse_pairs(line, out, '=', false))
-        return true;
-    if (strchr(line, ':'))
-        return parse_pairs(line, out, ':', strchr(line, '=') != NULL);
-    return false;
+    bool ok = parse_text(line, out, false);
+    if (!strpbrk(line, "()[]{}"))
+        return ok;
+    /* Read again with brackets (parse_pairs): "(pid=1234) loss: 0.5", "[rank=0] loss: 0.25"
+     * and "loss: 0.5 (lr=0.001)" stay records of loss (the '=' pairs in brackets would leave
+     * the ':' pairs unread), and "loss=0.5 (best loss=0.3)" of 0.5, as before; that reading
+     * adds only the keys this one gave no number */
+    record b;
+    b.n = b.n_bad = b.n_numbers = 0;
+    b.keys = out->keys;
+    b.n_keys = out->n_keys;
+    bool more = parse_text(line, &b, true);
+    return (merge(out, &b) && more) || ok;
 }
 
 bool record_parse_keys(const char *line, const char *const *keys, size_t n_keys, record *out)
