@@ -631,6 +631,71 @@ static void auto_batch_moves_to_tpe(void **state)
     }
 }
 
+/* After 14 trials of Branin, the point of trial 15 (a gp turn) asked by sp while trial 14,
+ * asked by sp before it, runs; with `zombie`, trial 0 was asked first and left running, and
+ * trial 14 is told before trial 15 is asked (trial 0 alone runs then). */
+static void second_of_a_batch(bool zombie, knob_sampler *sp, double *x)
+{
+    knob_storage *st;
+    knob_study *s;
+    assert_int_equal(knob_storage_open("memory:", &st), 0);
+    knob_study_options o = {.sampler = sampler("random", "seed=1")};
+    assert_int_equal(knob_study_create(st, "h", &o, &s), 0);
+    knob_trial *left = NULL;
+    int kind = 0;
+    for (int i = 0; i < 14; i++) {
+        knob_trial *t;
+        double v[2];
+        assert_int_equal(knob_study_ask(s, &t), 0);
+        knob_trial_state state = history_objective(t, &kind, v);
+        if (zombie && i == 0) {
+            assert_int_equal(knob_trial_flush(t), 0);
+            left = t;
+            continue;
+        }
+        assert_int_equal(knob_study_tell(s, t, state, v, 1), 0);
+    }
+    if (left)
+        knob_trial_detach(left);
+    knob_study_free(s);
+    knob_study_options lo = {.sampler = sp};
+    assert_int_equal(knob_study_load(st, "h", &lo, &s), 0);
+    knob_trial *a, *b;
+    double y[2];
+    assert_int_equal(knob_study_ask(s, &a), 0);
+    assert_int_equal(knob_trial_suggest_float(a, "x0", -5, 10, 0, 0, &y[0]), 0);
+    assert_int_equal(knob_trial_suggest_float(a, "x1", 0, 15, 0, 0, &y[1]), 0);
+    if (zombie)
+        assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_FAIL, NULL, 0), 0);
+    assert_int_equal(knob_study_ask(s, &b), 0);
+    assert_int_equal(knob_trial_number(b), 15);
+    assert_int_equal(knob_trial_suggest_float(b, "x0", -5, 10, 0, 0, &x[0]), 0);
+    assert_int_equal(knob_trial_suggest_float(b, "x1", 0, 15, 0, 0, &x[1]), 0);
+    if (!zombie)
+        assert_int_equal(knob_study_tell(s, a, KNOB_TRIAL_FAIL, NULL, 0), 0);
+    assert_int_equal(knob_study_tell(s, b, KNOB_TRIAL_FAIL, NULL, 0), 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A trial asked while another of its batch runs is smac's (smac_running): trial 15, a gp
+ * turn, asked while trial 14 runs, is what smac alone asks there, not what auto without
+ * smac_running asks; a trial left running since before the last trial that ended (a dead
+ * process's) does not make it so. */
+static void auto_gives_batches_to_smac(void **state)
+{
+    (void)state;
+    double a[2], b[2], c[2];
+    second_of_a_batch(false, sampler("auto", "seed=7"), a);
+    second_of_a_batch(false, sampler("smac", "seed=7"), b);
+    second_of_a_batch(false, sampler("auto", "seed=7,smac_running=false"), c);
+    assert_memory_equal(a, b, sizeof a);
+    assert_true(memcmp(a, c, sizeof a) != 0);
+    second_of_a_batch(true, sampler("auto", "seed=7"), a);
+    second_of_a_batch(true, sampler("auto", "seed=7,smac_running=false"), c);
+    assert_memory_equal(a, c, sizeof a);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -648,6 +713,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(auto_batches_are_distinct),
         cmocka_unit_test(auto_batch_asked_then_suggested),
         cmocka_unit_test(auto_batch_moves_to_tpe),
+        cmocka_unit_test(auto_gives_batches_to_smac),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
