@@ -62,6 +62,18 @@ static void check(const files *f, knob_study *reader)
 }
 
 /* A writer handle and a reader handle on one new file, the study made. */
+/* The SQLite backend opened on f's file, and the id of its study "sync" in *study. */
+static void *backend_of(const files *f, int64_t *study)
+{
+    void *h;
+    knob_direction *dirs;
+    size_t n_dirs;
+    assert_int_equal(knob__backend_sqlite.open(f->url, f->url + strlen("sqlite:"), &h), KNOB_OK);
+    assert_int_equal(knob__backend_sqlite.find_study(h, "sync", study, &dirs, &n_dirs), KNOB_OK);
+    free(dirs);
+    return h;
+}
+
 static void open_two(files *f, const char *tag, knob_storage **wst, knob_study **w,
                      knob_storage **rst, knob_study **r)
 {
@@ -246,13 +258,8 @@ static void a_sync_reads_only_the_values_added(void **state)
     for (int i = 0; i < 50; i++)
         assert_int_equal(knob_trial_report(t, i, i), KNOB_OK);
     const knob__backend *be = &knob__backend_sqlite;
-    void *h;
     int64_t id, since, now;
-    knob_direction *dirs;
-    size_t n_dirs;
-    assert_int_equal(be->open(f.url, f.url + strlen("sqlite:"), &h), KNOB_OK);
-    assert_int_equal(be->find_study(h, "sync", &id, &dirs, &n_dirs), KNOB_OK);
-    free(dirs);
+    void *h = backend_of(&f, &id);
     seen g = {0};
     assert_int_equal(be->sync_added(h, id, 0, count, &g, &since), KNOB_OK);
     assert_true(g.trials == 1 && g.values == 50 && !g.added); /* a first read: whole */
@@ -284,13 +291,8 @@ static void a_trial_put_back_is_read_whole(void **state)
     knob_study *w, *r;
     open_two(&f, "sync-requeue", &wst, &w, &rst, &r);
     const knob__backend *be = &knob__backend_sqlite;
-    void *h;
     int64_t study, id, number;
-    knob_direction *dirs;
-    size_t n_dirs;
-    assert_int_equal(be->open(f.url, f.url + strlen("sqlite:"), &h), KNOB_OK);
-    assert_int_equal(be->find_study(h, "sync", &study, &dirs, &n_dirs), KNOB_OK);
-    free(dirs);
+    void *h = backend_of(&f, &study);
     knob_step_value iv[2] = {{0, 1.0}, {1, 0.5}};
     knob__waiting_rec wr = {.intermediate = iv, .n_intermediate = 2};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
@@ -356,13 +358,8 @@ static void a_trial_an_older_knob_put_back_is_read_whole(void **state)
     knob_study *w, *r;
     open_two(&f, "sync-older-requeue", &wst, &w, &rst, &r);
     const knob__backend *be = &knob__backend_sqlite;
-    void *h;
     int64_t study, id, number;
-    knob_direction *dirs;
-    size_t n_dirs;
-    assert_int_equal(be->open(f.url, f.url + strlen("sqlite:"), &h), KNOB_OK);
-    assert_int_equal(be->find_study(h, "sync", &study, &dirs, &n_dirs), KNOB_OK);
-    free(dirs);
+    void *h = backend_of(&f, &study);
     knob__waiting_rec wr = {0};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
     check(&f, r);
