@@ -372,7 +372,8 @@ static const knob_option options[] = {
      NULL},
     {"smac_every", KNOB_OPT_INT, offsetof(auto_state, smac_every), "3", 0, 1e9,
      "while gp is used, every smac_every-th trial is asked by smac (a random forest) instead "
-     "(0: never; gp's while a cost is set or trials carry constraints)",
+     "(0: none of these turns; a batch's trials are smac's by smac_running; gp's while a cost "
+     "is set or trials carry constraints)",
      NULL},
     {"smac_running", KNOB_OPT_BOOL, offsetof(auto_state, smac_running), "true", 0, 0,
      "while gp is used, a trial asked while another trial asked after the last one that ended "
