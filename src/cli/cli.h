@@ -88,8 +88,10 @@ int cli_seed(const char *cmd, const char *text, uint64_t *out);
  * its unit, added up in any order ("30s5m" is 5m30s, as Go's ParseDuration reads it); a
  * number alone is seconds. -1 when malformed; -2 when a number without a unit follows one
  * with a unit ("1h30"), and then hint[0 .. size), when hint is not NULL, holds what was
- * likely meant, the text with the unit below the last one ("1h30m"), or "" after "ms". */
-double cli_duration(const char *text, char *hint, size_t size);
+ * likely meant, the text with the unit below the last one ("1h30m"), or "" after "ms"; and
+ * *as_before, when as_before is not NULL, what knob read before it refused the form (the last
+ * number as seconds: "1h30" 3630), -1 when that is no finite number. */
+double cli_duration(const char *text, char *hint, size_t size, double *as_before);
 
 /* Whether the exact hypervolume of a front of n_front points in m objectives is cheap
  * enough (about a second at most, the hypervolume history included) to compute unasked, for

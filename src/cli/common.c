@@ -72,7 +72,7 @@ bool cli_hv_affordable(size_t m, size_t n_front)
     return n_front <= (m - 4 < sizeof most / sizeof *most ? most[m - 4] : 40);
 }
 
-double cli_duration(const char *text, char *hint, size_t size)
+double cli_duration(const char *text, char *hint, size_t size, double *as_before)
 {
     /* each unit, and the one below it: what a bare number after the unit likely meant */
     static const struct {
@@ -105,6 +105,8 @@ double cli_duration(const char *text, char *hint, size_t size)
         if (!*s && last) {
             if (hint && size && *last)
                 snprintf(hint, size, "%s%s", text, last);
+            if (as_before)
+                *as_before = isfinite(total + v) ? total + v : -1;
             return -2;
         }
         double unit = 1;

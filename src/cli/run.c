@@ -92,7 +92,7 @@ static int whole(const char *text, const char *what, int64_t lo, int64_t hi, int
 static int duration(const char *text, const char *what, double *out)
 {
     char hint[128];
-    double v = cli_duration(text, hint, sizeof hint);
+    double v = cli_duration(text, hint, sizeof hint, NULL);
     if (v == -2) {
         fprintf(stderr,
                 "knob run: %s '%s': its last number has no unit, and after one with a unit "

@@ -234,21 +234,19 @@ int sweep_get_duration(const sweep_ctx *c, const yaml_node_t *n, const char *key
 {
     const char *s = sweep_scalar(n);
     char hint[128];
-    double v = s ? cli_duration(s, hint, sizeof hint) : -1;
+    double before = -1;
+    double v = s ? cli_duration(s, hint, sizeof hint, &before) : -1;
     if (!s)
         return sweep_errorf(c, n, "key '%s': expected a duration, got %s", key, sweep_kind_name(n));
-    if (v == -2 && c->stored) {
+    if (v == -2 && c->stored && before >= 0) {
         /* an older knob stored it and ran it with the last number as seconds: read so */
-        char old[256];
-        snprintf(old, sizeof old, "%ss", s);
-        v = cli_duration(old, NULL, 0);
-        if (v >= 0)
-            sweep_warnf(c, n,
-                        "key '%s': \"%s\" is read as an older knob read it, %.15g seconds (its "
-                        "last number, without a unit, as seconds); a sweep file with it is "
-                        "refused now%s%s%s: knob run with the corrected file stores that "
-                        "sweep with the study in place of this one",
-                        key, s, v, *hint ? " (did you mean \"" : "", hint, *hint ? "\"?)" : "");
+        v = before;
+        sweep_warnf(c, n,
+                    "key '%s': \"%s\" is read as an older knob read it, %.15g seconds (its "
+                    "last number, without a unit, as seconds); a sweep file with it is "
+                    "refused now%s%s%s: knob run with the corrected file stores that "
+                    "sweep with the study in place of this one",
+                    key, s, v, *hint ? " (did you mean \"" : "", hint, *hint ? "\"?)" : "");
     }
     if (v == -2)
         return sweep_errorf(c, n,

@@ -182,19 +182,29 @@ static void older_report(const char *path, int64_t number, int64_t step, double 
     knob_test_sql_exec(path, sql);
 }
 
+/* A new file (tag) holding study "sync" with one running trial, its steps 0..n-1 reported as
+ * step x scale: the trial, its study in *s, the storage in *st. */
+static knob_trial *reported_trial(files *f, const char *tag, int n, double scale, knob_storage **st,
+                                  knob_study **s)
+{
+    new_file(f, tag);
+    assert_int_equal(knob_storage_open(f->url, st), KNOB_OK);
+    *s = knob_test_study(*st, "sync", "random", "seed=3");
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(*s, &t), KNOB_OK);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(knob_trial_report(t, i, i * scale), KNOB_OK);
+    return t;
+}
+
 static void a_file_of_an_older_knob_and_its_writes(void **state)
 {
     (void)state;
     files f;
-    new_file(&f, "sync-older");
     knob_storage *st;
-    assert_int_equal(knob_storage_open(f.url, &st), KNOB_OK);
-    knob_study *s = knob_test_study(st, "sync", "random", "seed=3");
-    knob_trial *t;
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    knob_study *s;
+    knob_trial *t = reported_trial(&f, "sync-older", 5, 0.5, &st, &s);
     int64_t number = knob_trial_number(t);
-    for (int i = 0; i < 5; i++)
-        assert_int_equal(knob_trial_report(t, i, i * 0.5), KNOB_OK);
     knob_trial_detach(t);
     knob_study_free(s);
     knob_storage_close(st);
@@ -249,14 +259,9 @@ static void a_sync_reads_only_the_values_added(void **state)
 {
     (void)state;
     files f;
-    new_file(&f, "sync-added");
     knob_storage *st;
-    assert_int_equal(knob_storage_open(f.url, &st), KNOB_OK);
-    knob_study *s = knob_test_study(st, "sync", "random", "seed=3");
-    knob_trial *t;
-    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-    for (int i = 0; i < 50; i++)
-        assert_int_equal(knob_trial_report(t, i, i), KNOB_OK);
+    knob_study *s;
+    knob_trial *t = reported_trial(&f, "sync-added", 50, 1, &st, &s);
     const knob__backend *be = &knob__backend_sqlite;
     int64_t id, since, now;
     void *h = backend_of(&f, &id);
