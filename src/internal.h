@@ -19,6 +19,10 @@ int knob__error(int status, const char *fmt, ...)
     ;
 int knob__verror(int status, const char *fmt, va_list ap);
 
+/* A trial's state as a message reads it: "already failed", where knob_trial_state_str gives
+ * the stored word "fail". */
+const char *knob__state_word(knob_trial_state state);
+
 /* Prepends "prefix: " to this thread's current error message; returns `status`. */
 int knob__error_prefix(int status, const char *fmt, ...)
 #ifdef __GNUC__

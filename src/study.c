@@ -15,8 +15,7 @@ static const char *dir_name(knob_direction d)
     return d == KNOB_MAXIMIZE ? "maximize" : "minimize";
 }
 
-/* A finished state as a message reads it: "already failed", not "already fail". */
-static const char *finished_word(knob_trial_state state)
+const char *knob__state_word(knob_trial_state state)
 {
     return state == KNOB_TRIAL_FAIL ? "failed" : knob_trial_state_str(state);
 }
@@ -627,7 +626,7 @@ int knob_study_open_trial(knob_study *s, int64_t number, knob_trial **out)
                            s->name, (long long)number);
     if (info->state != KNOB_TRIAL_RUNNING && !knob__trial_lost(info))
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s", s->name,
-                           (long long)number, finished_word(info->state));
+                           (long long)number, knob__state_word(info->state));
     knob_trial *t = knob__trial_new(s);
     if (!t)
         return knob__oom("trial");
@@ -1003,7 +1002,7 @@ int knob__refuse_unless_running(const knob_study *s, int64_t number, const knob_
                            (long long)number, waiting);
     if (info && info->state != KNOB_TRIAL_RUNNING && !knob__trial_lost(info))
         return knob__error(KNOB_ESTATE, "study '%s': trial %lld is already %s%s", s->name,
-                           (long long)number, finished_word(info->state), done);
+                           (long long)number, knob__state_word(info->state), done);
     return KNOB_OK;
 }
 

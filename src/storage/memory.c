@@ -568,8 +568,7 @@ static int refuse_finished(void *be, int64_t study, const mem_trial *t, const ch
         (t->state == KNOB_TRIAL_FAIL && lost_by_silence(t)))
         return KNOB_OK;
     return knob__error(KNOB_ESTATE, "cannot %s trial %lld of study '%s': it is already %s", what,
-                       (long long)t->number, study_of(be, study)->name,
-                       knob_trial_state_str(t->state));
+                       (long long)t->number, study_of(be, study)->name, knob__state_word(t->state));
 }
 
 static int set_param(void *be, int64_t study, int64_t trial, const char *name,
@@ -683,7 +682,7 @@ static int finish(void *be, int64_t study, int64_t trial, knob_trial_state state
     if (t->state != KNOB_TRIAL_RUNNING && !(t->state == KNOB_TRIAL_FAIL && lost))
         return knob__error(KNOB_ESTATE, "trial %lld of study '%s' is already %s",
                            (long long)t->number, study_of(be, study)->name,
-                           knob_trial_state_str(t->state));
+                           knob__state_word(t->state));
     double *v = NULL;
     if (n && !(v = malloc(n * sizeof *v)))
         return knob__oom("trial values");

@@ -2872,7 +2872,7 @@ static int not_open(pg *d, int64_t study, int64_t trial, const char *what)
     int rc = trial_state(d, study, trial, &state, &number);
     return rc ? rc
               : knob__error(KNOB_ESTATE, "cannot %s trial %lld: it is already %s (in '%s')", what,
-                            (long long)number, knob_trial_state_str((knob_trial_state)state),
+                            (long long)number, knob__state_word((knob_trial_state)state),
                             d->where);
 }
 
@@ -2952,7 +2952,7 @@ static int trial_written(pg *d, PGresult *r, int64_t trial, const char *what)
     else if (strcmp(PQgetvalue(r, 0, 2), "t") != 0)
         rc = knob__error(KNOB_ESTATE, "cannot %s trial %lld: it is already %s (in '%s')", what,
                          (long long)get_i64(r, 0, 0),
-                         knob_trial_state_str((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
+                         knob__state_word((knob_trial_state)atoi(PQgetvalue(r, 0, 1))),
                          d->where);
     PQclear(r);
     return rc;
@@ -3324,7 +3324,7 @@ static int not_finished(pg *d, id_args *a)
                            "trial is finished once it has been asked (in '%s')",
                            (long long)number, d->where);
     return knob__error(KNOB_ESTATE, "cannot finish trial %lld: it is already %s (in '%s')",
-                       (long long)number, knob_trial_state_str((knob_trial_state)old), d->where);
+                       (long long)number, knob__state_word((knob_trial_state)old), d->where);
 }
 
 static int op_finish(pg *d, void *a_)

@@ -1804,7 +1804,7 @@ static int check_trial(db *d, int64_t study, int64_t trial, const char *what, bo
                          "'%s': it is already %s",
                          d->path, what, (long long)sqlite3_column_int64(s, 1),
                          (const char *)sqlite3_column_text(s, 2),
-                         knob_trial_state_str((knob_trial_state)state));
+                         knob__state_word((knob_trial_state)state));
     sqlite3_reset(s);
     return rc;
 }

@@ -106,6 +106,6 @@ grep -q "warming up" knob-runs/late/0/stderr.log || fail "the running trial's st
 touch go
 wait "$run" || true
 expect_eq "$(grep -c 'cannot record' late.err)" 1 "the refusals said: $(cat late.err)"
-grep -q "trial 0: its value at step 2: .*cannot record a value of trial 0 .*already fail; its program is stopped" late.err ||
+grep -q "trial 0: its value at step 2: .*cannot record a value of trial 0 .*already failed; its program is stopped" late.err ||
     fail "the refusal: $(cat late.err)"
 expect_eq "$(grep -c 'pruner:' late.err)" 0 "the pruner asked: $(cat late.err)"

@@ -984,6 +984,12 @@ static void messages_read_as_written(void **state)
     assert_non_null(strstr(knob_errmsg(), "study 'misuse': trial 0 is already failed"));
     assert_int_equal(knob_study_tell_number(s, 0, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_ESTATE);
     assert_non_null(strstr(knob_errmsg(), "trial 0 is already failed"));
+    /* the storage's own refusal, to a handle whose trial another call failed */
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_study_tell_number(s, 1, KNOB_TRIAL_FAIL, NULL, 0, NULL), KNOB_OK);
+    assert_int_equal(knob_trial_report(t, 0, 1), KNOB_ESTATE);
+    assert_non_null(strstr(knob_errmsg(), "trial 1 of study 'misuse': it is already failed"));
+    knob_trial_detach(t);
 
     knob_study *two_s;
     knob_direction dirs[2] = {KNOB_MINIMIZE, KNOB_MINIMIZE};
