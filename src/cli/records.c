@@ -608,12 +608,18 @@ bool record_get(const record *r, const char *key, double *value)
     return false;
 }
 
-const record_field *record_clash(const record *r, const char *key)
+const record_field *record_field_of(const record *r, const char *key)
 {
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->f[i].key, key) == 0)
-            return r->f[i].clash ? &r->f[i] : NULL;
+            return &r->f[i];
     return NULL;
+}
+
+const record_field *record_clash(const record *r, const char *key)
+{
+    const record_field *f = record_field_of(r, key);
+    return f && f->clash ? f : NULL;
 }
 
 const char *record_bad(const record *r, const char *key)

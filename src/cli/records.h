@@ -68,5 +68,7 @@ bool record_get(const record *r, const char *key, double *value);
  * value is the last one's (as a key given twice); NULL otherwise, and for a key repeated
  * as it is ("loss=0.5 loss=0.4", a JSON object's). */
 const record_field *record_clash(const record *r, const char *key);
+/* The field of key in r (its last value and word), or NULL. */
+const record_field *record_field_of(const record *r, const char *key);
 
 #endif

@@ -90,6 +90,10 @@ typedef struct slot {
     double last[SWEEP_MAX_OBJECTIVES]; /* each objective's last value */
     bool have[SWEEP_MAX_OBJECTIVES];
     char bad[SWEEP_MAX_OBJECTIVES][RECORD_TEXT_MAX]; /* its last value that was no number */
+    /* the word an objective's key last came with on a line ("train" of "train loss: 0.25";
+     * "" none yet), and that value: the key under another word on a later line is warned of */
+    char word[SWEEP_MAX_OBJECTIVES][RECORD_WORD_MAX];
+    double word_value[SWEEP_MAX_OBJECTIVES];
     /* the last line that names the objective's key but gave no value of it (cut) */
     char unread[SWEEP_MAX_OBJECTIVES][RUN_UNREAD_MAX];
     double clast[SWEEP_MAX_CONSTRAINTS];             /* each constraint metric's last value */

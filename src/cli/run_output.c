@@ -315,6 +315,34 @@ static void warn_clash(runner *r, const slot *sl, const record *rec)
     r->warned_clash = true;
 }
 
+/* The same across lines: an objective's key under two words ("train loss: 0.25" on one line,
+ * "val loss: 0.30" on the next), each line's value taken in turn, so the trial's value is
+ * whichever the program printed last. A key with no word before it on either line ("loss:
+ * 0.5", "step 1 loss: 0.5") is no such pair. Said once per run, as warn_clash. */
+static void warn_clash_lines(runner *r, slot *sl, const record *rec)
+{
+    const sweep *sw = r->sw;
+    for (size_t i = 0; i < sw->n_objectives; i++) {
+        const record_field *f = record_field_of(rec, sw->objectives[i].name);
+        if (!f || !f->word[0])
+            continue;
+        const char *was = sl->word[i];
+        if (!r->warned_clash && was[0] && strcmp(was, f->word)) {
+            fprintf(stderr,
+                    "knob: warning: trial %lld: lines give %s under two words, '%s %s' (%.6g) "
+                    "and then '%s %s' (%.6g): the word before a key is passed over, and each "
+                    "line's value is taken in turn, the trial's the last; if they are two "
+                    "metrics, print them under names of their own (train_%s=..., val_%s=...); "
+                    "said once per run\n",
+                    (long long)sl->number, f->key, was, f->key, sl->word_value[i], f->word, f->key,
+                    f->value, f->key, f->key);
+            r->warned_clash = true;
+        }
+        memcpy(sl->word[i], f->word, sizeof sl->word[i]);
+        sl->word_value[i] = f->value;
+    }
+}
+
 /* A line has ended: parsed, unless it was too long (then it is skipped whole, and the
  * trial's stdout.log says so below it). A line holding a NUL is not text: no record. */
 static void on_line(runner *r, slot *sl)
@@ -361,6 +389,8 @@ static void on_line(runner *r, slot *sl)
     bool is_record = record_parse_keys(sl->line, keys, n_keys, &rec);
     if (is_record && !r->warned_clash)
         warn_clash(r, sl, &rec);
+    if (is_record)
+        warn_clash_lines(r, sl, &rec);
     if (is_record)
         on_record(r, sl, &rec);
     for (size_t i = 0; i < r->sw->n_objectives; i++) {

@@ -28,4 +28,22 @@ expect_eq "$(grep warning err.txt)" "knob: warning: trial 1: a line gives loss t
 loss' (0.25) and 'val loss' (0.3): the word before a key is passed over, and the last value, \
 0.3, is taken; if they are two metrics, print them under names of their own (train_loss=..., \
 val_loss=...); said once per run: \"epoch 3 train loss: 0.25 val loss: 0.30\"" "the warning"
+
+# the same across lines: a train loss and a validation loss on lines of their own, each
+# line's value taken in turn; warned once per run, the run's values as before
+mkdir lines2
+printf 'epoch 1\ntrain loss: 0.5\nval loss: 0.6\ntrain loss: 0.4\nval loss: 0.55\n' > lines2/0
+printf 'train loss: 0.3\nval loss: 0.5\n' > lines2/1
+sed "s#lines/#lines2/#; s#\[0, 1, 2\]#[0, 1]#" sweep.yaml > sweep2.yaml
+"$KNOB" run sweep2.yaml --storage "sqlite:///$T/s.db" --study c2 > out2.txt 2> err2.txt ||
+    fail "run: $(cat out2.txt err2.txt)"
+"$KNOB" trials c2 --storage "sqlite:///$T/s.db" --format json > t2.json
+expect_eq "$(py '[(t["values"], t["intermediate"]) for t in d]' < t2.json)" \
+    '[[[0.55], {"0": 0.5, "1": 0.6, "2": 0.4, "3": 0.55}], [[0.5], {"0": 0.3, "1": 0.5}]]' \
+    "each line's value in turn"
+expect_eq "$(grep -c warning err2.txt)" 1 "one warning per run: $(cat err2.txt)"
+expect_eq "$(grep warning err2.txt)" "knob: warning: trial 0: lines give loss under two words, \
+'train loss' (0.5) and then 'val loss' (0.6): the word before a key is passed over, and each \
+line's value is taken in turn, the trial's the last; if they are two metrics, print them under \
+names of their own (train_loss=..., val_loss=...); said once per run" "the warning"
 echo ok
