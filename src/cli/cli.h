@@ -31,8 +31,8 @@ typedef struct study_ref {
  * study holds). The seed (has_seed) wins over the sweep's. With heartbeats, the trials
  * asked beat and stale ones of dead workers are failed and retried. Prints errors; -1 on
  * failure, CLI_SWEEP_MISMATCH when the study exists with other directions than the sweep's,
- * or holds its objectives in another order or another count of constraints (a mistake of
- * the sweep or the study's name: exit status 2). */
+ * or holds its objectives in another order, or trials with values of other constraints (a
+ * mistake of the sweep or the study's name: exit status 2). */
 #define CLI_SWEEP_MISMATCH (-2)
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          uint64_t seed, bool heartbeats, study_ref *out);

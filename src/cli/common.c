@@ -689,10 +689,135 @@ static void store_program_distributions(const sweep *sw, const char *name, knob_
     knobx_buf_free(&b);
 }
 
+/* "size <= 1" of a constraint, its bound written whole (12345678, not 1.23457e+07). */
+static void constraint_text(knobx_buf *b, const sweep_constraint *c)
+{
+    knobx_buf_printf(b, "%s %s ", c->name, c->is_min ? ">=" : "<=");
+    knobx_json_add_number(b, c->bound);
+}
+
+/* The constraints of a sweep, "(size <= 1, acc >= 0.9)", for a message. */
+static void constraints_text(knobx_buf *b, const sweep *sw)
+{
+    knobx_buf_puts(b, "(");
+    for (size_t i = 0; i < sw->n_constraints; i++) {
+        knobx_buf_puts(b, i ? ", " : "");
+        constraint_text(b, &sw->constraints[i]);
+    }
+    knobx_buf_puts(b, ")");
+}
+
+/* The constraint values of the study's trials, which each trial holds measured against the
+ * bounds of the sweep that ran it: how many a trial holds (0: none does), and how many
+ * trials are complete. */
+static void constraints_held(knob_study *s, size_t *held, size_t *complete)
+{
+    const knob_trial_info *const *tr;
+    size_t n = 0;
+    *held = *complete = 0;
+    if (knob_study_trials(s, &tr, &n))
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (!*held)
+            *held = tr[i]->n_constraints;
+        *complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
+    }
+}
+
+/* A sweep file edited between runs keeps the constraints the study's trials hold values of,
+ * as it keeps their objectives in order, since the library takes whatever the next trials
+ * hold: a count unlike theirs would refuse each new trial at its end; none would make each
+ * feasible whatever it printed, beside trials judged by the bounds (a front of trials that
+ * break the study's own bound); another bound, or another constraint in its place, would
+ * measure the new trials' values against another bound than the earlier ones'. Refused,
+ * naming the constraint and the way on; a constraint renamed to no other's name (a program
+ * that prints mem_mb where it printed size_mb) is said, and goes on, as an objective is.
+ * Constraints added to a study whose trials hold none are a warning. -1 (said) when
+ * refused. */
+static int check_constraints_change(const sweep *sw, const sweep *old, const char *name,
+                                    const char *file, knob_study *s)
+{
+    bool same = old->n_constraints == sw->n_constraints;
+    for (size_t i = 0; same && i < sw->n_constraints; i++) {
+        const sweep_constraint *was = &old->constraints[i], *now = &sw->constraints[i];
+        same =
+            !strcmp(was->name, now->name) && was->bound == now->bound && was->is_min == now->is_min;
+    }
+    if (same)
+        return 0;
+    size_t held, complete;
+    constraints_held(s, &held, &complete);
+    const char *way = "a study keeps its constraints (a new study: --study NAME)";
+    int rc = 0;
+    if (held && sw->n_constraints && held != sw->n_constraints) {
+        fprintf(stderr,
+                "knob: study '%s': %s has %zu constraint%s, and the study's trials hold "
+                "%zu constraint value%s each: each new trial would be refused at its end; %s\n",
+                name, file, sw->n_constraints, sw->n_constraints == 1 ? "" : "s", held,
+                held == 1 ? "" : "s", way);
+        return -1;
+    }
+    if (held && !sw->n_constraints) {
+        knobx_buf b = {0};
+        if (old->n_constraints) {
+            knobx_buf_puts(&b, " ");
+            constraints_text(&b, old);
+        }
+        fprintf(stderr,
+                "knob: study '%s': %s has no constraints, and the study's trials hold %zu "
+                "constraint value%s each%s: each new trial would count as feasible whatever it "
+                "printed; a study keeps its constraints (give them in %s again, or a new "
+                "study: --study NAME)\n",
+                name, file, held, held == 1 ? "" : "s", b.oom ? "" : knobx_buf_cstr(&b), file);
+        knobx_buf_free(&b);
+        return -1;
+    }
+    for (size_t i = 0; !rc && held && i < sw->n_constraints && held == old->n_constraints; i++) {
+        const sweep_constraint *was = &old->constraints[i], *now = &sw->constraints[i];
+        size_t k = 0;
+        while (k < old->n_constraints && strcmp(old->constraints[k].name, now->name))
+            k++;
+        knobx_buf w = {0}, t = {0};
+        constraint_text(&w, was);
+        constraint_text(&t, now);
+        if (k != i && k < old->n_constraints) {
+            fprintf(stderr,
+                    "knob: study '%s': %s gives constraint %zu as '%s', which the study's "
+                    "trials hold as constraint %zu (constraint %zu is '%s' there): a study keeps "
+                    "its constraints in their order (a new study: --study NAME)\n",
+                    name, file, i, now->name, k, i, was->name);
+            rc = -1;
+        } else if (was->bound != now->bound || was->is_min != now->is_min) {
+            fprintf(stderr,
+                    "knob: study '%s': %s gives constraint %zu as '%s', which the study's "
+                    "trials hold as '%s': their values measure against that bound, and the new "
+                    "trials' would measure against another; a study keeps its constraints "
+                    "(give '%s' in %s again, or a new study: --study NAME)\n",
+                    name, file, i, knobx_buf_cstr(&t), knobx_buf_cstr(&w), knobx_buf_cstr(&w),
+                    file);
+            rc = -1;
+        } else if (k != i) {
+            fprintf(stderr,
+                    "knob: study '%s': %s names constraint %zu '%s', which the study's trials "
+                    "hold as '%s': their values count as one\n",
+                    name, file, i, now->name, was->name);
+        }
+        knobx_buf_free(&w);
+        knobx_buf_free(&t);
+    }
+    if (rc)
+        return rc;
+    if (!held && complete && sw->n_constraints && !old->n_constraints)
+        fprintf(stderr,
+                "knob: warning: study '%s': %s adds constraints; the study's %zu complete "
+                "trial%s before them hold none, and count as feasible\n",
+                name, file, complete, complete == 1 ? "" : "s");
+    return 0;
+}
+
 /* A sweep file edited between runs of a study keeps its objectives in their order, and its
- * count of constraints while trials hold constraint values: its trials would otherwise be
- * compared metric against another (a Pareto front of acc against f1), or each refused at
- * its end (a count of constraint values unlike the earlier trials'), after running. An
+ * constraints while trials hold constraint values (check_constraints_change): its trials
+ * would otherwise be compared metric against another (a Pareto front of acc against f1). An
  * objective renamed to no other's name (a program that prints val_loss where it printed
  * loss) is said, and goes on. -1 (said) when refused. */
 static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
@@ -734,29 +859,7 @@ static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
         sweep_free(&old);
     }
     if (!rc && !sweep_load_constraints(label, j->str, &old)) {
-        const knob_trial_info *const *tr;
-        size_t n = 0, held = 0, complete = 0;
-        if (old.n_constraints != sw->n_constraints && !knob_study_trials(s, &tr, &n)) {
-            for (size_t i = 0; i < n; i++) {
-                if (!held)
-                    held = tr[i]->n_constraints;
-                complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
-            }
-        }
-        if (held && sw->n_constraints && held != sw->n_constraints) {
-            fprintf(stderr,
-                    "knob: study '%s': %s has %zu constraint%s, and the study's trials hold "
-                    "%zu constraint value%s each: each new trial would be refused at its end; "
-                    "a study keeps its constraints (a new study: --study NAME)\n",
-                    name, file, sw->n_constraints, sw->n_constraints == 1 ? "" : "s", held,
-                    held == 1 ? "" : "s");
-            rc = -1;
-        } else if (!held && complete && sw->n_constraints && !old.n_constraints) {
-            fprintf(stderr,
-                    "knob: warning: study '%s': %s adds constraints; the study's %zu complete "
-                    "trial%s before them hold none, and count as feasible\n",
-                    name, file, complete, complete == 1 ? "" : "s");
-        }
+        rc = check_constraints_change(sw, &old, name, file, s);
         sweep_free(&old);
     }
     knobx_json_free(j);

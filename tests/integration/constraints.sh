@@ -97,6 +97,36 @@ sed 's/values: \[1, 2, 4, 8\]/values: [1, 2, 4, 8, 3]/; s/name: b,/name: b2,/; s
 grep -qF "renamed.yaml names objective 1 'b2', which the study's trials hold as 'b': their values count as one" run.err ||
     fail "an objective renamed: $(cat run.err)"
 expect_eq "$(count_mo)" 5 "trials of mo after the rename"
+# The constraints dropped, or a bound changed, with trials holding values of them: refused
+# before any trial runs, naming the constraint and the way on (the dropped ones were stored
+# with a generic word, and the new trials, x=0 of c 0 among them, counted as feasible and
+# stood on the front beside trials judged by the bound; a changed bound was silent). A
+# constraint renamed to a new name is said and goes on, as an objective is.
+sed 's/values: \[1, 2, 4, 8, 3\]/values: [1, 2, 4, 8, 3, 0]/' renamed.yaml > more.yaml
+sed '/^constraints:/d' more.yaml > dropped.yaml
+rc=0
+"$KNOB" run dropped.yaml $S --study mo > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of the constraints dropped ($(cat run.err))"
+grep -qF "dropped.yaml has no constraints, and the study's trials hold 1 constraint value each (c >= 2): each new trial would count as feasible whatever it printed; a study keeps its constraints (give them in dropped.yaml again, or a new study: --study NAME)" run.err ||
+    fail "constraints dropped: $(cat run.err)"
+for pair in '{name: c, min: 3}|c >= 3' '{name: c, max: 2}|c <= 2'; do
+    sed "s/^constraints: .*/constraints: [${pair%|*}]/" more.yaml > bound.yaml
+    rc=0
+    "$KNOB" run bound.yaml $S --study mo > run.txt 2> run.err || rc=$?
+    expect_eq "$rc" 2 "exit status of a bound changed to ${pair%|*} ($(cat run.err))"
+    grep -qF "bound.yaml gives constraint 0 as '${pair#*|}', which the study's trials hold as 'c >= 2'" run.err ||
+        fail "a bound changed to ${pair%|*}: $(cat run.err)"
+    grep -qF "a study keeps its constraints (give 'c >= 2' in bound.yaml again, or a new study: --study NAME)" run.err ||
+        fail "the way on after ${pair%|*}: $(cat run.err)"
+done
+expect_eq "$(count_mo)" 5 "trials of mo after the constraints dropped or changed"
+sed 's/name: c,/name: c2,/; s/c=\$x/c2=$x/' more.yaml > crenamed.yaml
+"$KNOB" run crenamed.yaml $S --study mo > run.txt 2> run.err || fail "c renamed: $(cat run.txt run.err)"
+grep -qF "crenamed.yaml names constraint 0 'c2', which the study's trials hold as 'c': their values count as one" run.err ||
+    fail "a constraint renamed: $(cat run.err)"
+"$KNOB" trials mo $S --format json > t.json
+expect_eq "$(py '[(t["params"]["x"], t["feasible"]) for t in d][5:]' < t.json)" '[[0, false]]' \
+    "x=0 after the rename: judged by the bound"
 # metric.target is reached by a feasible trial only: an infeasible trial at the target
 # stopped the run, which left no feasible result
 cat > tg.py <<'PY'
