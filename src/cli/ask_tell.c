@@ -279,9 +279,15 @@ int cmd_tell(int argc, char **argv)
     }
     if (cli_open_study(cli_storage(&a, NULL), a.pos[0], &r))
         return EXIT_FAIL;
+    /* A wrong count of values is a mistake in the call: the library refuses it and the
+     * trial goes on running. Said first, before constraints missing as well (the values
+     * are what the call gives first, and "0 constraint values" would read as theirs). */
+    size_t want = knob_study_n_objectives(r.s);
+    bool bad_count = state == KNOB_TRIAL_COMPLETE && n != want;
     char why[1024];
-    if (cli_constraints_missing(r.s, a.pos[0], number, state, n_cons, "--constraints V,...", why,
-                                sizeof why)) {
+    bool cons_missing = cli_constraints_missing(r.s, a.pos[0], number, state, n_cons,
+                                                "--constraints V,...", why, sizeof why);
+    if (cons_missing && !bad_count) {
         fprintf(stderr, "knob tell: %s\n", why);
         cli_close(&r);
         return EXIT_USAGE;
@@ -289,8 +295,7 @@ int cmd_tell(int argc, char **argv)
     /* The constraints first (a trial is feasible or not when it finishes), unless the
      * count of values is wrong: then the tell below refuses, and nothing is written (the
      * values are finite: parse_values refused the others). */
-    size_t want = knob_study_n_objectives(r.s);
-    if (n_cons && !(state == KNOB_TRIAL_COMPLETE && n != want)) {
+    if (n_cons && !bad_count) {
         int crc = knob_study_set_trial_constraints(r.s, number, cons, n_cons);
         if ((crc == KNOB_ESTATE || crc == KNOB_EINVAL) && cli_trial_waiting(&r, number)) {
             cli_close(&r);
@@ -307,9 +312,6 @@ int cmd_tell(int argc, char **argv)
     }
     int rc = knob_study_tell_number(r.s, number, state, values, n,
                                     state == KNOB_TRIAL_FAIL ? "told fail by knob tell" : NULL);
-    /* A wrong count of values is a mistake in the call: the library refuses it and the
-     * trial goes on running. */
-    bool bad_count = state == KNOB_TRIAL_COMPLETE && n != want;
     bool usage_error = rc == KNOB_EINVAL && bad_count;
     if ((rc == KNOB_ESTATE || usage_error) && cli_trial_waiting(&r, number)) {
         cli_close(&r);
@@ -326,8 +328,10 @@ int cmd_tell(int argc, char **argv)
     else if (usage_error)
         fprintf(stderr,
                 "knob tell: study '%s' has %zu objective%s: a complete trial needs %zu "
-                "value%s, got %zu%s\nusage: %s\n",
-                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n, now, usage);
+                "value%s, got %zu%s\n%s%s%susage: %s\n",
+                a.pos[0], want, want == 1 ? "" : "s", want, want == 1 ? "" : "s", n, now,
+                cons_missing ? "knob tell: also, " : "", cons_missing ? why : "",
+                cons_missing ? "\n" : "", usage);
     else if (rc)
         fprintf(stderr, "knob: %s\n", knob_errmsg());
     cli_close(&r);

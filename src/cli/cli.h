@@ -57,9 +57,10 @@ int cli_open_study_pruner(const char *storage, const char *name, study_ref *out)
  * stored with the study: a complete trial of a sweep with `constraints` needs one value
  * each (without them it counted as feasible), and a count given must be theirs. False
  * when it does, or when there is no sweep or it says nothing of constraints; true with
- * the reason in msg ("the sweep of study 'S' has constraints (a <= 1, b >= 2): ..."),
- * naming how to give them: `how` (e.g. "--constraints V,V"). False for a trial the study
- * does not have: the tell names that. */
+ * the reason in msg ("the sweep of study 'S' has 2 constraints (a <= 1, b >= 2), and 0
+ * constraint values were given: ..."), naming how to give them: `how` (e.g. "--constraints
+ * V,V"). False for a trial the study does not have: the tell names that. A tell whose count
+ * of objective values is wrong as well says that first, and this after it. */
 bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
                              knob_trial_state state, size_t n_given, const char *how, char *msg,
                              size_t size);

@@ -1040,15 +1040,13 @@ bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
         !sweep_load_constraints("(the sweep stored with the study)", j->str, &sw)) {
         if (sw.n_constraints && n_given != sw.n_constraints) {
             knobx_buf b = {0};
-            for (size_t i = 0; i < sw.n_constraints; i++)
-                knobx_buf_printf(&b, "%s%s %s %g", i ? ", " : "", sw.constraints[i].name,
-                                 sw.constraints[i].is_min ? ">=" : "<=", sw.constraints[i].bound);
+            constraints_text(&b, &sw);
             snprintf(msg, size,
-                     "the sweep of study '%s' has %zu constraint%s (%s), and %zu value%s %s "
-                     "given: give one for each with %s, in that order (metric - max, or min - "
-                     "metric: <= 0 satisfied); nothing was written",
+                     "the sweep of study '%s' has %zu constraint%s %s, and %zu constraint "
+                     "value%s %s given: give one for each with %s, in that order (metric - max, "
+                     "or min - metric: <= 0 satisfied); nothing was written",
                      study, sw.n_constraints, sw.n_constraints == 1 ? "" : "s",
-                     b.oom ? "?" : knobx_buf_cstr(&b), n_given, n_given == 1 ? "" : "s",
+                     b.oom ? "(?)" : knobx_buf_cstr(&b), n_given, n_given == 1 ? "" : "s",
                      n_given == 1 ? "was" : "were", how);
             knobx_buf_free(&b);
             missing = true;

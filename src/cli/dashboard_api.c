@@ -576,14 +576,16 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
     }
     if (n_c && states[k] == KNOB_TRIAL_FAIL)
         return error(out, 400, "tell: \"constraints\" count for complete and pruned trials");
-    char why[1024];
-    if (cli_constraints_missing(s, knob_study_name(s), (int64_t)num->num, states[k], n_c,
-                                "\"constraints\": [V, ...]", why, sizeof why)) {
-        char msg[1100];
+    /* a wrong count of values is said first, before constraints missing as well */
+    bool bad_count = states[k] == KNOB_TRIAL_COMPLETE && n != knob_study_n_objectives(s);
+    char why[1024], msg[2200];
+    bool cons_missing = cli_constraints_missing(s, knob_study_name(s), (int64_t)num->num, states[k],
+                                                n_c, "\"constraints\": [V, ...]", why, sizeof why);
+    if (cons_missing && !bad_count) {
         snprintf(msg, sizeof msg, "tell: %s", why);
         return error(out, 400, msg);
     }
-    if (n_c && !(states[k] == KNOB_TRIAL_COMPLETE && n != knob_study_n_objectives(s))) {
+    if (n_c && !bad_count) {
         int crc = knob_study_set_trial_constraints(s, (int64_t)num->num, c, n_c);
         /* a wrong list (another count than the earlier trials') is the request's fault, as
          * knob tell's usage error */
@@ -595,11 +597,12 @@ static int tell(dash *d, knob_study *s, const knobx_json *body, knobx_buf *out)
                                                                  : NULL);
     /* a wrong count of values (or values missing) is the request's fault, 400, as knob
      * tell's usage error; a trial finished or waiting is 409 */
-    if (rc == KNOB_EINVAL)
-        return error(out,
-                     cli_trial_state(s, (int64_t)num->num) == KNOB_TRIAL_RUNNING ? 400
-                                                                                 : tell_status(rc),
-                     knob_errmsg());
+    if (rc == KNOB_EINVAL) {
+        bool running = cli_trial_state(s, (int64_t)num->num) == KNOB_TRIAL_RUNNING;
+        snprintf(msg, sizeof msg, "%s%s%s", knob_errmsg(),
+                 running && cons_missing ? "; also, " : "", running && cons_missing ? why : "");
+        return error(out, running ? 400 : tell_status(rc), msg);
+    }
     if (rc)
         return error(out, tell_status(rc), knob_errmsg());
     knobx_buf_puts(out, "{\"ok\":true}");

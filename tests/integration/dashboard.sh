@@ -178,7 +178,13 @@ sed 's/^method: random/method: random\nconstraints: [{name: mb, max: 10}]/' s.ya
 "$KNOB" ask cw --sweep c.yaml --storage "$db" > /dev/null
 "$KNOB" ask cw --storage "$db" > /dev/null
 expect_eq "$(dashboard_body "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1]}' "$auth" |
-    py '"1 constraint (mb <= 10), and 0 values were given" in d["error"]')" True "constraints missing"
+    py '"1 constraint (mb <= 10), and 0 constraint values were given" in d["error"]')" True "constraints missing"
+# a wrong count of values as well: said first (the error said "0 values were given" alone)
+expect_eq "$(dashboard_body "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1, 2]}' "$auth" | py 'd["error"]')" \
+    "study 'cw': trial 0 told COMPLETE with 2 values; the study has 1 objective (the trial is still running); also, the sweep of study 'cw' has 1 constraint (mb <= 10), and 0 constraint values were given: give one for each with \"constraints\": [V, ...], in that order (metric - max, or min - metric: <= 0 satisfied); nothing was written" \
+    "values and constraints missing"
+expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1, 2]}' "$auth")" \
+    400 "values and constraints missing: the request's fault"
 expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "complete", "values": [1], "constraints": "x"}' "$auth")" \
     400 "constraints not a list"
 expect_eq "$(dashboard_status "/api/tell?name=cw" '{"trial": 0, "state": "fail", "constraints": [1]}' "$auth")" \

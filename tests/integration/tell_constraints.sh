@@ -83,12 +83,41 @@ for i in 1 2 3; do "$KNOB" ask cs --sweep cons.yaml --storage "$S" > /dev/null; 
 rc=0
 "$KNOB" tell cs 0 0.5 --storage "$S" 2> none.err || rc=$?
 expect_eq "$rc" 2 "a complete trial without constraints"
-grep -q "the sweep of study 'cs' has 2 constraints (size_mb <= 10, acc >= 0.9), and 0 values were given: give one for each with --constraints" none.err ||
+grep -q "the sweep of study 'cs' has 2 constraints (size_mb <= 10, acc >= 0.9), and 0 constraint values were given: give one for each with --constraints" none.err ||
     fail "message: $(cat none.err)"
 rc=0
 "$KNOB" tell cs 0 0.5 --constraints -1 --storage "$S" 2> one.err || rc=$?
 expect_eq "$rc" 2 "one constraint of two"
-grep -q "and 1 value was given" one.err || fail "message: $(cat one.err)"
+grep -q "and 1 constraint value was given" one.err || fail "message: $(cat one.err)"
+# A wrong count of values as well: said first, then the constraints (it said "0 values were
+# given" alone, of the constraints, to a call that gave one value: only a tell with
+# --constraints learnt that the values were wrong).
+cat > two.yaml <<YAML
+program: unused
+objectives: [{name: a, goal: maximize}, {name: b, goal: minimize}]
+constraints: [{name: m, max: 5}]
+parameters:
+  x: {min: 0.0, max: 1.0}
+YAML
+"$KNOB" ask two --sweep two.yaml --storage "$S" > /dev/null
+rc=0
+"$KNOB" tell two 0 0.5 --storage "$S" 2> two.err || rc=$?
+expect_eq "$rc" 2 "one value of two, no constraints"
+expect_eq "$(head -2 two.err)" "knob tell: study 'two' has 2 objectives: a complete trial needs 2 values, got 1 (trial 0 is still running)
+knob tell: also, the sweep of study 'two' has 1 constraint (m <= 5), and 0 constraint values were given: give one for each with --constraints V,..., in that order (metric - max, or min - metric: <= 0 satisfied); nothing was written" \
+    "a tell of one value of two, without constraints"
+rc=0
+"$KNOB" tell two 0 0.5 --constraints -1 --storage "$S" 2> two1.err || rc=$?
+expect_eq "$rc" 2 "one value of two, with constraints"
+expect_eq "$(head -1 two1.err)" "knob tell: study 'two' has 2 objectives: a complete trial needs 2 values, got 1 (trial 0 is still running)" \
+    "a tell of one value of two, with constraints"
+if grep -q "also" two1.err; then fail "nothing else is wrong: $(cat two1.err)"; fi
+"$KNOB" tell two 0 0.5 0.25 --storage "$S" 2> two2.err && fail "two values, no constraints"
+grep -q "^knob tell: the sweep of study 'two' has 1 constraint (m <= 5), and 0 constraint values were given" two2.err ||
+    fail "the constraints alone: $(cat two2.err)"
+"$KNOB" trials two --storage "$S" --format json > two.json
+expect_eq "$(py '[d[0]["state"], d[0]["values"], d[0]["constraints"]]' < two.json)" '["running", [], []]' \
+    "nothing written by the refused tells"
 "$KNOB" trials cs --storage "$S" --format json > cs.json
 expect_eq "$(py 'd[0]["state"]' < cs.json)" running "after the refused tells"
 rc=0 # a trial the study does not have: said so, not its constraints
