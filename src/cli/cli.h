@@ -65,6 +65,15 @@ bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
                              knob_trial_state state, size_t n_given, const char *how, char *msg,
                              size_t size);
 
+/* The names of study s's objectives, as the web page names them: those Python's
+ * set_metric_names stored (Optuna's study system attribute "study:metric_names"), else those
+ * of the sweep stored with the study (`objectives`, or `metric`'s name). A new list of
+ * knob_study_n_objectives(s) strings and a NULL, freed by cli_objective_names_free; NULL
+ * when neither names each objective, or when the names do not tell the objectives apart (one
+ * empty, two alike), or out of memory. */
+char **cli_objective_names(knob_study *s);
+void cli_objective_names_free(char **names);
+
 /* True, with the reason in msg, when `url` names a SQLite file that does not exist: what
  * only reads or changes existing studies opens nothing there. */
 bool cli_sqlite_missing(const char *url, char *msg, size_t size);

@@ -1434,3 +1434,64 @@ bool cli_target_reached(const sweep *sw, knob_study *s, double *best)
         return false;
     return sw->objectives[0].goal == KNOB_MAXIMIZE ? *best >= sw->target : *best <= sw->target;
 }
+
+/* The list names (n of them, strings) as a new NULL-terminated list, or NULL when one is
+ * no string, is empty, or is another's too. */
+static char **distinct_names(const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!names[i] || !names[i][0])
+            return NULL;
+        for (size_t k = 0; k < i; k++)
+            if (!strcmp(names[i], names[k]))
+                return NULL;
+    }
+    char **out = calloc(n + 1, sizeof *out);
+    for (size_t i = 0; out && i < n; i++) {
+        out[i] = strdup(names[i]);
+        if (!out[i]) {
+            cli_objective_names_free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+char **cli_objective_names(knob_study *s)
+{
+    size_t n = knob_study_n_objectives(s);
+    const char *names[SWEEP_MAX_OBJECTIVES];
+    char **out = NULL;
+    if (!n || n > SWEEP_MAX_OBJECTIVES)
+        return NULL;
+    const char *attr = knob_study_system_attr(s, "study:metric_names");
+    knobx_json *j = attr ? knobx_json_parse(attr, (size_t)-1, NULL, 0) : NULL;
+    if (j && j->type == KNOBX_JSON_ARRAY && j->n == n) {
+        for (size_t i = 0; i < n; i++)
+            names[i] = j->kids[i]->type == KNOBX_JSON_STRING ? j->kids[i]->str : NULL;
+        out = distinct_names(names, n);
+    }
+    knobx_json_free(j);
+    if (out)
+        return out;
+    const char *text = knob_study_system_attr(s, "sweep");
+    j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
+    sweep sw;
+    if (j && j->type == KNOBX_JSON_STRING &&
+        !sweep_load_objectives("(the sweep stored with the study)", j->str, &sw)) {
+        for (size_t i = 0; i < n && sw.n_objectives == n; i++)
+            names[i] = sw.objectives[i].name;
+        if (sw.n_objectives == n)
+            out = distinct_names(names, n);
+        sweep_free(&sw);
+    }
+    knobx_json_free(j);
+    return out;
+}
+
+void cli_objective_names_free(char **names)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        free(names[i]);
+    free(names);
+}

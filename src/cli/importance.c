@@ -11,18 +11,20 @@
 
 static const char *usage =
     "knob importance STUDY [PARAM...] [--storage URL] [--method fanova|ped-anova]\n"
-    "                      [--objective N|pareto] [--raw] [--json]\n"
+    "                      [--objective N|NAME|pareto] [--raw] [--json]\n"
     "  How much each param matters to the objective, over the study's complete trials:\n"
     "  fanova (default; a random forest's functional ANOVA, as Optuna's\n"
     "  FanovaImportanceEvaluator) or ped-anova (what sets the best 10% of the trials apart,\n"
     "  as Optuna's PedAnovaImportanceEvaluator). Shares sum to 1; --raw: the method's own\n"
     "  numbers, not divided by their sum (Optuna's normalize=False; bars scaled to the\n"
     "  largest). PARAMs restrict the evaluation to those params. --objective N: the\n"
-    "  objective (0, the first, by default); --objective pareto (ped-anova): reaching the\n"
-    "  Pareto front of a study of several.";
+    "  objective (0, the first, by default), or NAME, as the sweep's objectives or\n"
+    "  set_metric_names name it; --objective pareto (ped-anova): reaching the Pareto front\n"
+    "  of a study of several.";
 
-static void print_bars(const char *study, const char *method, const char *obj, bool raw,
-                       const knob_importance *imp, size_t n)
+/* obj: the objective's number, or "pareto"; name: its name, or NULL. */
+static void print_bars(const char *study, const char *method, const char *obj, const char *name,
+                       bool raw, const knob_importance *imp, size_t n)
 {
     int w = 4;
     double top = 0; /* raw numbers: the bars are scaled to the largest */
@@ -31,8 +33,8 @@ static void print_bars(const char *study, const char *method, const char *obj, b
             w = (int)strlen(imp[i].name);
         top = imp[i].share > top ? imp[i].share : top;
     }
-    printf("importance in study '%s' (%s, objective %s%s)\n", study, method, obj,
-           raw ? ", raw" : "");
+    printf("importance in study '%s' (%s, objective %s%s%s%s%s)\n", study, method, obj,
+           name ? " '" : "", name ? name : "", name ? "'" : "", raw ? ", raw" : "");
     for (size_t i = 0; i < n; i++) {
         double scale = raw ? (top > 0 ? 1 / top : 0) : 1;
         int len = (int)(imp[i].share * scale * BAR_WIDTH + 0.5);
@@ -48,8 +50,8 @@ static void print_bars(const char *study, const char *method, const char *obj, b
         printf("  (no params)\n");
 }
 
-static void print_json(const char *study, const char *method, const char *obj, bool raw,
-                       const knob_importance *imp, size_t n)
+static void print_json(const char *study, const char *method, const char *obj, const char *name,
+                       bool raw, const knob_importance *imp, size_t n)
 {
     knobx_buf b = {0};
     knobx_buf_puts(&b, "{\"study\": ");
@@ -61,6 +63,10 @@ static void print_json(const char *study, const char *method, const char *obj, b
         knobx_json_add_string(&b, obj);
     else
         knobx_buf_puts(&b, obj);
+    if (name) { /* beside the number, which stays */
+        knobx_buf_puts(&b, ", \"objective_name\": ");
+        knobx_json_add_string(&b, name);
+    }
     if (raw)
         knobx_buf_puts(&b, ", \"raw\": true");
     knobx_buf_puts(&b, ", \"importance\": {");
@@ -159,8 +165,8 @@ static size_t say_left_out(const char *study, const knob_trial_info *const *tria
 /* Says what makes the shares tell nothing (no param, or every share 0), and the params left
  * out: they would otherwise read as a measurement (0.000 each, or no line at all), or a param
  * would be missing without a word. */
-static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj, bool named,
-                     const knob_importance *imp, size_t n)
+static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj,
+                     const char *obj_name, bool named, const knob_importance *imp, size_t n)
 {
     const knob_trial_info *const *trials;
     size_t n_trials = 0, complete = 0, n_use = 0, left = 0;
@@ -174,9 +180,11 @@ static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj, 
         complete += trials[i]->state == KNOB_TRIAL_COMPLETE;
         n_use += use[i] = usable(trials[i], n_obj, pareto, obj);
     }
-    char what[48]; /* the values the evaluation reads */
+    char what[320]; /* the values the evaluation reads */
     if (pareto)
         snprintf(what, sizeof what, "every objective");
+    else if (obj_name)
+        snprintf(what, sizeof what, "objective %zu '%.256s'", obj, obj_name);
     else
         snprintf(what, sizeof what, "objective %zu", obj);
     if (!named)
@@ -204,6 +212,34 @@ static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj, 
                 n_use < 2 ? "cannot vary" : "did not vary", n_use,
                 n_use < complete ? " with a finite value" : "");
     free(use);
+}
+
+/* --objective NAME: the index of the objective of that name (names: the study's, NULL when it
+ * names none). Says why not and returns -1 when there is none. */
+static int objective_index(knob_study *s, char *const *names, const char *name, int64_t *out)
+{
+    for (size_t k = 0; names && names[k]; k++)
+        if (!strcmp(names[k], name)) {
+            *out = (int64_t)k;
+            return 0;
+        }
+    if (!names) {
+        fprintf(stderr,
+                "knob: --objective '%s': study '%s' does not name its objectives (no sweep "
+                "stored with it names them, nor set_metric_names): give the objective's number "
+                "(0 to %zu) or 'pareto'\n",
+                name, knob_study_name(s), knob_study_n_objectives(s) - 1);
+        return -1;
+    }
+    knobx_buf b = {0};
+    for (size_t k = 0; names[k]; k++)
+        knobx_buf_printf(&b, "%s%zu %s", k ? ", " : "", k, names[k]);
+    fprintf(stderr,
+            "knob: --objective '%s': study '%s' has no objective of that name (its objectives: "
+            "%s); give one of them, its number or 'pareto'\n",
+            name, knob_study_name(s), b.oom ? "?" : knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    return -1;
 }
 
 int cmd_importance(int argc, char **argv)
@@ -250,9 +286,13 @@ int cmd_importance(int argc, char **argv)
     }
     int64_t obj = 0;
     bool pareto = !strcmp(objective_text, "pareto");
-    if (n_pos < 1 || (!pareto && (cli_int(objective_text, &obj) || obj < 0))) {
+    /* not a number: a name, looked up once the study is open */
+    bool by_name = !pareto && cli_int(objective_text, &obj);
+    if (n_pos < 1 || (!pareto && !by_name && obj < 0)) {
         if (n_pos >= 1)
-            fprintf(stderr, "knob: --objective wants a whole number >= 0 or 'pareto', got '%s'\n",
+            fprintf(stderr,
+                    "knob: --objective wants a whole number >= 0, an objective's name or "
+                    "'pareto', got '%s'\n",
                     objective_text);
         fprintf(stderr, "usage: %s\n", usage);
         return EXIT_USAGE;
@@ -271,6 +311,14 @@ int cmd_importance(int argc, char **argv)
         cli_close(&r);
         return EXIT_FAIL;
     }
+    char **names = cli_objective_names(r.s);
+    if (by_name && objective_index(r.s, names, objective_text, &obj)) {
+        cli_objective_names_free(names);
+        cli_close(&r);
+        return EXIT_USAGE;
+    }
+    const char *obj_name =
+        !pareto && names && (size_t)obj < knob_study_n_objectives(r.s) ? names[obj] : NULL;
     knob_importance *imp = NULL;
     size_t n = 0;
     size_t which = pareto ? KNOB_IMPORTANCE_PARETO : (size_t)obj;
@@ -278,17 +326,19 @@ int cmd_importance(int argc, char **argv)
                                       raw ? KNOB_IMPORTANCE_RAW : 0, &imp, &n);
     if (rc != KNOB_OK) {
         fprintf(stderr, "knob: %s\n", knob_errmsg());
+        cli_objective_names_free(names);
         cli_close(&r);
         return rc == KNOB_EINVAL ? EXIT_USAGE : EXIT_FAIL;
     }
-    say_gaps(r.s, pos[0], pareto, (size_t)obj, n_pos > 1, imp, n);
+    say_gaps(r.s, pos[0], pareto, (size_t)obj, obj_name, n_pos > 1, imp, n);
     char text[32];
     snprintf(text, sizeof text, "%lld", (long long)obj);
     if (json)
-        print_json(pos[0], method, pareto ? "pareto" : text, raw, imp, n);
+        print_json(pos[0], method, pareto ? "pareto" : text, obj_name, raw, imp, n);
     else
-        print_bars(pos[0], method, pareto ? "pareto" : text, raw, imp, n);
+        print_bars(pos[0], method, pareto ? "pareto" : text, obj_name, raw, imp, n);
     knob_importance_free(imp);
+    cli_objective_names_free(names);
     cli_close(&r);
     return 0;
 }

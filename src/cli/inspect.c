@@ -163,9 +163,26 @@ static void attrs_json(knobx_buf *b, const knob_attr *a, size_t n)
     knobx_buf_puts(b, "}");
 }
 
+/* A trial's values by the objectives' names (cli_objective_names), beside its list of
+ * values: {"acc":0.9,"latency":18.7}, {} when it has none. */
+static void named_values_json(knobx_buf *b, const knob_trial_info *t, char *const *names)
+{
+    knobx_buf_puts(b, "{");
+    for (size_t i = 0; i < t->n_values && names[i]; i++) {
+        if (i)
+            knobx_buf_puts(b, ",");
+        knobx_json_add_string(b, names[i]);
+        knobx_buf_puts(b, ":");
+        cli_json_value(b, t->values[i]);
+    }
+    knobx_buf_puts(b, "}");
+}
+
 /* A trial as a JSON object; written without printf's format parsing (`knob trials --format
- * json` writes 100,000 of them). */
-static void trial_json(knobx_buf *b, const knob_trial_info *t, const cli_params_view *pv)
+ * json` writes 100,000 of them). With the objectives' names (names: NULL without), its
+ * values by name too ("named_values"), after "values", which stays as it was. */
+static void trial_json(knobx_buf *b, const knob_trial_info *t, const cli_params_view *pv,
+                       char *const *names)
 {
     knobx_buf_puts(b, "{\"number\":");
     knobx_json_add_number(b, (double)t->number);
@@ -173,6 +190,10 @@ static void trial_json(knobx_buf *b, const knob_trial_info *t, const cli_params_
     knobx_buf_puts(b, knob_trial_state_str(t->state));
     knobx_buf_puts(b, "\",\"values\":");
     values_json(b, t);
+    if (names) {
+        knobx_buf_puts(b, ",\"named_values\":");
+        named_values_json(b, t, names);
+    }
     knobx_buf_puts(b, ",\"params\":");
     cli_trial_params_json(b, t, pv);
     knobx_buf_puts(b, ",\"intermediate\":{");
@@ -222,25 +243,53 @@ static void duration_text(const knob_trial_info *t, char *buf, size_t size)
 /* A trial's values as the table or the CSV writes them: CSV is for programs, every digit,
  * as JSON has them, an infinity as inf or -inf (as Python's float() reads it); the table 8.
  * Several objectives' are joined by ';'. */
+static void value_text(knobx_buf *v, double x, bool csv)
+{
+    if (csv && isinf(x))
+        knobx_buf_puts(v, x > 0 ? "inf" : "-inf");
+    else if (csv)
+        knobx_json_add_number(v, x);
+    else
+        knobx_buf_printf(v, "%.8g", x);
+}
+
 static void values_text(knobx_buf *v, const knob_trial_info *t, bool csv)
 {
     for (size_t k = 0; k < t->n_values; k++) {
         knobx_buf_puts(v, k ? ";" : "");
-        if (csv && isinf(t->values[k]))
-            knobx_buf_puts(v, t->values[k] > 0 ? "inf" : "-inf");
-        else if (csv)
-            knobx_json_add_number(v, t->values[k]);
-        else
-            knobx_buf_printf(v, "%.8g", t->values[k]);
+        value_text(v, t->values[k], csv);
     }
 }
 
+/* The table's header of its values: VALUE, or the objectives' names joined by ';' as the
+ * values are (acc;latency). */
+static void values_header(knobx_buf *h, char *const *names)
+{
+    if (!names) {
+        knobx_buf_puts(h, "VALUE");
+        return;
+    }
+    for (size_t k = 0; names[k]; k++) {
+        knobx_buf_puts(h, k ? ";" : "");
+        name_cell(h, names[k], 0);
+    }
+}
+
+/* The table, or the CSV. With the objectives' names (names: NULL without), the table's
+ * header names its values' column by them, and the CSV adds a column of each objective's
+ * values after its others, values_NAME (as Python's trials_dataframe names it): its
+ * columns before stay as they were. */
 static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t n, bool csv,
-                         const cli_params_view *pv)
+                         const cli_params_view *pv, char *const *names)
 {
     /* the table's VALUE column as wide as its widest (several objectives' values joined
-     * passed the 16 it had, and shifted that row's DURATION and PARAMS) */
+     * passed the 16 it had, and shifted that row's DURATION and PARAMS), its header too */
     int width = 16;
+    knobx_buf h = {0};
+    values_header(&h, names);
+    if (!csv && !h.oom && name_shown(knobx_buf_cstr(&h)) > width &&
+        name_shown(knobx_buf_cstr(&h)) < 4096)
+        width = name_shown(knobx_buf_cstr(&h));
     for (size_t i = 0; !csv && i < n; i++) {
         knobx_buf v = {0};
         values_text(&v, tr[i], false);
@@ -248,11 +297,24 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
             width = (int)v.len;
         knobx_buf_free(&v);
     }
-    if (csv)
-        knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason,feasible\n");
-    else
-        knobx_buf_printf(b, "%6s  %-10s %-*s %9s  %s\n", "NUMBER", "STATE", width, "VALUE",
-                         "DURATION", "PARAMS");
+    if (csv) {
+        knobx_buf_puts(b, "number,state,values,duration_s,params,fail_reason,feasible");
+        for (size_t k = 0; names && names[k]; k++) {
+            knobx_buf c = {0};
+            knobx_buf_printf(&c, "values_%s", names[k]);
+            knobx_buf_puts(b, ",");
+            csv_field(b, knobx_buf_cstr(&c));
+            knobx_buf_free(&c);
+        }
+        knobx_buf_puts(b, "\n");
+    } else {
+        /* the header padded by the characters it shows, as the rows are by their bytes
+         * (digits) */
+        int pad = width - name_shown(knobx_buf_cstr(&h));
+        knobx_buf_printf(b, "%6s  %-10s %s%*s %9s  %s\n", "NUMBER", "STATE", knobx_buf_cstr(&h),
+                         pad > 0 ? pad : 0, "", "DURATION", "PARAMS");
+    }
+    knobx_buf_free(&h);
     for (size_t i = 0; i < n; i++) {
         const knob_trial_info *t = tr[i];
         knobx_buf v = {0}, p = {0};
@@ -273,7 +335,13 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
             knobx_json *r = reason ? knobx_json_parse(reason, (size_t)-1, NULL, 0) : NULL;
             csv_field(b, r && r->str ? r->str : "");
             knobx_json_free(r);
-            knobx_buf_puts(b, knob_trial_info_feasible(t) ? ",true\n" : ",false\n");
+            knobx_buf_puts(b, knob_trial_info_feasible(t) ? ",true" : ",false");
+            for (size_t k = 0; names && names[k]; k++) {
+                knobx_buf_puts(b, ",");
+                if (k < t->n_values)
+                    value_text(b, t->values[k], true);
+            }
+            knobx_buf_puts(b, "\n");
         } else {
             /* a complete trial that violates a constraint shows as infeasible */
             bool infeasible = t->state == KNOB_TRIAL_COMPLETE && !knob_trial_info_feasible(t);
@@ -318,17 +386,19 @@ int cmd_trials(int argc, char **argv)
     knobx_buf b = {0};
     cli_params_view pv;
     cli_params_view_read(r.s, &pv);
+    char **names = cli_objective_names(r.s);
     if (!strcmp(fmt, "json")) {
         knobx_buf_puts(&b, "[");
         for (size_t i = 0; i < n; i++) {
             if (i)
                 knobx_buf_puts(&b, ",\n");
-            trial_json(&b, tr[i], &pv);
+            trial_json(&b, tr[i], &pv, names);
         }
         knobx_buf_puts(&b, "]\n");
     } else {
-        trials_table(&b, tr, n, !strcmp(fmt, "csv"), &pv);
+        trials_table(&b, tr, n, !strcmp(fmt, "csv"), &pv, names);
     }
+    cli_objective_names_free(names);
     cli_params_view_free(&pv);
     int rc = cli_print_buf("trials", &b);
     knobx_buf_free(&b);
@@ -342,16 +412,26 @@ int cmd_trials(int argc, char **argv)
     return rc;
 }
 
-static void best_text(knobx_buf *b, const knob_trial_info *t, bool json, const cli_params_view *pv)
+/* A best trial: "trial 3: value 0.25" or, with the objectives' names (names: NULL without),
+ * each value after its name as knob run's lines say them ("trial 3: value acc=0.9
+ * latency=18.7"); then its params. */
+static void best_text(knobx_buf *b, const knob_trial_info *t, bool json, const cli_params_view *pv,
+                      char *const *names)
 {
     if (json) {
-        trial_json(b, t, pv);
+        trial_json(b, t, pv, names);
         knobx_buf_puts(b, "\n");
         return;
     }
     knobx_buf_printf(b, "trial %lld: value", (long long)t->number);
-    for (size_t k = 0; k < t->n_values; k++)
-        knobx_buf_printf(b, " %.10g", t->values[k]);
+    for (size_t k = 0; k < t->n_values; k++) {
+        knobx_buf_puts(b, " ");
+        if (names && names[k]) {
+            name_cell(b, names[k], 0);
+            knobx_buf_puts(b, "=");
+        }
+        knobx_buf_printf(b, "%.10g", t->values[k]);
+    }
     knobx_buf_puts(b, "\n  params: ");
     cli_trial_params_json(b, t, pv);
     knobx_buf_puts(b, "\n");
@@ -380,9 +460,10 @@ static int print_best(study_ref *r, bool json)
     knobx_buf b = {0};
     cli_params_view pv;
     cli_params_view_read(r->s, &pv);
+    char **names = cli_objective_names(r->s);
     int64_t pbt = one && knob_trial_info_attr(one, "pbt", true) ? one->number : -1;
     if (one)
-        best_text(&b, one, json, &pv);
+        best_text(&b, one, json, &pv, names);
     if (pbt >= 0 && json && b.len >= 2) { /* method pbt: the schedule in the trial's object */
         b.len -= 2;
         knobx_buf_puts(&b, ",\"schedule\":");
@@ -390,7 +471,7 @@ static int print_best(study_ref *r, bool json)
         knobx_buf_puts(&b, "}\n");
     }
     for (size_t i = 0; i < n; i++)
-        best_text(&b, front[i], json, &pv);
+        best_text(&b, front[i], json, &pv, names);
     double hv;
     size_t m = knob_study_n_objectives(r->s);
     if (n && !json && !cli_hv_affordable(m, n))
@@ -404,6 +485,7 @@ static int print_best(study_ref *r, bool json)
                          "Pareto front: %zu feasible trial%s, hypervolume %.10g (reference: the "
                          "front's nadir + 10%% of its range)\n",
                          n, n == 1 ? "" : "s", hv);
+    cli_objective_names_free(names);
     cli_params_view_free(&pv);
     rc = cli_print_buf("best", &b);
     knobx_buf_free(&b);

@@ -21,7 +21,7 @@ YAML
 S="--storage sqlite:///$T/s.db"
 "$KNOB" run sweep.yaml $S --trials 60 --parallel 4 --study lin --seed 3 > /dev/null
 "$KNOB" importance lin $S > bars.txt
-grep -q "importance in study 'lin' (fanova, objective 0)" bars.txt || fail "title: $(cat bars.txt)"
+grep -q "importance in study 'lin' (fanova, objective 0 'loss')" bars.txt || fail "title: $(cat bars.txt)"
 expect_eq "$(sed -n 2p bars.txt | awk '{print $1}')" "x0" "fanova: x0 first"
 expect_eq "$(sed -n 3p bars.txt | awk '{print $1}')" "x1" "fanova: x1 second"
 sed -n 2p bars.txt | grep -q "##########" || fail "a bar: $(cat bars.txt)"
@@ -41,14 +41,14 @@ for m in fanova ped-anova; do
         "$(py '[round(v, 9) for v in d["importance"].values()]' < norm.json)" "$m: raw / sum"
 done
 "$KNOB" importance lin $S --method ped-anova --raw > raw.txt
-head -n 1 raw.txt | grep -q "(ped-anova, objective 0, raw)" || fail "raw title: $(head -n 1 raw.txt)"
+head -n 1 raw.txt | grep -q "(ped-anova, objective 0 'loss', raw)" || fail "raw title: $(head -n 1 raw.txt)"
 sed -n 2p raw.txt | grep -q "########################################" || fail "raw: the largest a full bar: $(cat raw.txt)"
 "$KNOB" importance --help | grep -q -- "--raw" || fail "help of --raw"
 "$KNOB" importance lin x2 x1 $S --json > sub.json
 expect_eq "$(py 'list(d["importance"])' < sub.json)" '["x1", "x2"]' "a subset"
 # An empty method is the default, and says so.
 "$KNOB" importance lin $S --method '' > empty.txt
-head -n 1 empty.txt | grep -q "(fanova, objective 0)" || fail "an empty method: $(head -n 1 empty.txt)"
+head -n 1 empty.txt | grep -q "(fanova, objective 0 'loss')" || fail "an empty method: $(head -n 1 empty.txt)"
 expect_eq "$(sed -n 2p empty.txt)" "$(sed -n 2p bars.txt)" "an empty method is fanova"
 expect_eq "$("$KNOB" importance lin $S --method '' --json | py 'd["method"]')" fanova "an empty method in the JSON"
 if "$KNOB" importance lin $S --method mdi 2> err.txt; then fail "unknown method accepted"; fi
@@ -82,7 +82,7 @@ expect_eq "$("$KNOB" importance two $S --json | py 'list(d["importance"])[0]')" 
 "$KNOB" importance two $S --objective 1 --json > one.json
 expect_eq "$(py 'list(d["importance"])[0]' < one.json)" x1 "objective 1: x1"
 expect_eq "$(py 'd["objective"]' < one.json)" 1 "objective 1 in the JSON"
-"$KNOB" importance two $S --objective 1 --method ped-anova | grep -q "(ped-anova, objective 1)" ||
+"$KNOB" importance two $S --objective 1 --method ped-anova | grep -q "(ped-anova, objective 1 'b')" ||
     fail "objective 1 by ped-anova"
 if "$KNOB" importance two $S --objective 2 2> err.txt; then fail "objective 2 accepted"; fi
 grep -q "objective 2 is out of range" err.txt || fail "objective 2: $(cat err.txt)"

@@ -50,7 +50,7 @@ printf 'program: ./ab.sh\nmetric: {name: loss, goal: minimize}\nmethod: random\n
 expect_eq "$(py 'list(d["importance"])' < o.json)" '["a"]' "fanova of a alone"
 grep -q "warning: param 'o' left out: it is a number in 6 trials and a categorical in 6, and fanova cannot evaluate it as one" o.err ||
     fail "o left out: $(cat o.err)"
-grep -q "warning: param 'c' left out: it is in 6 of the 12 complete trials with a value of objective 0 of study 'o', and fanova evaluates the params every one of them holds" o.err ||
+grep -q "warning: param 'c' left out: it is in 6 of the 12 complete trials with a value of objective 0 'loss' of study 'o', and fanova evaluates the params every one of them holds" o.err ||
     fail "c left out: $(cat o.err)"
 expect_eq "$(grep -c warning o.err)" 2 "two warnings"
 "$KNOB" importance o $S --method ped-anova --json > o.json 2> o.err || fail "ped-anova: $(cat o.err)"

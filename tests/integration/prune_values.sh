@@ -51,7 +51,7 @@ grep -qF 'step=9 loss=0 acc=1 mem=0' knob-runs/mo/1/stdout.log ||
 grep -qE '^ +1 +pruned +0\.5;0\.2 ' table.txt || fail "the table: $(cat table.txt)"
 "$KNOB" best mo --storage "$S" > best.txt
 grep -qF 'Pareto front: 1 feasible trial,' best.txt || fail "the Pareto front: $(cat best.txt)"
-expect_eq "$(head -1 best.txt)" 'trial 0: value 1 0.9' "the Pareto front's trial"
+expect_eq "$(head -1 best.txt)" 'trial 0: value loss=1 acc=0.9' "the Pareto front's trial"
 # one objective: the pruned trial's value is its last intermediate value, as before, and it
 # keeps its constraint
 S1="sqlite:///$T/one.db"
