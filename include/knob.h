@@ -666,7 +666,10 @@ typedef struct knob_study_options {
 
 /* Creates the study `name` in `st`, or loads it when it exists and its directions
  * match (KNOB_EINVAL names both when they do not). opts NULL or zeroed: one objective,
- * minimize, random sampler with a random seed, no pruner. *out is freed by
+ * minimize, random sampler with a random seed, no pruner. A pruner whose option `objective`
+ * is past the study's objectives is KNOB_EINVAL naming the pruner, the option and the count,
+ * before anything is stored (it would fail the first trial asking knob_trial_should_prune;
+ * an `objective` set on the study's pruner later is checked there). *out is freed by
  * knob_study_free, before the storage is closed. */
 KNOB_API int knob_study_create(knob_storage *st, const char *name, const knob_study_options *opts,
                                knob_study **out);
@@ -682,7 +685,8 @@ KNOB_API int knob_study_create_new(knob_storage *st, const char *name,
                                    const knob_study_options *opts, knob_study **out);
 
 /* Loads an existing study with its stored directions (KNOB_ENOTFOUND when there is
- * none). Sampler and pruner as in opts (directions in opts are ignored).
+ * none). Sampler and pruner as in opts (directions in opts are ignored); the pruner's
+ * `objective` is checked against the stored directions, as knob_study_create checks it.
  * Neither this nor knob_study_create reads the study's trials: the first call that needs
  * them (knob_study_ask, knob_study_trials, knob_study_best_trial, knob_study_sync, ...)
  * does, and a handle that only tells trials by number never reads them. */

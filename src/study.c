@@ -5,6 +5,7 @@
 #include "util/url.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,6 +119,20 @@ static void drop_opts(const knob_study_options *opts)
     }
 }
 
+/* A pruner's `objective` past the study's objectives would fail the first trial that asks
+ * whether to stop, its work lost: refused where the study is opened with it. A study without
+ * an objective (no_objective) has no values to prune by, and is not checked. */
+static int check_pruner(const char *name, const knob_pruner *p, size_t n_dirs)
+{
+    int64_t obj = knob__pruner_objective(p);
+    if (!n_dirs || (obj >= 0 && (uint64_t)obj < n_dirs))
+        return KNOB_OK;
+    return knob__error(KNOB_EINVAL,
+                       "study '%s': pruner '%s' has option objective=%" PRId64
+                       ", but the study has %zu objective(s), numbered from 0",
+                       name, p->plugin->name, obj, n_dirs);
+}
+
 /* knob_study_create, and knob_study_create_new when !load: a study of the name that exists
  * is then KNOB_EEXIST, not loaded. */
 static int create(knob_storage *st, const char *name, const knob_study_options *opts, bool load,
@@ -141,6 +156,8 @@ static int create(knob_storage *st, const char *name, const knob_study_options *
                          name);
     if (!rc)
         rc = check_dirs(dirs, n_dirs);
+    if (!rc && opts && opts->pruner)
+        rc = check_pruner(name, opts->pruner, n_dirs);
     if (rc) {
         drop_opts(opts);
         return rc;
@@ -203,6 +220,8 @@ int knob_study_load(knob_storage *st, const char *name, const knob_study_options
     if ((rc = study_alloc(st, name, opts, &s)))
         return rc;
     rc = knob__store_find_study(st, name, &s->id, &s->dirs, &s->n_dirs);
+    if (!rc)
+        rc = check_pruner(name, s->pruner, s->n_dirs);
     if (rc) {
         knob_study_free(s);
         return rc;

@@ -31,6 +31,10 @@ struct knob_pruner {
     void *state;
 };
 
+/* The objective a pruner reads: its option `objective` (an integer: knob__plugin_check
+ * refuses a pruner that declares it of another type), 0 for a pruner without one. */
+int64_t knob__pruner_objective(const knob_pruner *p);
+
 /* The study's picture of its trials in the storage, brought up to date by sync. */
 typedef struct knob__view {
     knob_trial_info **by_number; /* NULL where a number is not known yet */

@@ -463,14 +463,18 @@ int knob__trial_propose_interned(knob_trial *t, const char *name, const knob_dis
 
 /* ---------------------------------------------------------------- report and prune */
 
-/* The objective a pruner reads: its option `objective` (an integer: knob__plugin_check
- * refuses a pruner that declares it of another type), 0 for a pruner without one. */
-static size_t pruned_objective(const knob_pruner *p)
+int64_t knob__pruner_objective(const knob_pruner *p)
 {
     int64_t obj = 0;
     if (p && knob__option_find(p->plugin->options, "objective"))
         (void)knob__option_get(p->plugin->options, p->state, "objective", KNOB_OPT_INT, &obj,
                                "pruner");
+    return obj;
+}
+
+static size_t pruned_objective(const knob_pruner *p)
+{
+    int64_t obj = knob__pruner_objective(p);
     return obj > 0 ? (size_t)obj : 0;
 }
 

@@ -184,6 +184,38 @@ def test_patient_wrapped_objective():
     optuna.create_study(directions=["minimize", "maximize"], pruner=p)
 
 
+def test_pruner_objective_past_the_study_refused_when_made():
+    # it was taken, and the first should_prune failed the trial and stopped optimize
+    says = "pruner 'median' has option objective=5, but the study has 2 objective(s)"
+    with pytest.raises(ValueError, match=re.escape(says)):
+        optuna.create_study(study_name="po", directions=["minimize"] * 2, pruner=pruners.MedianPruner(objective=5))
+    storage = optuna.storages.InMemoryStorage()
+    assert storage.get_all_study_names() == []
+    study = optuna.create_study(study_name="po", storage=storage, directions=["minimize"] * 2)
+    with pytest.raises(ValueError, match=re.escape(says)):
+        optuna.load_study(study_name="po", storage=storage, pruner=pruners.MedianPruner(objective=5))
+    with pytest.raises(ValueError, match=re.escape(says)):
+        study.pruner = pruners.MedianPruner(objective=5)
+    assert isinstance(study.pruner, pruners.MedianPruner) and study.pruner._options.get("objective", 0) == 0
+    study.pruner = pruners.MedianPruner(objective=1)
+    study.optimize(lambda t: (t.suggest_float("x", 0, 1), 1.0), n_trials=2)
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE] * 2
+
+
+def test_cmaes_misspelt_x0_refused_without_a_trial():
+    # the first ask that starts cmaes's run refuses it; it left a failed trial at each ask
+    with pytest.warns(FutureWarning):
+        sampler = samplers.CmaEsSampler(x0={"nope": 1.0}, seed=1, n_startup_trials=1)
+    study = optuna.create_study(sampler=sampler)
+    f = lambda t: t.suggest_float("x", 0, 1) + t.suggest_float("y", 0, 1)
+    says = "option 'x0': no trial of this study has a param 'nope', and x0 gives no value of 'x'"
+    with pytest.raises(ValueError, match=re.escape(says)):
+        study.optimize(f, n_trials=3)
+    with pytest.raises(ValueError, match=re.escape(says)):
+        study.ask()
+    assert [t.state for t in study.trials] == [TrialState.COMPLETE]
+
+
 PRUNERS = [
     lambda: pruners.NopPruner(),
     lambda: pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=1, interval_steps=1, n_min_trials=1),

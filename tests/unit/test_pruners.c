@@ -966,9 +966,29 @@ static void several_objectives(void **state)
     assert_true(stop);
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
     knob_study_free(s);
-    assert_int_equal(knob_pruner_create("median", "objective=2", &p), KNOB_OK);
-    o.pruner = p;
+    /* An objective past the study's is refused where the study is made or loaded with the
+     * pruner (it failed the first trial that asked should_prune), and a new study is not
+     * stored. */
+    const char *how[] = {"create", "create_new", "load"};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(knob_pruner_create("median", "objective=2", &p), KNOB_OK);
+        o.pruner = p;
+        s = NULL;
+        int rc = k == 0   ? knob_study_create(st, "mo", &o, &s)
+                 : k == 1 ? knob_study_create_new(st, "mo_new", &o, &s)
+                          : knob_study_load(st, "mo", &o, &s);
+        if (rc != KNOB_EINVAL)
+            fail_msg("%s: rc %d", how[k], rc);
+        assert_null(s);
+        assert_non_null(strstr(knob_errmsg(), "pruner 'median' has option objective=2, but "
+                                              "the study has 2 objective(s)"));
+    }
+    assert_int_equal(knob_study_load(st, "mo_new", NULL, &s), KNOB_ENOTFOUND);
+    /* An objective set on the study's pruner later is still checked when it is used. */
+    o.pruner = NULL;
+    assert_int_equal(knob_pruner_create("median", NULL, &o.pruner), KNOB_OK);
     assert_int_equal(knob_study_create(st, "mo", &o, &s), KNOB_OK);
+    assert_int_equal(knob_pruner_set_option(knob_study_pruner(s), "objective", "2"), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
     knob_trial_report(t, 0, 0.5);
     assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
@@ -1127,7 +1147,11 @@ static void threshold_reads_the_objective(void **state)
     bool stop = true;
     assert_int_equal(knob_pruner_create("threshold", "upper=1,objective=2", &p), KNOB_OK);
     knob_study_options o = {.directions = dirs, .n_objectives = 2, .pruner = p};
+    assert_int_equal(knob_study_create(st, "thr_bad", &o, &s), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "pruner 'threshold' has option objective=2"));
+    assert_int_equal(knob_pruner_create("threshold", "upper=1", &o.pruner), KNOB_OK);
     assert_int_equal(knob_study_create(st, "thr_bad", &o, &s), KNOB_OK);
+    assert_int_equal(knob_pruner_set_option(knob_study_pruner(s), "objective", "2"), KNOB_OK);
     assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 0, 5), KNOB_OK);
     assert_int_equal(knob_trial_should_prune(t, &stop), KNOB_EINVAL);
