@@ -794,16 +794,14 @@ static int check_popsize(const cma *c)
 /* One objective, and the warm start's source opened (knob__warm_check), checked before the
  * trial's row exists (a study of two objectives, or a misspelt source, was left a failed
  * trial without params at each ask). */
-static int before_trial(void *state, knob_study *s, knob_trial *t)
+static int check_study(cma *c, knob_study *s)
 {
-    cma *c = state;
-    (void)t;
     if (knob_study_n_objectives(s) == 0)
         return knob_set_error(KNOB_EINVAL,
                               "sampler 'cmaes': study '%s' has no objective to model "
                               "(give it a metric, or use random, grid or qmc)",
                               knob_study_name(s));
-    int rc = check_popsize(state);
+    int rc = check_popsize(c);
     if (!rc && knob_study_n_objectives(s) != 1)
         rc = knob_set_error(KNOB_EUNSUPPORTED,
                             "sampler 'cmaes' optimizes one objective; study "
@@ -814,12 +812,44 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
     return rc;
 }
 
+/* x0 against the space the ask's run would start in, as sample_relative checks it, but
+ * before the trial's row exists: a misspelt x0 left a failed trial at each ask. Only with
+ * x0, and only when the space is not the run's (the ask's sample_relative would start one). */
+static int check_x0_early(cma *c, knob_study *s)
+{
+    const knob_trial_info *const *tr;
+    size_t n, n_complete = 0;
+    int rc = knob_study_trials(s, &tr, &n);
+    for (size_t i = 0; !rc && i < n; i++)
+        n_complete += tr[i]->state == KNOB_TRIAL_COMPLETE;
+    if (rc || (int64_t)n_complete < c->n_startup_trials)
+        return rc;
+    knob__dim *d;
+    size_t nd;
+    if ((rc = knob__intersection(tr, n, KNOB__NUMERICAL, &d, &nd)))
+        return rc;
+    if (!same_space(c, d, nd) || (c->n_dims && c->r.sep != c->separable))
+        rc = check_x0(c, tr, n, d, (int)nd);
+    free(d);
+    return rc;
+}
+
+static int before_trial(void *state, knob_study *s, knob_trial *t)
+{
+    cma *c = state;
+    (void)t;
+    int rc = check_study(c, s);
+    if (!rc && c->x0 && c->x0[0])
+        rc = check_x0_early(c, s);
+    return rc;
+}
+
 static int sample_relative(void *state, knob_study *s, knob_trial *t)
 {
     cma *c = state;
     const knob_trial_info *const *tr;
     size_t n, n_complete = 0;
-    int rc = before_trial(state, s, t);
+    int rc = check_study(c, s);
     if (rc)
         return rc;
     rc = knob_study_trials(s, &tr, &n);

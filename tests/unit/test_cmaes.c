@@ -615,9 +615,9 @@ static void separable_takes_100_params(void **state)
 /* x0 with a value outside its param's range, a name no trial has beside a searched param
  * it leaves out (misspelt), a categorical param or a value that is not a number: the first
  * ask of the run fails naming it (each was left out, and the run started from the centre
- * without a word), and so does the next; a good x0 starts there, with a name no trial has
- * yet (a conditional param's) too. x0 that is JSON but no object is refused when the sampler is
- * made. */
+ * without a word), and so does the next, with no trial made; a good x0 starts there, with a name no
+ * trial has yet (a conditional param's) too. x0 that is JSON but no object is refused when the
+ * sampler is made. */
 static void x0_checked(void **state)
 {
     (void)state;
@@ -661,6 +661,11 @@ static void x0_checked(void **state)
             double v = x + y;
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         }
+        /* a refused ask makes no trial: each left a failed one */
+        const knob_trial_info *const *tr;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+        assert_int_equal(n, cases[i].says ? 1 : 3);
         knob_study_free(s);
     }
     knob_storage_close(st);
