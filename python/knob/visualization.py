@@ -20,9 +20,11 @@ import webbrowser
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from . import _deprecated, _lib
+from . import logging as _logging
 from .distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 from .trial import FrozenTrial, TrialState
 
+_logger = _logging.get_logger("knob.visualization")
 
 def _knob_command() -> str:
     cands = [os.environ.get("KNOB"), shutil.which("knob")]
@@ -138,6 +140,19 @@ def _complete(study, target: Optional[Callable], what: str = "target") -> tuple:
     return trials, [float(target(t)) if target is not None else t.value for t in trials]
 
 
+def _finite(trials: List[FrozenTrial], values: List[float]) -> tuple:
+    """The trials whose target value is finite, and their values; each other trial is left
+    out with Optuna 5's warning (its _filter_nonfinite): the plots that leave them out."""
+    kept_trials, kept_values = [], []
+    for t, v in zip(trials, values):
+        if v is not None and math.isfinite(v):
+            kept_trials.append(t)
+            kept_values.append(v)
+        else:
+            _logger.warning("Trial %d is omitted in visualization because its objective value is inf or nan." % t.number)
+    return kept_trials, kept_values
+
+
 def _figure(go, traces: list, title: str, **layout: Any):
     fig = go.Figure(data=traces)
     fig.update_layout(title=title, **layout)
@@ -202,7 +217,7 @@ def _edf(go, study, *, target=None, target_name: str = "Objective Value"):
     """As Optuna's: each study's share of values <= x at 100 evenly spaced x from the least
     to the greatest value of all the studies; no trace without a complete trial."""
     studies = _studies(study)
-    per = [[v for v in _complete(s, target)[1] if math.isfinite(v)] for s in studies]
+    per = [_finite(*_complete(s, target))[1] for s in studies]
     every = [v for vs in per for v in vs]
     traces = []
     if every:
@@ -281,7 +296,7 @@ def _first_distribution(trials: List[FrozenTrial], name: str):
 
 
 def _slice(go, study, params=None, *, target=None, target_name: str = "Objective Value"):
-    trials, values = _complete(study, target)
+    trials, values = _finite(*_complete(study, target))  # as Optuna 5: +-inf and NaN left out
     names = _params(trials, params, sort=True)
     traces, layout = [], {}
     feasible = {t.number: _feasible(t) for t in trials}
@@ -336,7 +351,7 @@ def _param_importances(go, study, evaluator=None, params=None, *, target=None, t
     trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     traces = []
     for of, name in sets:
-        if not any(math.isfinite(float(of(t) if of is not None else t.value)) for t in trials):
+        if not _finite(trials, [float(of(t) if of is not None else t.value) for t in trials])[0]:
             continue  # as Optuna: no bars (Optuna warns)
         shares = get_param_importances(study, evaluator=evaluator, params=params, target=of)
         shown = list(shares)[::-1]  # the most important at the top
@@ -408,8 +423,8 @@ def _parallel_coordinate(go, study, params=None, *, target=None, target_name: st
     several = target is None and len(study.directions) > 1
     if several:  # as Optuna 5: the trials whose every objective is finite
         trials = [t for t in study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)) if all(math.isfinite(v) for v in t.values)]
-    else:
-        trials, values = _complete(study, target)
+    else:  # as Optuna 5: the trials whose target is finite, each other one named in a warning
+        trials, values = _finite(*_complete(study, target))
     names = _params(trials, params, sort=True)
     if not trials:  # as Optuna: an empty figure
         return _figure(go, [], "Parallel Coordinate Plot")
@@ -525,9 +540,7 @@ def _contour(go, study, params=None, *, target=None, target_name: str = "Objecti
     """As Optuna's plot_contour: for each pair of params, the objective on the grid of their
     distinct values (_contour_z) drawn as a heatmap-coloured contour, and the trials'
     points; the axes' ranges padded by 5%, log and category axes as the params'."""
-    trials, values = _complete(study, target)
-    keep = [i for i, v in enumerate(values) if v is not None and math.isfinite(v)]
-    trials, values = [trials[i] for i in keep], [values[i] for i in keep]
+    trials, values = _finite(*_complete(study, target))
     names = _params(trials, params, sort=True)
     title = "Contour Plot"
     if not trials or len(names) < 2:  # as Optuna: an empty figure (Optuna warns)

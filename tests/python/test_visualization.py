@@ -760,3 +760,43 @@ def test_optimization_history_best_value_at_every_trial_as_optuna_5():
     assert [(t.name.split(" of ")[0], _n(t.x)) for t in both.data] == [
         ("Objective Value", 6), ("Best Value", 7), ("Infeasible Trial", 0), ("Objective Value", 0), ("Best Value", 0), ("Infeasible Trial", 0)]
     assert list(both.data[1].y) == [1.0, -1.0, -1.0, -3.5, -3.5, -3.5, -3.5]
+
+
+def test_infinite_values_left_out_with_optunas_warning(caplog):
+    """As Optuna 5's: slice and parallel coordinate plots leave out a trial whose target is
+    +-inf (they kept them, and to_json made them null: they vanished without a word), and
+    every plot that leaves such trials out names each in a warning."""
+    FD = optuna.distributions.FloatDistribution
+    values = [0.0, 0.1, math.inf, 0.3, -math.inf, 0.5]
+    one = optuna.create_study()
+    two = optuna.create_study(directions=["minimize", "minimize"])
+    for i, v in enumerate(values):
+        params, dists = {"x": i / 6, "y": (i * 5 % 6) / 6}, {"x": FD(0, 1), "y": FD(0, 1)}
+        one.add_trial(optuna.trial.create_trial(params=params, distributions=dists, value=v))
+        two.add_trial(optuna.trial.create_trial(params=params, distributions=dists, values=[v, 1.0 if i != 5 else math.inf]))
+    finite = [0.0, 0.1, 0.3, 0.5]
+    first = lambda t: t.values[0]  # noqa: E731
+    warned = ["Trial %d is omitted in visualization because its objective value is inf or nan." % n for n in (2, 4)]
+    cases = [
+        ("plot_slice", one, {}, warned), ("plot_slice", two, {"target": first}, warned),
+        ("plot_parallel_coordinate", one, {}, warned), ("plot_parallel_coordinate", two, {"target": first}, warned),
+        ("plot_contour", one, {}, warned), ("plot_edf", one, {}, warned), ("plot_param_importances", one, {}, warned),
+        ("plot_param_importances", two, {}, warned + [warned[0].replace("2", "5")]),
+        ("plot_parallel_coordinate", two, {}, []),  # several objectives: the finite ones, silently
+        ("plot_rank", one, {}, []), ("plot_optimization_history", one, {}, []),
+    ]
+    optuna.logging.enable_propagation()
+    try:
+        for name, study, kwargs, says in cases:
+            caplog.clear()
+            with caplog.at_level("WARNING", logger="knob"):
+                fig = getattr(visualization, name)(study, **kwargs)
+            assert [r.getMessage() for r in caplog.records] == says, (name, kwargs)
+            if name == "plot_slice":
+                assert list(fig.data[0].y) == finite and None not in fig.to_plotly_json()["data"][0]["y"]
+            if name == "plot_parallel_coordinate" and kwargs:
+                assert list(fig.data[0].dimensions[0]["values"]) == finite
+    finally:
+        optuna.logging.disable_propagation()
+    several = visualization.plot_parallel_coordinate(two).data[0].dimensions
+    assert sorted(several[0]["values"]) == [0.0, 0.1, 0.3]
