@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime
+import inspect
 import math
 import os
 import shutil
@@ -108,14 +109,34 @@ def _go():
     return go
 
 
+def _arguments_check(name: str, sig: inspect.Signature) -> Callable:
+    """A function `name` that takes what a function of signature `sig` takes and does
+    nothing: called with the arguments of a plot, it raises Python's own TypeError about
+    them, naming the plot as Optuna's does ("plot_pareto_front() got an unexpected keyword
+    argument 'axis_order'"), where the call of the function behind it named that one."""
+    plain = [p.replace(annotation=inspect.Parameter.empty, default=None if p.default is not p.empty else p.empty)
+             for p in sig.parameters.values()]
+    space: Dict[str, Any] = {}
+    exec("def %s%s:\n    pass\n" % (name, sig.replace(parameters=plain, return_annotation=inspect.Signature.empty)), space)
+    return space[name]
+
+
 def _plot(name: str, make: Callable):
-    def plot(study, *args: Any, **kwargs: Any):
+    # the public signature, make's without its first argument (plotly's module)
+    sig = inspect.signature(make)
+    sig = sig.replace(parameters=list(sig.parameters.values())[1:])
+    check = _arguments_check(name, sig)
+
+    def plot(*args: Any, **kwargs: Any):
+        check(*args, **kwargs)
         go = _go()
         if go is None:
+            study = sig.bind(*args, **kwargs).arguments["study"]
             return report(_studies(study)[0])  # of several studies (plot_edf's), the first's
-        return make(go, study, *args, **kwargs)
+        return make(go, *args, **kwargs)
 
     plot.__name__ = name
+    plot.__signature__ = sig  # type: ignore[attr-defined]
     plot.__doc__ = (
         "Optuna's %s: a plotly Figure (plotly installed), else knob's report of the study (every plot, "
         "%s among them): see knob.visualization." % (name, name[5:].replace("_", " "))
@@ -642,21 +663,24 @@ def _rank(go, study, params=None, *, target=None, target_name: str = "Objective 
     return fig
 
 
+def _targets_of(targets: Optional[Callable], t: FrozenTrial) -> list:
+    """The values a trial is drawn at: targets(t), or its objectives' values. A targets
+    function that returns no sequence (a float) raises Optuna 5's ValueError; any iterable
+    but text is taken (a numpy array too, which Optuna 5 refuses)."""
+    if targets is None:
+        return list(t.values)
+    v = targets(t)
+    if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+        raise ValueError("`targets` should return a sequence of target values. your `targets` returns %s" % type(v))
+    return list(v)
+
+
 def _pareto_front(go, study, *, target_names=None, include_dominated_trials: bool = True, constraints_func=None, targets=None):
     if constraints_func is not None:  # deprecated in Optuna 4.0, for the trials' own constraints
         _deprecated.argument("constraints_func", "4.0.0", "6.0.0")
-    n = len(study.directions) if targets is None else None
-    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
-    vals = [list(targets(t)) if targets is not None else list(t.values) for t in trials]
-    n = n or (len(vals[0]) if vals else 2)
-    if n not in (2, 3):
+    if targets is None and len(study.directions) not in (2, 3):
         raise ValueError("`plot_pareto_front` function only supports 2 or 3 objective studies when using `targets` is `None`. Please use `targets` if your objective studies have more than 3 objectives.")
-    metric_names = study.metric_names  # set_metric_names's, as Optuna 5 titles the axes
-    if target_names is None and metric_names is not None and len(metric_names) == n:
-        target_names = metric_names
-    names = list(target_names) if target_names is not None else ["Objective %d" % i for i in range(n)]
-    if len(names) != n:
-        raise ValueError("The length of `target_names` is supposed to be %d." % n)
+    trials = study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,))
     # as Optuna: the feasible trials (constraints_func's, else each trial's constraints) and
     # the front among them alone, so a trial dominated only by infeasible ones is best
     if constraints_func is not None:
@@ -671,6 +695,28 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
         return any(all(a <= b for a, b in zip(keys[j], keys[i])) and keys[j] != keys[i] for j in ok)
 
     best = {i for i in ok if not dominated(i)}
+    vals = [_targets_of(targets, t) for t in trials]
+    # as Optuna 5: the number of targets is the first best trial's, else the first infeasible
+    # one's, else (no such trial) target_names's or the study's objectives'
+    first = min(best, default=None)
+    if first is None:
+        first = next((i for i in range(len(trials)) if not feasible[i]), None)
+    if first is not None:
+        n = len(vals[first])
+    elif target_names is not None:
+        n = len(target_names)
+    elif targets is None:
+        n = len(study.directions)
+    else:
+        raise ValueError("If `targets` is specified for empty studies, `target_names` must be specified.")
+    if n not in (2, 3):
+        raise ValueError("`plot_pareto_front` function only supports 2 or 3 targets. you used %d targets now." % n)
+    metric_names = study.metric_names  # set_metric_names's, as Optuna 5 titles the axes
+    if target_names is None and metric_names is not None and len(metric_names) == n:
+        target_names = metric_names
+    names = list(target_names) if target_names is not None else ["Objective %d" % i for i in range(n)]
+    if len(names) != n:
+        raise ValueError("The length of `target_names` is supposed to be %d." % n)
     # as Optuna 5's traces, unnamed (the hover label names them): the infeasible trials when
     # the study has constraints, the dominated ones (empty without include_dominated_trials),
     # the best

@@ -800,3 +800,42 @@ def test_infinite_values_left_out_with_optunas_warning(caplog):
         optuna.logging.disable_propagation()
     several = visualization.plot_parallel_coordinate(two).data[0].dimensions
     assert sorted(several[0]["values"]) == [0.0, 0.1, 0.3]
+
+
+def test_pareto_front_targets_errors_as_optuna_5():
+    """Optuna 5's errors for targets of another count than 2 or 3 (knob's spoke of `targets`
+    being None when it was given), for targets that return no sequence, and for an empty
+    study with targets; a wrong argument names the plot (it named the private function
+    behind it), as Python names Optuna's."""
+    FD = optuna.distributions.FloatDistribution
+    study = optuna.create_study(directions=["minimize"] * 2)
+    for i in range(4):
+        study.add_trial(optuna.trial.create_trial(params={"x": i / 4}, distributions={"x": FD(0, 1)}, values=[i, 4 - i]))
+    for values in ((1.0,), (1, 2, 3, 4)):
+        says = "`plot_pareto_front` function only supports 2 or 3 targets. you used %d targets now." % len(values)
+        with pytest.raises(ValueError) as e:
+            visualization.plot_pareto_front(study, targets=lambda t: values)
+        assert str(e.value) == says
+    with pytest.raises(ValueError) as e:
+        visualization.plot_pareto_front(study, targets=lambda t: 1.0)
+    assert str(e.value) == "`targets` should return a sequence of target values. your `targets` returns <class 'float'>"
+    with pytest.raises(ValueError) as e:
+        visualization.plot_pareto_front(optuna.create_study(directions=["minimize"] * 2), targets=lambda t: (1, 2))
+    assert str(e.value) == "If `targets` is specified for empty studies, `target_names` must be specified."
+    with pytest.raises(ValueError, match="only supports 2 or 3 objective studies when using `targets` is `None`"):
+        visualization.plot_pareto_front(optuna.create_study(directions=["minimize"] * 4))
+    three = visualization.plot_pareto_front(study, targets=lambda t: (t.values[0], t.values[1], 1.0))
+    assert three.layout.scene.zaxis.title.text == "Objective 2" and sum(len(d.x) for d in three.data) == 4
+    calls = [
+        (lambda: visualization.plot_pareto_front(study, axis_order=[1, 0]),
+         "plot_pareto_front() got an unexpected keyword argument 'axis_order'"),
+        (lambda: visualization.plot_pareto_front(study, None), "plot_pareto_front() takes 1 positional argument but 2 were given"),
+        (lambda: visualization.plot_slice(), "plot_slice() missing 1 required positional argument: 'study'"),
+        (lambda: visualization.plot_edf(study, nope=1), "plot_edf() got an unexpected keyword argument 'nope'"),
+    ]
+    for call, says in calls:
+        with pytest.raises(TypeError) as e:
+            call()
+        assert str(e.value) == says
+    fig = visualization.plot_slice(study=study, params=["x"], target=lambda t: t.values[0])  # by keyword, as Optuna's
+    assert list(fig.data[0].y) == [0, 1, 2, 3]
