@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # knob run of a program that prints many records (one per training step, no pause between
 # them) with a pruner that judges every record: the whole run's wall time, and with
-# --callgrind the instructions of the knob process, on SQLite and in memory. A trial whose
-# sync re-read every value it reported made the run quadratic in the records.
+# --callgrind the instructions of the knob process, on SQLite and in memory (PostgreSQL with
+# --pg). A trial whose sync re-read every value it reported made the run quadratic in the
+# records.
 #   bash bench/run/records.sh                         (from the repository root)
 #   RECORDS="5000 10000 20000" bash bench/run/records.sh
 #   bash bench/run/records.sh --callgrind            (instructions, valgrind; slow: RECORDS
@@ -10,7 +11,9 @@
 # The sweep: method random, run_cap 2 (the second trial is judged against the first),
 # early_terminate hyperband (min_iter 1, eta 2), or PRUNER=median (pruner: median).
 # Options: --build-dir DIR (default build/), --base-build DIR (a build of another knob, each
-# row runs it too, in the columns base_s, base_Ir), --callgrind, --help.
+# row runs it too, in the columns base_s, base_Ir), --pg URL (PostgreSQL too, a new study
+# in that database for each run), --callgrind, --help. STORAGES="sqlite memory pg" picks
+# the storages (default: sqlite and memory, and pg with --pg).
 set -euo pipefail
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 cd "$(dirname "$0")/../.."
@@ -18,11 +21,13 @@ ROOT=$PWD
 BUILD=build
 BASE=
 CALLGRIND=
+PG=
 while [ $# -gt 0 ]; do
     case "$1" in
     --build-dir) BUILD=$2; shift 2 ;;
     --base-build) BASE=$2; shift 2 ;;
     --callgrind) CALLGRIND=1; shift ;;
+    --pg) PG=$2; shift 2 ;;
     --help | -h) sed -n '2,/^set -euo/p' "$SELF" | sed '$d'; exit 0 ;;
     *) echo "bench/run/records.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
@@ -39,6 +44,10 @@ else
     RECORDS=${RECORDS:-5000 10000 20000}
 fi
 PRUNER=${PRUNER:-hyperband}
+STORAGES=${STORAGES:-sqlite memory${PG:+ pg}}
+case " $STORAGES " in
+*" pg "*) [ -n "$PG" ] || { echo "bench/run/records.sh: pg needs --pg URL" >&2; exit 2; } ;;
+esac
 
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
@@ -67,16 +76,20 @@ PY
 one_run() {
     local db="$W/s.db" out="$W/cg.out"
     rm -f "$db" "$db-wal" "$db-shm" "$out"
-    local url=$2
-    [ "$url" = sqlite ] && url="sqlite:///$db"
+    local url=$2 study=()
+    case "$url" in
+    sqlite) url="sqlite:///$db" ;;
+    memory) url="memory:" ;;
+    pg) url=$PG; study=(--study "records-$$-$RANDOM-$3") ;;
+    esac
     local t0 t1 ir=-
     t0=$(date +%s.%N)
     if [ -n "$CALLGRIND" ]; then
         (cd "$W" && RECORDS_N=$3 valgrind --tool=callgrind --callgrind-out-file="$out" \
-            "$1" run sweep.yaml --storage "$url" >/dev/null 2>"$W/vg.err")
+            "$1" run sweep.yaml --storage "$url" "${study[@]}" >/dev/null 2>"$W/vg.err")
         ir=$(grep -m1 '^summary:' "$out" | cut -d' ' -f2)
     else
-        (cd "$W" && RECORDS_N=$3 "$1" run sweep.yaml --storage "$url" >/dev/null 2>&1)
+        (cd "$W" && RECORDS_N=$3 "$1" run sweep.yaml --storage "$url" "${study[@]}" >/dev/null 2>&1)
     fi
     t1=$(date +%s.%N)
     echo "$(echo "$t1 - $t0" | bc -l | xargs printf '%.2f') $ir"
@@ -84,9 +97,9 @@ one_run() {
 
 printf '| storage | records | knob s | knob Ir |%s\n' "${BASE:+ base_s | base_Ir |}"
 printf '|---|---|---|---|%s\n' "${BASE:+---|---|}"
-for storage in sqlite memory:; do
+for storage in $STORAGES; do
     for n in $RECORDS; do
-        row="| ${storage%:} | $n | $(one_run "$BUILD/knob" "$storage" "$n" | tr ' ' '|' | sed 's/|/ | /') |"
+        row="| $storage | $n | $(one_run "$BUILD/knob" "$storage" "$n" | tr ' ' '|' | sed 's/|/ | /') |"
         [ -z "$BASE" ] || row="$row $(one_run "$BASE/knob" "$storage" "$n" | sed 's/ / | /') |"
         echo "$row"
     done
