@@ -246,6 +246,28 @@ static const char *const schema_apart[] = {
     "= t.token); END IF; END$$",
     "CREATE UNIQUE INDEX IF NOT EXISTS knob_trials_owner ON knob_trials(" OWNER ") WHERE " OWNER
     " IS NOT NULL",
+    /* A sync reads of a running trial only the intermediate values written since the reader's
+     * last sync (sync_added), not every value it has (at 10,000 values, one a record, `knob
+     * run` with a pruner spent 117 s re-reading them: bench/README.md, records). Each row holds
+     * the id of the transaction that wrote it (seq, by its default: an older knob's rows are
+     * stamped too; NULL for a row written before the column), the stamp its write gave the
+     * trial. A trial's rows are only added to, but when a knob of these columns takes the
+     * trial from the queue or puts it back (requeue replaces its rows): inter_reset is that
+     * write's id, and a reader behind it reads the trial's rows whole. inter_start is the
+     * start time those writes (and the trial's creation) set: a trial whose start time
+     * differs was taken or put back by an older knob since, and is read whole, as before
+     * (INTER_ADDED). Added without a new version, as the tokens: an older knob leaves them
+     * be. The ALTERs (only where a column is not there) write no row, knob_trials first (a
+     * report locks its trial's row, then inserts). */
+    "DO $$BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = "
+    "'knob_intermediate'::regclass AND attname = 'seq' AND atthasdef AND NOT attisdropped) OR "
+    "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'knob_trials'::regclass "
+    "AND attname = 'inter_reset' AND NOT attisdropped) THEN ALTER TABLE knob_trials ADD COLUMN "
+    "IF NOT EXISTS inter_start DOUBLE PRECISION, ADD COLUMN IF NOT EXISTS inter_reset BIGINT; "
+    "ALTER TABLE knob_intermediate ADD COLUMN IF NOT EXISTS seq BIGINT; ALTER TABLE "
+    "knob_intermediate ALTER COLUMN seq SET DEFAULT txid_current(); END IF; END$$",
+    DROP_INVALID("knob_intermediate_by_seq"),
+    "CREATE INDEX IF NOT EXISTS knob_intermediate_by_seq ON knob_intermediate(trial, seq)",
 };
 
 /* Every write is one statement, so no client round trip ever happens under a lock. The
@@ -304,6 +326,8 @@ enum {
     Q_CLAIM_OF,
     Q_REQUEUE,
     Q_REQUEUE_ROWS,
+    Q_SYNC_ROWS_ADDED,
+    Q_STAMPED_BY_ROWS,
     Q_COUNT
 };
 
@@ -443,6 +467,49 @@ const char *knob__pg_count_trials_sql(void)
     "FROM r, knob_trial_attrs t WHERE NOT r.dense AND t.trial = ANY(r.a) "                         \
     "ORDER BY 2, 1, 3"
 
+/* Whether a changed trial's rows since $2 are only added to (see the intermediate values'
+ * stamps in schema_apart): started, at the start time this knob's last take or creation gave
+ * it, and not taken or put back by this knob since $2. A waiting trial (an older knob that
+ * took it and put it back left its start_time NULL again, as inter_start is, and no reset)
+ * is read whole: it has few rows. */
+#define INTER_ADDED                                                                                \
+    "(start_time IS NOT NULL AND inter_start IS NOT DISTINCT FROM start_time AND (inter_reset IS " \
+    "NULL OR inter_reset <= $2))"
+
+/* ROWS_OF_C for a reader that merges what was added (Q_SYNC_ROWS_ADDED), after the CTE c of
+ * the changed trials with `added` (INTER_ADDED): the trial's row says it in its third column
+ * (1: only the intermediate values written since $2 follow); the others' values are read
+ * whole, as ROWS_OF_C reads them (w). The added ones by knob_intermediate_by_seq, a descent
+ * per trial (g: a running trial or a few). A row without a stamp (written before the column)
+ * is never read again: $2 is a stamp of this handle's syncs (sync_added_pg), and its first
+ * sync, after the open that made the column, read every trial whole. */
+#define ROWS_ADDED_OF_C                                                                            \
+    "r AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi, array_agg(id) AS a, max(id) - "       \
+    "min(id) < 4 * count(*) + 16 AS dense FROM c HAVING count(*) > 0), "                           \
+    "w AS MATERIALIZED (SELECT min(id) AS lo, max(id) AS hi, array_agg(id) AS a, max(id) - "       \
+    "min(id) < 4 * count(*) + 16 AS dense FROM c WHERE NOT c.added HAVING count(*) > 0), "         \
+    "g AS MATERIALIZED (SELECT array_agg(id) AS a FROM c WHERE c.added HAVING count(*) > 0) "      \
+    "SELECT 0 AS k, id AS trial, added::int::bigint AS o, number AS i, state::bigint AS j, seq "   \
+    "AS l, start_time AS x, end_time AS y, NULL::text AS s, NULL::text AS u FROM c "               \
+    "UNION ALL SELECT 1, c.id, p.k - 1, 0, 0, 0, p.internal, NULL, p.name, p.dist FROM c, "        \
+    "unnest(c.param_names, c.param_dists, c.param_internals) WITH ORDINALITY AS p(name, dist, "    \
+    "internal, k) "                                                                                \
+    "UNION ALL SELECT 2, c.id, v.k - 1, 0, 0, 0, v.value, NULL, NULL, NULL FROM c, "               \
+    "unnest(c.vals) WITH ORDINALITY AS v(value, k) "                                               \
+    "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM w, "             \
+    "knob_intermediate m WHERE w.dense AND m.trial BETWEEN w.lo AND w.hi AND EXISTS (SELECT 1 "    \
+    "FROM c WHERE c.id = m.trial + 0 AND NOT c.added) "                                            \
+    "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM w, "             \
+    "knob_intermediate m WHERE NOT w.dense AND m.trial = ANY(w.a) "                                \
+    "UNION ALL SELECT 3, m.trial, m.step, 0, 0, 0, m.value, NULL, NULL, NULL FROM g, "             \
+    "knob_intermediate m WHERE m.trial = ANY(g.a) AND m.seq > $2 "                                 \
+    "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "          \
+    "FROM r, knob_trial_attrs t WHERE r.dense AND t.trial BETWEEN r.lo AND r.hi AND EXISTS "       \
+    "(SELECT 1 FROM c WHERE c.id = t.trial + 0) "                                                  \
+    "UNION ALL SELECT 4, t.trial, t.ord, t.system::int, 0, 0, NULL, NULL, t.key, t.json "          \
+    "FROM r, knob_trial_attrs t WHERE NOT r.dense AND t.trial = ANY(r.a) "                         \
+    "ORDER BY 2, 1, 3"
+
 /* A trial feasible as knob_trial_info_feasible finds it: FEASIBLE but for a constraints
  * text that is not a JSON array, which holds no constraint there (FEASIBLE: one above 0). */
 #define FEASIBLE_AS_VIEW                                                                           \
@@ -506,8 +573,8 @@ static const char *const sql[Q_COUNT] = {
     [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER(
         "$4::bigint",
         "") ", t AS (INSERT INTO "
-            "knob_trials(study, number, state, start_time, seq, token) SELECT $1, "
-            "s.number, $2, $3, " STAMP ", $7 FROM s WHERE " TOKEN_HELD(
+            "knob_trials(study, number, state, start_time, seq, token, inter_start) SELECT $1, "
+            "s.number, $2, $3, " STAMP ", $7, $3 FROM s WHERE " TOKEN_HELD(
                 "$7::bigint") " RETURNING id, number), "
             "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
             "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
@@ -518,7 +585,8 @@ static const char *const sql[Q_COUNT] = {
      * trial taken, in the take's statement (its first heartbeat: pop_attrs) */
     [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
               "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND "
+              "start_time = $2, seq = " STAMP ", taken_by = $3, inter_start = $2, inter_reset = "
+              STAMP " FROM w WHERE t.id = w.id AND "
               TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number), a AS (INSERT INTO "
               "knob_trial_attrs(trial, system, key, json) SELECT u.id, true, v.k, v.j FROM u, "
               "unnest($4::text[], $5::text[]) AS v(k, j) ON CONFLICT(trial, system, key) DO "
@@ -589,7 +657,9 @@ static const char *const sql[Q_COUNT] = {
                     "AND study = $2",
     /* $1 study, $2 trial, $3 start time, $4 end time (NULL: as it is) */
     [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "
-                    "end_time = COALESCE($4::float8, end_time), seq = " STAMP " WHERE id = $2 "
+                    "end_time = COALESCE($4::float8, end_time), seq = " STAMP ", inter_start = "
+                    "CASE WHEN inter_start IS NOT DISTINCT FROM start_time THEN "
+                    "COALESCE($3::float8, start_time) ELSE inter_start END WHERE id = $2 "
                     "AND study = $1 RETURNING id",
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
@@ -694,6 +764,20 @@ static const char *const sql[Q_COUNT] = {
      * stamped a trial of the study (seen in this later snapshot), or NULL. */
     [Q_STAMPED_BY] =
         "SELECT min(seq) FROM knob_trials WHERE study = $1 AND seq = ANY($2::bigint[])",
+    /* Q_STAMPED_BY for a reader that merges what was added (sync_added), $3 the mark: the
+     * lowest of those ids that stamped a trial of the study, or an intermediate value of one.
+     * A value keeps the stamp of its write, its trial maybe not: a later write, ended after
+     * the snapshot too (then in $2) or running still or begun after it (above the mark),
+     * stamped it again; such a value was not in the snapshot, and from a mark above it would
+     * never be read. Its trial is among those stamped by $2 or above the mark (few: the
+     * trials written since the sync began), and its value found by knob_intermediate_by_seq. */
+    [Q_STAMPED_BY_ROWS] =
+        "SELECT LEAST((SELECT min(seq) FROM knob_trials WHERE study = $1 AND seq = "
+        "ANY($2::bigint[])), (SELECT min(m.seq) FROM (SELECT id FROM knob_trials WHERE study = "
+        "$1 AND seq = ANY($2::bigint[]) UNION SELECT id FROM knob_trials WHERE study = $1 AND "
+        "seq > $3::bigint) t CROSS JOIN LATERAL (SELECT min(i.seq) AS seq FROM knob_intermediate "
+        "i WHERE i.trial = t.id AND i.seq >= (SELECT min(x) FROM unnest($2::bigint[]) x) AND "
+        "i.seq = ANY($2::bigint[])) m))",
     [Q_CHANGED] = "SELECT EXISTS (SELECT 1 FROM knob_trials WHERE study = $1 AND seq > $2) FROM "
                   "knob_studies WHERE id = $1",
     /* $1 study, $2 state, $3 start time, $4 cap, $5 keys, $6 jsons, $7 the claim's key, $8
@@ -717,7 +801,8 @@ static const char *const sql[Q_COUNT] = {
         "FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
         "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
         "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
-        "token) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8 FROM c, n RETURNING id, "
+        "token, inter_start) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8, $3 FROM c, n "
+        "RETURNING id, "
         "number), a AS "
         "(INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
         "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "
@@ -748,6 +833,13 @@ static const char *const sql[Q_COUNT] = {
         "WITH c AS MATERIALIZED (SELECT id, number, state, start_time, end_time, seq, param_names, "
         "param_dists, param_internals, vals FROM knob_trials WHERE study = $1 AND seq > "
         "$2), " ROWS_OF_C,
+    /* Q_SYNC_ROWS for a reader that merges what was added (sync_added): of a trial whose
+     * rows since $2 are only added to (INTER_ADDED) only the intermediate values written
+     * since (ROWS_ADDED_OF_C) */
+    [Q_SYNC_ROWS_ADDED] =
+        "WITH c AS MATERIALIZED (SELECT id, number, state, start_time, end_time, seq, param_names, "
+        "param_dists, param_internals, vals, " INTER_ADDED " AS added FROM knob_trials WHERE "
+        "study = $1 AND seq > $2), " ROWS_ADDED_OF_C,
     /* $1 study: the best trial (BEST_TRIAL) and its rows, as Q_SYNC_ROWS gives them */
     [Q_BEST_ROWS_MIN] = "WITH c AS MATERIALIZED (" BEST_TRIAL("") "), " ROWS_OF_C,
     [Q_BEST_ROWS_MAX] = "WITH c AS MATERIALIZED (" BEST_TRIAL(" DESC") "), " ROWS_OF_C,
@@ -786,15 +878,16 @@ static const char *const sql[Q_COUNT] = {
     [Q_POP_OR_CREATE] =
         "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
         "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
-        "0, start_time = $2, seq = " STAMP
-        ", taken_by = $4 FROM w WHERE x.id = w.id AND " TOKEN_HELD(
+        "0, start_time = $2, seq = " STAMP ", taken_by = $4, inter_start = $2, inter_reset = " STAMP
+        " FROM w WHERE x.id = w.id AND " TOKEN_HELD(
             "$4::bigint") " RETURNING x.id, x.number), " TAKE_NUMBER(
             "$3::bigint",
             " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
                                                  "knob_trials(study, number, state, start_time, "
-                                                 "seq, token) SELECT $1, s.number, 0, $2, " STAMP
-                                                 ", $4 FROM s WHERE " TOKEN_HELD(
-                                                     "$4::bigint") " RETURNING id, number) SELECT "
+                                                 "seq, token, inter_start) SELECT $1, s.number, "
+                                                 "0, $2, " STAMP ", $4, $2 FROM s WHERE "
+                                                 TOKEN_HELD("$4::bigint") " RETURNING id, "
+                                                 "number) SELECT "
                                                  "COALESCE((SELECT id FROM u), (SELECT id FROM "
                                                  "t)), "
                                                  "COALESCE((SELECT number FROM u), (SELECT number "
@@ -834,8 +927,9 @@ static const char *const sql[Q_COUNT] = {
      * without the heartbeat the take gave it (pop_attrs): a trial taken next by a worker
      * without heartbeats would have it, and be failed for its silence */
     [Q_GIVE_BACK] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = "
-                    "NULL, seq = " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND "
-                    "taken_by = $3 RETURNING id), h AS (DELETE FROM knob_trial_attrs a USING u "
+                    "NULL, seq = " STAMP ", inter_start = NULL, inter_reset = " STAMP " WHERE id "
+                    "= $2 AND study = $1 AND state = 0 AND taken_by = $3 RETURNING id), h AS "
+                    "(DELETE FROM knob_trial_attrs a USING u "
                     "WHERE a.trial = u.id AND a.system AND a.key = 'heartbeat') SELECT count(*) "
                     "FROM u",
     /* $1 study, $2 trial, $3 the take's start time, $4 names, $5 dists, $6 internals: a taken
@@ -843,7 +937,8 @@ static const char *const sql[Q_COUNT] = {
      * intermediate values (then Q_REQUEUE_ROWS), while it is RUNNING from that take. No row:
      * it is not (Q_TRIAL_STATE tells), and nothing is changed. */
     [Q_REQUEUE] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, end_time = "
-                  "NULL, taken_by = NULL, seq = " STAMP ", param_names = $4::text[], param_dists "
+                  "NULL, taken_by = NULL, seq = " STAMP ", inter_start = NULL, inter_reset = " STAMP
+                  ", param_names = $4::text[], param_dists "
                   "= $5::text[], param_internals = $6::float8[], vals = '{}' WHERE id = $2 AND "
                   "study = $1 AND state = 0 AND start_time = $3::float8 RETURNING id), a AS "
                   "(DELETE FROM knob_trial_attrs WHERE trial IN (SELECT id FROM u)), i AS (DELETE "
@@ -888,6 +983,14 @@ typedef struct pg {
      * (the same ask's, when nothing waited) writes this token, after it gave back a trial
      * taken with it (give_back): a first attempt later than that fails at knob_trials_owner. */
     int64_t spare_token, spare_study;
+    /* The stamps the last syncs of a reader that merges what was added (sync_added) returned,
+     * by study: a sync from one of them reads of a trial only the values added since
+     * (rows_mark). A stamp from elsewhere (a snapshot of another process, plain sync) reads
+     * the changed trials whole once. */
+    struct {
+        int64_t study, seq;
+    } marks[8];
+    unsigned next_mark;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -1543,9 +1646,10 @@ static void schema_mark(char *out, size_t size)
 
 /* Whether the current schema's tables, columns and indexes are those the DDL makes, read
  * from the catalogs (r: the relations of those names in the current schema): the tables of
- * schema[] without knob_params and knob_values, the array and token columns of knob_trials,
- * its indexes (valid, the tokens' unique), no foreign key to the study's row, the records
- * stored as they come. */
+ * schema[] without knob_params and knob_values, the array, token and inter_ columns of
+ * knob_trials, its indexes (valid, the tokens' unique), the intermediate values' stamp (with
+ * its default) and its index, no foreign key to the study's row, the records stored as they
+ * come. */
 #define SCHEMA_BUILT                                                                               \
     "(SELECT count(*) = 10 FROM r WHERE relkind IN ('r', 'p') AND relname IN ('knob_meta', "       \
     "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
@@ -1556,11 +1660,16 @@ static void schema_mark(char *out, size_t size)
     "'knob_trials') AND (relname IN ('knob_trials_by_seq', 'knob_trials_running', "                \
     "'knob_trials_waiting', 'knob_trials_complete', 'knob_trials_best') OR i.indisunique AND "     \
     "relname IN ('knob_trials_token', 'knob_trials_taken_by', 'knob_trials_owner'))) AND "         \
-    "(SELECT count(*) = 6 FROM "                                                                   \
+    "(SELECT count(*) = 8 FROM "                                                                   \
     "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = 'knob_trials') "  \
     "AND NOT attisdropped AND attname IN ('param_names', 'param_dists', 'param_internals', "       \
-    "'vals', 'token', 'taken_by')) AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE "  \
-    "conname IN ('knob_trials_study_fkey', 'knob_free_numbers_study_fkey') AND conrelid IN "       \
+    "'vals', 'token', 'taken_by', 'inter_start', 'inter_reset')) AND EXISTS (SELECT 1 FROM "       \
+    "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = "                 \
+    "'knob_intermediate') AND attname = 'seq' AND atthasdef AND NOT attisdropped) AND EXISTS "     \
+    "(SELECT 1 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid WHERE i.indisvalid AND "  \
+    "relname = 'knob_intermediate_by_seq') AND NOT EXISTS (SELECT 1 FROM "                         \
+    "pg_catalog.pg_constraint WHERE conname IN ('knob_trials_study_fkey', "                        \
+    "'knob_free_numbers_study_fkey') AND conrelid IN "                                             \
     "(SELECT oid FROM r)) AND (SELECT count(*) = 2 FROM pg_catalog.pg_attribute WHERE attrelid "   \
     "IN (SELECT oid FROM r WHERE relname IN ('knob_snapshots', 'knob_sampler_states')) AND "       \
     "attname = 'data' AND attstorage = 'e')"
@@ -1573,7 +1682,7 @@ static void schema_mark(char *out, size_t size)
     "knob_trial_attrs, knob_claims, knob_snapshots, knob_sampler_states, knob_free_numbers, "      \
     "knob_params, knob_values, knob_trials_by_seq, knob_trials_running, knob_trials_waiting, "     \
     "knob_trials_complete, knob_trials_best, knob_trials_token, knob_trials_taken_by, "            \
-    "knob_trials_owner}'::name[]))"
+    "knob_trials_owner, knob_intermediate_by_seq}'::name[]))"
 
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
  * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
@@ -3523,6 +3632,10 @@ typedef struct sync_args {
     int64_t study, since, seq, changed;
     knob__sync_cb cb;
     void *ctx;
+    /* `rows`: sync_added, whose stamp is lowered below the intermediate values a later write
+     * stamped over too (Q_STAMPED_BY_ROWS); `added`: since is such a stamp (pg.marks), and a
+     * trial's rows may come as added */
+    bool rows, added;
 } sync_args;
 
 typedef struct scratch {
@@ -3597,6 +3710,7 @@ static int deliver(sync_args *a, const PGresult *r)
             .start_time = bin_dbl(r, i, 6),
             .end_time = bin_dbl(r, i, 7),
             .seq = bin_i64(r, i, 5),
+            .added = bin_i64(r, i, 2) != 0, /* Q_SYNC_ROWS_ADDED only */
         };
         i++;
         if ((rc = gather(&x, r, &i, id)))
@@ -3627,8 +3741,10 @@ static int deliver(sync_args *a, const PGresult *r)
 
 /* The stamp a sync reads up to (Q_WATERMARK's row): its mark, lowered below the first of the
  * transactions that ended after the sync's snapshot and stamped a trial of the study, looked
- * up in a snapshot taken after they ended (one more round trip, only when there are any). */
-static int watermark(pg *d, int64_t study, const PGresult *w, int64_t *mark)
+ * up in a snapshot taken after they ended (one more round trip, only when there are any).
+ * With `rows` (sync_added), below the first that stamped an intermediate value of one too
+ * (Q_STAMPED_BY_ROWS). */
+static int watermark(pg *d, int64_t study, const PGresult *w, bool rows, int64_t *mark)
 {
     *mark = get_i64(w, 0, 0);
     if (PQgetvalue(w, 0, 2)[0] == 't')
@@ -3637,10 +3753,11 @@ static int watermark(pg *d, int64_t study, const PGresult *w, int64_t *mark)
     if (!strcmp(ended, "{}"))
         return KNOB_OK;
     count(&count_stamped_by);
-    char s[32];
-    const char *p[2] = {num(s, study), ended};
+    char s[32], m[32];
+    const char *p[3] = {num(s, study), ended, num(m, *mark)};
     PGresult *r = NULL;
-    int rc = q1(d, Q_STAMPED_BY, 2, p, &r, "read changed trials");
+    int rc = q1(d, rows ? Q_STAMPED_BY_ROWS : Q_STAMPED_BY, rows ? 3 : 2, p, &r,
+                "read changed trials");
     if (rc)
         return rc;
     if (!PQgetisnull(r, 0, 0) && get_i64(r, 0, 0) - 1 < *mark)
@@ -3655,8 +3772,9 @@ static int watermark(pg *d, int64_t study, const PGresult *w, int64_t *mark)
  * and of its server process, cost more than the reads). */
 static int op_sync(pg *d, void *a_)
 {
-    static const int which[3] = {Q_SYNC_PLAN, Q_WATERMARK, Q_SYNC_ROWS}, n_params[3] = {0, 2, 2};
+    static const int n_params[3] = {0, 2, 2};
     sync_args *a = a_;
+    const int which[3] = {Q_SYNC_PLAN, Q_WATERMARK, a->added ? Q_SYNC_ROWS_ADDED : Q_SYNC_ROWS};
     char s[32], since[32];
     const char *p[2] = {num(s, a->study), num(since, a->since)};
     PGresult *res[5] = {0};
@@ -3668,7 +3786,7 @@ static int op_sync(pg *d, void *a_)
             knob__error(KNOB_ENOTFOUND, "postgresql storage '%s': the study was deleted", d->where);
     int64_t mark = 0;
     if (!rc)
-        rc = watermark(d, a->study, res[2], &mark);
+        rc = watermark(d, a->study, res[2], a->rows, &mark);
     if (!rc) {
         a->seq = mark > a->since ? mark : a->since;
         rc = deliver(a, res[3]);
@@ -3676,6 +3794,18 @@ static int op_sync(pg *d, void *a_)
     for (int i = 0; i < 5; i++)
         PQclear(res[i]);
     return rc;
+}
+
+/* Notes a stamp sync_added returned for the study (pg.marks). */
+static void rows_mark(pg *d, int64_t study, int64_t seq)
+{
+    size_t n = sizeof d->marks / sizeof *d->marks;
+    for (size_t i = 0; i < n; i++)
+        if (d->marks[i].study == study && d->marks[i].seq == seq)
+            return;
+    unsigned k = d->next_mark++ % n;
+    d->marks[k].study = study;
+    d->marks[k].seq = seq;
 }
 
 /* Whether a trial of the study changed since a->since (true too when the study is gone:
@@ -3695,29 +3825,49 @@ static int op_changed(pg *d, void *a_)
     return KNOB_OK;
 }
 
-static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
-                   int64_t *seq)
+/* sync, or sync_added (`rows`) */
+static int sync_some(pg *d, int64_t study, int64_t since, bool rows, knob__sync_cb cb, void *ctx,
+                     int64_t *seq)
 {
-    pg *d = be;
-    sync_args a = {.study = study, .since = since, .cb = cb, .ctx = ctx};
+    sync_args a = {.study = study, .since = since, .cb = cb, .ctx = ctx, .rows = rows};
+    for (size_t i = 0; rows && since > 0 && i < sizeof d->marks / sizeof *d->marks; i++)
+        a.added = a.added || (d->marks[i].study == study && d->marks[i].seq == since);
     /* A worker whose last sync found nothing will likely find nothing again: one indexed
      * look. Where the last sync found changes, the next one very likely will too: the
      * pipeline at once (one round trip instead of two). */
     int rc = KNOB_OK;
     if (!d->others_write) {
-        rc = with_retry(be, op_changed, &a, false, "look for changed trials");
+        rc = with_retry(d, op_changed, &a, false, "look for changed trials");
         if (!rc && !a.changed) {
             *seq = since;
             return KNOB_OK;
         }
     }
     if (!rc)
-        rc = with_retry(be, op_sync, &a, false, "read changed trials");
+        rc = with_retry(d, op_sync, &a, false, "read changed trials");
     if (!rc) {
         d->others_write = a.changed > 0;
         *seq = a.seq;
     }
+    if (!rc && rows)
+        rows_mark(d, study, a.seq);
     return rc;
+}
+
+static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                   int64_t *seq)
+{
+    return sync_some(be, study, since, false, cb, ctx, seq);
+}
+
+/* sync for a reader that holds every trial as of `since` (backend.h): since a stamp this
+ * handle's sync_added returned for the study, a trial whose rows were only added to comes
+ * with those written since (INTER_ADDED, Q_SYNC_ROWS_ADDED); from any other stamp the changed
+ * trials come whole, as sync gives them, and the stamp returned is one to go on from. */
+static int sync_added_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
+                         int64_t *seq)
+{
+    return sync_some(be, study, since, true, cb, ctx, seq);
 }
 
 /* The best trial by knob_trials_best (BEST_TRIAL) with its rows: one statement, so one
@@ -3970,6 +4120,7 @@ const knob__backend knob__backend_postgres = {
     .finish = finish,
     .claim = claim,
     .sync = sync_pg,
+    .sync_added = sync_added_pg,
     .set_params = set_params,
     .finish_params = finish_params,
     .set_times = set_times,
