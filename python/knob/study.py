@@ -47,6 +47,7 @@ from .trial import (
 
 _logger = _logging.get_logger("knob.study")
 _METRIC_NAMES = "study:metric_names"  # Optuna's study system attribute
+_SWEEP_METRIC_NAMES = "sweep_metric_names"  # the names of the sweep `knob run` stored
 # A categorical's choices with a whole float (1.0 of [1.0, 2.0, 0.5]) or an int beyond 2^53
 # (12345678901234567890), recorded per param in a study system attribute of this prefix
 # (the param and its choices as JSON, which keeps 1.0 a float and the int exact): libknob
@@ -699,6 +700,19 @@ class Study:
     def metric_names(self) -> Optional[List[str]]:
         """The names set_metric_names gave the objectives, or None."""
         return self._attrs(True).get(_METRIC_NAMES)
+
+    def _objective_names(self) -> Optional[List[str]]:
+        """The objectives' names a plot's axes take: set_metric_names's, else those of the
+        sweep `knob run` stored with the study (its metric's or objectives'), as `knob report`
+        names them; None where neither names each objective once."""
+        attrs = self._attrs(True)
+        n = len(self._directions)
+        for key in (_METRIC_NAMES, _SWEEP_METRIC_NAMES):
+            names = attrs.get(key)
+            if (isinstance(names, list) and len(names) == n and len(set(names)) == n
+                    and all(isinstance(x, str) and x for x in names)):
+                return names
+        return None
 
     # ------------------------------------------------------------ ask and tell
 

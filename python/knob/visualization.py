@@ -353,6 +353,13 @@ def _slice(go, study, params=None, *, target=None, target_name: str = "Objective
     return _figure(go, traces, "Slice Plot", showlegend=False, **layout)
 
 
+
+def _objective_names(study):
+    """The objectives' names where Optuna 5 takes study.metric_names: set_metric_names's, else
+    those of the sweep `knob run` stored with a study it ran (as `knob report` names them)."""
+    names = getattr(study, "_objective_names", None)
+    return names() if names is not None else study.metric_names
+
 def _param_importances(go, study, evaluator=None, params=None, *, target=None, target_name: str = "Objective Value"):
     """As Optuna 5's: the importances of the target (the objective's value), or, for a study
     of several objectives without a target, one bar set per objective, of its own
@@ -361,7 +368,7 @@ def _param_importances(go, study, evaluator=None, params=None, *, target=None, t
     no bars."""
     from .importance import get_param_importances
 
-    metric_names = study.metric_names
+    metric_names = _objective_names(study)
     if target is not None or not study._is_multi_objective:
         if target is None and metric_names is not None:  # set_metric_names's, as Optuna 5
             target_name = metric_names[0]
@@ -458,8 +465,8 @@ def _parallel_coordinate(go, study, params=None, *, target=None, target_name: st
         ranks = _pareto_ranks([[s * v for s, v in zip(signs, t.values)] for t in trials])
         keep = sorted(keep, key=lambda i: ranks[i])[::-1]
         colors = [ranks[i] for i in keep]
-        # every objective an axis, named by set_metric_names or "Objective <i>"
-        objectives = study.metric_names or ["Objective %d" % o for o in range(len(study.directions))]
+        # every objective an axis, named by set_metric_names (or knob run's sweep) or "Objective <i>"
+        objectives = _objective_names(study) or ["Objective %d" % o for o in range(len(study.directions))]
         dims = [{"label": name, "values": [trials[i].values[o] for i in keep]} for o, name in enumerate(objectives)]
         worst = max(ranks)
         line = {"color": colors, "colorscale": "Blues", "reversescale": True, "cmin": -0.5, "cmax": worst + 0.5, "showscale": True,
@@ -711,7 +718,7 @@ def _pareto_front(go, study, *, target_names=None, include_dominated_trials: boo
         raise ValueError("If `targets` is specified for empty studies, `target_names` must be specified.")
     if n not in (2, 3):
         raise ValueError("`plot_pareto_front` function only supports 2 or 3 targets. you used %d targets now." % n)
-    metric_names = study.metric_names  # set_metric_names's, as Optuna 5 titles the axes
+    metric_names = _objective_names(study)  # set_metric_names's, as Optuna 5 titles the axes
     if target_names is None and metric_names is not None and len(metric_names) == n:
         target_names = metric_names
     names = list(target_names) if target_names is not None else ["Objective %d" % i for i in range(n)]

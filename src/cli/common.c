@@ -665,6 +665,30 @@ static void store_run_cap(const sweep *sw, const char *name, knob_study *s)
                 knob_errmsg());
 }
 
+/* The sweep's objective names (its metric's, or its objectives'), stored with study s beside
+ * its sweep as the system attribute "sweep_metric_names" (a JSON list of strings), for Python's
+ * knob, which names the axes of its plots so where set_metric_names named nothing, as knob
+ * report does, and does not parse the sweep's YAML. Stored when it differs from what the study
+ * holds. */
+static void store_objective_names(const sweep *sw, const char *name, knob_study *s)
+{
+    knobx_buf b = {0};
+    knobx_buf_puts(&b, "[");
+    for (size_t i = 0; i < sw->n_objectives; i++) {
+        if (i)
+            knobx_buf_puts(&b, ",");
+        knobx_json_add_string(&b, sw->objectives[i].name);
+    }
+    knobx_buf_puts(&b, "]");
+    const char *stored = knob_study_system_attr(s, "sweep_metric_names");
+    if (!b.oom && !(stored && knobx_json_text_equal(stored, knobx_buf_cstr(&b))) &&
+        knob_study_set_system_attr(s, "sweep_metric_names", knobx_buf_cstr(&b)))
+        fprintf(stderr,
+                "knob: warning: could not store the objectives' names with study '%s': %s\n", name,
+                knob_errmsg());
+    knobx_buf_free(&b);
+}
+
 /* The distributions of the program's values of the params the library holds otherwise
  * (params_program_distributions), stored with study s beside its sweep, for Python's knob,
  * which shows a trial's params as its program got them and cannot read the sweep's YAML, and
@@ -971,6 +995,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     }
     out->stored = store_sweep(sw, name, out->s);
     store_run_cap(sw, name, out->s);
+    store_objective_names(sw, name, out->s);
     store_program_distributions(sw, name, out->s);
     return 0;
 }

@@ -170,3 +170,37 @@ def test_cli_values_are_the_stored_doubles(knob_cli, tmp_path):
     study = optuna.load_study(study_name="g", storage=url)
     assert sorted(r["params"]["s"] for r in rows) == sorted(t.params["s"] for t in study.trials)
     assert 0.3333333333333333 in [r["params"]["s"] for r in rows]
+
+
+def test_plots_name_the_objectives_of_a_knob_run_sweep(knob_cli, tmp_path):
+    """Plots of a study `knob run` made name its objectives as its sweep does (as `knob report`
+    does), where they said "Objective 0"; metric_names stays set_metric_names's (None), as
+    Optuna's, and set_metric_names still wins."""
+    from knob import visualization
+
+    url = "sqlite:///" + str(tmp_path / "names.db")
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(
+        "method: random\n"
+        "objectives:\n"
+        "  - {name: acc, goal: maximize}\n"
+        "  - {name: latency, goal: minimize}\n"
+        "parameters:\n"
+        "  x: {min: 0.0, max: 1.0}\n"
+        "  y: {min: 0.0, max: 1.0}\n"
+    )
+    for _ in range(6):
+        asked = json.loads(run(knob_cli, "ask", "named", "--sweep", str(sweep), "--storage", url))
+        p = asked["params"]
+        run(knob_cli, "tell", "named", str(asked["number"]), repr(p["x"]), repr(p["y"] + p["x"]),
+            "--storage", url)
+    study = optuna.load_study(study_name="named", storage=url)
+    assert study.metric_names is None
+    fig = visualization.plot_pareto_front(study)
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("acc", "latency")
+    fig = visualization.plot_parallel_coordinate(study)
+    labels = [d["label"] for d in fig.data[0]["dimensions"]]
+    assert labels[:2] == ["acc", "latency"]
+    study.set_metric_names(["a", "l"])
+    fig = visualization.plot_pareto_front(study)
+    assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("a", "l")
