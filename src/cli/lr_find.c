@@ -305,9 +305,15 @@ static int make_params(const sweep *sw, const lr_args *a, double first_rate, tri
         for (size_t i = 0; eq && i < sw->n_params; i++)
             found |=
                 strlen(sw->params[i].name) == len && !strncmp(sw->params[i].name, a->sets[k], len);
+        /* a text without its '=' (or its name) is misspelt; a name the sweep does not have
+         * is said as --param says it */
+        if (!len) {
+            fprintf(stderr, "knob lr-find: --set %s: expected NAME=VALUE\n", a->sets[k]);
+            return LR_USAGE;
+        }
         if (!found) {
-            fprintf(stderr, "knob lr-find: --set %s: expected NAME=VALUE with a parameter of %s\n",
-                    a->sets[k], sw->path);
+            fprintf(stderr, "knob lr-find: --set %s: %s has no parameter '%.*s'\n", a->sets[k],
+                    sw->path, (int)len, a->sets[k]);
             return LR_USAGE;
         }
         /* the tested param's value is the schedule's: a --set of it would be what the

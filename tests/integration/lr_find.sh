@@ -194,7 +194,9 @@ usage() { # expected-message args...
     grep -qF -- "$want" err.txt || fail "lr-find $*: expected '$want' in: $(cat err.txt)"
 }
 usage "knob lr-find: sweep.yaml has no parameter 'nope'" sweep.yaml --param nope
-usage "knob lr-find: --set bogus=1: expected NAME=VALUE" sweep.yaml --param lr --set bogus=1
+usage "knob lr-find: --set bogus=1: sweep.yaml has no parameter 'bogus'" sweep.yaml --param lr --set bogus=1
+usage "knob lr-find: --set opt: expected NAME=VALUE" sweep.yaml --param lr --set opt
+usage "knob lr-find: --set =1: expected NAME=VALUE" sweep.yaml --param lr --set =1
 usage "knob lr-find: --set opt=x: 'opt' takes one of \"sgd\", \"adam\"" sweep.yaml --param lr --set opt=x
 usage "knob lr-find: --param opt: a list of values in sweep.yaml, not a float" sweep.yaml --param opt
 usage "knob lr-find: --max (0.5) must be > --min (1)" sweep.yaml --param lr --min 1 --max 0.5
