@@ -28,6 +28,8 @@ typedef struct pbt_config {
      * the member over from its last checkpoint. */
     double grace;
     bool keep_checkpoints; /* true: never delete a checkpoint */
+    /* A member whose program failed this often (in all its intervals) is left dead. */
+    int64_t max_failures;
 } pbt_config;
 
 /* One interval of one member, as its trial's system attribute "pbt" holds it. */

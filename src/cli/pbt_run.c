@@ -25,7 +25,6 @@
 /* Seconds a member whose last interval another worker ran waits for that worker before
  * this one takes it: the one that ran it continues it at once, so they rarely race. */
 #define PBT_STEAL_AFTER 2.0
-#define PBT_MAX_FAILS 3 /* a member whose program failed this often is left dead */
 /* Scratch trials that suggest a sweep's params, to learn their distributions: conditional
  * params exist in the branches a trial's draw takes, and 16 draws take most of them. */
 #define PBT_NOW_DRAWS 16
@@ -152,7 +151,7 @@ static void scan(runner *r, const knob_trial_info *const *tr, size_t n)
             m->st = m->last_rec.end >= c->max_steps ? M_FINISHED : M_NEXT;
             break;
         case KNOB_TRIAL_FAIL:
-            m->st = resumable(t) ? M_RESUME : m->fails >= PBT_MAX_FAILS ? M_DEAD : M_FAILED;
+            m->st = resumable(t) ? M_RESUME : m->fails >= c->max_failures ? M_DEAD : M_FAILED;
             break;
         case KNOB_TRIAL_RUNNING:
         case KNOB_TRIAL_WAITING:
@@ -244,7 +243,10 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
      * member), ranked above it and outside the bottom quantile: a member that has run out
      * of steps leaves its place to the next best, but never to one scoring below the
      * member that copies, nor the same (a tie ranks above by its place alone: copying it
-     * gains nothing and throws away the member's own schedule) */
+     * gains nothing and throws away the member's own schedule). A failed member is held to
+     * its own last complete interval the same way: after every member failed, the first to
+     * complete again was the only donor, and the others threw their better checkpoints away
+     * to copy it, whatever it scored. */
     member *donors[PBT_MAX_POPULATION];
     size_t nd = 0, want = m->st == M_FAILED && q == 0 ? 1 : q;
     size_t above = pos < n - q ? pos : n - q;
@@ -252,10 +254,26 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
     if (m->st == M_FAILED || (q > 0 && pos >= n - q))
         for (size_t k = 0; k < above && nd < want; k++)
             if (ranked[k]->done_rec[0].end < c->max_steps &&
-                (m->st == M_FAILED || better(ranked[k]->score, m->score, dir)))
+                ((m->st == M_FAILED && m->done[0] < 0) || better(ranked[k]->score, m->score, dir)))
                 donors[nd++] = ranked[k];
-    if (m->st == M_FAILED && nd == 0)
-        return false; /* nothing to copy yet */
+    if (m->st == M_FAILED && nd == 0) {
+        /* nothing to copy (every other member failed too, reached max_steps, has no
+         * complete interval or scores no better): the member runs its interval again, as its
+         * next attempt, from its own last checkpoint with that checkpoint's params, or from
+         * scratch with the failed interval's params when it has none. Waiting for a donor
+         * left a population whose every member failed once with nothing to run, and ended
+         * it. */
+        int64_t own = m->done[0];
+        p->rec = m->last_rec;
+        p->rec.attempt++;
+        p->rec.start = own >= 0 ? m->done_rec[0].end : 0;
+        p->rec.parent = own;
+        p->rec.donor = p->rec.donor_trial = -1;
+        p->rec.end =
+            p->rec.start + c->interval < c->max_steps ? p->rec.start + c->interval : c->max_steps;
+        p->params_from = own >= 0 ? own : m->started ? m->last : -1;
+        return true;
+    }
     const member *from = nd ? donors[knob_rng_below(rng, nd)] : m;
     int64_t at = from->done[0];
     p->rec = (pbt_record){i, m->last_rec.interval + 1, 0, from->done_rec[0].end, 0, at, -1, -1};
@@ -307,6 +325,10 @@ static void clean(runner *r, const knob_trial_info *const *tr, size_t n)
         if (m->st != M_DEAD) {
             mark(live, n, m->done[0]);
             mark(live, n, m->done[1]);
+        } else if (m->fails >= c->max_failures) {
+            /* left dead by its failures: its last checkpoint, where a run with a higher
+             * max_failures takes it up again */
+            mark(live, n, m->done[0]);
         }
         if (m->st == M_RESUME || m->st == M_STALE)
             mark(live, n, m->last_rec.parent);
@@ -902,6 +924,46 @@ static int try_member(runner *r, slot *sl, int64_t i)
     return start(r, sl, &p, t, &rng) < 0 ? -1 : 1;
 }
 
+/* Says how the population ended, every member finished or dead: a population none of whose
+ * members reached max_steps ends the run with exit status 1 (r->broken), as a run whose
+ * every trial failed to run does. */
+static void population_over(runner *r)
+{
+    const pbt_config *c = r->sw->pbt;
+    long long finished = 0, failed = 0, all = (long long)c->population;
+    for (int64_t i = 0; i < c->population; i++) {
+        const member *m = &r->pbt->m[i];
+        finished += m->st == M_FINISHED;
+        failed += m->st == M_DEAD && m->fails >= c->max_failures;
+    }
+    long long pruned = all - finished - failed; /* its last interval pruned (knob tell) */
+    knobx_buf b = {0};
+    if (finished == all)
+        knobx_buf_printf(&b, "every member of the population reached max_steps (%lld)",
+                         (long long)c->max_steps);
+    else if (failed == all)
+        knobx_buf_printf(&b,
+                         "every member of the population failed %lld times (pbt.max_failures) "
+                         "before max_steps (%lld) and is left dead",
+                         (long long)c->max_failures, (long long)c->max_steps);
+    else
+        knobx_buf_printf(&b, "%lld of %lld members reached max_steps (%lld)", finished, all,
+                         (long long)c->max_steps);
+    if (failed && failed < all)
+        knobx_buf_printf(&b, "; %lld failed %lld times (pbt.max_failures) and %s left dead", failed,
+                         (long long)c->max_failures, failed == 1 ? "is" : "are");
+    if (pruned)
+        knobx_buf_printf(&b, "; %lld %s pruned", pruned, pruned == 1 ? "was" : "were");
+    if (failed)
+        knobx_buf_puts(&b,
+                       ";\nto go on, raise pbt.max_failures in the sweep file and run it again");
+    snprintf(r->done_why, sizeof r->done_why, "%s",
+             b.oom ? "the population is over" : knobx_buf_cstr(&b));
+    knobx_buf_free(&b);
+    if (!finished)
+        r->broken = true;
+}
+
 int pbt_launch(runner *r, slot *sl)
 {
     const pbt_config *c = r->sw->pbt;
@@ -973,20 +1035,13 @@ int pbt_launch(runner *r, slot *sl)
             return -1;
         scan(r, tr, n);
     }
-    /* A failed member waits for a member to copy; when none can appear any more (nothing
-     * runs or is left to run), it waits for nothing: the population is over. */
-    bool moving = false;
-    for (int64_t i = 0; i < c->population; i++) {
-        mstate st = r->pbt->m[i].st;
-        moving |= st == M_NEW || st == M_BUSY || st == M_STALE || st == M_NEXT || st == M_RESUME;
-    }
-    if (open && moving) {
+    /* A member neither finished nor dead runs again, here or in another worker (a failed
+     * one copies a top member, or runs its interval again): the population goes on. */
+    if (open) {
         r->waiting = true;
         return 2;
     }
     clean(r, tr, n);
-    snprintf(r->done_why, sizeof r->done_why,
-             "every member of the population reached max_steps (%lld) or failed",
-             (long long)c->max_steps);
+    population_over(r);
     return 0;
 }

@@ -6,8 +6,8 @@
 #include <string.h>
 
 static const char *const pbt_keys[] = {
-    "population",           "interval", "max_steps", "quantile",         "perturb",
-    "resample_probability", "explore",  "grace",     "keep_checkpoints", NULL};
+    "population", "interval", "max_steps",        "quantile",     "perturb", "resample_probability",
+    "explore",    "grace",    "keep_checkpoints", "max_failures", NULL};
 
 /* Ray Tune's names for the same settings: a user coming from it is told knob's. */
 static const char *const ray_keys[][2] = {
@@ -70,6 +70,8 @@ static int parse_key(sweep_ctx *c, const yaml_node_t *k, const yaml_node_t *v, p
         return sweep_get_int(c, v, "pbt.interval", &p->interval, 1, (int64_t)1 << 40);
     if (!strcmp(ks, "max_steps"))
         return sweep_get_int(c, v, "pbt.max_steps", &p->max_steps, 1, (int64_t)1 << 50);
+    if (!strcmp(ks, "max_failures"))
+        return sweep_get_int(c, v, "pbt.max_failures", &p->max_failures, 1, 1000000);
     if (!strcmp(ks, "perturb"))
         return parse_perturb(c, v, p);
     if (!strcmp(ks, "explore"))
@@ -118,7 +120,8 @@ int sweep_parse_pbt(sweep_ctx *c, const yaml_node_t *v)
                       .resample_probability = 0.25,
                       .perturb = {0.8, 1.2},
                       .n_perturb = 2,
-                      .grace = 60};
+                      .grace = 60,
+                      .max_failures = 3};
     c->sw->pbt = p;
     const yaml_node_t *interval = NULL;
     for (yaml_node_pair_t *kv = v->data.mapping.pairs.start; kv < v->data.mapping.pairs.top; kv++) {

@@ -4,7 +4,7 @@
 # exactly a perturb factor, ints rounded and moved, categoricals kept), bounds kept, each
 # interval started from its parent's checkpoint at the parent's last step, checkpoints no
 # member can start from deleted, a member whose program crashes fails alone (and is given a
-# top member's checkpoint), knob best and knob trials show the best member's schedule; the
+# better top member's checkpoint), knob best and knob trials show the best member's schedule; the
 # pbt block's errors.
 source "$(dirname "$0")/lib.bash"
 cp "$PROGS/pbt_toy.sh" .
@@ -71,7 +71,7 @@ for n, r in rec.items():
     assert abs(p["width"] - q["width"]) <= max(1, round(q["width"] * 0.2) + 1), (p, q)
     assert p["opt"] == q["opt"], (p, q)
     # the copier's last complete value was no better than what it copied
-    # (a member whose program failed copies whatever it can)
+    # (a member whose program failed copies one that scores better than its last interval)
     own = [m for m, s in rec.items() if s["member"] == r["member"] and s["interval"] == r["interval"] - 1]
     last = max(own, key=lambda m: rec[m]["attempt"])
     if d[last]["state"] == "complete":
@@ -100,7 +100,8 @@ grep -q "schedule (population-based training" trials.txt || fail "trials: $(cat 
 "$KNOB" run sweep.yaml $S --study p > again.txt 2>&1 || fail "again: $(cat again.txt)"
 grep -q "every member" again.txt || fail "again: $(cat again.txt)"
 
-# a population whose every member fails has nothing to copy: the run ends
+# a population whose every member fails has nothing to copy: each member runs its first
+# interval again, until the run's first 5 trials have failed to run (max_initial_failures)
 cat > crash.yaml <<YAML
 command: ["false"]
 method: pbt
@@ -112,7 +113,7 @@ YAML
 rc=0 # every member failed to run: exit status 1
 timeout 60 "$KNOB" run crash.yaml $S --study crash > crash.txt 2>&1 || rc=$?
 expect_eq "$rc" 1 "all failed: $(cat crash.txt)"
-grep -q "2 trials (0 complete, 0 pruned, 2 failed" crash.txt || fail "all failed: $(cat crash.txt)"
+grep -q "5 trials (0 complete, 0 pruned, 5 failed" crash.txt || fail "all failed: $(cat crash.txt)"
 
 # a program that saves no checkpoint: the intervals that start from one are run, and knob
 # says which checkpoint was empty
