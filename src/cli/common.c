@@ -670,7 +670,7 @@ static void store_run_cap(const sweep *sw, const char *name, knob_study *s)
  * knob, which names the axes of its plots so where set_metric_names named nothing, as knob
  * report does, and does not parse the sweep's YAML. Stored when it differs from what the study
  * holds. */
-static void store_objective_names(const sweep *sw, const char *name, knob_study *s)
+static void store_objective_names(const sweep *sw, knob_study *s)
 {
     knobx_buf b = {0};
     knobx_buf_puts(&b, "[");
@@ -681,11 +681,10 @@ static void store_objective_names(const sweep *sw, const char *name, knob_study 
     }
     knobx_buf_puts(&b, "]");
     const char *stored = knob_study_system_attr(s, "sweep_metric_names");
-    if (!b.oom && !(stored && knobx_json_text_equal(stored, knobx_buf_cstr(&b))) &&
-        knob_study_set_system_attr(s, "sweep_metric_names", knobx_buf_cstr(&b)))
-        fprintf(stderr,
-                "knob: warning: could not store the objectives' names with study '%s': %s\n", name,
-                knob_errmsg());
+    /* a storage that takes no write (a read-only file: a study past its run_cap run again
+     * there) is not told of: the names only title Python's plots, "Objective 0" without */
+    if (!b.oom && !(stored && knobx_json_text_equal(stored, knobx_buf_cstr(&b))))
+        (void)knob_study_set_system_attr(s, "sweep_metric_names", knobx_buf_cstr(&b));
     knobx_buf_free(&b);
 }
 
@@ -798,9 +797,12 @@ static int check_constraints_change(const sweep *sw, const sweep *old, const cha
     }
     for (size_t i = 0; !rc && held && i < sw->n_constraints && held == old->n_constraints; i++) {
         const sweep_constraint *was = &old->constraints[i], *now = &sw->constraints[i];
-        size_t k = 0;
-        while (k < old->n_constraints && strcmp(old->constraints[k].name, now->name))
-            k++;
+        /* where the trials hold the constraint of now's name: here when it is was's (a range
+         * is two constraints of one metric, {name: size, min: ..} and {name: size, max: ..}) */
+        size_t k = i;
+        if (strcmp(was->name, now->name))
+            for (k = 0; k < old->n_constraints && strcmp(old->constraints[k].name, now->name);)
+                k++;
         knobx_buf w = {0}, t = {0};
         constraint_text(&w, was);
         constraint_text(&t, now);
@@ -995,7 +997,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
     }
     out->stored = store_sweep(sw, name, out->s);
     store_run_cap(sw, name, out->s);
-    store_objective_names(sw, name, out->s);
+    store_objective_names(sw, out->s);
     store_program_distributions(sw, name, out->s);
     return 0;
 }

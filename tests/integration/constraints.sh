@@ -168,6 +168,27 @@ expect_eq "$(py 'sorted([t["params"]["m"], t["state"]] + [t["feasible"]] * (t["s
     '[["-Infinity", "complete", true], ["Infinity", "complete", false], ["NaN", "fail"]]' \
     "infinite constraint metrics"
 grep -q "constraint metric 'size' is nan" run.txt run.err || fail "nan: $(cat run.txt run.err)"
+# a range is two constraints of one metric: the other renamed is said and goes on, the
+# second bound changed is refused naming it
+cat > range.yaml <<'YAML'
+command: [/bin/sh, -c, 'x=${1#x=}; echo "loss=$x size=$x mem=$x mem_mb=$x"', sh, "${args_no_hyphens}"]
+method: grid
+metric: {name: loss, goal: minimize}
+constraints: [{name: size, min: 0.5}, {name: size, max: 3}, {name: mem, max: 5}]
+parameters:
+  x: {values: [0, 1, 2]}
+YAML
+"$KNOB" run range.yaml $S --study range > run.txt 2> run.err || fail "range: $(cat run.txt run.err)"
+sed 's/name: mem,/name: mem_mb,/; s/\[0, 1, 2\]/[0, 1, 2, 3]/' range.yaml > range2.yaml
+"$KNOB" run range2.yaml $S --study range > run.txt 2> run.err || fail "range renamed: $(cat run.txt run.err)"
+grep -qF "range2.yaml names constraint 2 'mem_mb', which the study's trials hold as 'mem'" run.err ||
+    fail "the range's other constraint renamed: $(cat run.err)"
+sed 's/max: 3}/max: 4}/; s/\[0, 1, 2\]/[0, 1, 2, 4]/' range.yaml > range3.yaml
+rc=0
+"$KNOB" run range3.yaml $S --study range > run.txt 2> run.err || rc=$?
+expect_eq "$rc" 2 "exit status of the range's bound changed ($(cat run.err))"
+grep -qF "range3.yaml gives constraint 1 as 'size <= 4', which the study's trials hold as 'size <= 3'" run.err ||
+    fail "the range's bound changed: $(cat run.err)"
 # sweep errors name the line
 cat > bad.yaml <<YAML
 method: random
