@@ -261,11 +261,19 @@ static void values_text(knobx_buf *v, const knob_trial_info *t, bool csv)
     }
 }
 
+/* Whether names name several objectives: the text forms (knob best's line, the table's
+ * header) name them then only, and say one objective's value as they always did ("value
+ * 0.25", VALUE), which scripts read; JSON and CSV add the names for one objective too. */
+static bool several(char *const *names)
+{
+    return names && names[0] && names[1];
+}
+
 /* The table's header of its values: VALUE, or the objectives' names joined by ';' as the
- * values are (acc;latency). */
+ * values are (acc;latency), for several objectives. */
 static void values_header(knobx_buf *h, char *const *names)
 {
-    if (!names) {
+    if (!several(names)) {
         knobx_buf_puts(h, "VALUE");
         return;
     }
@@ -412,8 +420,8 @@ int cmd_trials(int argc, char **argv)
     return rc;
 }
 
-/* A best trial: "trial 3: value 0.25" or, with the objectives' names (names: NULL without),
- * each value after its name as knob run's lines say them ("trial 3: value acc=0.9
+/* A best trial: "trial 3: value 0.25" or, with several objectives' names (names: NULL
+ * without), each value after its name as knob run's lines say them ("trial 3: value acc=0.9
  * latency=18.7"); then its params. */
 static void best_text(knobx_buf *b, const knob_trial_info *t, bool json, const cli_params_view *pv,
                       char *const *names)
@@ -426,7 +434,7 @@ static void best_text(knobx_buf *b, const knob_trial_info *t, bool json, const c
     knobx_buf_printf(b, "trial %lld: value", (long long)t->number);
     for (size_t k = 0; k < t->n_values; k++) {
         knobx_buf_puts(b, " ");
-        if (names && names[k]) {
+        if (several(names) && names[k]) {
             name_cell(b, names[k], 0);
             knobx_buf_puts(b, "=");
         }

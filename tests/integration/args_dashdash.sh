@@ -30,7 +30,7 @@ n=$(py 'd["number"]' < a.json)
 "$KNOB" intermediate $S -- -x "$n" 0.5 > /dev/null 2> err.txt || fail "intermediate: $(cat err.txt)"
 "$KNOB" tell $S -- -x "$n" -1.5 2> err.txt || fail "tell: $(cat err.txt)"
 "$KNOB" best $S -- -x > b.txt 2> err.txt || fail "best: $(cat err.txt)"
-grep -q "value loss=-1.5" b.txt || fail "the told value: $(cat b.txt)"
+grep -q "value -1.5" b.txt || fail "the told value: $(cat b.txt)"
 
 # without '--': refused, naming the way
 set +e

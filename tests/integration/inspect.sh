@@ -29,7 +29,7 @@ for r, t in zip(rows, js):
     assert abs(float(r["duration_s"]) - (t["end"] - t["start"])) < 1e-3, (r, t["start"], t["end"])
 PY
 "$KNOB" best insp $S --json | py 'd["number"]' | grep -q 3 || fail "best --json"
-"$KNOB" best insp $S | grep -q "trial 3: value loss=0.3333" || fail "best: $("$KNOB" best insp $S)"
+"$KNOB" best insp $S | grep -q "trial 3: value 0.3333" || fail "best"
 "$KNOB" studies $S | grep -q "^insp " || fail "studies"
 # a name longer than the column's 24 characters widens it: the rows stay aligned (the long
 # one pushed its row's cells out of line)

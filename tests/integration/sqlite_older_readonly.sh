@@ -59,7 +59,7 @@ grep -Eq '^s +maximize +3 +3 +2 ' out.txt || fail "knob studies: $(cat out.txt)"
 read_as_other trials s
 expect_eq "$(grep -c complete out.txt)" 3 "complete trials listed ($(cat out.txt))"
 read_as_other best s
-grep -q "^trial 2: value loss=2" out.txt || fail "knob best: $(cat out.txt)"
+grep -q "^trial 2: value 2" out.txt || fail "knob best: $(cat out.txt)"
 expect_eq "$(older_parts)" 0 "parts of the current schema after reading it"
 # a write: refused, saying how to upgrade the file
 rc=0
