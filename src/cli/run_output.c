@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -315,16 +316,31 @@ static void warn_clash(runner *r, const slot *sl, const record *rec)
     r->warned_clash = true;
 }
 
-/* The same across lines: an objective's key under two words ("train loss: 0.25" on one line,
- * "val loss: 0.30" on the next), each line's value taken in turn, so the trial's value is
- * whichever the program printed last. A key with no word before it on either line ("loss:
- * 0.5", "step 1 loss: 0.5") is no such pair. Said once per run, as warn_clash. */
+/* Whether a word before a key names a split of the data ("train loss", "Validation loss"):
+ * other words there are a unit ("3.2 s loss: 0.5", then "65 ms loss: 0.3"), a log's level
+ * (INFO, WARNING) or a description ("mean", "best"), which vary from line to line of one
+ * metric. */
+static bool split_word(const char *w)
+{
+    static const char *const splits[] = {"train", "training", "val",        "valid", "validation",
+                                         "test",  "eval",     "evaluation", "dev",   NULL};
+    for (const char *const *k = splits; *k; k++)
+        if (!strcasecmp(w, *k))
+            return true;
+    return false;
+}
+
+/* The same across lines: an objective's key under two splits' words ("train loss: 0.25" on
+ * one line, "val loss: 0.30" on the next), each line's value taken in turn, so the trial's
+ * value is whichever the program printed last. A key with no such word before it ("loss:
+ * 0.5", "step 1 loss: 0.5", "INFO loss: 0.5") is no such pair. Said once per run, as
+ * warn_clash. */
 static void warn_clash_lines(runner *r, slot *sl, const record *rec)
 {
     const sweep *sw = r->sw;
     for (size_t i = 0; i < sw->n_objectives; i++) {
         const record_field *f = record_field_of(rec, sw->objectives[i].name);
-        if (!f || !f->word[0])
+        if (!f || !split_word(f->word))
             continue;
         const char *was = sl->word[i];
         if (!r->warned_clash && was[0] && strcmp(was, f->word)) {

@@ -46,4 +46,12 @@ expect_eq "$(grep warning err2.txt)" "knob: warning: trial 0: lines give loss un
 'train loss' (0.5) and then 'val loss' (0.6): the word before a key is passed over, and each \
 line's value is taken in turn, the trial's the last; if they are two metrics, print them under \
 names of their own (train_loss=..., val_loss=...); said once per run" "the warning"
+
+# words before a key that name no split of the data vary from line to line of one metric: a
+# unit, a log's level, a description; no warning
+printf 'epoch 1 took 3.2 s loss: 0.5\nepoch 2 took 65 ms loss: 0.4\nINFO loss: 0.3\nWARNING loss: 0.29\nmean loss: 0.3\nbest loss: 0.28\n' > lines2/0
+printf 'Train loss: 0.3\nTrain loss: 0.2\n' > lines2/1
+"$KNOB" run sweep2.yaml --storage "sqlite:///$T/s.db" --study c3 > out3.txt 2> err3.txt ||
+    fail "run: $(cat out3.txt err3.txt)"
+expect_eq "$(grep -c warning err3.txt)" 0 "no warning: $(cat err3.txt)"
 echo ok
