@@ -384,6 +384,39 @@ static bool plugin_declares(const char *key, const char *name, const char *optio
     return false;
 }
 
+/* The type of the option `option` of the sampler (key "sampler") or pruner `name`; false
+ * when it declares none of that name. */
+static bool plugin_option_type(const char *key, const char *name, const char *option,
+                               knob_opt_type *type)
+{
+    const knob_option *tables[256];
+    size_t n = 0;
+    if (!strcmp(key, "sampler") && !strcmp(option, "seed")) {
+        *type = KNOB_OPT_INT;
+        return true;
+    }
+    if (!strcmp(key, "sampler")) {
+        const knob_sampler_plugin *list[256];
+        size_t m = knob_sampler_list(list, 256);
+        for (size_t i = 0; i < m && i < 256; i++)
+            if (!strcmp(list[i]->name, name))
+                tables[n++] = list[i]->options;
+    } else {
+        const knob_pruner_plugin *list[256];
+        size_t m = knob_pruner_list(list, 256);
+        for (size_t i = 0; i < m && i < 256; i++)
+            if (!strcmp(list[i]->name, name))
+                tables[n++] = list[i]->options;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (const knob_option *o = tables[i]; o && o->name; o++)
+            if (!strcmp(o->name, option)) {
+                *type = o->type;
+                return true;
+            }
+    return false;
+}
+
 /* For a name that no sampler (key "sampler") or pruner has, the one it is a typo of, as
  * for unknown keys; NULL for a registered name or none near it. */
 static const char *plugin_closest(const char *key, const char *name)
@@ -524,6 +557,19 @@ static int check_only_beside(sweep_ctx *c, const yaml_node_t *v, const plugin_sp
  * options gives (a wrong name) or that no option gives so points at the key. */
 static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, const plugin_spec *ps)
 {
+    /* a number option's digits grouped by underscores (n_startup_trials: 1_0), a number to
+     * YAML 1.1 as at every other key: the library reads the digits alone */
+    for (size_t i = 0; i < ps->n; i++) {
+        const yaml_node_t *k, *val;
+        knob_opt_type type;
+        char *plain;
+        if (plugin_option_type(key, ps->name, ps->keys[i], &type) &&
+            (type == KNOB_OPT_INT || type == KNOB_OPT_DOUBLE) && option_nodes(c, v, i, &k, &val) &&
+            (plain = sweep_ungrouped_number(val))) {
+            free(ps->values[i]);
+            ps->values[i] = plain;
+        }
+    }
     for (size_t i = 0; !strcmp(key, "sampler") && i < ps->n; i++)
         if ((!strcmp(ps->keys[i], "warm_start_study") ||
              !strcmp(ps->keys[i], "warm_start_storage") ||

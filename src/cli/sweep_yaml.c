@@ -159,6 +159,22 @@ static bool read_number(const char *s, double *out, bool strict)
     return ok;
 }
 
+char *sweep_ungrouped_number(const yaml_node_t *n)
+{
+    const char *s = sweep_scalar(n);
+    double v;
+    if (!s || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !strchr(s, '_') ||
+        !read_number(s, &v, false))
+        return NULL;
+    char *plain = sweep_dup(s);
+    size_t k = 0;
+    for (const char *q = s; *q; q++)
+        if (*q != '_')
+            plain[k++] = *q;
+    plain[k] = '\0';
+    return plain;
+}
+
 int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out)
 {
     const char *s = sweep_scalar(n);

@@ -75,6 +75,11 @@ int sweep_load_yaml(sweep_ctx *c);
 int sweep_get_string(const sweep_ctx *c, const yaml_node_t *n, const char *key, size_t max,
                      char **out);
 int sweep_get_number(const sweep_ctx *c, const yaml_node_t *n, const char *key, double *out);
+
+/* A plain scalar that YAML 1.1 (PyYAML) reads as a number with its digits grouped by
+ * underscores (1_000, 2_5.0), as the text without them ("1000"), malloc'd; NULL for any
+ * other node (a quoted "1_000" is a string to YAML). */
+char *sweep_ungrouped_number(const yaml_node_t *n);
 /* A scalar where W&B's schema wants a string that YAML reads as another type (5, 1.5, true,
  * null: W&B refuses it) is taken as its text, with a warning that says so. Nothing for the
  * sweep stored with a study (said when it was run). */
