@@ -437,45 +437,75 @@ void knob__warm_sort(knob__warm_trial *w, size_t n)
         qsort(w, n, sizeof *w, cmp_warm);
 }
 
-/* A param's value on [0, 1] of its distribution's range (log scale for log params). */
-static double unit_of(const knob_param *q)
+/* A value of d on [0, 1] of its range (log scale for log params). */
+static double unit_on(const knob_distribution *d, double internal)
 {
-    const knob_distribution *d = q->dist;
-    if (d->kind == KNOB_DIST_CATEGORICAL)
-        return q->internal;
     bool lg = (d->flags & KNOB_LOG) && d->low > 0;
     double lo = lg ? log(d->low) : d->low, hi = lg ? log(d->high) : d->high;
-    double v = lg ? log(fmax(q->internal, d->low)) : q->internal;
+    double v = lg ? log(fmax(internal, d->low)) : internal;
     return hi > lo ? (v - lo) / (hi - lo) : 0;
 }
 
-/* Whether x and y, values of one numerical param, are more than KNOB__WARM_APART of its range
- * apart. A param of steps on a linear scale (an int, a stepped float; not a log int) counts
- * whole steps (knob__dist_steps: those from low that lie within high), exactly: on [0, 1]
- * an int 0..10's 3 and 4 were 0.1 apart and more (0.4 - 0.3 > 0.1 in doubles), its 6 and 7
- * not (0.7 - 0.6 < 0.1). Others compare on [0, 1] of the range (log scale for log params),
- * a difference of KNOB__WARM_APART within rounding being none. */
-static bool far_apart(const knob_param *x, const knob_param *y)
+/* A param's value on [0, 1] of its distribution's range (log scale for log params). */
+static double unit_of(const knob_param *q)
 {
-    const knob_distribution *d = x->dist;
-    if ((d->kind == KNOB_DIST_INT || d->step > 0) && !(d->flags & KNOB_LOG) &&
-        knob__dist_equal(d, y->dist)) {
+    if (q->dist->kind == KNOB_DIST_CATEGORICAL)
+        return q->internal;
+    return unit_on(q->dist, q->internal);
+}
+
+/* Whether u and v, values of a numerical param of distribution d, are more than
+ * KNOB__WARM_APART of its range apart. A param of steps on a linear scale (an int, a stepped
+ * float; not a log int) counts whole steps (knob__dist_steps: those from low that lie within
+ * high), exactly: on [0, 1] an int 0..10's 3 and 4 were 0.1 apart and more (0.4 - 0.3 > 0.1
+ * in doubles), its 6 and 7 not (0.7 - 0.6 < 0.1). Others compare on [0, 1] of the range (log
+ * scale for log params), a difference of KNOB__WARM_APART within rounding being none. */
+static bool far_apart_in(const knob_distribution *d, double u, double v)
+{
+    if ((d->kind == KNOB_DIST_INT || d->step > 0) && !(d->flags & KNOB_LOG)) {
         double step = d->kind == KNOB_DIST_INT && !(d->step > 0) ? 1 : d->step;
-        double k = round(fabs(x->internal - y->internal) / step);
+        double k = round(fabs(u - v) / step);
         double n = d->step > 0 ? knob__dist_steps(d) : d->high - d->low;
         return KNOB__WARM_APART_PARTS * k > n;
     }
+    return fabs(unit_on(d, u) - unit_on(d, v)) > KNOB__WARM_APART + 1e-9;
+}
+
+/* The same of x and y, values of one numerical param in the source: on x's distribution
+ * when y has the same, else each on its own range. */
+static bool far_apart(const knob_param *x, const knob_param *y)
+{
+    if (knob__dist_equal(x->dist, y->dist))
+        return far_apart_in(x->dist, x->internal, y->internal);
     return fabs(unit_of(x) - unit_of(y)) > KNOB__WARM_APART + 1e-9;
 }
 
-/* True when trials a and b differ by more than KNOB__WARM_APART in some param they share
- * (or have a param the other lacks). */
-static bool apart(const knob_trial_info *a, const knob_trial_info *b)
+static const knob_param *param_in(const knob_param *p, size_t n, const char *name)
 {
-    if (a->n_params != b->n_params)
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p[i].name, name) == 0)
+            return &p[i];
+    return NULL;
+}
+
+/* Configuration i of f: its params, *n of them. */
+static const knob_param *config(const knob__warm_firsts *f, size_t i, size_t *n)
+{
+    *n = f->start[i + 1] - f->start[i];
+    return f->params + f->start[i];
+}
+
+/* True when configurations a and b of f differ by more than KNOB__WARM_APART in some param
+ * they share (or have a param the other lacks), in the source's space: a study that has
+ * shown no param of the source yet. */
+static bool apart_there(const knob__warm_firsts *f, size_t a, size_t b)
+{
+    size_t na, nb;
+    const knob_param *pa = config(f, a, &na), *pb = config(f, b, &nb);
+    if (na != nb)
         return true;
-    for (size_t i = 0; i < a->n_params; i++) {
-        const knob_param *x = &a->params[i], *y = knob_trial_info_param(b, x->name);
+    for (size_t i = 0; i < na; i++) {
+        const knob_param *x = &pa[i], *y = param_in(pb, nb, x->name);
         if (!y || y->dist->kind != x->dist->kind)
             return true;
         if (x->dist->kind == KNOB_DIST_CATEGORICAL ? x->internal != y->internal : far_apart(x, y))
@@ -484,41 +514,67 @@ static bool apart(const knob_trial_info *a, const knob_trial_info *b)
     return false;
 }
 
+/* The same in this study's space, on the params it shares with the source (here[k]: the
+ * distribution this study holds f->params[k] under, NULL for a param it lacks), as the
+ * values the trials would take (knob__warm_value: a value that does not fit is none, the
+ * sampler's to choose): the source's other params are not this study's, and its ranges
+ * not the ones this study searches. */
+static bool apart_here(const knob__warm_firsts *f, const knob_distribution *const *here, size_t a,
+                       size_t b)
+{
+    size_t na, nb;
+    const knob_param *pa = config(f, a, &na), *pb = config(f, b, &nb);
+    const knob_distribution *const *ha = here + f->start[a], *const *hb = here + f->start[b];
+    for (size_t i = 0; i < na; i++) {
+        if (!ha[i])
+            continue;
+        const knob_param *y = param_in(pb, nb, pa[i].name);
+        double u, v;
+        if (!y)
+            return true;
+        bool fu = knob__warm_value(&pa[i], ha[i], &u), fv = knob__warm_value(y, ha[i], &v);
+        if (fu != fv)
+            return true;
+        if (fu && (ha[i]->kind == KNOB_DIST_CATEGORICAL ? u != v : far_apart_in(ha[i], u, v)))
+            return true;
+    }
+    for (size_t i = 0; i < nb; i++)
+        if (hb[i] && !param_in(pa, na, pb[i].name))
+            return true;
+    return false;
+}
+
 int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size_t n, size_t k)
 {
-    const knob_trial_info **pick = malloc((k ? k : 1) * sizeof *pick);
     size_t m = 0, total = 0;
-    if (!pick)
-        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
-    for (size_t i = 0; i < n && m < k; i++) {
-        bool ok = w[i].feasible;
-        for (size_t j = 0; j < m && ok; j++)
-            ok = apart(w[i].trial, pick[j]);
-        if (ok) {
-            pick[m++] = w[i].trial;
+    for (size_t i = 0; k && i < n; i++)
+        if (w[i].feasible) {
+            m++;
             total += w[i].trial->n_params;
         }
-    }
     f->params = calloc(total ? total : 1, sizeof *f->params);
     f->start = calloc(m + 1, sizeof *f->start);
     f->n = 0;
+    f->k = k;
     f->n_params = f->params ? total : 0;
     int rc = f->params && f->start ? KNOB_OK : KNOB_ENOMEM;
     size_t used = 0;
-    for (size_t i = 0; !rc && i < m; i++) {
-        f->start[i] = used;
-        for (size_t j = 0; !rc && j < pick[i]->n_params; j++) {
-            const knob_param *q = &pick[i]->params[j];
+    for (size_t i = 0; !rc && k && i < n; i++) {
+        if (!w[i].feasible)
+            continue;
+        const knob_trial_info *t = w[i].trial;
+        f->start[f->n] = used;
+        for (size_t j = 0; !rc && j < t->n_params; j++) {
+            const knob_param *q = &t->params[j];
             knob_param *c = &f->params[used++];
             c->name = strdup(q->name);
             c->dist = knob__dist_clone(q->dist);
             c->internal = q->internal;
             rc = c->name && c->dist ? KNOB_OK : KNOB_ENOMEM;
         }
-        f->start[i + 1] = used;
-        f->n = i + 1;
+        f->start[f->n + 1] = used;
+        f->n++;
     }
-    free(pick);
     if (rc) {
         knob__warm_firsts_free(f);
         return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
@@ -526,11 +582,60 @@ int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size
     return KNOB_OK;
 }
 
-/* The pick of f trial t takes: the count of this study's trials before it that are not
- * enqueued (no fixed_params: knob_study_enqueue's, knob_study_add_trial's), when t is not one
- * either and the count is below f->n; *has false otherwise. An enqueued trial runs what the
- * user fixed, so the source's configuration that its number indexed was never run: the
- * picks go to the first f->n trials the sampler chooses alone. */
+int knob__warm_firsts_nth(const knob__warm_firsts *f, const knob_trial_info *const *tr, size_t n,
+                          size_t want, size_t *at, bool *has)
+{
+    const knob_distribution **here = calloc(f->n_params ? f->n_params : 1, sizeof *here);
+    size_t *pick = malloc((want + 1) * sizeof *pick), m = 0;
+    size_t *seen = malloc((f->n_params ? f->n_params : 1) * sizeof *seen), n_seen = 0;
+    bool shared = false;
+    *has = false;
+    if (!here || !pick || !seen) {
+        free(here);
+        free(pick);
+        free(seen);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
+    }
+    /* each param under the distribution of this study's first trial that has it, looked up
+     * once per name (seen: the first entry of each) */
+    for (size_t k = 0; k < f->n_params; k++) {
+        size_t j = 0;
+        while (j < n_seen && strcmp(f->params[seen[j]].name, f->params[k].name) != 0)
+            j++;
+        if (j < n_seen) {
+            here[k] = here[seen[j]];
+            continue;
+        }
+        seen[n_seen++] = k;
+        for (size_t t = 0; t < n && !here[k]; t++) {
+            const knob_param *q = knob_trial_info_param(tr[t], f->params[k].name);
+            here[k] = q ? q->dist : NULL;
+        }
+        shared |= here[k] != NULL;
+    }
+    free(seen);
+    for (size_t i = 0; i < f->n && m <= want; i++) {
+        bool ok = true;
+        for (size_t j = 0; j < m && ok; j++)
+            ok = shared ? apart_here(f, here, i, pick[j]) : apart_there(f, i, pick[j]);
+        if (ok)
+            pick[m++] = i;
+    }
+    if (m > want) {
+        *at = pick[want];
+        *has = true;
+    }
+    free(here);
+    free(pick);
+    return KNOB_OK;
+}
+
+/* The configuration of f trial t takes: the count of this study's trials before it that
+ * are not enqueued (no fixed_params: knob_study_enqueue's, knob_study_add_trial's), when t
+ * is not one either and the count is below f->k, indexes the distinct configurations
+ * (knob__warm_firsts_nth, in the space of this study's trials so far); *has false otherwise. An
+ * enqueued trial runs what the user fixed, so the source's configuration that its number
+ * indexed was never run: the picks go to the first f->k trials the sampler chooses alone. */
 static int pick_of(const knob__warm_firsts *f, knob_study *s, knob_trial *t, size_t *pick,
                    bool *has)
 {
@@ -541,11 +646,11 @@ static int pick_of(const knob__warm_firsts *f, knob_study *s, knob_trial *t, siz
     const knob_trial_info *const *tr;
     size_t n, before = 0;
     int rc = knob_study_trials(s, &tr, &n);
-    for (size_t i = 0; !rc && i < n && before < f->n; i++)
+    for (size_t i = 0; !rc && i < n && before < f->k; i++)
         before += tr[i]->number < number && !knob_trial_info_attr(tr[i], "fixed_params", true);
-    *pick = before;
-    *has = !rc && before < f->n;
-    return rc;
+    if (rc || before >= f->k)
+        return rc;
+    return knob__warm_firsts_nth(f, tr, n, before, pick, has);
 }
 
 int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_study *s, knob_trial *t, bool *took)

@@ -158,22 +158,35 @@ void knob__warm_sort(knob__warm_trial *w, size_t n);
 typedef struct knob__warm_firsts {
     knob_param *params; /* copies (name, distribution), owned */
     size_t *start;      /* configuration i is params[start[i] .. start[i + 1]) */
-    size_t n;           /* configurations */
+    size_t n;           /* configurations: the feasible ones, best first */
     size_t n_params;    /* entries of params */
+    size_t k;           /* the distinct ones wanted, for the first k trials */
 } knob__warm_firsts;
 
-/* Copies the configurations of up to k distinct trials of w (sorted best first, feasible
- * ones only) into *f, which must be zeroed or freed. KNOB_OK or KNOB_ENOMEM (then *f is
- * empty). */
+/* Copies the configurations of the feasible trials of w (sorted best first) into *f, which
+ * must be zeroed or freed, for the first k trials (none when k is 0). Which are distinct is
+ * judged when a trial takes one, in this study's space as its trials show it then: on the
+ * params the two studies share, on this study's ranges, as the values the trial would take
+ * (the source's own params and ranges made its other params' differences count, so that the
+ * first trials repeated one configuration of the shared params); in the source's space while
+ * this study's trials hold none of its params. KNOB_OK or KNOB_ENOMEM (then *f is empty). */
 int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size_t n, size_t k);
 
-/* Proposes configuration k of f to t when t is the k-th (from 0) trial of study s that is
- * not enqueued (no system attribute fixed_params: knob_study_enqueue's, add_trial's) and
- * k < f->n, by value (knob__trial_propose_by_value: a param the trial suggests under another
- * distribution than the source's takes the source's value mapped to it, snapped into its
- * range or the same choice, when it fits); *took says whether it did. An enqueued trial
- * (fixed params, all or some) takes none, so no configuration is lost under the user's
- * values. Returns KNOB_OK, the storage's code, or knob_trial_propose's. */
+/* The index in f of the distinct configuration `want` (from 0), into *at: chosen greedily,
+ * best first, each apart from every one chosen before it, in the space of this study's
+ * trials tr[0 .. n) (knob__warm_firsts_make); *has false when fewer are distinct. KNOB_OK or
+ * KNOB_ENOMEM. */
+int knob__warm_firsts_nth(const knob__warm_firsts *f, const knob_trial_info *const *tr, size_t n,
+                          size_t want, size_t *at, bool *has);
+
+/* Proposes distinct configuration k of f (knob__warm_firsts_nth) to t when t is the k-th
+ * (from 0) trial of study s that is not enqueued (no system attribute fixed_params:
+ * knob_study_enqueue's, add_trial's), k < f->k and there are so many, by value
+ * (knob__trial_propose_by_value: a param the trial suggests under another distribution than
+ * the source's takes the source's value mapped to it, snapped into its range or the same
+ * choice, when it fits); *took says whether it did. An enqueued trial (fixed params, all or
+ * some) takes none, so no configuration is lost under the user's values. Returns KNOB_OK,
+ * KNOB_ENOMEM, the storage's code, or knob_trial_propose's. */
 int knob__warm_firsts_propose(const knob__warm_firsts *f, knob_study *s, knob_trial *t, bool *took);
 
 /* Opens the source (knob__warm_open, `sampler` naming the sampler in errors), reads its

@@ -234,12 +234,16 @@ static void firsts(void **state)
     knob__warm_firsts f = {0};
     assert_int_equal(knob__warm_firsts_make(&f, w, n, 3), KNOB_OK);
     free(w);
-    assert_int_equal(f.n, 3);
-    assert_int_equal(f.n_params, 5);
+    assert_int_equal(f.n, 5); /* the feasible ones, best first */
+    assert_int_equal(f.n_params, 9);
     double want_x[3] = {5.0, 5.2, 9.0};
-    for (size_t i = 0; i < 3; i++) {
-        assert_string_equal(f.params[f.start[i]].name, "x");
-        assert_true(f.params[f.start[i]].internal == want_x[i]);
+    for (size_t i = 0; i < 3; i++) { /* distinct in the source's space: no trial here yet */
+        size_t at;
+        bool has;
+        assert_int_equal(knob__warm_firsts_nth(&f, NULL, 0, i, &at, &has), KNOB_OK);
+        assert_true(has);
+        assert_string_equal(f.params[f.start[at]].name, "x");
+        assert_true(f.params[f.start[at]].internal == want_x[i]);
     }
     knob_study_free(src);
 
@@ -304,9 +308,13 @@ static size_t k_firsts(knob_storage *st, int *id, k_kind kind, const double *x, 
     knob__warm_firsts f = {0};
     assert_int_equal(knob__warm_firsts_make(&f, w, n, 3), KNOB_OK);
     free(w);
-    for (size_t i = 0; i < f.n; i++)
-        got[i] = f.params[f.start[i]].internal;
-    size_t m = f.n;
+    size_t m = 0, at;
+    bool has = true;
+    for (; m < 3 && has; m += has) {
+        assert_int_equal(knob__warm_firsts_nth(&f, NULL, 0, m, &at, &has), KNOB_OK);
+        if (has)
+            got[m] = f.params[f.start[at]].internal;
+    }
     knob__warm_firsts_free(&f);
     knob_study_free(src);
     return m;
@@ -391,6 +399,66 @@ static void first_trials_of_samplers(void **state)
                 assert_false(x == 3.0 && y == 10);
             }
             double v = x;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* trial of x, y on [0, 1] and opt of [a, b], valued v */
+static void xyo(knob_study *s, double x, double y, const char *opt, double v)
+{
+    static const char *const ab[2] = {"a", "b"};
+    char fixed[128];
+    snprintf(fixed, sizeof fixed, "{\"x\": %.17g, \"y\": %.17g, \"opt\": \"%s\"}", x, y, opt);
+    assert_int_equal(knob_study_enqueue(s, fixed), KNOB_OK);
+    knob_trial *t;
+    double got;
+    size_t i;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &got), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "y", 0, 1, 0, 0, &got), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_categorical(t, "opt", ab, 2, &i), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
+/* A source that shares only some params (x, opt; not its y) with this study, which searches
+ * x on [0, 2]: the first trials are distinct on the shared params, on this study's ranges.
+ * The source's second best differs from its best only in y, which this study lacks, and its
+ * third by 0.15 of x's range there but 0.075 here: neither is taken (they were, and the first
+ * trials repeated one configuration of x and opt); the fourth (x 0.9) and the fifth (opt a)
+ * are. Through tpe, gp, smac and auto. */
+static void first_trials_distinct_on_shared_params(void **state)
+{
+    (void)state;
+    const char *names[4] = {"tpe", "gp", "smac", "auto"};
+    static const char *const ab[2] = {"a", "b"};
+    for (int k = 0; k < 4; k++) {
+        knob_storage *st;
+        assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+        knob_study *src = make(st, "src", NULL, 0);
+        xyo(src, 0.1, 0.1, "b", 0.1);
+        xyo(src, 0.12, 0.9, "b", 0.2);
+        xyo(src, 0.25, 0.1, "b", 0.3);
+        xyo(src, 0.9, 0.1, "b", 0.4);
+        xyo(src, 0.1, 0.1, "a", 0.5);
+        knob_study_free(src);
+        knob_study *s = first_from_src(st, names[k], 3);
+        const double want_x[3] = {0.1, 0.9, 0.1};
+        const size_t want_opt[3] = {1, 1, 0};
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            double x, w;
+            size_t opt;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 2, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_categorical(t, "opt", ab, 2, &opt), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "w", 0, 1, 0, 0, &w), KNOB_OK);
+            if (x != want_x[i] || opt != want_opt[i])
+                fail_msg("%s, trial %d: x %g opt %zu, want %g %zu", names[k], i, x, opt, want_x[i],
+                         want_opt[i]);
+            double v = x + w;
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         }
         knob_study_free(s);
@@ -816,9 +884,15 @@ static void firsts_read(void **state)
     knob_study *me = make(st, "me", NULL, 0);
     knob__warm_firsts f = {0};
     assert_int_equal(knob__warm_firsts_read(&f, me, "smac", "src", url, 5), KNOB_OK);
-    assert_int_equal(f.n, 2);
-    assert_true(f.params[f.start[0]].internal == 8.0);
-    assert_true(f.params[f.start[1]].internal == 4.0);
+    assert_int_equal(f.n, 3);
+    const double want[3] = {8.0, 4.0, NAN};
+    for (size_t i = 0; i < 3; i++) {
+        size_t at;
+        bool has;
+        assert_int_equal(knob__warm_firsts_nth(&f, NULL, 0, i, &at, &has), KNOB_OK);
+        assert_true(has == !isnan(want[i]));
+        assert_true(!has || f.params[f.start[at]].internal == want[i]);
+    }
     knob__warm_firsts_free(&f);
     assert_int_equal(knob__warm_firsts_read(&f, me, "smac", "src", NULL, 5), KNOB_ENOTFOUND);
     assert_non_null(strstr(knob_errmsg(), "smac: warm_start_study 'src': "));
@@ -1936,6 +2010,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(firsts),
         cmocka_unit_test(firsts_apart_in_steps),
         cmocka_unit_test(first_trials_of_samplers),
+        cmocka_unit_test(first_trials_distinct_on_shared_params),
         cmocka_unit_test(first_trials_after_enqueued),
         cmocka_unit_test(first_trials_mapped_by_value),
         cmocka_unit_test(first_trials_from_an_infinite_best),
