@@ -1590,6 +1590,56 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
     return 0;
 }
 
+/* The names in the sampler's option x0 (cmaes's initial mean) are params of the sweep:
+ * one that is not (a misspelt name) is refused at the option's line, whatever the sampler's
+ * startup (the dry asks of check_sampler_asks reach x0 only after it), with the param it is
+ * a typo of. With every name a param, the sampler is told so (option x0_checked): a
+ * conditional param that no trial has yet is then not taken for a misspelt one, and the run
+ * goes on (it stopped at the first ask after a trial of the other branch). A sweep stored
+ * with a study is not refused here; it gets x0_checked only when every name is a param. */
+static int check_x0_names(sweep_ctx *c)
+{
+    sweep *sw = c->sw;
+    const char *x0 = sw->sampler.name ? sweep_sampler_option(sw, "x0") : NULL;
+    if (!x0 || !sweep_sampler_has_option(sw->sampler.name, "x0_checked") ||
+        sweep_sampler_option(sw, "x0_checked"))
+        return 0;
+    knobx_json *j = knobx_json_parse(x0, (size_t)-1, NULL, 0);
+    if (!j || j->type != KNOBX_JSON_OBJECT) /* the sampler refuses it, at the option */
+        return knobx_json_free(j), 0;
+    const char **names = calloc(sw->n_params + 1, sizeof *names);
+    if (!names)
+        return knobx_json_free(j), sweep_errorf(c, c->sampler, "out of memory");
+    for (size_t i = 0; i < sw->n_params; i++)
+        names[i] = sw->params[i].name;
+    const char *bad = NULL;
+    size_t n = sw->sampler.n;
+    for (size_t i = 0; i < j->n && !bad; i++) {
+        size_t k = 0;
+        while (k < sw->n_params && strcmp(names[k], j->kids[i]->key))
+            k++;
+        if (k == sw->n_params)
+            bad = j->kids[i]->key;
+    }
+    int rc = 0;
+    if (bad && !c->stored) {
+        const yaml_node_t *v = top_value(c, "sampler"), *k, *val = NULL;
+        for (size_t i = 0; v && i < n && !val; i++)
+            if (!strcmp(sw->sampler.keys[i], "x0") && !option_nodes(c, v, i, &k, &val))
+                val = NULL;
+        const char *near = sweep_closest(bad, names);
+        rc = sweep_errorf(c, val ? val : c->sampler,
+                          "key 'sampler.options.x0': param '%.200s' is not a param of the "
+                          "sweep%s%s%s",
+                          bad, near ? "; did you mean '" : " (its key 'parameters')",
+                          near ? near : "", near ? "'?" : "");
+    } else if (!bad && add_option(&sw->sampler, "x0_checked", "true"))
+        rc = sweep_errorf(c, c->sampler, "out of memory");
+    free(names);
+    knobx_json_free(j);
+    return rc;
+}
+
 /* The name of the scratch study check_sampler_asks asks in. */
 #define SCRATCH "sweep sampler check"
 
@@ -1658,6 +1708,12 @@ static int check_sampler_asks(sweep_ctx *c)
         dirs[i] = sw->objectives[i].goal;
     if (!rc)
         rc = knob_sampler_create_pairs(sw->sampler.name, keys, values, m, &smp);
+    /* x0 is checked at the first ask after the startup trials: the second ask reaches it
+     * whatever n_startup_trials the sweep gives (with 3 it was the run's fourth trial that
+     * refused an x0 outside its range) */
+    if (!rc && sweep_sampler_option(sw, "x0") &&
+        sweep_sampler_has_option(sw->sampler.name, "n_startup_trials"))
+        rc = knob_sampler_set_option(smp, "n_startup_trials", "1");
     if (!rc && !(rc = knob_storage_open("memory:", &st))) {
         knob_study_options o = {.directions = n_obj ? dirs : NULL, .n_objectives = n_obj};
         o.sampler = smp;
@@ -1748,6 +1804,8 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
     if (sweep_enumerates(sw) && sweep_check_grid(c))
         return -1;
     check_scheduler(c);
+    if (check_x0_names(c))
+        return -1;
     return check_sampler_asks(c);
 }
 

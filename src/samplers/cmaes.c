@@ -46,6 +46,7 @@ typedef struct cma {
     double sigma0;
     char *x0, *restart_strategy;
     bool separable, use_margin;
+    bool x0_checked; /* x0's names are params of the declared space (knob run's sweep) */
     int64_t popsize, inc_popsize, n_startup_trials;
     char *ws_study, *ws_storage;
     double ws_gamma, ws_alpha;
@@ -698,7 +699,10 @@ static int check_x0_text(const char *text)
  * name no trial has while x0 leaves out a searched param (misspelt) are errors naming it;
  * they were left out, and the run started from the centre without a word. A numerical param
  * only some trials have, or none yet (a conditional one, outside the space cmaes models),
- * is left out, as before. */
+ * is left out, as before. With x0_checked the names are known to be params (knob run checks
+ * them against the sweep): one no trial has is a conditional param's, whose branch no trial
+ * took yet (the other branch's params are then searched), never taken for a misspelt one;
+ * the run stopped at the first ask after such a trial, and at every one after it. */
 static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, const knob__dim *d,
                     int nd)
 {
@@ -741,7 +745,7 @@ static int check_x0(const cma *c, const knob_trial_info *const *tr, size_t n, co
      * {"X": 0.9} for x), which left x at the middle without a word; a name beside an x0 that
      * holds every searched param is a conditional param's, not suggested yet */
     const char *left = NULL;
-    for (int k = 0; !rc && unknown && k < nd && !left; k++)
+    for (int k = 0; !rc && unknown && !c->x0_checked && k < nd && !left; k++)
         if (!knobx_json_get(x0, d[k].name))
             left = d[k].name;
     if (!rc && left)
@@ -964,6 +968,10 @@ static const knob_option options[] = {
      "initial step size, as a fraction of every param's range (on its log scale if log)", NULL},
     {"x0", KNOB_OPT_STRING, offsetof(cma, x0), "", 0, 0,
      "initial mean as a JSON object of param values, e.g. {\"lr\":0.01} (default: centres)", NULL},
+    {"x0_checked", KNOB_OPT_BOOL, offsetof(cma, x0_checked), "false", 0, 0,
+     "x0's names were checked against the whole space (knob run does so from the sweep): "
+     "a name no trial has yet is a conditional param's, not taken for a misspelt one",
+     NULL},
     {"popsize", KNOB_OPT_INT, offsetof(cma, popsize), "0", 0, 512,
      "population size lambda, 2 or more (0: 4 + 3 ln n)", NULL},
     {"restart_strategy", KNOB_OPT_ENUM, offsetof(cma, restart_strategy), "ipop", 0, 0,
@@ -1008,7 +1016,7 @@ const knob_sampler_plugin knob__sampler_cmaes = {
     .name = "cmaes",
     .help = "CMA-ES over the numerical params (categoricals at random), with IPOP/BIPOP "
             "restarts, a separable variant, a margin for integers and a warm start from another "
-            "study. Options: sigma0, x0, "
+            "study. Options: sigma0, x0, x0_checked, "
             "popsize, restart_strategy, inc_popsize, separable, use_margin, n_startup_trials, "
             "warm_start_study, warm_start_storage, warm_start_gamma, warm_start_alpha, seed.",
     .state_size = sizeof(cma),

@@ -291,15 +291,20 @@ for smp in '{name: gp, options: {reference_point: [1, 2, 3]}}|has 3 coordinates;
     [ ! -e "$T/s.db" ] || fail "sampler ${smp%|*}: a storage was opened"
 done
 # so, with one objective, is an option that a sampler refuses only once it knows the space
-# (cmaes's x0: at the ask after the first trial, when that trial had run), at the option
-for x0 in '{y: 0.5}|no trial of this study has a param '"'y'"', and x0 gives no value of '"'lr'"'' \
-    '{lr: 5}|param '"'lr'"': 5 is outside its distribution [0, 1]'; do
-    printf '%s\nsampler:\n  name: cmaes\n  options: {x0: %s}\nparameters:\n  lr: {min: 0.0, max: 1.0}\n' \
-        "$head" "${x0%|*}" > x0.yaml
-    rm -f "$T/s.db"
-    check x0.yaml "x0.yaml:5:17: key 'sampler.options.x0': sampler 'cmaes': option 'x0': " \
-        "${x0#*|}"
-    [ ! -e "$T/s.db" ] || fail "cmaes x0 ${x0%|*}: a storage was opened"
+# (cmaes's x0: at the ask after the startup trials, when they had run), at the option,
+# whatever n_startup_trials the sweep gives (with 3, the run's fourth trial refused it); a
+# name that is no param of the sweep is refused by name, with the param it is a typo of
+for opts in '' ', n_startup_trials: 3'; do
+    for x0 in '{y: 0.5}|param '"'y'"' is not a param of the sweep (its key '"'parameters'"')' \
+        '{lrr: 0.5}|param '"'lrr'"' is not a param of the sweep; did you mean '"'lr'"'?' \
+        '{lr: 5}|sampler '"'cmaes'"': option '"'x0'"': param '"'lr'"': 5 is outside its distribution [0, 1]' \
+        '{k: 7.25}|param '"'k'"': 7.25 is outside its distribution [0, 10] or off its step'; do
+        printf '%s\nsampler:\n  name: cmaes\n  options: {x0: %s%s}\nparameters:\n  lr: {min: 0.0, max: 1.0}\n  k: {distribution: q_uniform, min: 0, max: 10, q: 0.5}\n' \
+            "$head" "${x0%|*}" "$opts" > x0.yaml
+        rm -f "$T/s.db"
+        check x0.yaml "x0.yaml:5:17: key 'sampler.options.x0': " "${x0#*|}"
+        [ ! -e "$T/s.db" ] || fail "cmaes x0 ${x0%|*}$opts: a storage was opened"
+    done
 done
 printf '%s\ncommand: [echo, a=1]\nsampler:\n  name: cmaes\n  options: {x0: {lr: 0.25}}
 parameters:\n  lr: {min: 0.0, max: 1.0}\n' "$head" > x0.yaml

@@ -674,6 +674,43 @@ static void x0_checked(void **state)
     assert_non_null(strstr(knob_errmsg(), "x0 must be a JSON object"));
 }
 
+/* x0 naming a conditional param (m, only in the other branch) while the first trial took
+ * the branch without it, leaving its own param (b) out of x0: with x0_checked (knob run
+ * checked the names against its sweep) the asks go on, m's value unused and x started at
+ * x0's; without it the name is taken for a misspelt one and the ask refused, as before
+ * (the run stopped for good: no trial of the other branch could be made). */
+static void x0_checked_conditional(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    for (int checked = 0; checked < 2; checked++) {
+        char opts[128];
+        snprintf(opts, sizeof opts, "seed=1,sigma0=0.01,x0_checked=%s,x0={\"m\": 0.9, \"x\": 0.2}",
+                 checked ? "true" : "false");
+        knob_study *s = named_study(st, checked ? "on" : "off", "cmaes", opts, KNOB_MINIMIZE);
+        for (int k = 0; k < 3; k++) {
+            knob_trial *t;
+            int rc = knob_study_ask(s, &t);
+            if (k > 0 && !checked) {
+                assert_int_equal(rc, KNOB_EINVAL);
+                assert_non_null(strstr(knob_errmsg(), "no trial of this study has a param 'm'"));
+                continue;
+            }
+            assert_int_equal(rc, KNOB_OK);
+            double x, b;
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 1, 0, 0, &x), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "b", 0, 1, 0, 0, &b), KNOB_OK);
+            if (k > 0) /* sigma0 0.01 around x0's x, b at the middle */
+                assert_true(fabs(x - 0.2) < 0.1 && fabs(b - 0.5) < 0.1);
+            double v = x + b;
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        knob_study_free(s);
+    }
+    knob_storage_close(st);
+}
+
 /* A population of one has no parent to recombine (mu = lambda / 2 = 0): the weights were
  * 0 / 0 and every ask after the first generation failed with "eigendecomposition failed
  * (LAPACK info -5)". Refused when the sampler is made, naming the option; 2 works. */
@@ -764,6 +801,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(too_many_params_refused_every_ask),
         cmocka_unit_test(popsize_one_refused),
         cmocka_unit_test(x0_checked),
+        cmocka_unit_test(x0_checked_conditional),
         cmocka_unit_test(bipop_small_runs_after_the_cap),
     };
     if (argc > 1)
