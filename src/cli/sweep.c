@@ -1595,14 +1595,14 @@ static int check_no_metric(sweep_ctx *c, const yaml_node_t *root)
  * startup (the dry asks of check_sampler_asks reach x0 only after it), with the param it is
  * a typo of. With every name a param, the sampler is told so (option x0_checked): a
  * conditional param that no trial has yet is then not taken for a misspelt one, and the run
- * goes on (it stopped at the first ask after a trial of the other branch). A sweep stored
- * with a study is not refused here; it gets x0_checked only when every name is a param. */
+ * goes on (it stopped at the first ask after a trial of the other branch); an x0_checked the
+ * sweep gives is kept. A sweep stored with a study is not refused here; it gets x0_checked
+ * only when every name is a param. */
 static int check_x0_names(sweep_ctx *c)
 {
     sweep *sw = c->sw;
     const char *x0 = sw->sampler.name ? sweep_sampler_option(sw, "x0") : NULL;
-    if (!x0 || !sweep_sampler_has_option(sw->sampler.name, "x0_checked") ||
-        sweep_sampler_option(sw, "x0_checked"))
+    if (!x0 || !sweep_sampler_has_option(sw->sampler.name, "x0_checked"))
         return 0;
     knobx_json *j = knobx_json_parse(x0, (size_t)-1, NULL, 0);
     if (!j || j->type != KNOBX_JSON_OBJECT) /* the sampler refuses it, at the option */
@@ -1633,7 +1633,8 @@ static int check_x0_names(sweep_ctx *c)
                           "sweep%s%s%s",
                           bad, near ? "; did you mean '" : " (its key 'parameters')",
                           near ? near : "", near ? "'?" : "");
-    } else if (!bad && add_option(&sw->sampler, "x0_checked", "true"))
+    } else if (!bad && !sweep_sampler_option(sw, "x0_checked") && /* the sweep's own kept */
+               add_option(&sw->sampler, "x0_checked", "true"))
         rc = sweep_errorf(c, c->sampler, "out of memory");
     free(names);
     knobx_json_free(j);
