@@ -193,8 +193,8 @@ static void apply_run_cap(runner *r)
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
 
-/* The grid points left: the grid's points (only valid ones in a conditional space) less
- * the study's trials (but those a stop interrupted, whose points run again). */
+/* The trials a grid will run: the points no trial has run or runs (but those a stop
+ * interrupted, whose points run again), and the waiting trials (run_grid_left). */
 static void grid_expected(runner *r)
 {
     const knob_trial_info *const *tr;
@@ -204,16 +204,10 @@ static void grid_expected(runner *r)
     if (!r->ref.grid || knob_study_trials(r->ref.s, &tr, &n) ||
         sweep_grid_space(r->sw, &json, &points))
         return;
+    int64_t left = run_grid_left(json, tr, n);
     free(json);
-    size_t all = n;
-    for (size_t i = 0; i < all; i++) {
-        const char *cause = tr[i]->state == KNOB_TRIAL_FAIL
-                                ? knob_trial_info_attr(tr[i], "fail_cause", true)
-                                : NULL;
-        n -= cause && !strcmp(cause, "\"interrupted\"");
-    }
-    if (points < 1e15 && points > (double)n)
-        r->expected = (int64_t)points - (int64_t)n;
+    if (left > 0)
+        r->expected = left;
 }
 
 /* A resumed study whose best already reaches metric.target runs nothing. */

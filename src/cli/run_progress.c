@@ -83,7 +83,10 @@ static void clock_text(knobx_buf *b, double s)
 static void status_text(runner *r, knobx_buf *b)
 {
     double elapsed = run_now() - r->started;
-    int64_t total = r->limit ? r->limit : r->expected;
+    /* the budget, or the grid's trials left when fewer: a grid ends there */
+    int64_t total = r->limit;
+    if (r->expected && (!total || r->expected < total))
+        total = r->expected;
     knobx_buf_printf(b, "[%lld", (long long)r->done);
     if (total)
         knobx_buf_printf(b, "/%lld", (long long)total);
