@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *dir_name(knob_direction d)
 {
@@ -282,7 +283,12 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
      * empty file (SQLite's empty database) is not made a storage */
     bool file = own && knobx_sqlite_path(url, path, sizeof path);
     bool seen = file && stat(path, &info) == 0;
-    if (file && !seen && errno == ENOENT)
+    char cwd[4096];
+    /* a relative path is the working directory's (not the sweep's nor the script's): the
+     * message says which directory that was */
+    if (file && !seen && errno == ENOENT && path[0] != '/' && getcwd(cwd, sizeof cwd))
+        rc = knob__error(KNOB_ENOTFOUND, "no file '%s' in %s", path, cwd);
+    else if (file && !seen && errno == ENOENT)
         rc = knob__error(KNOB_ENOTFOUND, "no file '%s'", path);
     else if (seen && S_ISREG(info.st_mode) && info.st_size == 0)
         rc = knob__error(KNOB_ENOTFOUND, "'%s' is an empty file, not a storage", path);

@@ -411,9 +411,12 @@ static int check_warm_source(const sweep *sw, const warm_source *w, const char *
     int rc = 0;
     struct stat info;
     if (knobx_sqlite_path(url, why, sizeof why) && stat(why, &info) != 0 && errno == ENOENT) {
-        /* read, never made: the storage would create the file */
-        fprintf(stderr, "%s:%d:%d: key '%s': study '%s' in %s: no file '%s'\n", sw->path, w->line,
-                w->col, w->key, w->study, where, why);
+        /* read, never made: the storage would create the file. A relative path is the
+         * working directory's, not the sweep file's: the directory is said */
+        char cwd[4096];
+        bool rel = why[0] != '/' && getcwd(cwd, sizeof cwd);
+        fprintf(stderr, "%s:%d:%d: key '%s': study '%s' in %s: no file '%s'%s%s\n", sw->path,
+                w->line, w->col, w->key, w->study, where, why, rel ? " in " : "", rel ? cwd : "");
         free(shown);
         return -1;
     }

@@ -121,6 +121,13 @@ sweep "warm_start: {study: src, storage: sqlite:///$T/absent.db}" > absent.yaml
 grep -q "absent.yaml:7:1: key 'warm_start': study 'src' in sqlite:///$T/absent.db: no file '$T/absent.db'" a.txt ||
     fail "absent file message: $(cat a.txt)"
 [ ! -e absent.db ] || fail "the absent source file was made"
+# ... named by a relative path, from another directory: the directory it was looked for in
+sweep "warm_start: {study: src, storage: \"sqlite:///absent.db\"}" > rel.yaml
+mkdir -p sub
+(cd sub && "$KNOB" run ../rel.yaml --storage "sqlite:///$T/b.db" --study a --trials 1 2> ../r.txt) &&
+    fail "absent relative file ran"
+grep -qF "../rel.yaml:7:1: key 'warm_start': study 'src' in sqlite:///absent.db: no file 'absent.db' in $T/sub" r.txt ||
+    fail "absent relative file message: $(cat r.txt)"
 # a source of two objectives: refused at the key (it failed the first model's trial); an
 # empty one (no complete trial): a warning that says so (it said "shares no parameter")
 sed 's/metric: .*/objectives: [{name: loss, goal: minimize}, {name: l2, goal: maximize}]/' \

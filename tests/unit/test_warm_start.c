@@ -109,6 +109,14 @@ static void open_errors(void **state)
     assert_non_null(strstr(knob_errmsg(), "no file '"));
     assert_non_null(strstr(knob_errmsg(), absent));
     assert_int_equal(access(absent, F_OK), -1);
+    /* ... named by a relative path: the working directory it was looked for in is said */
+    char cwd[4096], want[4400];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    assert_int_equal(knob__warm_open(s, "gp", "src", "sqlite:///warm_rel_absent.db", &src),
+                     KNOB_ENOTFOUND);
+    snprintf(want, sizeof want, "no file 'warm_rel_absent.db' in %s", cwd);
+    assert_non_null(strstr(knob_errmsg(), want));
+    assert_int_equal(access("warm_rel_absent.db", F_OK), -1);
 
     /* the study itself: its own trials are no other study's */
     assert_int_equal(knob__warm_open(s, "gp", "me", NULL, &src), KNOB_EINVAL);
