@@ -400,6 +400,53 @@ static void warn_zero_probability(sweep_ctx *c, const sweep_param *p, const swee
     knobx_buf_free(&v);
 }
 
+/* A condition's value as JSON (a number as written). */
+static void value_json(knobx_buf *b, const knob_choice *v)
+{
+    if (v->type == KNOB_CHOICE_STRING)
+        knobx_json_add_string(b, v->str);
+    else if (v->type == KNOB_CHOICE_NUMBER && v->str)
+        knobx_buf_puts(b, v->str);
+    else if (v->type == KNOB_CHOICE_NUMBER)
+        knobx_buf_printf(b, "%.17g", v->num);
+    else
+        describe_value(b, v);
+}
+
+/* After "; ", for a parent whose values are lists and a condition that gives scalars: the
+ * condition's values as one list value, {kernel: [[5, 5]]} for {kernel: [5, 5]}, when the
+ * parent takes that list; else the parent's first list value, as the form to follow. */
+static void list_hint(knobx_buf *h, const sweep_cond *w, const sweep_param *parent)
+{
+    knobx_buf mine = {0};
+    knobx_buf_puts(&mine, "[");
+    for (size_t i = 0; i < w->n_allowed; i++) {
+        knobx_buf_puts(&mine, i ? ", " : "");
+        value_json(&mine, &w->allowed[i]);
+    }
+    knobx_buf_puts(&mine, "]");
+    const char *first = NULL;
+    bool taken = false;
+    for (size_t k = 0; k < parent->n_choices && !taken; k++) {
+        const char *text = parent->is_json[k] ? parent->choices[k].str : NULL;
+        if (!text || text[0] != '[')
+            continue;
+        first = first ? first : text;
+        taken = !mine.oom && knobx_json_text_equal(text, knobx_buf_cstr(&mine));
+    }
+    if (taken)
+        knobx_buf_printf(h,
+                         "; its values are lists: write the list inside the list of values, "
+                         "{%s: [%s]}",
+                         w->parent_name, knobx_buf_cstr(&mine));
+    else
+        knobx_buf_printf(h,
+                         "; its values are lists: write each inside the list of values, as "
+                         "{%s: [%s]}",
+                         w->parent_name, first ? first : "[64, 64]");
+    knobx_buf_free(&mine);
+}
+
 static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
 {
     const sweep_param *parent = &c->sw->params[w->parent];
@@ -441,10 +488,7 @@ static int check_value(sweep_ctx *c, const sweep_param *p, sweep_cond *w)
             big |= parent->is_json[k] && !list;
         }
         if (lists && w->allowed[i].type != KNOB_CHOICE_STRING)
-            knobx_buf_printf(&h,
-                             "; its values are lists: write each inside the list of values, "
-                             "{%s: [[64, 64], [128]]}",
-                             w->parent_name);
+            list_hint(&h, w, parent);
         else if (big && w->allowed[i].type == KNOB_CHOICE_NUMBER &&
                  fabs(w->allowed[i].num) >= 9007199254740992.0)
             knobx_buf_puts(&h, "; an integer beyond 2^53 among its values is that integer "

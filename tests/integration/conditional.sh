@@ -249,9 +249,15 @@ many=()
 for i in $(seq 1 70); do many+=("  p$i: {values: [1, 2]}"); done
 err "key 'parameters.x.when.q69': unknown parameter 'q69'; did you mean 'p69'?" \
     "${many[@]}" "  x: {values: [1, 2], when: {q69: 1}}"
-# a list value of a parent written as a list of scalars: the message says how to write it
-err "e.yaml:5:27: key 'parameters.d.when.layers': 'layers' never takes 128, so 'd' would never be active there (parent defined at line 4, column 11); its values are lists: write each inside the list of values, {layers: [[64, 64], [128]]}" \
+# a list value of a parent written as a list of scalars: the message says how to write it,
+# with the list given (it was one fixed example, {layers: [[64, 64], [128]]}, whatever the
+# values), or the parent's first list when it takes no such list
+err "e.yaml:5:27: key 'parameters.d.when.layers': 'layers' never takes 128, so 'd' would never be active there (parent defined at line 4, column 11); its values are lists: write the list inside the list of values, {layers: [[128]]}" \
     "  layers: {values: [[64, 64], [128]]}" "  d: {values: [1], when: {layers: [128]}}"
+err "e.yaml:5:32: key 'parameters.pad.when.kernel': 'kernel' never takes 5, so 'pad' would never be active there (parent defined at line 4, column 11); its values are lists: write the list inside the list of values, {kernel: [[5, 5]]}" \
+    "  kernel: {values: [[3, 3], [5, 5]]}" "  pad: {values: [0, 1], when: {kernel: [5, 5]}}"
+err "'kernel' never takes 5, so 'pad' would never be active there (parent defined at line 4, column 11); its values are lists: write each inside the list of values, as {kernel: [[3,3]]}" \
+    "  kernel: {values: [[3, 3], [5, 5]]}" "  pad: {values: [0, 1], when: {kernel: [5, 7]}}"
 # an integer beyond 2^53 (held as its text) written with a fraction: not said to be a list
 err "e.yaml:5:27: key 'parameters.x.when.seed': 'seed' never takes 12345678901234567891.0, so 'x' would never be active there (parent defined at line 4, column 9); an integer beyond 2^53 among its values is that integer exactly" \
     "  seed: {values: [12345678901234567890, 12345678901234567891]}" "  x: {values: [a], when: {seed: 12345678901234567891.0}}"
