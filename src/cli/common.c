@@ -303,6 +303,36 @@ static const char *form_of(const sweep_param *p)
                                      : "a range";
 }
 
+/* p's form with what makes it hold its values as it does: a normal law's mu and sigma,
+ * values and their probabilities (the first 8 of each), after form_of. */
+static void form_text(knobx_buf *b, const sweep_param *p)
+{
+    knobx_buf_puts(b, p->kind == PK_CATEGORICAL && !p->form ? "values" : form_of(p));
+    if (p->kind == PK_NORMAL || p->kind == PK_Q_NORMAL || p->kind == PK_LOG_NORMAL ||
+        p->kind == PK_Q_LOG_NORMAL)
+        knobx_buf_printf(b, " (mu %.15g, sigma %.15g)", p->mu, p->sigma);
+    if (p->kind != PK_CATEGORICAL)
+        return;
+    for (int probs = 0; probs < 1 + (p->probs != NULL); probs++) {
+        knobx_buf_puts(b, probs ? " with probabilities [" : " [");
+        for (size_t k = 0; k < p->n_choices && k < 8; k++) {
+            const knob_choice *c = &p->choices[k];
+            knobx_buf_puts(b, k ? ", " : "");
+            if (probs)
+                knobx_buf_printf(b, "%.15g", p->probs[k]);
+            else if (c->type == KNOB_CHOICE_STRING)
+                knobx_json_add_string(b, c->str);
+            else if (c->type == KNOB_CHOICE_NUMBER)
+                knobx_buf_printf(b, "%.15g", c->num);
+            else
+                knobx_buf_puts(b, c->type == KNOB_CHOICE_NULL ? "null"
+                                  : c->num != 0               ? "true"
+                                                              : "false");
+        }
+        knobx_buf_puts(b, p->n_choices > 8 ? ", ...]" : "]");
+    }
+}
+
 /* Whether a trial of study src has param `name`. */
 static bool source_has(knob_study *src, const char *name)
 {
@@ -368,19 +398,27 @@ static int check_warm_forms(const sweep *sw, const warm_source *w, knob_study *s
             if (!other || mine->kind == PK_CONSTANT || other->kind == PK_CONSTANT ||
                 held_alike(other, mine))
                 continue;
+            /* each with its mu and sigma, or its values and probabilities: "normal in
+             * study 'src' and normal here" read as a match */
+            knobx_buf there = {0}, here = {0};
+            form_text(&there, other);
+            form_text(&here, mine);
             fprintf(stderr,
                     "%s:%d:%d: key '%s': param '%s' is %s in study '%s' and %s here; knob "
                     "holds %s '%s' as %s, not the value the program got, so the source's "
                     "values of it cannot be read as this sweep's: give '%s' the same "
                     "distribution in both (the same mu and sigma; the same values and "
                     "probabilities)\n",
-                    sw->path, w->line, w->col, w->key, mine->name, form_of(other), w->study,
-                    form_of(mine), held_otherwise(other) ? "the source's" : "this sweep's",
-                    mine->name,
+                    sw->path, w->line, w->col, w->key, mine->name,
+                    there.oom ? form_of(other) : knobx_buf_cstr(&there), w->study,
+                    here.oom ? form_of(mine) : knobx_buf_cstr(&here),
+                    held_otherwise(other) ? "the source's" : "this sweep's", mine->name,
                     (held_otherwise(other) ? other : mine)->kind == PK_INV_LOG_UNIFORM_VALUES
                         ? "its reciprocal"
                         : "its quantile",
                     mine->name);
+            knobx_buf_free(&there);
+            knobx_buf_free(&here);
             rc = -1;
         }
         sweep_free(&theirs);

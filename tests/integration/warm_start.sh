@@ -325,13 +325,29 @@ conv_sweep() { # x y
 conv_sweep '{min: 0.0, max: 5.0}' '{distribution: inv_log_uniform_values, min: 1, max: 5}' > conv1.yaml
 "$KNOB" run conv1.yaml --storage "sqlite:///$T/b.db" --study cv1 --trials 1 > /dev/null 2> cv1.txt &&
     fail "a normal source param read as a range"
-grep -q "conv1.yaml:4:1: key 'warm_start': param 'x' is normal in study 'conv' and a range here; knob holds the source's 'x' as its quantile" cv1.txt ||
+grep -q "conv1.yaml:4:1: key 'warm_start': param 'x' is normal (mu 4, sigma 0.5) in study 'conv' and a range here; knob holds the source's 'x' as its quantile" cv1.txt ||
     fail "normal against a range: $(cat cv1.txt)"
 conv_sweep '{distribution: normal, mu: 4, sigma: 0.5}' '{min: 1.0, max: 5.0}' > conv2.yaml
 "$KNOB" run conv2.yaml --storage "sqlite:///$T/b.db" --study cv2 --trials 1 > /dev/null 2> cv2.txt &&
     fail "a reciprocal source param read as a range"
 grep -q "param 'y' is inv_log_uniform_values in study 'conv' and a range here; knob holds the source's 'y' as its reciprocal" cv2.txt ||
     fail "inv_log against a range: $(cat cv2.txt)"
+# two normal laws, or two sets of weighted values: what differs is said, there and here ("is
+# normal in study 'conv' and normal here" read as a match)
+conv_sweep '{distribution: normal, mu: 4, sigma: 1}' '{distribution: inv_log_uniform_values, min: 1, max: 5}' > conv4.yaml
+"$KNOB" run conv4.yaml --storage "sqlite:///$T/b.db" --study cv4 --trials 1 > /dev/null 2> cv4.txt &&
+    fail "a normal source param read under another sigma"
+grep -q "conv4.yaml:4:1: key 'warm_start': param 'x' is normal (mu 4, sigma 0.5) in study 'conv' and normal (mu 4, sigma 1) here;" cv4.txt ||
+    fail "normal against another normal: $(cat cv4.txt)"
+printf 'program: %s\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n  o: {values: [a, b], probabilities: [0.25, 0.75]}\n' \
+    "$PROGS/quad.sh" > wsrc.yaml
+"$KNOB" run wsrc.yaml --storage "sqlite:///$T/wsrc.db" --study wsrc --trials 2 > /dev/null ||
+    fail "the weighted source's run"
+sed -e 's/method: random/sampler: tpe\nwarm_start: wsrc/' -e 's/0.25, 0.75/0.5, 0.5/' wsrc.yaml > w2.yaml
+"$KNOB" run w2.yaml --storage "sqlite:///$T/wsrc.db" --study w2 --trials 1 > /dev/null 2> w2.txt &&
+    fail "weighted values read under other probabilities"
+grep -qF "param 'o' is values [\"a\", \"b\"] with probabilities [0.25, 0.75] in study 'wsrc' and values [\"a\", \"b\"] with probabilities [0.5, 0.5] here;" w2.txt ||
+    fail "weighted values against other weights: $(cat w2.txt)"
 conv_sweep '{distribution: normal, mu: 4, sigma: 0.5}' '{distribution: inv_log_uniform_values, min: 1, max: 9}' > conv3.yaml
 CX=4 CY=4 "$KNOB" run conv3.yaml --storage "sqlite:///$T/b.db" --study cv3 --trials 1 > /dev/null 2> cv3.txt ||
     fail "the same forms: $(cat cv3.txt)"
