@@ -200,12 +200,30 @@ static size_t rank(runner *r, member **ranked, size_t *n_ranked)
     return q > n / 2 ? n / 2 : q;
 }
 
+static void checkpoint_dir(const runner *r, int64_t number, knobx_buf *b)
+{
+    knobx_buf_printf(b, "%s/%lld/checkpoint", r->trial_root, (long long)number);
+}
+
+/* Whether the checkpoint of trial number is missing (as check_parent says it): an older knob
+ * deleted the checkpoints of a member it left dead, or a user did. */
+static bool checkpoint_gone(const runner *r, int64_t number)
+{
+    knobx_buf b = {0};
+    checkpoint_dir(r, number, &b);
+    struct stat st;
+    bool gone = !b.oom && stat(knobx_buf_cstr(&b), &st) && errno == ENOENT;
+    knobx_buf_free(&b);
+    return gone;
+}
+
 /* The plan for one member's next interval. */
 typedef struct plan {
     int64_t member;
     pbt_record rec;
     int64_t params_from; /* the trial whose params it takes; -1: the sampler's */
     bool explore;
+    int64_t gone; /* the member's own last complete interval, whose checkpoint is gone; -1 */
 } plan;
 
 static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
@@ -215,6 +233,7 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
     memset(p, 0, sizeof *p);
     p->member = i;
     p->params_from = -1;
+    p->gone = -1;
     if (m->st == M_NEW) {
         p->rec = (pbt_record){i, 0, 0, 0, c->interval, -1, -1, -1};
         p->rec.end = c->interval < c->max_steps ? c->interval : c->max_steps;
@@ -246,7 +265,11 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
      * gains nothing and throws away the member's own schedule). A failed member is held to
      * its own last complete interval the same way: after every member failed, the first to
      * complete again was the only donor, and the others threw their better checkpoints away
-     * to copy it, whatever it scored. */
+     * to copy it, whatever it scored. A failed member whose own last checkpoint is gone has
+     * nothing of its own to go on from, and its score is that of a model no longer there: it
+     * copies any of them, as a member with no complete interval does. */
+    bool lost = m->st == M_FAILED && m->done[0] >= 0 && checkpoint_gone(r, m->done[0]);
+    bool any = m->st == M_FAILED && (m->done[0] < 0 || lost);
     member *donors[PBT_MAX_POPULATION];
     size_t nd = 0, want = m->st == M_FAILED && q == 0 ? 1 : q;
     size_t above = pos < n - q ? pos : n - q;
@@ -254,16 +277,16 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
     if (m->st == M_FAILED || (q > 0 && pos >= n - q))
         for (size_t k = 0; k < above && nd < want; k++)
             if (ranked[k]->done_rec[0].end < c->max_steps &&
-                ((m->st == M_FAILED && m->done[0] < 0) || better(ranked[k]->score, m->score, dir)))
+                (any || better(ranked[k]->score, m->score, dir)))
                 donors[nd++] = ranked[k];
     if (m->st == M_FAILED && nd == 0) {
         /* nothing to copy (every other member failed too, reached max_steps, has no
          * complete interval or scores no better): the member runs its interval again, as its
          * next attempt, from its own last checkpoint with that checkpoint's params, or from
-         * scratch with the failed interval's params when it has none. Waiting for a donor
-         * left a population whose every member failed once with nothing to run, and ended
-         * it. */
-        int64_t own = m->done[0];
+         * scratch with the failed interval's params when it has none (or its checkpoint is
+         * gone: an attempt from it could only fail again). Waiting for a donor left a
+         * population whose every member failed once with nothing to run, and ended it. */
+        int64_t own = lost ? -1 : m->done[0];
         p->rec = m->last_rec;
         p->rec.attempt++;
         p->rec.start = own >= 0 ? m->done_rec[0].end : 0;
@@ -271,7 +294,8 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
         p->rec.donor = p->rec.donor_trial = -1;
         p->rec.end =
             p->rec.start + c->interval < c->max_steps ? p->rec.start + c->interval : c->max_steps;
-        p->params_from = own >= 0 ? own : m->started ? m->last : -1;
+        p->params_from = own >= 0 ? own : m->started ? m->last : m->done[0];
+        p->gone = lost ? m->done[0] : -1;
         return true;
     }
     const member *from = nd ? donors[knob_rng_below(rng, nd)] : m;
@@ -289,11 +313,6 @@ static bool plan_for(runner *r, int64_t i, plan *p, knob_rng *rng)
 }
 
 /* ---------------------------------------------------------------- checkpoints */
-
-static void checkpoint_dir(const runner *r, int64_t number, knobx_buf *b)
-{
-    knobx_buf_printf(b, "%s/%lld/checkpoint", r->trial_root, (long long)number);
-}
 
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -795,6 +814,11 @@ static int start(runner *r, slot *sl, const plan *p, knob_trial *t, knob_rng *rn
     }
     if (rc)
         fprintf(stderr, "knob: pbt: trial %lld: %s\n", (long long)number, knobx_buf_cstr(&why));
+    else if (p->gone >= 0)
+        fprintf(stderr,
+                "knob: pbt: trial %lld: the last checkpoint of member %lld (trial %lld) is "
+                "missing, and no member has steps left to copy: it starts again from step 0\n",
+                (long long)number, (long long)p->member, (long long)p->gone);
     knobx_buf_printf(&env[0], "KNOB_CHECKPOINT_OUT=%s", knobx_buf_cstr(&dir));
     knobx_buf_printf(&env[1], "KNOB_PBT_MEMBER=%lld", (long long)p->rec.member);
     knobx_buf_printf(&env[2], "KNOB_PBT_START_STEP=%lld", (long long)p->rec.start);
@@ -954,6 +978,28 @@ static void population_over(runner *r)
                          (long long)c->max_failures, failed == 1 ? "is" : "are");
     if (pruned)
         knobx_buf_printf(&b, "; %lld %s pruned", pruned, pruned == 1 ? "was" : "were");
+    /* a dead member whose last checkpoint is gone (an older knob deleted a dead member's)
+     * goes on from another member's or from step 0: said, lest more failures be expected */
+    long long gone = 0, who = -1, at = -1;
+    for (int64_t i = 0; i < c->population; i++) {
+        const member *m = &r->pbt->m[i];
+        if (m->st == M_DEAD && m->fails >= c->max_failures && m->done[0] >= 0 &&
+            checkpoint_gone(r, m->done[0])) {
+            gone++;
+            who = (long long)i;
+            at = (long long)m->done[0];
+        }
+    }
+    if (gone == 1)
+        knobx_buf_printf(&b,
+                         "; member %lld's last checkpoint (trial %lld) is missing: it goes on "
+                         "from another member's or from step 0",
+                         who, at);
+    else if (gone)
+        knobx_buf_printf(&b,
+                         "; %lld of them have no last checkpoint left: they go on from another "
+                         "member's or from step 0",
+                         gone);
     if (failed)
         knobx_buf_puts(&b,
                        ";\nto go on, raise pbt.max_failures in the sweep file and run it again");

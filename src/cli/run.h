@@ -147,7 +147,7 @@ typedef struct runner {
     int64_t complete, unsaved; /* this run's trials by outcome (beside failed, pruned) */
     bool setup_only;           /* --trials 0: create the study, run nothing */
     int stop_signal;           /* the signal that stopped the run (SIGINT, SIGTERM); 0: none */
-    char done_why[256];        /* why the study gives no more trials (exhausted), or "" */
+    char done_why[512];        /* why the study gives no more trials (exhausted), or "" */
     char *best;            /* the best value and params, for the progress line; NULL: none yet */
     bool waiting;          /* nothing to start now, but later (PBT): the loop goes on */
     double beat;           /* seconds between heartbeats of a running trial */

@@ -220,6 +220,55 @@ rm down
 expect_eq "$rc" 0 "one member dead: $(cat one.txt)"
 grep -qF "3 of 4 members reached max_steps (10); 1 failed 3 times (pbt.max_failures) and is \
 left dead;" one.txt || fail "one member dead: $(cat one.txt)"
+# an older knob deleted the checkpoints of a member it left dead: with max_failures raised,
+# the member has no checkpoint of its own to go on from and no member to copy (the others
+# reached max_steps), so it starts again from step 0 with its params and reaches max_steps
+check one <<'PY'
+import json, os, shutil, sys
+d = {t["number"]: t for t in json.load(open(sys.argv[1]))}
+rec = {n: t["system_attrs"]["pbt"] for n, t in d.items()}
+own = max((n for n in d if rec[n]["member"] == 2 and d[n]["state"] == "complete"),
+          key=lambda n: rec[n]["end"])
+assert rec[own]["end"] == 4, rec[own]
+shutil.rmtree(os.path.join(os.path.dirname(sys.argv[1]), f"knob-runs/one/{own}/checkpoint"))
+PY
+# run again as it was, it says so and how it will go on
+rc=0
+DOWN_AT=4 timeout 60 "$KNOB" run one.yaml $S --study one > one3.txt 2>&1 || rc=$?
+expect_eq "$rc" 0 "checkpoint gone, again: $(cat one3.txt)"
+grep -q "^this run: 0 trials" one3.txt || fail "checkpoint gone, again: $(cat one3.txt)"
+grep -q "; member 2's last checkpoint (trial [0-9]*) is missing: it goes on from another \
+member's or from step 0;$" one3.txt || fail "checkpoint gone, not said: $(cat one3.txt)"
+grep -q "^to go on, raise pbt.max_failures in the sweep file and run it again$" one3.txt ||
+    fail "checkpoint gone, advice cut: $(cat one3.txt)"
+sweep one5.yaml perturb 5
+rc=0
+DOWN_AT=4 timeout 120 "$KNOB" run one5.yaml $S --study one > one5.txt 2>&1 || rc=$?
+expect_eq "$rc" 0 "checkpoint gone: $(cat one5.txt)"
+grep -q "every member of the population reached max_steps (10)$" one5.txt ||
+    fail "checkpoint gone: $(cat one5.txt)"
+grep -q "^this run: \([0-9]*\) trials (\1 complete, 0 failed" one5.txt ||
+    fail "checkpoint gone: $(cat one5.txt)"
+if grep -q "starts from the checkpoint of trial" one5.txt; then
+    fail "checkpoint gone, started from it: $(cat one5.txt)"
+fi
+grep -q "the last checkpoint of member 2 (trial [0-9]*) is missing, and no member has steps \
+left to copy: it starts again from step 0$" one5.txt ||
+    fail "checkpoint gone, not said: $(cat one5.txt)"
+check one <<'PY'
+import json, sys
+d = {t["number"]: t for t in json.load(open(sys.argv[1]))}
+rec = {n: t["system_attrs"]["pbt"] for n, t in d.items()}
+mine = sorted((n for n in d if rec[n]["member"] == 2),
+              key=lambda n: (rec[n]["interval"], rec[n]["attempt"]))
+dead = max(n for n in mine if d[n]["state"] == "fail")
+first = mine[mine.index(dead) + 1]
+r = rec[first]
+assert r["start"] == 0 and r["parent"] == -1 and r["donor"] == -1, r
+assert r["interval"] == rec[dead]["interval"] and r["attempt"] == rec[dead]["attempt"] + 1, r
+assert d[first]["params"] == d[dead]["params"], (d[first], d[dead])
+assert max(rec[n]["end"] for n in mine if d[n]["state"] == "complete") == 10, [rec[n] for n in mine]
+PY
 
 # a bad max_failures is said at its value
 cat > bad.yaml <<YAML
