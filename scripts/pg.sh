@@ -39,6 +39,8 @@ CONF
             "CREATE ROLE knob LOGIN PASSWORD 'knob'" &&
           as_pg "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -qc \
             "CREATE DATABASE knob OWNER knob"; }
+    # CREATEROLE: tests open a database as a role that may read and write but not alter it
+    as_pg "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -qc "ALTER ROLE knob CREATEROLE"
     echo "postgresql://knob:knob@127.0.0.1:$PORT/knob"
     ;;
 stop)

@@ -953,6 +953,78 @@ static const char *const sql[Q_COUNT] = {
                        "count(*) FROM i), (SELECT count(*) FROM a)",
 };
 
+/* The writes of sql[] that set knob_trials.inter_start and inter_reset, as a knob before those
+ * columns wrote them: the statements of a handle that opened a schema 5 without them and could
+ * not add them (pg.no_inter). */
+static const char *const older_sql[Q_COUNT] = {
+    [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER(
+        "$4::bigint",
+        "") ", t AS (INSERT INTO "
+            "knob_trials(study, number, state, start_time, seq, token) SELECT $1, "
+            "s.number, $2, $3, " STAMP ", $7 FROM s WHERE " TOKEN_HELD(
+                "$7::bigint") " RETURNING id, number), "
+            "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
+            "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
+            "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
+    [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
+              "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
+              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND "
+              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number), a AS (INSERT INTO "
+              "knob_trial_attrs(trial, system, key, json) SELECT u.id, true, v.k, v.j FROM u, "
+              "unnest($4::text[], $5::text[]) AS v(k, j) ON CONFLICT(trial, system, key) DO "
+              "UPDATE SET json = excluded.json RETURNING 1) SELECT u.id, u.number FROM "
+              "knob_studies s LEFT JOIN u ON true WHERE s.id = $1",
+    [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "
+                    "end_time = COALESCE($4::float8, end_time), seq = " STAMP " WHERE id = $2 "
+                    "AND study = $1 RETURNING id",
+    [Q_CREATE_CLAIMED] =
+        "WITH l AS MATERIALIZED (SELECT id, n_trials FROM knob_studies WHERE id = $1 FOR "
+        "UPDATE), f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1 AND "
+        "($4::bigint <= 0 OR number < $4::bigint) AND EXISTS (SELECT 1 FROM l) ORDER BY number "
+        "LIMIT 1 FOR UPDATE), n AS MATERIALIZED (SELECT COALESCE((SELECT number FROM f), (SELECT "
+        "n_trials FROM l WHERE $4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS "
+        "(INSERT INTO knob_claims(study, key, trial) SELECT $1, $7, "
+        "nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n WHERE n.number IS NOT NULL "
+        "AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE "
+        "FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
+        "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
+        "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
+        "token) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8 FROM c, n RETURNING id, "
+        "number), a AS "
+        "(INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
+        "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "
+        "RETURNING 1) SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM n "
+        "WHERE number IS NOT NULL)",
+    [Q_POP_OR_CREATE] =
+        "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
+        "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
+        "0, start_time = $2, seq = " STAMP
+        ", taken_by = $4 FROM w WHERE x.id = w.id AND " TOKEN_HELD(
+            "$4::bigint") " RETURNING x.id, x.number), " TAKE_NUMBER(
+            "$3::bigint",
+            " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
+                                                 "knob_trials(study, number, state, start_time, "
+                                                 "seq, token) SELECT $1, s.number, 0, $2, " STAMP
+                                                 ", $4 FROM s WHERE " TOKEN_HELD(
+                                                     "$4::bigint") " RETURNING id, number) SELECT "
+                                                 "COALESCE((SELECT id FROM u), (SELECT id FROM "
+                                                 "t)), "
+                                                 "COALESCE((SELECT number FROM u), (SELECT number "
+                                                 "FROM t)), EXISTS (SELECT 1 FROM r), "
+                                                 "EXISTS (SELECT 1 FROM u)",
+    [Q_GIVE_BACK] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = "
+                    "NULL, seq = " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND "
+                    "taken_by = $3 RETURNING id), h AS (DELETE FROM knob_trial_attrs a USING u "
+                    "WHERE a.trial = u.id AND a.system AND a.key = 'heartbeat') SELECT count(*) "
+                    "FROM u",
+    [Q_REQUEUE] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, end_time = "
+                  "NULL, taken_by = NULL, seq = " STAMP ", param_names = $4::text[], param_dists "
+                  "= $5::text[], param_internals = $6::float8[], vals = '{}' WHERE id = $2 AND "
+                  "study = $1 AND state = 0 AND start_time = $3::float8 RETURNING id), a AS "
+                  "(DELETE FROM knob_trial_attrs WHERE trial IN (SELECT id FROM u)), i AS (DELETE "
+                  "FROM knob_intermediate WHERE trial IN (SELECT id FROM u)) SELECT id FROM u",
+};
+
 typedef struct pg {
     PGconn *c;
     char *conninfo;
@@ -991,6 +1063,14 @@ typedef struct pg {
         int64_t study, seq;
     } marks[8];
     unsigned next_mark;
+    /* The schema is this version's but for the intermediate values' stamps (schema_apart: the
+     * inter_ columns, knob_intermediate.seq and its index), and this session may not add them
+     * (a standby or a read-only session, a role that does not own the tables): the handle
+     * works as a knob before them did, its writes leaving those columns be (older_sql) and
+     * each sync_added a plain sync. Its writes read as an older knob's do (INTER_ADDED). */
+    bool no_inter;
+    /* The last statement exec_text ran was refused: read-only (25006) or not allowed (42501) */
+    bool refused;
 } pg;
 
 /* ---------------------------------------------------------------- counts */
@@ -1329,7 +1409,8 @@ static bool send_q(pg *d, int q, int n, const char *const *p, const int *lens, c
     char name[16];
     snprintf(name, sizeof name, "knob%d", q);
     *parsed = !d->ready[q];
-    if (*parsed && !PQsendPrepare(d->c, name, sql[q], 0, NULL))
+    const char *text = d->no_inter && older_sql[q] ? older_sql[q] : sql[q];
+    if (*parsed && !PQsendPrepare(d->c, name, text, 0, NULL))
         return false;
     return PQsendQueryPrepared(d->c, name, n, p, lens, fmts, binary ? 1 : 0) == 1;
 }
@@ -1410,6 +1491,7 @@ static int exec_text(pg *d, const char *text, bool *lost_race)
         const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
         if (lost_race)
             *lost_race = state && (!strcmp(state, "40P01") || !strcmp(state, "40001"));
+        d->refused = state && (!strcmp(state, "25006") || !strcmp(state, "42501"));
     }
     PQclear(r);
     return rc;
@@ -1646,11 +1728,19 @@ static void schema_mark(char *out, size_t size)
 
 /* Whether the current schema's tables, columns and indexes are those the DDL makes, read
  * from the catalogs (r: the relations of those names in the current schema): the tables of
- * schema[] without knob_params and knob_values, the array, token and inter_ columns of
- * knob_trials, its indexes (valid, the tokens' unique), the intermediate values' stamp (with
- * its default) and its index, no foreign key to the study's row, the records stored as they
- * come. */
-#define SCHEMA_BUILT                                                                               \
+ * schema[] without knob_params and knob_values, the array and token columns of knob_trials,
+ * its indexes (valid, the tokens' unique), no foreign key to the study's row, the records
+ * stored as they come (SCHEMA_BUILT_BUT_STAMPS, all a knob before the intermediate values'
+ * stamps made); and the inter_ columns of knob_trials, the intermediate values' stamp (with
+ * its default) and its index (SCHEMA_STAMPS). */
+#define SCHEMA_STAMPS                                                                              \
+    "(SELECT count(*) = 2 FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE " \
+    "relname = 'knob_trials') AND NOT attisdropped AND attname IN ('inter_start', "                \
+    "'inter_reset')) AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = (SELECT "  \
+    "oid FROM r WHERE relname = 'knob_intermediate') AND attname = 'seq' AND atthasdef AND NOT "   \
+    "attisdropped) AND EXISTS (SELECT 1 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid = "      \
+    "r.oid WHERE i.indisvalid AND relname = 'knob_intermediate_by_seq')"
+#define SCHEMA_BUILT_BUT_STAMPS                                                                    \
     "(SELECT count(*) = 10 FROM r WHERE relkind IN ('r', 'p') AND relname IN ('knob_meta', "       \
     "'knob_studies', 'knob_study_attrs', 'knob_trials', 'knob_intermediate', "                     \
     "'knob_trial_attrs', 'knob_claims', 'knob_snapshots', 'knob_sampler_states', "                 \
@@ -1660,21 +1750,18 @@ static void schema_mark(char *out, size_t size)
     "'knob_trials') AND (relname IN ('knob_trials_by_seq', 'knob_trials_running', "                \
     "'knob_trials_waiting', 'knob_trials_complete', 'knob_trials_best') OR i.indisunique AND "     \
     "relname IN ('knob_trials_token', 'knob_trials_taken_by', 'knob_trials_owner'))) AND "         \
-    "(SELECT count(*) = 8 FROM "                                                                   \
+    "(SELECT count(*) = 6 FROM "                                                                   \
     "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = 'knob_trials') "  \
     "AND NOT attisdropped AND attname IN ('param_names', 'param_dists', 'param_internals', "       \
-    "'vals', 'token', 'taken_by', 'inter_start', 'inter_reset')) AND EXISTS (SELECT 1 FROM "       \
-    "pg_catalog.pg_attribute WHERE attrelid = (SELECT oid FROM r WHERE relname = "                 \
-    "'knob_intermediate') AND attname = 'seq' AND atthasdef AND NOT attisdropped) AND EXISTS "     \
-    "(SELECT 1 FROM r JOIN pg_catalog.pg_index i ON i.indexrelid = r.oid WHERE i.indisvalid AND "  \
-    "relname = 'knob_intermediate_by_seq') AND NOT EXISTS (SELECT 1 FROM "                         \
+    "'vals', 'token', 'taken_by')) AND NOT EXISTS (SELECT 1 FROM "                                 \
     "pg_catalog.pg_constraint WHERE conname IN ('knob_trials_study_fkey', "                        \
     "'knob_free_numbers_study_fkey') AND conrelid IN "                                             \
     "(SELECT oid FROM r)) AND (SELECT count(*) = 2 FROM pg_catalog.pg_attribute WHERE attrelid "   \
     "IN (SELECT oid FROM r WHERE relname IN ('knob_snapshots', 'knob_sampler_states')) AND "       \
     "attname = 'data' AND attstorage = 'e')"
 
-/* The relations SCHEMA_BUILT looks at, found by name (the catalog's index of names). */
+/* The relations SCHEMA_BUILT_BUT_STAMPS and SCHEMA_STAMPS look at, found by name (the catalog's
+ * index of names). */
 #define SCHEMA_RELATIONS                                                                           \
     "r AS (SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c WHERE c.relnamespace = "  \
     "(SELECT oid FROM pg_catalog.pg_namespace WHERE nspname = current_schema()) AND c.relname = "  \
@@ -1686,20 +1773,24 @@ static void schema_mark(char *out, size_t size)
 
 /* Whether the current schema (the first of the search path, where CREATE puts tables)
  * holds this knob's schema: knob_meta's comment is this knob's mark, or else what the DDL
- * makes is all there (SCHEMA_BUILT, read only then, in a round trip of its own: planned
- * with the first, even as a CASE branch never run, its catalogs doubled the look in a new
- * backend, 12 ms to 25 ms at the least on a busy server of many schemas) and the schema's
- * version is this knob's. Both knobs of a fleet that mixes this one with an older knob of
- * the same version (whose mark differs) so run the DDL once, not at each of their opens by
- * turns: an open that finds the schema built leaves another's mark as it is. Also sets
- * client_min_messages: one round trip for the usual case. The catalogs are read by a query, in its snapshot: to_regclass looked
+ * makes is all there (SCHEMA_BUILT_BUT_STAMPS and SCHEMA_STAMPS, read only then, in a round
+ * trip of its own: planned with the first, even as a CASE branch never run, its catalogs
+ * doubled the look in a new backend, 12 ms to 25 ms at the least on a busy server of many
+ * schemas) and the schema's version is this knob's. Both knobs of a fleet that mixes this one
+ * with an older knob of the same version (whose mark differs) so run the DDL once, not at
+ * each of their opens by turns: an open that finds the schema built leaves another's mark as
+ * it is. *but_stamps (when given) is set when all is there but the intermediate values'
+ * stamps (a schema 5 of a knob before them). Also sets client_min_messages: one round trip
+ * for the usual case. The catalogs are read by a query, in its snapshot: to_regclass looked
  * knob_meta up in the backend's catalog cache, which an open that waited for another's
  * schema had not refreshed (a lookup before the wait had cached "no such table", and an
  * advisory lock accepts no invalidations), so it ran the DDL again beside the workers
  * already preparing their statements; with a DDL statement that locks a table ACCESS
  * EXCLUSIVE, they deadlocked. */
-static bool schema_current(pg *d, const char *mark)
+static bool schema_current(pg *d, const char *mark, bool *but_stamps)
 {
+    if (but_stamps)
+        *but_stamps = false;
     PGresult *r = PQexec(d->c, "SET client_min_messages = warning; SELECT (SELECT d.description "
                                "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_description d ON "
                                "d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass "
@@ -1712,15 +1803,19 @@ static bool schema_current(pg *d, const char *mark)
     PQclear(r);
     if (current || !marked)
         return current;
-    r = PQexec(d->c, "WITH " SCHEMA_RELATIONS " SELECT " SCHEMA_BUILT);
+    r = PQexec(d->c,
+               "WITH " SCHEMA_RELATIONS " SELECT " SCHEMA_BUILT_BUT_STAMPS ", " SCHEMA_STAMPS);
     bool built = ok(r) && PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+    bool stamps = built && PQgetvalue(r, 0, 1)[0] == 't';
     PQclear(r);
     if (!built)
         return false;
     r = PQexec(d->c, "SELECT value FROM knob_meta WHERE key = 'schema_version'");
     current = ok(r) && PQntuples(r) == 1 && atoi(PQgetvalue(r, 0, 0)) == SCHEMA_VERSION;
     PQclear(r);
-    return current;
+    if (but_stamps)
+        *but_stamps = current && !stamps;
+    return current && stamps;
 }
 
 /* Opens a transaction of the DDL and takes the schema's lock for it (the transaction's, the
@@ -1735,7 +1830,7 @@ static int schema_begin(pg *d, const char *mark, bool *current, bool *lost_race)
     int rc = exec_text(d, "BEGIN", lost_race);
     if (!rc)
         rc = exec_text(d, lock, lost_race);
-    *current = !rc && schema_current(d, mark);
+    *current = !rc && schema_current(d, mark, NULL);
     if (!rc && *current)
         rc = exec_text(d, "COMMIT", lost_race);
     return rc;
@@ -1794,6 +1889,24 @@ static int run_schema(pg *d, const char *mark, bool *lost_race)
     return rc;
 }
 
+/* The open of a schema 5 without the intermediate values' stamps whose DDL was refused to this
+ * session (read-only, or a role that may not alter the tables): the handle goes on as a knob
+ * before the stamps did (pg.no_inter), as that knob opened such a schema without any DDL.
+ * The failed DDL's transaction is ended, and its read-only error is no lost connection. */
+static int without_stamps(pg *d)
+{
+    d->transient = d->read_only = d->refused = false;
+    if (PQtransactionStatus(d->c) != PQTRANS_IDLE) {
+        PGresult *r = PQexec(d->c, "ROLLBACK");
+        bool rolled_back = ok(r);
+        PQclear(r);
+        if (!rolled_back)
+            return result_msg(d, "end the schema's transaction", NULL);
+    }
+    d->no_inter = true;
+    return KNOB_OK;
+}
+
 /* Creates or upgrades the schema unless it is current. An upgrade locks the tables it changes
  * while a worker of the older knob may still be writing them in the other order: the server
  * then ends one of the two with a deadlock, often the upgrade, which changed nothing and is
@@ -1801,13 +1914,18 @@ static int run_schema(pg *d, const char *mark, bool *lost_race)
 static int create_schema(pg *d)
 {
     char mark[64];
+    bool but_stamps;
     schema_mark(mark, sizeof mark);
-    if (schema_current(d, mark))
+    d->no_inter = false;
+    if (schema_current(d, mark, &but_stamps))
         return KNOB_OK;
     double pause = 0.05;
     for (int attempt = 1;; attempt++) {
         bool lost_race = false;
+        d->refused = false;
         int rc = run_schema(d, mark, &lost_race);
+        if (rc && but_stamps && d->refused)
+            return without_stamps(d);
         if (!rc || !lost_race || attempt == SCHEMA_TRIES)
             return rc;
         nap(pause);
@@ -3867,7 +3985,8 @@ static int sync_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, voi
 static int sync_added_pg(void *be, int64_t study, int64_t since, knob__sync_cb cb, void *ctx,
                          int64_t *seq)
 {
-    return sync_some(be, study, since, true, cb, ctx, seq);
+    pg *d = be;
+    return sync_some(d, study, since, !d->no_inter, cb, ctx, seq);
 }
 
 /* The best trial by knob_trials_best (BEST_TRIAL) with its rows: one statement, so one

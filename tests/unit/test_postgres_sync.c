@@ -260,6 +260,165 @@ static void a_database_of_an_older_knob_and_its_writes(void **state)
     close_two(wst, w, rst, r);
 }
 
+/* url's schema (its search_path) in out. */
+static void schema_of(const char *url, char *out, size_t size)
+{
+    const char *at = strstr(url, "search_path%3D");
+    assert_non_null(at);
+    at += strlen("search_path%3D");
+    snprintf(out, size, "%.*s", (int)strcspn(at, "&% "), at);
+}
+
+/* A schema 5 of a knob before the stamps, opened in read-only transactions (a hot standby,
+ * or default_transaction_read_only): it opens without the DDL it may not run, as that knob
+ * opened it, and reads every trial, again at each sync while an older knob reports. It
+ * failed: "cannot execute CREATE TABLE in a read-only transaction", after 30 s of retries. */
+static void an_older_database_opens_read_only(void **state)
+{
+    (void)state;
+    char url[4096], ro[4200];
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t = reported_trial(url, sizeof url, 5, 0.5, &st, &s);
+    int64_t number = knob_trial_number(t);
+    knob_trial *u;
+    assert_int_equal(knob_study_ask(s, &u), KNOB_OK);
+    assert_int_equal(knob_trial_report(u, 1, 4.0), KNOB_OK);
+    double y = 1;
+    assert_int_equal(knob_study_tell(s, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    make_older(url);
+    snprintf(ro, sizeof ro, "%s%%20-cdefault_transaction_read_only%%3Don", url);
+
+    knob_storage *rst;
+    assert_int_equal(knob_storage_open(ro, &rst), KNOB_OK);
+    knob_study *r = load(rst);
+    const knob_trial_info *const *a;
+    size_t n;
+    assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
+    assert_true(n == 2 && a[0]->n_intermediate == 5 && a[1]->n_intermediate == 1);
+    for (int i = 5; i < 9; i++) {
+        older_report(url, number, i, i);
+        check(ro, r);
+    }
+    assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
+    assert_true(n == 2 && a[0]->n_intermediate == 9 && a[0]->intermediate[8].value == 8);
+    /* nothing was added to the schema */
+    assert_true(sql_double(url, "SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = "
+                                "'knob_trials'::regclass AND attname = 'inter_start'") == 0);
+    knob_study_free(r);
+    knob_storage_close(rst);
+}
+
+/* A schema 5 of a knob before the stamps, opened by a role that may read and write its rows
+ * but not alter its tables (a usual worker's): it runs trials and reports their values as that
+ * knob did, and takes and puts back a waiting one; once the owner's open adds the stamps, a
+ * reader of this knob syncing beside that handle reads the trials it writes whole. It failed
+ * at the open: "permission denied for schema". */
+static void an_older_database_opens_for_a_role_that_may_not_alter_it(void **state)
+{
+    (void)state;
+    char url[4096], wurl[4200], schema[128], role[64], text[1024];
+    knob_storage *st;
+    knob_study *s;
+    knob_trial *t = reported_trial(url, sizeof url, 3, 0.5, &st, &s);
+    knob_trial_detach(t);
+    knob_study_free(s);
+    knob_storage_close(st);
+    if (sql_double(url, "SELECT (rolcreaterole OR rolsuper)::int FROM pg_catalog.pg_roles WHERE "
+                        "rolname = current_user") != 1) {
+        print_message(
+            "the role of KNOB_TEST_PG_URL may not create roles (scripts/pg.sh lets it)\n");
+        skip();
+    }
+    make_older(url);
+    schema_of(url, schema, sizeof schema);
+    snprintf(role, sizeof role, "knob_worker_%d", (int)getpid());
+    snprintf(text, sizeof text,
+             "DROP ROLE IF EXISTS %s; CREATE ROLE %s LOGIN PASSWORD 'worker'; GRANT USAGE ON "
+             "SCHEMA %s TO %s; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %s "
+             "TO %s; GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %s TO %s",
+             role, role, schema, role, schema, role, schema, role);
+    sql(url, text);
+    const char *scheme_end = strstr(url, "://"), *user_end = strchr(url, '@');
+    assert_true(scheme_end && user_end && user_end > scheme_end);
+    snprintf(wurl, sizeof wurl, "%.*s%s:worker%s", (int)(scheme_end + 3 - url), url, role,
+             user_end);
+
+    /* the worker and a reader of its own, on the schema as it was */
+    knob_storage *wst, *rst;
+    assert_int_equal(knob_storage_open(wurl, &wst), KNOB_OK);
+    knob_study *w = load(wst);
+    assert_int_equal(knob_storage_open(wurl, &rst), KNOB_OK);
+    knob_study *r = load(rst);
+    knob_trial *u, *v;
+    assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(knob_trial_report(u, i, i * 0.25), KNOB_OK);
+        check(wurl, r);
+    }
+    const knob__backend *be = &knob__backend_postgres;
+    int64_t study, id, number, popped;
+    bool found = false;
+    void *h = backend_of(wurl, &study);
+    knob_step_value iv[1] = {{0, 1.0}};
+    knob__waiting_rec wr = {.intermediate = iv, .n_intermediate = 1};
+    assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
+    assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
+    assert_true(found && popped == id);
+    assert_int_equal(be->report(h, study, id, 1, 0.5), KNOB_OK);
+    check(wurl, r);
+    snprintf(text, sizeof text, "SELECT start_time FROM knob_trials WHERE id = %lld",
+             (long long)id);
+    assert_int_equal(be->requeue(h, study, id, sql_double(url, text), &wr), KNOB_OK);
+    check(wurl, r);
+    assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
+    assert_int_equal(be->report(h, study, id, 2, 0.75), KNOB_OK);
+    check(wurl, r);
+    assert_true(sql_double(url, "SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = "
+                                "'knob_trials'::regclass AND attname = 'inter_start'") == 0);
+
+    /* the owner's open adds the stamps; the worker goes on beside its reader */
+    knob_storage *ost;
+    assert_int_equal(knob_storage_open(url, &ost), KNOB_OK);
+    assert_true(sql_double(url, "SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = "
+                                "'knob_trials'::regclass AND attname = 'inter_start'") == 1);
+    knob_study *o = load(ost);
+    check(url, o);
+    for (int i = 4; i < 8; i++) {
+        assert_int_equal(knob_trial_report(u, i, i * 0.25), KNOB_OK);
+        assert_int_equal(be->report(h, study, id, i, -i * 0.5), KNOB_OK);
+        check(url, o);
+    }
+    assert_int_equal(knob_study_ask(w, &v), KNOB_OK);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(knob_trial_report(v, i, i), KNOB_OK);
+        check(url, o);
+    }
+    double y = 2;
+    assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
+    assert_int_equal(knob_study_tell(w, v, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    assert_int_equal(be->finish(h, study, id, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
+    check(url, o);
+    check(wurl, r);
+    const knob_trial_info *const *a;
+    size_t n;
+    assert_int_equal(knob_study_trials(o, &a, &n), KNOB_OK);
+    assert_true(n == 4 && a[1]->n_intermediate == 8 && a[2]->n_intermediate == 6 &&
+                a[3]->n_intermediate == 4);
+    be->close(h);
+    knob_study_free(o);
+    knob_storage_close(ost);
+    close_two(wst, w, rst, r);
+    snprintf(text, sizeof text,
+             "REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s; REVOKE ALL ON ALL SEQUENCES IN "
+             "SCHEMA %s FROM %s; REVOKE ALL ON SCHEMA %s FROM %s; DROP ROLE %s",
+             schema, role, schema, role, schema, role, role);
+    sql(url, text);
+}
+
 /* A trial taken from the queue, reported to, and put back with the values it was taken with
  * (requeue: its rows replaced) between two syncs of a reader: the reader holds what is
  * stored, not the values it held merged with those written again; the same when a knob before
@@ -517,6 +676,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(a_step_reported_again_keeps_its_first_value),
     cmocka_unit_test(values_from_two_handles_and_a_finish),
     cmocka_unit_test(a_database_of_an_older_knob_and_its_writes),
+    cmocka_unit_test(an_older_database_opens_read_only),
+    cmocka_unit_test(an_older_database_opens_for_a_role_that_may_not_alter_it),
     cmocka_unit_test(a_trial_put_back_is_read_whole),
     cmocka_unit_test(a_value_committed_late_is_read),
     cmocka_unit_test(every_value_is_read_while_a_writer_reports),
