@@ -227,43 +227,13 @@ static bool point_of(const rg_grid *g, const knob_trial_info *t, uint64_t *point
     return found;
 }
 
-/* A grid value and an enqueued one are equal: the same JSON value, or a string spelling the
- * grid's number, boolean or null (as a command line gives them); loose: a boolean and 1 or 0
- * too, as the grid sampler takes them when no point has the value itself. */
-static bool same_fixed(const knobx_json *grid, const knobx_json *fixed, bool loose)
-{
-    const char *text = fixed->type == KNOBX_JSON_STRING ? fixed->str : NULL;
-    if (loose && grid->type == KNOBX_JSON_NUMBER && fixed->type == KNOBX_JSON_BOOL)
-        return grid->num == (fixed->b ? 1 : 0);
-    if (loose && grid->type == KNOBX_JSON_BOOL && fixed->type == KNOBX_JSON_NUMBER)
-        return fixed->num == (grid->b ? 1 : 0);
-    switch (grid->type) {
-    case KNOBX_JSON_NUMBER: {
-        if (fixed->type == KNOBX_JSON_NUMBER)
-            return fixed->num == grid->num;
-        char *end;
-        double x = text ? strtod(text, &end) : 0;
-        return text && end != text && !*end && x == grid->num;
-    }
-    case KNOBX_JSON_STRING:
-        return text && !strcmp(text, grid->str);
-    case KNOBX_JSON_BOOL:
-        return (fixed->type == KNOBX_JSON_BOOL && fixed->b == grid->b) ||
-               (text && !strcmp(text, grid->b ? "true" : "false"));
-    case KNOBX_JSON_NULL:
-        return fixed->type == KNOBX_JSON_NULL || (text && !strcmp(text, "null"));
-    default:
-        return false;
-    }
-}
-
 /* The indices of list's values the fixed value v may be (every one when v is NULL), in
  * idx[0 .. return). */
 static size_t allowed(const knobx_json *list, const knobx_json *v, bool loose, size_t *idx)
 {
     size_t n = 0;
     for (size_t m = 0; m < list->n; m++)
-        if (!v || same_fixed(list->kids[m], v, loose))
+        if (!v || knobx_json_given_equal(list->kids[m], v, loose))
             idx[n++] = m;
     return n;
 }

@@ -567,37 +567,6 @@ static int interruptions(const grid_state *g, knob_study *s, uint64_t k, uint64_
     return rc;
 }
 
-/* A grid value and a fixed one are equal: the same JSON value, or a string spelling the
- * grid's number, boolean or null (as a command line gives them). */
-static bool same_value(const knobx_json *grid, const knobx_json *fixed, bool loose)
-{
-    const char *text = fixed->type == KNOBX_JSON_STRING ? fixed->str : NULL;
-    /* loose: a bool and 1 or 0 are one value, as the library fits a fixed value to its
-     * distribution (trial.c's as_other_kind) when no point has the value itself */
-    if (loose && grid->type == KNOBX_JSON_NUMBER && fixed->type == KNOBX_JSON_BOOL)
-        return grid->num == (fixed->b ? 1 : 0);
-    if (loose && grid->type == KNOBX_JSON_BOOL && fixed->type == KNOBX_JSON_NUMBER)
-        return fixed->num == (grid->b ? 1 : 0);
-    switch (grid->type) {
-    case KNOBX_JSON_NUMBER: {
-        if (fixed->type == KNOBX_JSON_NUMBER)
-            return fixed->num == grid->num;
-        char *end;
-        double x = text ? strtod(text, &end) : 0;
-        return text && end != text && !*end && x == grid->num;
-    }
-    case KNOBX_JSON_STRING:
-        return text && strcmp(text, grid->str) == 0;
-    case KNOBX_JSON_BOOL:
-        return (fixed->type == KNOBX_JSON_BOOL && fixed->b == grid->b) ||
-               (text && strcmp(text, grid->b ? "true" : "false") == 0);
-    case KNOBX_JSON_NULL:
-        return fixed->type == KNOBX_JSON_NULL || (text && strcmp(text, "null") == 0);
-    default:
-        return false;
-    }
-}
-
 /* Whether point k agrees with the fixed params: its product holds every fixed name that is
  * a param of the grid, each at the fixed value. */
 static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, bool loose)
@@ -609,7 +578,7 @@ static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, boo
     for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
         const knobx_json *v = knobx_json_get(fixed, g->params[i].name);
-        if (v && !same_value(g->params[i].values->kids[k % m], v, loose))
+        if (v && !knobx_json_given_equal(g->params[i].values->kids[k % m], v, loose))
             return false;
         k /= m;
     }
@@ -698,7 +667,7 @@ static bool fixed_point(const grid_state *g, const knobx_json *fixed, uint64_t *
             const knobx_json *vals = g->params[q].values;
             const knobx_json *v = knobx_json_get(fixed, g->params[q].name);
             size_t at = 0;
-            while (v && at < vals->n && !same_value(vals->kids[at], v, false))
+            while (v && at < vals->n && !knobx_json_given_equal(vals->kids[at], v, false))
                 at++;
             found = at < vals->n;
             k = k * vals->n + at; /* the last param varies fastest, as agrees reads k */

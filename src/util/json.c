@@ -1031,3 +1031,30 @@ void knobx_json_add_node_as_written(knobx_buf *b, const knobx_json *n)
 {
     add_node(b, n, true);
 }
+
+bool knobx_json_given_equal(const knobx_json *value, const knobx_json *given, bool loose)
+{
+    const char *text = given->type == KNOBX_JSON_STRING ? given->str : NULL;
+    if (loose && value->type == KNOBX_JSON_NUMBER && given->type == KNOBX_JSON_BOOL)
+        return value->num == (given->b ? 1 : 0);
+    if (loose && value->type == KNOBX_JSON_BOOL && given->type == KNOBX_JSON_NUMBER)
+        return given->num == (value->b ? 1 : 0);
+    switch (value->type) {
+    case KNOBX_JSON_NUMBER: {
+        if (given->type == KNOBX_JSON_NUMBER)
+            return given->num == value->num;
+        char *end;
+        double x = text ? strtod(text, &end) : 0;
+        return text && end != text && !*end && x == value->num;
+    }
+    case KNOBX_JSON_STRING:
+        return text && strcmp(text, value->str) == 0;
+    case KNOBX_JSON_BOOL:
+        return (given->type == KNOBX_JSON_BOOL && given->b == value->b) ||
+               (text && strcmp(text, value->b ? "true" : "false") == 0);
+    case KNOBX_JSON_NULL:
+        return given->type == KNOBX_JSON_NULL || (text && strcmp(text, "null") == 0);
+    default:
+        return false;
+    }
+}

@@ -88,6 +88,11 @@ bool knobx_big_int_is(const char *digits, double x);
 bool knobx_json_equal(const knobx_json *a, const knobx_json *b);
 /* The same of two JSON texts; false when either is not JSON (or memory runs out). */
 bool knobx_json_text_equal(const char *a, const char *b);
+/* A value of a list (a grid's, a sweep's values) and one given for it are equal: the same
+ * JSON value, or a string spelling the list's number, boolean or null (as a command line gives
+ * them: "0.5", "true", "null"); loose: a boolean and 1 or 0 too (as the library fits a given
+ * value to its distribution when no value of the list is the given one itself). */
+bool knobx_json_given_equal(const knobx_json *value, const knobx_json *given, bool loose);
 
 /* A growable text buffer. Zero-initialize; free with knobx_buf_free. Appending never
  * fails visibly: on allocation failure the buffer is marked (oom) and further appends
