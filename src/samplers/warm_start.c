@@ -582,17 +582,71 @@ int knob__warm_firsts_make(knob__warm_firsts *f, const knob__warm_trial *w, size
     return KNOB_OK;
 }
 
+/* The greedy choice of knob__warm_firsts_nth kept between its calls: each seen name's
+ * distribution in this study as the choice judged it (a clone, or NULL where no trial has
+ * the name), and the configurations chosen among those judged so far. */
+typedef struct knob__warm_picks {
+    knob_distribution **here; /* n_names, in the order of the names' first entries */
+    size_t n_names;
+    bool shared;
+    size_t *pick, m, cap; /* chosen, best first */
+    size_t next;          /* the first configuration not judged yet */
+} knob__warm_picks;
+
+static void picks_free(knob__warm_picks *c)
+{
+    for (size_t j = 0; c && j < c->n_names; j++)
+        free(c->here[j]);
+    if (c) {
+        free(c->here);
+        free(c->pick);
+    }
+    free(c);
+}
+
+/* Whether c was judged in the space here shows (seen: the first entry of each name). */
+static bool picks_hold(const knob__warm_picks *c, const knob_distribution *const *here,
+                       const size_t *seen, size_t n_seen, bool shared)
+{
+    if (!c || c->n_names != n_seen || c->shared != shared)
+        return false;
+    for (size_t j = 0; j < n_seen; j++) {
+        const knob_distribution *d = here[seen[j]];
+        if ((d == NULL) != (c->here[j] == NULL) || (d && !knob__dist_equal(d, c->here[j])))
+            return false;
+    }
+    return true;
+}
+
+/* A new choice for the space here shows, none chosen yet; NULL when memory runs out. */
+static knob__warm_picks *picks_new(const knob_distribution *const *here, const size_t *seen,
+                                   size_t n_seen, bool shared)
+{
+    knob__warm_picks *c = calloc(1, sizeof *c);
+    if (!c || !(c->here = calloc(n_seen ? n_seen : 1, sizeof *c->here))) {
+        free(c);
+        return NULL;
+    }
+    c->n_names = n_seen;
+    c->shared = shared;
+    for (size_t j = 0; j < n_seen; j++)
+        if (here[seen[j]] && !(c->here[j] = knob__dist_clone(here[seen[j]]))) {
+            picks_free(c);
+            return NULL;
+        }
+    return c;
+}
+
 int knob__warm_firsts_nth(const knob__warm_firsts *f, const knob_trial_info *const *tr, size_t n,
                           size_t want, size_t *at, bool *has)
 {
+    knob__warm_firsts *w = (knob__warm_firsts *)f; /* its choice, kept between calls */
     const knob_distribution **here = calloc(f->n_params ? f->n_params : 1, sizeof *here);
-    size_t *pick = malloc((want + 1) * sizeof *pick), m = 0;
     size_t *seen = malloc((f->n_params ? f->n_params : 1) * sizeof *seen), n_seen = 0;
     bool shared = false;
     *has = false;
-    if (!here || !pick || !seen) {
+    if (!here || !seen) {
         free(here);
-        free(pick);
         free(seen);
         return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
     }
@@ -613,20 +667,40 @@ int knob__warm_firsts_nth(const knob__warm_firsts *f, const knob_trial_info *con
         }
         shared |= here[k] != NULL;
     }
-    free(seen);
-    for (size_t i = 0; i < f->n && m <= want; i++) {
-        bool ok = true;
-        for (size_t j = 0; j < m && ok; j++)
-            ok = shared ? apart_here(f, here, i, pick[j]) : apart_there(f, i, pick[j]);
-        if (ok)
-            pick[m++] = i;
+    /* the choice goes on from where the last call left it while the space is the same (the
+     * greedy choice of the first ones does not depend on how many are wanted), so the first
+     * k trials judge each configuration once, not once per trial */
+    if (!picks_hold(f->picks, here, seen, n_seen, shared)) {
+        picks_free(w->picks);
+        w->picks = picks_new(here, seen, n_seen, shared);
     }
-    if (m > want) {
-        *at = pick[want];
+    free(seen);
+    knob__warm_picks *c = w->picks;
+    if (c && c->cap < want + 1) {
+        size_t *grown = realloc(c->pick, (want + 1) * sizeof *grown);
+        if (grown) {
+            c->pick = grown;
+            c->cap = want + 1;
+        }
+    }
+    if (!c || c->cap < want + 1) {
+        free(here);
+        return knob_set_error(KNOB_ENOMEM, "out of memory (warm start)");
+    }
+    size_t i = c->next;
+    for (; i < f->n && c->m <= want; i++) {
+        bool ok = true;
+        for (size_t j = 0; j < c->m && ok; j++)
+            ok = shared ? apart_here(f, here, i, c->pick[j]) : apart_there(f, i, c->pick[j]);
+        if (ok)
+            c->pick[c->m++] = i;
+    }
+    c->next = i;
+    if (c->m > want) {
+        *at = c->pick[want];
         *has = true;
     }
     free(here);
-    free(pick);
     return KNOB_OK;
 }
 
@@ -691,6 +765,7 @@ void knob__warm_firsts_free(knob__warm_firsts *f)
     }
     free(f->params);
     free(f->start);
+    picks_free(f->picks);
     *f = (knob__warm_firsts){0};
 }
 

@@ -161,6 +161,10 @@ typedef struct knob__warm_firsts {
     size_t n;           /* configurations: the feasible ones, best first */
     size_t n_params;    /* entries of params */
     size_t k;           /* the distinct ones wanted, for the first k trials */
+    /* the distinct ones chosen so far, and the space they were judged in, which the next
+     * knob__warm_firsts_nth goes on from while this study's trials show the same (owned;
+     * NULL before the first) */
+    struct knob__warm_picks *picks;
 } knob__warm_firsts;
 
 /* Copies the configurations of the feasible trials of w (sorted best first) into *f, which
