@@ -283,12 +283,13 @@ int knob_study_open_related(knob_study *s, const char *name, const char *url, kn
      * empty file (SQLite's empty database) is not made a storage */
     bool file = own && knobx_sqlite_path(url, path, sizeof path);
     bool seen = file && stat(path, &info) == 0;
+    bool absent = file && !seen && errno == ENOENT; /* before getcwd sets errno */
     char cwd[4096];
     /* a relative path is the working directory's (not the sweep's nor the script's): the
      * message says which directory that was */
-    if (file && !seen && errno == ENOENT && path[0] != '/' && getcwd(cwd, sizeof cwd))
+    if (absent && path[0] != '/' && getcwd(cwd, sizeof cwd))
         rc = knob__error(KNOB_ENOTFOUND, "no file '%s' in %s", path, cwd);
-    else if (file && !seen && errno == ENOENT)
+    else if (absent)
         rc = knob__error(KNOB_ENOTFOUND, "no file '%s'", path);
     else if (seen && S_ISREG(info.st_mode) && info.st_size == 0)
         rc = knob__error(KNOB_ENOTFOUND, "'%s' is an empty file, not a storage", path);

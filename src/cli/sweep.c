@@ -1614,12 +1614,15 @@ static int check_x0_names(sweep_ctx *c)
         names[i] = sw->params[i].name;
     const char *bad = NULL;
     size_t n = sw->sampler.n;
+    bool constant = false; /* x0 names a constant ({value: 3}), which no trial searches */
     for (size_t i = 0; i < j->n && !bad; i++) {
         size_t k = 0;
         while (k < sw->n_params && strcmp(names[k], j->kids[i]->key))
             k++;
         if (k == sw->n_params)
             bad = j->kids[i]->key;
+        else
+            constant |= sw->params[k].kind == PK_CONSTANT;
     }
     int rc = 0;
     if (bad && !c->stored) {
@@ -1633,7 +1636,8 @@ static int check_x0_names(sweep_ctx *c)
                           "sweep%s%s%s",
                           bad, near ? "; did you mean '" : " (its key 'parameters')",
                           near ? near : "", near ? "'?" : "");
-    } else if (!bad && !sweep_sampler_option(sw, "x0_checked") && /* the sweep's own kept */
+    } else if (!bad && !constant && /* a constant's name leaves cmaes its own check */
+               !sweep_sampler_option(sw, "x0_checked") && /* the sweep's own kept */
                add_option(&sw->sampler, "x0_checked", "true"))
         rc = sweep_errorf(c, c->sampler, "out of memory");
     free(names);

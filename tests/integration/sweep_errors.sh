@@ -306,6 +306,11 @@ for opts in '' ', n_startup_trials: 3'; do
         [ ! -e "$T/s.db" ] || fail "cmaes x0 ${x0%|*}$opts: a storage was opened"
     done
 done
+# an x0 naming a constant ({value: 3}), which no trial searches, and leaving out a searched
+# param is refused by cmaes's own check, as before knob run checked x0's names
+printf '%s\nsampler:\n  name: cmaes\n  options: {x0: {lr: 0.2, c: 3}}\nparameters:\n  lr: {min: 0.0, max: 1.0}\n  c: {value: 3}\n  w: {min: 0.0, max: 1.0}\n' \
+    "$head" > x0.yaml
+check x0.yaml "x0.yaml:5:17: key 'sampler.options.x0': " "no trial of this study has a param 'c', and x0 gives no value of 'w'"
 printf '%s\ncommand: [echo, a=1]\nsampler:\n  name: cmaes\n  options: {x0: {lr: 0.25}}
 parameters:\n  lr: {min: 0.0, max: 1.0}\n' "$head" > x0.yaml
 "$KNOB" run x0.yaml --storage "sqlite:///$T/x0.db" --trials 3 > x0.txt 2>&1 ||
