@@ -279,6 +279,58 @@ static void firsts(void **state)
     knob_storage_close(st);
 }
 
+/* The distinct configurations knob__warm_firsts_nth chooses follow this study's space as its
+ * trials show it at each call, though the choice is kept between calls: in the source's
+ * space with no trial (x 5.2 apart from the best by y), on x alone once a trial shows x only
+ * (5.2 within 10% of 5.0: 9.0 is the second), on x and y once a trial shows both (5.2
+ * again). */
+static void firsts_follow_the_space(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    assert_int_equal(knob_storage_open("memory:", &st), KNOB_OK);
+    knob_study *src = make(st, "src", NULL, 0);
+    point(src, 5.0, 10, 0.0, NAN);
+    point(src, 5.2, 60, 0.1, NAN);
+    point(src, 9.0, 10, 0.2, NAN);
+    knob__warm_trial *w;
+    size_t n;
+    assert_int_equal(knob__warm_trials(src, false, &w, &n), KNOB_OK);
+    knob__warm_sort(w, n);
+    knob__warm_firsts f = {0};
+    assert_int_equal(knob__warm_firsts_make(&f, w, n, 3), KNOB_OK);
+    free(w);
+    knob_study_free(src);
+    knob_study *me = make(st, "me", NULL, 0);
+    const double want[4] = {5.2, 9.0, 5.2, 9.0}; /* no trial, x only, x and y, x only */
+    for (int call = 0; call < 4; call++) {
+        const knob_trial_info *const *tr;
+        size_t nt = 0;
+        if (call == 1 || call == 2) { /* a trial of x only, then one of x and y */
+            knob_trial *t;
+            double x, y, v = 1;
+            assert_int_equal(knob_study_ask(me, &t), KNOB_OK);
+            assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, &x), KNOB_OK);
+            if (call == 2)
+                assert_int_equal(knob_trial_suggest_float(t, "y", 1, 100, 0, KNOB_LOG, &y),
+                                 KNOB_OK);
+            assert_int_equal(knob_study_tell(me, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        }
+        assert_int_equal(knob_study_trials(me, &tr, &nt), KNOB_OK);
+        /* call 3: the trial of x and y left out, as if not read yet */
+        size_t shown = call == 0 ? 0 : call == 3 ? 1 : nt;
+        size_t at;
+        bool has;
+        assert_int_equal(knob__warm_firsts_nth(&f, tr, shown, 1, &at, &has), KNOB_OK);
+        assert_true(has);
+        if (f.params[f.start[at]].internal != want[call])
+            fail_msg("call %d: x %g, want %g", call, f.params[f.start[at]].internal, want[call]);
+    }
+    knob__warm_firsts_free(&f);
+    knob_study_free(me);
+    knob_storage_close(st);
+}
+
 /* A param k of one of these distributions, for firsts_apart_in_steps. */
 typedef enum { K_INT, K_INT_LOG, K_STEP, K_QUARTER, K_FLOAT } k_kind;
 
@@ -2019,6 +2071,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(firsts_apart_in_steps),
         cmocka_unit_test(first_trials_of_samplers),
         cmocka_unit_test(first_trials_distinct_on_shared_params),
+        cmocka_unit_test(firsts_follow_the_space),
         cmocka_unit_test(first_trials_after_enqueued),
         cmocka_unit_test(first_trials_mapped_by_value),
         cmocka_unit_test(first_trials_from_an_infinite_best),
