@@ -314,7 +314,6 @@ bool sweep_enumerates(const sweep *sw)
     return sweep_is_grid(sw) || (sw->sampler.name && !strcmp(sw->sampler.name, "brute_force"));
 }
 
-/* The file has the top-level key `key`. */
 /* The value of the top-level key, or NULL when the file has none. */
 static const yaml_node_t *top_value(sweep_ctx *c, const char *key)
 {
@@ -330,9 +329,46 @@ static const yaml_node_t *top_value(sweep_ctx *c, const char *key)
     return NULL;
 }
 
+/* The file has the top-level key `key`. */
 static bool has_top_key(sweep_ctx *c, const char *key)
 {
     return top_value(c, key) != NULL;
+}
+
+/* The name (key `name`) of an objective's mapping in the file, or NULL. */
+static const char *objective_node_name(sweep_ctx *c, const yaml_node_t *m)
+{
+    if (!m || m->type != YAML_MAPPING_NODE)
+        return NULL;
+    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+        const char *k = sweep_scalar(sweep_node(c, p->key));
+        if (k && !strcmp(k, "name"))
+            return sweep_scalar(sweep_node(c, p->value));
+    }
+    return NULL;
+}
+
+/* The index of the objective named `name` in the file (key `objectives`, else `metric`),
+ * read from the file itself: the pruner's options may come before those keys. Returns false
+ * when none is so named, with the names there are in `names` (for the message). */
+static bool objective_named(sweep_ctx *c, const char *name, int64_t *out, knobx_buf *names)
+{
+    const yaml_node_t *list = top_value(c, "objectives");
+    bool several = list && list->type == YAML_SEQUENCE_NODE;
+    const yaml_node_t *metric = several ? NULL : top_value(c, "metric");
+    size_t n = several ? (size_t)(list->data.sequence.items.top - list->data.sequence.items.start)
+                       : metric != NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *on = objective_node_name(
+            c, several ? sweep_node(c, list->data.sequence.items.start[i]) : metric);
+        if (on && !strcmp(on, name)) {
+            *out = (int64_t)i;
+            return true;
+        }
+        if (on)
+            knobx_buf_printf(names, "%s'%s' (%zu)", names->len ? ", " : "", on, i);
+    }
+    return false;
 }
 
 /* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`, and a
@@ -690,21 +726,33 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
         /* before the pruner is made: its message would not point at the value */
         if (!strcmp(key, "pruner") && !strcmp(ok, "objective")) {
             int64_t k;
+            const char *on = sweep_scalar(ov);
+            knobx_buf names = {0};
             c->pruner_objective = ov;
-            if (!sweep_scalar(ov) || !objective_index(sweep_scalar(ov), &k))
-                return sweep_errorf(c, ov,
-                                    "key 'pruner.options.objective': expected the index of an "
-                                    "objective (a whole number from 0), got %s",
-                                    sweep_scalar(ov) ? sweep_scalar(ov) : sweep_kind_name(ov));
+            if (on && !objective_index(on, &k) && objective_named(c, on, &k, &names)) {
+                /* an objective's name: the pruner reads its index */
+                knobx_buf_printf(&b, "%lld", (long long)k);
+            } else if (!on || !objective_index(on, &k)) {
+                int rc = sweep_errorf(
+                    c, ov,
+                    "key 'pruner.options.objective': expected an objective's "
+                    "name or its index (a whole number from 0), got %s%s%s%s",
+                    on ? on : sweep_kind_name(ov), names.len ? "; the objectives: " : "",
+                    names.len ? knobx_buf_cstr(&names) : "", names.oom ? "..." : "");
+                knobx_buf_free(&names);
+                return rc;
+            }
+            knobx_buf_free(&names);
         }
         if (!strcmp(key, "sampler") && !strcmp(ok, "warm_start_study")) {
             c->sw->opt_warm_line = (int)sweep_node(c, o->key)->start_mark.line + 1;
             c->sw->opt_warm_col = (int)sweep_node(c, o->key)->start_mark.column + 1;
         }
-        if (sweep_scalar(ov))
-            knobx_buf_puts(&b, sweep_scalar(ov));
-        else if (!strcmp(key, "pruner") && !strcmp(ok, "wrapped_options") &&
-                 ov->type == YAML_SEQUENCE_NODE) {
+        if (sweep_scalar(ov)) {
+            if (!b.len) /* else the objective's index, above */
+                knobx_buf_puts(&b, sweep_scalar(ov));
+        } else if (!strcmp(key, "pruner") && !strcmp(ok, "wrapped_options") &&
+                   ov->type == YAML_SEQUENCE_NODE) {
             if (wrapped_list(c, ov, &b))
                 return knobx_buf_free(&b), -1;
         } else

@@ -4,7 +4,9 @@
 # the sweep's objectives less one. A value that is no such index is refused at its line and
 # column, whichever pruner takes it: a built-in's error pointed at the pruner, not at the
 # value, and a pruner of a plugin whose `objective` has no bounds took -1 (the runner then
-# reported objective 0's metric). A quoted "1" is 1, as for the library.
+# reported objective 0's metric). A quoted "1" is 1, as for the library. An objective's name
+# is that objective (`objective: acc`), wherever the key `objectives` or `metric` stands in the
+# file; a name of none is refused, listing the objectives.
 source "$(dirname "$0")/lib.bash"
 : "${KNOB_BUILD:?KNOB_BUILD must name the build tree}"
 S="--storage sqlite:///$T/s.db"
@@ -54,14 +56,15 @@ int knob_plugin_init(void)
 C
 cc -shared -fPIC $san -I"$KNOB_SRC/include" -o liblenient.so lenient.c || fail "cc"
 for pruner in median lenient; do
-    for v in -1 1.0 1x +-1 '[1]' '{a: 1}' 99999999999999999999; do
+    for v in -1 1.0 1x +-1 '[1]' '{a: 1}' 99999999999999999999 accu; do
         sweep bad.yaml $pruner "$v"
         rc=0
         "$KNOB" ask b --sweep bad.yaml $S > out.txt 2> err.txt || rc=$?
         expect_eq "$rc" 2 "$pruner, objective $v: exit status ($(cat err.txt))"
-        grep -qF "bad.yaml:10:16: key 'pruner.options.objective': expected the index of an objective (a whole number from 0), got " err.txt ||
+        grep -qF "bad.yaml:10:16: key 'pruner.options.objective': expected an objective's name or its index (a whole number from 0), got " err.txt ||
             fail "$pruner, objective $v: $(cat err.txt)"
     done
+    grep -qF "got accu; the objectives: 'loss' (0), 'acc' (1)" err.txt || fail "accu: $(cat err.txt)"
     sweep past.yaml $pruner 2
     rc=0
     "$KNOB" ask p --sweep past.yaml $S > out.txt 2> err.txt || rc=$?
@@ -85,4 +88,40 @@ for v in 1 '"1"' "'+1'"; do
     expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 0.5, "1": 0.75}]' \
         "objective $v: the intermediate values"
 done
+# By name: acc is objective 1, loss objective 0, for a built-in pruner and a plugin's.
+for v in acc '"acc"' loss; do
+    for pruner in median lenient; do
+        n=$((n + 1))
+        sweep q$n.yaml $pruner "$v"
+        "$KNOB" run q$n.yaml $S --study q$n --trials 1 > out.txt 2>&1 || fail "objective $v: $(cat out.txt)"
+        "$KNOB" trials q$n $S --format json > t.json
+        want='[{"0": 0.5, "1": 0.75}]'
+        [ "$v" = loss ] && want='[{"0": 5, "1": 4}]'
+        expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" "$want" \
+            "$pruner, objective $v: the intermediate values"
+    done
+done
+# The objectives' key after the pruner's, and a sweep of one metric.
+cat > late.yaml <<'YAML'
+program: ./p.sh
+method: random
+pruner: {name: median, options: {objective: acc}}
+parameters:
+  x: {values: [1, 2]}
+objectives: [{name: loss, goal: minimize}, {name: acc, goal: maximize}]
+YAML
+"$KNOB" run late.yaml $S --study late --trials 1 > out.txt 2>&1 || fail "late: $(cat out.txt)"
+"$KNOB" trials late $S --format json > t.json
+expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 0.5, "1": 0.75}]' "late"
+cat > one.yaml <<'YAML'
+program: ./p.sh
+method: random
+metric: {name: acc, goal: maximize}
+pruner: {name: median, options: {objective: acc}}
+parameters:
+  x: {values: [1, 2]}
+YAML
+"$KNOB" run one.yaml $S --study one --trials 1 > out.txt 2>&1 || fail "one: $(cat out.txt)"
+"$KNOB" trials one $S --format json > t.json
+expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 0.5, "1": 0.75}]' "one"
 echo ok
