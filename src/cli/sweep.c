@@ -405,21 +405,6 @@ static int make_plugin(const char *key, const plugin_spec *ps, size_t first, siz
     return rc;
 }
 
-/* True when the sampler (key "sampler") or pruner `name` declares the option `option`. */
-static bool plugin_declares(const char *key, const char *name, const char *option)
-{
-    if (!strcmp(key, "sampler"))
-        return !strcmp(option, "seed") || sweep_sampler_has_option(name, option);
-    const knob_pruner_plugin *list[256];
-    size_t n = knob_pruner_list(list, 256);
-    for (size_t i = 0; i < n && i < 256; i++)
-        for (const knob_option *o = list[i]->options; !strcmp(list[i]->name, name) && o && o->name;
-             o++)
-            if (!strcmp(o->name, option))
-                return true;
-    return false;
-}
-
 /* The type of the option `option` of the sampler (key "sampler") or pruner `name`; false
  * when it declares none of that name. */
 static bool plugin_option_type(const char *key, const char *name, const char *option,
@@ -451,6 +436,13 @@ static bool plugin_option_type(const char *key, const char *name, const char *op
                 return true;
             }
     return false;
+}
+
+/* True when the sampler (key "sampler") or pruner `name` declares the option `option`. */
+static bool plugin_declares(const char *key, const char *name, const char *option)
+{
+    knob_opt_type type;
+    return plugin_option_type(key, name, option, &type);
 }
 
 /* For a name that no sampler (key "sampler") or pruner has, the one it is a typo of, as
