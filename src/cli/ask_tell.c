@@ -112,8 +112,8 @@ int cmd_ask(int argc, char **argv)
     study_ref r;
     if (a.sweep ? sweep_load(a.sweep, &sw) : load_stored(&a, &sw))
         return a.sweep ? EXIT_USAGE : EXIT_FAIL;
-    int rc =
-        cli_open_sweep_study(&sw, cli_storage(&a, &sw), a.pos[0], a.seed != NULL, seed, false, &r);
+    int rc = cli_open_sweep_study_as(&sw, cli_storage(&a, &sw), a.pos[0],
+                                     "knob ask NAME --sweep FILE", a.seed != NULL, seed, false, &r);
     /* knob tell takes no cost: a metric's cost is knob run's to read. Said when the sweep is
      * stored (the first ask of a study, or another sweep), not at every ask of a loop. */
     if (!rc && r.stored && a.sweep && sw.cost && strcmp(sw.cost, "duration"))

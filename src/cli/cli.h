@@ -36,6 +36,13 @@ typedef struct study_ref {
 #define CLI_SWEEP_MISMATCH (-2)
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          uint64_t seed, bool heartbeats, study_ref *out);
+/* The same for a command that takes the study's name its own way: `fresh` is how it is given
+ * a new study's ("knob ask NAME --sweep FILE"; cli_open_sweep_study: "--study NAME", knob run's
+ * and knob worker's), which the refusal of a sweep changed in a way the study cannot keep
+ * names. */
+int cli_open_sweep_study_as(const sweep *sw, const char *storage, const char *name,
+                            const char *fresh, bool has_seed, uint64_t seed, bool heartbeats,
+                            study_ref *out);
 
 /* W&B's metric.target: true when the study's best value (of any worker's trials) reaches
  * the sweep's target (<= when minimizing, >= when maximizing), then *best holds it. */

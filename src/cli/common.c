@@ -794,12 +794,12 @@ static void constraints_held(knob_study *s, size_t *held, size_t *complete)
  * feasible whatever it printed, beside trials judged by the bounds (a front of trials that
  * break the study's own bound); another bound, or another constraint in its place, would
  * measure the new trials' values against another bound than the earlier ones'. Refused,
- * naming the constraint and the way on; a constraint renamed to no other's name (a program
- * that prints mem_mb where it printed size_mb) is said, and goes on, as an objective is.
- * Constraints added to a study whose trials hold none are a warning. -1 (said) when
- * refused. */
+ * naming the constraint and the way on (`fresh`: how the command names a new study,
+ * "--study NAME"); a constraint renamed to no other's name (a program that prints mem_mb where
+ * it printed size_mb) is said, and goes on, as an objective is. Constraints added to a study
+ * whose trials hold none are a warning. -1 (said) when refused. */
 static int check_constraints_change(const sweep *sw, const sweep *old, const char *name,
-                                    const char *file, knob_study *s)
+                                    const char *file, const char *fresh, knob_study *s)
 {
     bool same = old->n_constraints == sw->n_constraints;
     for (size_t i = 0; same && i < sw->n_constraints; i++) {
@@ -811,14 +811,14 @@ static int check_constraints_change(const sweep *sw, const sweep *old, const cha
         return 0;
     size_t held, complete;
     constraints_held(s, &held, &complete);
-    const char *way = "a study keeps its constraints (a new study: --study NAME)";
     int rc = 0;
     if (held && sw->n_constraints && held != sw->n_constraints) {
         fprintf(stderr,
                 "knob: study '%s': %s has %zu constraint%s, and the study's trials hold "
-                "%zu constraint value%s each: each new trial would be refused at its end; %s\n",
+                "%zu constraint value%s each: each new trial would be refused at its end; a "
+                "study keeps its constraints (a new study: %s)\n",
                 name, file, sw->n_constraints, sw->n_constraints == 1 ? "" : "s", held,
-                held == 1 ? "" : "s", way);
+                held == 1 ? "" : "s", fresh);
         return -1;
     }
     if (held && !sw->n_constraints) {
@@ -831,8 +831,9 @@ static int check_constraints_change(const sweep *sw, const sweep *old, const cha
                 "knob: study '%s': %s has no constraints, and the study's trials hold %zu "
                 "constraint value%s each%s: each new trial would count as feasible whatever it "
                 "printed; a study keeps its constraints (give them in %s again, or a new "
-                "study: --study NAME)\n",
-                name, file, held, held == 1 ? "" : "s", b.oom ? "" : knobx_buf_cstr(&b), file);
+                "study: %s)\n",
+                name, file, held, held == 1 ? "" : "s", b.oom ? "" : knobx_buf_cstr(&b), file,
+                fresh);
         knobx_buf_free(&b);
         return -1;
     }
@@ -851,17 +852,17 @@ static int check_constraints_change(const sweep *sw, const sweep *old, const cha
             fprintf(stderr,
                     "knob: study '%s': %s gives constraint %zu as '%s', which the study's "
                     "trials hold as constraint %zu (constraint %zu is '%s' there): a study keeps "
-                    "its constraints in their order (a new study: --study NAME)\n",
-                    name, file, i, now->name, k, i, was->name);
+                    "its constraints in their order (a new study: %s)\n",
+                    name, file, i, now->name, k, i, was->name, fresh);
             rc = -1;
         } else if (was->bound != now->bound || was->is_min != now->is_min) {
             fprintf(stderr,
                     "knob: study '%s': %s gives constraint %zu as '%s', which the study's "
                     "trials hold as '%s': their values measure against that bound, and the new "
                     "trials' would measure against another; a study keeps its constraints "
-                    "(give '%s' in %s again, or a new study: --study NAME)\n",
-                    name, file, i, knobx_buf_cstr(&t), knobx_buf_cstr(&w), knobx_buf_cstr(&w),
-                    file);
+                    "(give '%s' in %s again, or a new study: %s)\n",
+                    name, file, i, knobx_buf_cstr(&t), knobx_buf_cstr(&w), knobx_buf_cstr(&w), file,
+                    fresh);
             rc = -1;
         } else if (k != i) {
             fprintf(stderr,
@@ -886,8 +887,9 @@ static int check_constraints_change(const sweep *sw, const sweep *old, const cha
  * constraints while trials hold constraint values (check_constraints_change): its trials
  * would otherwise be compared metric against another (a Pareto front of acc against f1). An
  * objective renamed to no other's name (a program that prints val_loss where it printed
- * loss) is said, and goes on. -1 (said) when refused. */
-static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
+ * loss) is said, and goes on. A refusal names the way to a new study: `fresh`. -1 (said) when
+ * refused. */
+static int check_sweep_change(const sweep *sw, const char *name, const char *fresh, knob_study *s)
 {
     const char *stored = knob_study_system_attr(s, "sweep");
     knobx_json *j = stored ? knobx_json_parse(stored, (size_t)-1, NULL, 0) : NULL;
@@ -913,8 +915,8 @@ static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
                 fprintf(stderr,
                         "knob: study '%s': %s gives objective %zu as '%s', which the study's "
                         "trials hold as objective %zu (objective %zu is '%s' there): a study "
-                        "keeps its objectives in their order (a new study: --study NAME)\n",
-                        name, file, i, now, k, i, was);
+                        "keeps its objectives in their order (a new study: %s)\n",
+                        name, file, i, now, k, i, was, fresh);
                 rc = -1;
             } else {
                 fprintf(stderr,
@@ -926,7 +928,7 @@ static int check_sweep_change(const sweep *sw, const char *name, knob_study *s)
         sweep_free(&old);
     }
     if (!rc && !sweep_load_constraints(label, j->str, &old)) {
-        rc = check_constraints_change(sw, &old, name, file, s);
+        rc = check_constraints_change(sw, &old, name, file, fresh, s);
         sweep_free(&old);
     }
     knobx_json_free(j);
@@ -985,6 +987,14 @@ static bool dirs_mismatch(const sweep *sw, knob_storage *st, const char *name,
 int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name, bool has_seed,
                          uint64_t seed, bool heartbeats, study_ref *out)
 {
+    return cli_open_sweep_study_as(sw, storage, name, "--study NAME", has_seed, seed, heartbeats,
+                                   out);
+}
+
+int cli_open_sweep_study_as(const sweep *sw, const char *storage, const char *name,
+                            const char *fresh, bool has_seed, uint64_t seed, bool heartbeats,
+                            study_ref *out)
+{
     knob_sampler *sampler = NULL;
     knob_pruner *pruner = NULL;
     memset(out, 0, sizeof *out);
@@ -1032,7 +1042,7 @@ int cli_open_sweep_study(const sweep *sw, const char *storage, const char *name,
         knob_storage_close(out->st);
         return mismatch ? CLI_SWEEP_MISMATCH : -1;
     }
-    if (check_sweep_change(sw, name, out->s)) { /* the sweep's mistake: exit status 2 */
+    if (check_sweep_change(sw, name, fresh, out->s)) { /* the sweep's mistake: exit status 2 */
         cli_close(out);
         return CLI_SWEEP_MISMATCH;
     }
