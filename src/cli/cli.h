@@ -74,12 +74,22 @@ bool cli_constraints_missing(knob_study *s, const char *study, int64_t number,
 
 /* The names of study s's objectives, as the web page names them: those Python's
  * set_metric_names stored (Optuna's study system attribute "study:metric_names"), else those
- * of the sweep stored with the study (`objectives`, or `metric`'s name). A new list of
+ * of the sweep stored with the study (`objectives`, or `metric`'s name), also where
+ * set_metric_names's do not tell the objectives apart. A new list of
  * knob_study_n_objectives(s) strings and a NULL, freed by cli_objective_names_free; NULL
  * when neither names each objective, or when the names do not tell the objectives apart (one
  * empty, two alike), or out of memory. */
 char **cli_objective_names(knob_study *s);
 void cli_objective_names_free(char **names);
+/* cli_objective_names with the stored sweep's names read already (the dashboard keeps them
+ * between polls): from_sweep, n_sweep of them, as cli_sweep_objective_names gives them (NULL:
+ * none). */
+char **cli_objective_names_with(knob_study *s, char *const *from_sweep, size_t n_sweep);
+/* The objectives' names of the sweep stored with a study, its system attribute "sweep" (the
+ * JSON text attr; NULL: none): `objectives`, or `metric`'s name, as a new NULL-terminated
+ * list (freed by cli_objective_names_free) of *n strings; NULL (*n 0) when there is no sweep,
+ * it names no objective, its names do not tell the objectives apart, or out of memory. */
+char **cli_sweep_objective_names(const char *attr, size_t *n);
 
 /* True, with the reason in msg, when `url` names a SQLite file that does not exist: what
  * only reads or changes existing studies opens nothing there. */

@@ -1535,35 +1535,54 @@ static char **distinct_names(const char *const *names, size_t n)
     return out;
 }
 
-char **cli_objective_names(knob_study *s)
+char **cli_sweep_objective_names(const char *attr, size_t *n)
 {
-    size_t n = knob_study_n_objectives(s);
+    knobx_json *j = attr ? knobx_json_parse(attr, (size_t)-1, NULL, 0) : NULL;
     const char *names[SWEEP_MAX_OBJECTIVES];
     char **out = NULL;
-    if (!n || n > SWEEP_MAX_OBJECTIVES)
-        return NULL;
-    const char *attr = knob_study_system_attr(s, "study:metric_names");
-    knobx_json *j = attr ? knobx_json_parse(attr, (size_t)-1, NULL, 0) : NULL;
-    if (j && j->type == KNOBX_JSON_ARRAY && j->n == n) {
-        for (size_t i = 0; i < n; i++)
-            names[i] = j->kids[i]->type == KNOBX_JSON_STRING ? j->kids[i]->str : NULL;
-        out = distinct_names(names, n);
-    }
-    knobx_json_free(j);
-    if (out)
-        return out;
-    const char *text = knob_study_system_attr(s, "sweep");
-    j = text ? knobx_json_parse(text, (size_t)-1, NULL, 0) : NULL;
     sweep sw;
+    *n = 0;
     if (j && j->type == KNOBX_JSON_STRING &&
         !sweep_load_objectives("(the sweep stored with the study)", j->str, &sw)) {
-        for (size_t i = 0; i < n && sw.n_objectives == n; i++)
+        for (size_t i = 0; i < sw.n_objectives && i < SWEEP_MAX_OBJECTIVES; i++)
             names[i] = sw.objectives[i].name;
-        if (sw.n_objectives == n)
-            out = distinct_names(names, n);
+        if (sw.n_objectives && sw.n_objectives <= SWEEP_MAX_OBJECTIVES &&
+            (out = distinct_names(names, sw.n_objectives)))
+            *n = sw.n_objectives;
         sweep_free(&sw);
     }
     knobx_json_free(j);
+    return out;
+}
+
+char **cli_objective_names_with(knob_study *s, char *const *from_sweep, size_t n_sweep)
+{
+    size_t n = knob_study_n_objectives(s);
+    char **out = NULL;
+    if (!n)
+        return NULL;
+    const char *attr = knob_study_system_attr(s, "study:metric_names");
+    knobx_json *j = attr ? knobx_json_parse(attr, (size_t)-1, NULL, 0) : NULL;
+    /* as many as the study has objectives: Python's studies have no bound on them */
+    const char **names =
+        j && j->type == KNOBX_JSON_ARRAY && j->n == n ? malloc(n * sizeof *names) : NULL;
+    for (size_t i = 0; names && i < n; i++)
+        names[i] = j->kids[i]->type == KNOBX_JSON_STRING ? j->kids[i]->str : NULL;
+    if (names)
+        out = distinct_names(names, n);
+    free(names);
+    knobx_json_free(j);
+    if (!out && from_sweep && n_sweep == n)
+        out = distinct_names((const char *const *)from_sweep, n);
+    return out;
+}
+
+char **cli_objective_names(knob_study *s)
+{
+    size_t n;
+    char **from_sweep = cli_sweep_objective_names(knob_study_system_attr(s, "sweep"), &n);
+    char **out = cli_objective_names_with(s, from_sweep, n);
+    cli_objective_names_free(from_sweep);
     return out;
 }
 

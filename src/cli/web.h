@@ -31,7 +31,7 @@ typedef struct cli_web_sweeps cli_web_sweeps;
 void cli_web_sweeps_free(cli_web_sweeps *c);
 
 /* Appends the study's JSON as the page reads it (web/src/model.js): its name, directions,
- * the objectives' names (metric_names: set_metric_names's, else the stored sweep's; null),
+ * the objectives' names (metric_names: cli_objective_names's, or null),
  * params (every distribution seen), Pareto front, hypervolume history, note, and the
  * trials written since the change stamp `since` (0: all) as columns, with "stamp" to pass
  * next time; then `extra` (members as JSON text,

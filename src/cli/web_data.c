@@ -1046,7 +1046,7 @@ typedef struct web_sweep {
     bool have;  /* it held a sweep whose params could be read: sw */
     sweep sw;
     knobx_buf cons; /* its constraints as a JSON list of "name <= bound" (empty: none) */
-    knobx_buf names; /* its objectives' names (metric or objectives) as a JSON list (empty: none) */
+    char **names;   /* its objectives' names (metric or objectives), cli_sweep_objective_names's */
     size_t n_names;
 } web_sweep;
 
@@ -1062,7 +1062,7 @@ static void web_sweep_free(web_sweep *w)
     if (w->have)
         sweep_free(&w->sw);
     knobx_buf_free(&w->cons);
-    knobx_buf_free(&w->names);
+    cli_objective_names_free(w->names);
     free(w->text);
     free(w);
 }
@@ -1101,19 +1101,9 @@ static void web_sweep_read(web_sweep *w, const char *text)
             knobx_buf_puts(&w->cons, "]");
         sweep_free(&c);
     }
-    /* the objectives' names, which the page's axes and table say */
-    if (j && j->type == KNOBX_JSON_STRING &&
-        !sweep_load_objectives("(the sweep stored with the study)", j->str, &c)) {
-        for (size_t i = 0; i < c.n_objectives; i++) {
-            knobx_buf_puts(&w->names, i ? "," : "[");
-            knobx_json_add_string(&w->names, c.objectives[i].name);
-        }
-        if (c.n_objectives)
-            knobx_buf_puts(&w->names, "]");
-        w->n_names = c.n_objectives;
-        sweep_free(&c);
-    }
     knobx_json_free(j);
+    /* the objectives' names, which the page's axes and table say */
+    w->names = cli_sweep_objective_names(text, &w->n_names);
 }
 
 /* The sweep of the stored text (NULL: none), from the cache c when it holds that text, else
@@ -1149,29 +1139,17 @@ static const web_sweep *stored_sweep(cli_web_sweeps **c, const char *text, web_s
     return own;
 }
 
-/* The objectives' names: those Python's set_metric_names stored (Optuna's study system
- * attribute "study:metric_names": a list of as many strings as objectives), else the stored
- * sweep's metric or objectives (w: NULL when there is none), else null. */
+/* The objectives' names as knob best and knob trials name them (cli_objective_names), the
+ * stored sweep's read from w (NULL when there is none); null without. */
 static void metric_names_json(knobx_buf *b, knob_study *s, const web_sweep *w)
 {
-    size_t n_obj = knob_study_n_objectives(s);
-    const char *attr = knob_study_system_attr(s, "study:metric_names");
-    knobx_json *j = attr ? knobx_json_parse(attr, (size_t)-1, NULL, 0) : NULL;
-    bool given = j && j->type == KNOBX_JSON_ARRAY && j->n == n_obj && n_obj;
-    for (size_t i = 0; given && i < j->n; i++)
-        given = j->kids[i]->type == KNOBX_JSON_STRING;
-    if (given) {
-        for (size_t i = 0; i < j->n; i++) {
-            knobx_buf_puts(b, i ? "," : "[");
-            knobx_json_add_string(b, j->kids[i]->str);
-        }
-        knobx_buf_puts(b, "]");
-    } else if (w && n_obj && w->n_names == n_obj && w->names.len && !w->names.oom) {
-        knobx_buf_add(b, w->names.data, w->names.len);
-    } else {
-        knobx_buf_puts(b, "null");
+    char **names = cli_objective_names_with(s, w ? w->names : NULL, w ? w->n_names : 0);
+    for (size_t i = 0; names && names[i]; i++) {
+        knobx_buf_puts(b, i ? "," : "[");
+        knobx_json_add_string(b, names[i]);
     }
-    knobx_json_free(j);
+    knobx_buf_puts(b, names ? "]" : "null");
+    cli_objective_names_free(names);
 }
 
 int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra,
@@ -1240,7 +1218,7 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     if (own.have)
         sweep_free(&own.sw);
     knobx_buf_free(&own.cons);
-    knobx_buf_free(&own.names);
+    cli_objective_names_free(own.names);
     free(ts);
     columns_free(cols, n_cols);
     knobx_buf_puts(b, ",\"pareto\":");

@@ -204,3 +204,55 @@ def test_plots_name_the_objectives_of_a_knob_run_sweep(knob_cli, tmp_path):
     study.set_metric_names(["a", "l"])
     fig = visualization.plot_pareto_front(study)
     assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("a", "l")
+
+
+def report_data(cli, study, url):
+    """The study's data in `knob report`'s page (as the dashboard's /api/study gives it)."""
+    import re
+
+    page = run(cli, "report", study, "--storage", url, "-o", "-")
+    return json.loads(re.search(r'<script id="knob-data"[^>]*>(.*?)</script>', page, re.S).group(1))
+
+
+def test_the_report_names_the_objectives_as_knob_trials_and_the_plots_do(knob_cli, tmp_path):
+    """The report (and the dashboard) name the objectives as knob trials, knob best and the
+    plots do: set_metric_names's names that do not tell the objectives apart give way to the
+    sweep's (the report said ["m", "m"], the others acc and latency), and a Python study of
+    more objectives than a sweep takes has its names in knob trials (it had none there)."""
+    from knob import visualization
+
+    url = "sqlite:///" + str(tmp_path / "names.db")
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(
+        "method: random\n"
+        "objectives: [{name: acc, goal: maximize}, {name: latency, goal: minimize}]\n"
+        "parameters:\n"
+        "  x: {min: 0.0, max: 1.0}\n"
+    )
+    for _ in range(3):
+        asked = json.loads(run(knob_cli, "ask", "named", "--sweep", str(sweep), "--storage", url))
+        run(knob_cli, "tell", "named", str(asked["number"]), "0.5", "2", "--storage", url)
+    study = optuna.load_study(study_name="named", storage=url)
+    for given, want in (
+        (None, ["acc", "latency"]),
+        (["top1", "ms"], ["top1", "ms"]),
+        (["m", "m"], ["acc", "latency"]),
+        (["", "ms"], ["acc", "latency"]),
+    ):
+        if given is not None:
+            study.set_metric_names(given)
+        rows = json.loads(run(knob_cli, "trials", "named", "--storage", url, "--format", "json"))
+        assert list(rows[0]["named_values"]) == want, given
+        fig = visualization.plot_pareto_front(study)
+        assert [fig.layout.xaxis.title.text, fig.layout.yaxis.title.text] == want, given
+        assert report_data(knob_cli, "named", url)["metric_names"] == want, given
+
+    names = ["m%d" % k for k in range(20)]
+    many = optuna.create_study(storage=url, study_name="many", directions=["minimize"] * 20)
+    many.set_metric_names(names)
+    many.optimize(lambda t: [t.suggest_float("x", 0, 1) + k for k in range(20)], n_trials=2)
+    rows = json.loads(run(knob_cli, "trials", "many", "--storage", url, "--format", "json"))
+    assert list(rows[0]["named_values"]) == names
+    assert report_data(knob_cli, "many", url)["metric_names"] == names
+    many.set_metric_names(names[:19] + ["m0"])
+    assert report_data(knob_cli, "many", url)["metric_names"] is None
