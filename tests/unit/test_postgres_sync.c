@@ -6,10 +6,7 @@
  * a database of an older knob and the rows an older knob writes, writes that commit out of
  * the order of their ids, a writer reporting while the reader syncs). These run against the
  * server named by KNOB_TEST_PG_URL, each case in a schema of its own. */
-#include "testutil.h"
-
-#include "knob.h"
-#include "storage/backend.h"
+#include "testutil_sync.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,77 +33,12 @@ static double sql_double(const char *url, const char *text)
     return v;
 }
 
-static knob_study *load(knob_storage *st)
-{
-    knob_study *s;
-    assert_int_equal(knob_study_load(st, "sync", NULL, &s), KNOB_OK);
-    return s;
-}
-
-/* The trials `held` holds (synced now) are those a fresh handle on the database reads whole. */
-static void same_as_whole(const char *url, knob_study *held)
-{
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(url, &st), KNOB_OK);
-    knob_study *whole = load(st);
-    const knob_trial_info *const *a, *const *b;
-    size_t na, nb;
-    assert_int_equal(knob_study_trials(held, &a, &na), KNOB_OK);
-    assert_int_equal(knob_study_trials(whole, &b, &nb), KNOB_OK);
-    assert_int_equal(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        assert_int_equal(a[i]->number, b[i]->number);
-        assert_int_equal(a[i]->state, b[i]->state);
-        if (a[i]->n_intermediate != b[i]->n_intermediate)
-            fail_msg("trial %lld: %zu intermediate values held, %zu stored",
-                     (long long)a[i]->number, a[i]->n_intermediate, b[i]->n_intermediate);
-        for (size_t k = 0; k < a[i]->n_intermediate; k++) {
-            assert_int_equal(a[i]->intermediate[k].step, b[i]->intermediate[k].step);
-            if (!knob_test_same_bits(a[i]->intermediate[k].value, b[i]->intermediate[k].value))
-                fail_msg("trial %lld step %lld: %g held, %g stored", (long long)a[i]->number,
-                         (long long)a[i]->intermediate[k].step, a[i]->intermediate[k].value,
-                         b[i]->intermediate[k].value);
-        }
-    }
-    knob_study_free(whole);
-    knob_storage_close(st);
-}
-
-static void check(const char *url, knob_study *reader)
-{
-    assert_int_equal(knob_study_sync(reader), KNOB_OK);
-    same_as_whole(url, reader);
-}
-
-/* The PostgreSQL backend opened on url, and the id of its study "sync" in *study. */
-static void *backend_of(const char *url, int64_t *study)
-{
-    void *h;
-    knob_direction *dirs;
-    size_t n_dirs;
-    assert_int_equal(knob__backend_postgres.open(url, url + strlen("postgresql:"), &h), KNOB_OK);
-    assert_int_equal(knob__backend_postgres.find_study(h, "sync", study, &dirs, &n_dirs), KNOB_OK);
-    free(dirs);
-    return h;
-}
-
 /* A writer handle and a reader handle on a new schema (its URL in url), the study made. */
 static void open_two(char *url, size_t size, knob_storage **wst, knob_study **w, knob_storage **rst,
                      knob_study **r)
 {
     snprintf(url, size, "%s", knob_test_pg_url_or_skip());
-    assert_int_equal(knob_storage_open(url, wst), KNOB_OK);
-    *w = knob_test_study(*wst, "sync", "random", "seed=3");
-    assert_int_equal(knob_storage_open(url, rst), KNOB_OK);
-    *r = load(*rst);
-}
-
-static void close_two(knob_storage *wst, knob_study *w, knob_storage *rst, knob_study *r)
-{
-    knob_study_free(w);
-    knob_study_free(r);
-    knob_storage_close(wst);
-    knob_storage_close(rst);
+    knob_test_sync_open_two(url, wst, w, rst, r);
 }
 
 static void a_step_reported_again_keeps_its_first_value(void **state)
@@ -120,24 +52,24 @@ static void a_step_reported_again_keeps_its_first_value(void **state)
     assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 5, 0.5), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 7, 0.7), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     /* again, before and after the last: kept as first stored; a step below the held ones */
     assert_int_equal(knob_trial_report(t, 5, 9.0), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 3, 0.3), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 7, 9.0), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 9, 0.9), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_int_equal(a[0]->n_intermediate, 4);
     assert_true(a[0]->intermediate[1].step == 5 && a[0]->intermediate[1].value == 0.5);
     assert_int_equal(knob_trial_report(t, 9, 9.0), KNOB_OK); /* nothing new at all */
-    check(url, r);
+    knob_test_sync_check(url, r);
     double y = 1;
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
-    check(url, r);
-    close_two(wst, w, rst, r);
+    knob_test_sync_check(url, r);
+    knob_test_sync_close_two(wst, w, rst, r);
 }
 
 static void values_from_two_handles_and_a_finish(void **state)
@@ -148,7 +80,7 @@ static void values_from_two_handles_and_a_finish(void **state)
     knob_study *w, *r;
     open_two(url, sizeof url, &wst, &w, &rst, &r);
     assert_int_equal(knob_storage_open(url, &ost), KNOB_OK);
-    knob_study *o = load(ost);
+    knob_study *o = knob_test_sync_load(ost);
     knob_trial *t, *u, *t2;
     assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
     assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
@@ -160,9 +92,9 @@ static void values_from_two_handles_and_a_finish(void **state)
         assert_int_equal(knob_trial_report(i % 3 ? t2 : t, 60 - i, -i * 0.5), KNOB_OK);
         assert_int_equal(knob_trial_report(u, i, i), KNOB_OK);
         if (i % 4 == 0)
-            check(url, r);
+            knob_test_sync_check(url, r);
         if (i % 7 == 0) /* the reader's own study handle reports too */
-            check(url, w);
+            knob_test_sync_check(url, w);
     }
     /* more values, then the finish and a prune, between two syncs of the reader */
     assert_int_equal(knob_trial_report(t, 100, 1.0), KNOB_OK);
@@ -170,12 +102,12 @@ static void values_from_two_handles_and_a_finish(void **state)
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_trial_report(u, 100, 1.0), KNOB_OK);
     assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
-    check(url, r);
-    check(url, w);
+    knob_test_sync_check(url, r);
+    knob_test_sync_check(url, w);
     knob_trial_detach(t2);
     knob_study_free(o);
     knob_storage_close(ost);
-    close_two(wst, w, rst, r);
+    knob_test_sync_close_two(wst, w, rst, r);
 }
 
 /* The schema as a knob before the intermediate values' stamps left it (its mark too, so the
@@ -206,13 +138,7 @@ static knob_trial *reported_trial(char *url, size_t size, int n, double scale, k
                                   knob_study **s)
 {
     snprintf(url, size, "%s", knob_test_pg_url_or_skip());
-    assert_int_equal(knob_storage_open(url, st), KNOB_OK);
-    *s = knob_test_study(*st, "sync", "random", "seed=3");
-    knob_trial *t;
-    assert_int_equal(knob_study_ask(*s, &t), KNOB_OK);
-    for (int i = 0; i < n; i++)
-        assert_int_equal(knob_trial_report(t, i, i * scale), KNOB_OK);
-    return t;
+    return knob_test_sync_reported(url, n, scale, st, s);
 }
 
 static void a_database_of_an_older_knob_and_its_writes(void **state)
@@ -236,28 +162,28 @@ static void a_database_of_an_older_knob_and_its_writes(void **state)
                                 "'knob_intermediate_by_seq' AND relnamespace = (SELECT oid FROM "
                                 "pg_catalog.pg_namespace WHERE nspname = current_schema())") == 1);
     assert_true(sql_double(url, "SELECT count(*) FROM knob_intermediate WHERE seq IS NULL") == 6);
-    knob_study *w = load(wst);
+    knob_study *w = knob_test_sync_load(wst);
     assert_int_equal(knob_storage_open(url, &rst), KNOB_OK);
-    knob_study *r = load(rst);
-    check(url, r);
+    knob_study *r = knob_test_sync_load(rst);
+    knob_test_sync_check(url, r);
     assert_int_equal(knob_study_open_trial(w, number, &t), KNOB_OK);
     knob_trial *u;
     assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
     for (int i = 6; i < 12; i++) {
         assert_int_equal(knob_trial_report(t, i, i * 0.5), KNOB_OK);
         assert_int_equal(knob_trial_report(u, i, -i * 0.5), KNOB_OK);
-        check(url, r);
+        knob_test_sync_check(url, r);
         /* an older knob beside this one, on both trials (its rows stamped by the default) */
         older_report(url, number, 100 + i, i);
         older_report(url, knob_trial_number(u), 100 - i, i);
-        check(url, r);
+        knob_test_sync_check(url, r);
     }
     assert_true(sql_double(url, "SELECT count(*) FROM knob_intermediate WHERE seq IS NULL") == 6);
     double y = 3;
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
-    check(url, r);
-    close_two(wst, w, rst, r);
+    knob_test_sync_check(url, r);
+    knob_test_sync_close_two(wst, w, rst, r);
 }
 
 /* url's schema (its search_path) in out. */
@@ -294,14 +220,14 @@ static void an_older_database_opens_read_only(void **state)
 
     knob_storage *rst;
     assert_int_equal(knob_storage_open(ro, &rst), KNOB_OK);
-    knob_study *r = load(rst);
+    knob_study *r = knob_test_sync_load(rst);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_true(n == 2 && a[0]->n_intermediate == 5 && a[1]->n_intermediate == 1);
     for (int i = 5; i < 9; i++) {
         older_report(url, number, i, i);
-        check(ro, r);
+        knob_test_sync_check(ro, r);
     }
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_true(n == 2 && a[0]->n_intermediate == 9 && a[0]->intermediate[8].value == 8);
@@ -350,33 +276,33 @@ static void an_older_database_opens_for_a_role_that_may_not_alter_it(void **stat
     /* the worker and a reader of its own, on the schema as it was */
     knob_storage *wst, *rst;
     assert_int_equal(knob_storage_open(wurl, &wst), KNOB_OK);
-    knob_study *w = load(wst);
+    knob_study *w = knob_test_sync_load(wst);
     assert_int_equal(knob_storage_open(wurl, &rst), KNOB_OK);
-    knob_study *r = load(rst);
+    knob_study *r = knob_test_sync_load(rst);
     knob_trial *u, *v;
     assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(knob_trial_report(u, i, i * 0.25), KNOB_OK);
-        check(wurl, r);
+        knob_test_sync_check(wurl, r);
     }
     const knob__backend *be = &knob__backend_postgres;
     int64_t study, id, number, popped;
     bool found = false;
-    void *h = backend_of(wurl, &study);
+    void *h = knob_test_sync_backend(&knob__backend_postgres, wurl, &study);
     knob_step_value iv[1] = {{0, 1.0}};
     knob__waiting_rec wr = {.intermediate = iv, .n_intermediate = 1};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_true(found && popped == id);
     assert_int_equal(be->report(h, study, id, 1, 0.5), KNOB_OK);
-    check(wurl, r);
+    knob_test_sync_check(wurl, r);
     snprintf(text, sizeof text, "SELECT start_time FROM knob_trials WHERE id = %lld",
              (long long)id);
     assert_int_equal(be->requeue(h, study, id, sql_double(url, text), &wr), KNOB_OK);
-    check(wurl, r);
+    knob_test_sync_check(wurl, r);
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 2, 0.75), KNOB_OK);
-    check(wurl, r);
+    knob_test_sync_check(wurl, r);
     assert_true(sql_double(url, "SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = "
                                 "'knob_trials'::regclass AND attname = 'inter_start'") == 0);
 
@@ -385,24 +311,24 @@ static void an_older_database_opens_for_a_role_that_may_not_alter_it(void **stat
     assert_int_equal(knob_storage_open(url, &ost), KNOB_OK);
     assert_true(sql_double(url, "SELECT count(*) FROM pg_catalog.pg_attribute WHERE attrelid = "
                                 "'knob_trials'::regclass AND attname = 'inter_start'") == 1);
-    knob_study *o = load(ost);
-    check(url, o);
+    knob_study *o = knob_test_sync_load(ost);
+    knob_test_sync_check(url, o);
     for (int i = 4; i < 8; i++) {
         assert_int_equal(knob_trial_report(u, i, i * 0.25), KNOB_OK);
         assert_int_equal(be->report(h, study, id, i, -i * 0.5), KNOB_OK);
-        check(url, o);
+        knob_test_sync_check(url, o);
     }
     assert_int_equal(knob_study_ask(w, &v), KNOB_OK);
     for (int i = 0; i < 4; i++) {
         assert_int_equal(knob_trial_report(v, i, i), KNOB_OK);
-        check(url, o);
+        knob_test_sync_check(url, o);
     }
     double y = 2;
     assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_study_tell(w, v, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
     assert_int_equal(be->finish(h, study, id, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
-    check(url, o);
-    check(wurl, r);
+    knob_test_sync_check(url, o);
+    knob_test_sync_check(wurl, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(o, &a, &n), KNOB_OK);
@@ -411,7 +337,7 @@ static void an_older_database_opens_for_a_role_that_may_not_alter_it(void **stat
     be->close(h);
     knob_study_free(o);
     knob_storage_close(ost);
-    close_two(wst, w, rst, r);
+    knob_test_sync_close_two(wst, w, rst, r);
     snprintf(text, sizeof text,
              "REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %s; REVOKE ALL ON ALL SEQUENCES IN "
              "SCHEMA %s FROM %s; REVOKE ALL ON SCHEMA %s FROM %s; DROP ROLE %s",
@@ -433,24 +359,24 @@ static void a_trial_put_back_is_read_whole(void **state)
     open_two(url, sizeof url, &wst, &w, &rst, &r);
     const knob__backend *be = &knob__backend_postgres;
     int64_t study, id, number;
-    void *h = backend_of(url, &study);
+    void *h = knob_test_sync_backend(&knob__backend_postgres, url, &study);
     knob_step_value iv[2] = {{0, 1.0}, {1, 0.5}};
     knob__waiting_rec wr = {.intermediate = iv, .n_intermediate = 2};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     bool found = false;
     int64_t popped;
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_true(found && popped == id);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(be->report(h, study, id, 2, 0.25), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(be->report(h, study, id, 3, 0.125), KNOB_OK);
     char text[1024];
     snprintf(text, sizeof text, "SELECT start_time FROM knob_trials WHERE id = %lld",
              (long long)id);
     assert_int_equal(be->requeue(h, study, id, sql_double(url, text), &wr), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
@@ -458,14 +384,14 @@ static void a_trial_put_back_is_read_whole(void **state)
     /* taken again, and reported to beside the reader */
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 7, 0.0625), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     /* put back, taken again and reported to, all between two syncs of the reader */
     snprintf(text, sizeof text, "SELECT start_time FROM knob_trials WHERE id = %lld",
              (long long)id);
     assert_int_equal(be->requeue(h, study, id, sql_double(url, text), &wr), KNOB_OK);
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 6, 0.5), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     /* the same by a knob before the stamps, which marks nothing of them */
     snprintf(text, sizeof text,
              "BEGIN; UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq = "
@@ -476,16 +402,16 @@ static void a_trial_put_back_is_read_whole(void **state)
              "VALUES(%lld, 5, 5.0); COMMIT",
              (long long)id, (long long)id, (long long)id, (long long)id, (long long)id);
     sql(url, text);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_true(n == 1 && a[0]->n_intermediate == 2 && a[0]->intermediate[0].value == 3.0);
     snprintf(text, sizeof text, "SELECT start_time FROM knob_trials WHERE id = %lld",
              (long long)id);
     assert_int_equal(be->requeue(h, study, id, sql_double(url, text), &wr), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 7, 0.0625), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     /* put back by a knob before the stamps (which marks nothing of them), and taken again */
     snprintf(text, sizeof text,
              "BEGIN; UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq = "
@@ -493,34 +419,34 @@ static void a_trial_put_back_is_read_whole(void **state)
              "INSERT INTO knob_intermediate(trial, step, value) VALUES(%lld, 0, 1.0); COMMIT",
              (long long)id, (long long)id, (long long)id);
     sql(url, text);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 8, 0.5), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(be->finish(h, study, id, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
 
     /* a waiting trial an older knob takes, reports to and puts back */
     wr = (knob__waiting_rec){0};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     snprintf(text, sizeof text,
              "BEGIN; UPDATE knob_trials SET state = 0, start_time = 12345.5, seq = "
              "txid_current() WHERE id = %lld; INSERT INTO knob_intermediate(trial, step, value) "
              "VALUES(%lld, 0, 7.0); COMMIT",
              (long long)id, (long long)id);
     sql(url, text);
-    check(url, r);
+    knob_test_sync_check(url, r);
     snprintf(text, sizeof text,
              "BEGIN; UPDATE knob_trials SET state = 4, start_time = NULL, seq = txid_current() "
              "WHERE id = %lld; DELETE FROM knob_intermediate WHERE trial = %lld; COMMIT",
              (long long)id, (long long)id);
     sql(url, text);
-    check(url, r);
+    knob_test_sync_check(url, r);
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_true(n == 2 && a[1]->n_intermediate == 0);
     be->close(h);
-    close_two(wst, w, rst, r);
+    knob_test_sync_close_two(wst, w, rst, r);
 }
 
 /* Writes that commit out of the order of their ids: one that began first (it holds a trial's
@@ -537,7 +463,7 @@ static void a_value_committed_late_is_read(void **state)
     assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
     assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 0, 1.0), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     PGconn *early = PQconnectdb(url);
     assert_int_equal(PQstatus(early), CONNECTION_OK);
     char text[512];
@@ -547,7 +473,7 @@ static void a_value_committed_late_is_read(void **state)
     knob_test_pg_exec(early, text);
     for (int i = 1; i < 4; i++) {
         assert_int_equal(knob_trial_report(t, 2 * i, i), KNOB_OK);
-        check(url, r);
+        knob_test_sync_check(url, r);
     }
     /* the early transaction reports an odd step of t, and commits */
     snprintf(text, sizeof text,
@@ -558,18 +484,18 @@ static void a_value_committed_late_is_read(void **state)
     knob_test_pg_exec(early, text);
     knob_test_pg_exec(early, "COMMIT");
     PQfinish(early);
-    check(url, r);
+    knob_test_sync_check(url, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_int_equal(a[0]->n_intermediate, 5);
     assert_int_equal(knob_trial_report(t, 9, 9), KNOB_OK);
-    check(url, r);
+    knob_test_sync_check(url, r);
     double y = 1;
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
-    check(url, r);
-    close_two(wst, w, rst, r);
+    knob_test_sync_check(url, r);
+    knob_test_sync_close_two(wst, w, rst, r);
 }
 
 /* A process reports values of three trials, each from a transaction of its own, while the
@@ -593,7 +519,7 @@ static void every_value_is_read_while_a_writer_reports(void **state)
         knob_storage *cst;
         if (knob_storage_open(url, &cst))
             _exit(1);
-        knob_study *c = load(cst);
+        knob_study *c = knob_test_sync_load(cst);
         knob_trial *ct[3];
         for (int k = 0; k < 3; k++)
             if (knob_study_open_trial(c, knob_trial_number(t[k]), &ct[k]))
@@ -607,7 +533,7 @@ static void every_value_is_read_while_a_writer_reports(void **state)
     while (waitpid(child, &status, WNOHANG) == 0)
         assert_int_equal(knob_study_sync(r), KNOB_OK);
     assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-    check(url, r);
+    knob_test_sync_check(url, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
@@ -616,21 +542,7 @@ static void every_value_is_read_while_a_writer_reports(void **state)
     knob_test_stranger_end(stranger);
     for (int k = 0; k < 3; k++)
         knob_trial_detach(t[k]);
-    close_two(wst, w, rst, r);
-}
-
-typedef struct seen {
-    size_t trials, values;
-    bool added;
-} seen;
-
-static int count(void *ctx, const knob__trial_rec *rec)
-{
-    seen *g = ctx;
-    g->trials++;
-    g->values += rec->n_intermediate;
-    g->added = rec->added;
-    return KNOB_OK;
+    knob_test_sync_close_two(wst, w, rst, r);
 }
 
 /* What the sync of a running trial reads: the values written since, not all of them; from a
@@ -644,26 +556,27 @@ static void a_sync_reads_only_the_values_added(void **state)
     knob_trial *t = reported_trial(url, sizeof url, 50, 1, &st, &s);
     const knob__backend *be = &knob__backend_postgres;
     int64_t id, since, now, plain;
-    void *h = backend_of(url, &id);
-    seen g = {0};
-    assert_int_equal(be->sync_added(h, id, 0, count, &g, &since), KNOB_OK);
+    void *h = knob_test_sync_backend(&knob__backend_postgres, url, &id);
+    knob_test_seen g = {0};
+    assert_int_equal(be->sync_added(h, id, 0, knob_test_sync_count, &g, &since), KNOB_OK);
     assert_true(g.trials == 1 && g.values == 50 && !g.added); /* a first read: whole */
     assert_int_equal(knob_trial_report(t, 50, 50), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 51, 51), KNOB_OK);
-    g = (seen){0};
-    assert_int_equal(be->sync_added(h, id, since, count, &g, &now), KNOB_OK);
+    g = (knob_test_seen){0};
+    assert_int_equal(be->sync_added(h, id, since, knob_test_sync_count, &g, &now), KNOB_OK);
     assert_true(g.trials == 1 && g.added);
     assert_int_equal(g.values, 2);
-    g = (seen){0};
-    assert_int_equal(be->sync(h, id, since, count, &g, &plain), KNOB_OK); /* sync: whole */
+    g = (knob_test_seen){0};
+    /* sync: whole */
+    assert_int_equal(be->sync(h, id, since, knob_test_sync_count, &g, &plain), KNOB_OK);
     assert_true(g.trials == 1 && g.values == 52 && !g.added);
     assert_int_equal(knob_trial_report(t, 52, 52), KNOB_OK);
-    g = (seen){0};
-    assert_int_equal(be->sync_added(h, id, since - 1, count, &g, &now), KNOB_OK);
+    g = (knob_test_seen){0};
+    assert_int_equal(be->sync_added(h, id, since - 1, knob_test_sync_count, &g, &now), KNOB_OK);
     assert_true(g.trials == 1 && g.values == 53 && !g.added); /* not a stamp it gave */
     assert_int_equal(knob_trial_report(t, 53, 53), KNOB_OK);
-    g = (seen){0};
-    assert_int_equal(be->sync_added(h, id, now, count, &g, &now), KNOB_OK);
+    g = (knob_test_seen){0};
+    assert_int_equal(be->sync_added(h, id, now, knob_test_sync_count, &g, &now), KNOB_OK);
     assert_true(g.trials == 1 && g.added && g.values == 1);
     be->close(h);
     double y = 1;

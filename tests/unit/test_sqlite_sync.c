@@ -5,9 +5,7 @@
  * from two handles, a trial finished between syncs, a trial put back in the queue, a file of
  * an older knob, rows and a put-back an older knob wrote). */
 #include "testutil_sqlite.h"
-
-#include "knob.h"
-#include "storage/backend.h"
+#include "testutil_sync.h"
 
 typedef struct files {
     char path[4096], url[4200];
@@ -19,77 +17,17 @@ static void new_file(files *f, const char *tag)
     snprintf(f->url, sizeof f->url, "sqlite:///%s", f->path);
 }
 
-static knob_study *load(knob_storage *st)
-{
-    knob_study *s;
-    assert_int_equal(knob_study_load(st, "sync", NULL, &s), KNOB_OK);
-    return s;
-}
-
-/* The trials `held` holds (synced now) are those a fresh handle on the file reads whole. */
-static void same_as_whole(const files *f, knob_study *held)
-{
-    knob_storage *st;
-    assert_int_equal(knob_storage_open(f->url, &st), KNOB_OK);
-    knob_study *whole = load(st);
-    const knob_trial_info *const *a, *const *b;
-    size_t na, nb;
-    assert_int_equal(knob_study_trials(held, &a, &na), KNOB_OK);
-    assert_int_equal(knob_study_trials(whole, &b, &nb), KNOB_OK);
-    assert_int_equal(na, nb);
-    for (size_t i = 0; i < na; i++) {
-        assert_int_equal(a[i]->number, b[i]->number);
-        assert_int_equal(a[i]->state, b[i]->state);
-        if (a[i]->n_intermediate != b[i]->n_intermediate)
-            fail_msg("trial %lld: %zu intermediate values held, %zu stored",
-                     (long long)a[i]->number, a[i]->n_intermediate, b[i]->n_intermediate);
-        for (size_t k = 0; k < a[i]->n_intermediate; k++) {
-            assert_int_equal(a[i]->intermediate[k].step, b[i]->intermediate[k].step);
-            if (!knob_test_same_bits(a[i]->intermediate[k].value, b[i]->intermediate[k].value))
-                fail_msg("trial %lld step %lld: %g held, %g stored", (long long)a[i]->number,
-                         (long long)a[i]->intermediate[k].step, a[i]->intermediate[k].value,
-                         b[i]->intermediate[k].value);
-        }
-    }
-    knob_study_free(whole);
-    knob_storage_close(st);
-}
-
-static void check(const files *f, knob_study *reader)
-{
-    assert_int_equal(knob_study_sync(reader), KNOB_OK);
-    same_as_whole(f, reader);
-}
-
 /* A writer handle and a reader handle on one new file, the study made. */
-/* The SQLite backend opened on f's file, and the id of its study "sync" in *study. */
-static void *backend_of(const files *f, int64_t *study)
-{
-    void *h;
-    knob_direction *dirs;
-    size_t n_dirs;
-    assert_int_equal(knob__backend_sqlite.open(f->url, f->url + strlen("sqlite:"), &h), KNOB_OK);
-    assert_int_equal(knob__backend_sqlite.find_study(h, "sync", study, &dirs, &n_dirs), KNOB_OK);
-    free(dirs);
-    return h;
-}
-
 static void open_two(files *f, const char *tag, knob_storage **wst, knob_study **w,
                      knob_storage **rst, knob_study **r)
 {
     new_file(f, tag);
-    assert_int_equal(knob_storage_open(f->url, wst), KNOB_OK);
-    *w = knob_test_study(*wst, "sync", "random", "seed=3");
-    assert_int_equal(knob_storage_open(f->url, rst), KNOB_OK);
-    *r = load(*rst);
+    knob_test_sync_open_two(f->url, wst, w, rst, r);
 }
 
 static void close_two(files *f, knob_storage *wst, knob_study *w, knob_storage *rst, knob_study *r)
 {
-    knob_study_free(w);
-    knob_study_free(r);
-    knob_storage_close(wst);
-    knob_storage_close(rst);
+    knob_test_sync_close_two(wst, w, rst, r);
     unlink(f->path);
 }
 
@@ -104,20 +42,20 @@ static void a_step_reported_again_keeps_its_first_value(void **state)
     assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 5, 0.5), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 7, 0.7), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     /* again, before and after the last: kept as first stored; a step below the held ones */
     assert_int_equal(knob_trial_report(t, 5, 9.0), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 3, 0.3), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 7, 9.0), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 9, 0.9), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
     assert_int_equal(a[0]->n_intermediate, 4);
     assert_true(a[0]->intermediate[1].step == 5 && a[0]->intermediate[1].value == 0.5);
     assert_int_equal(knob_trial_report(t, 9, 9.0), KNOB_OK); /* nothing new at all */
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     double y = 1;
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     close_two(&f, wst, w, rst, r);
@@ -131,7 +69,7 @@ static void values_from_two_handles_and_a_finish(void **state)
     knob_study *w, *r;
     open_two(&f, "sync-two", &wst, &w, &rst, &r);
     assert_int_equal(knob_storage_open(f.url, &ost), KNOB_OK);
-    knob_study *o = load(ost);
+    knob_study *o = knob_test_sync_load(ost);
     knob_trial *t, *u, *t2;
     assert_int_equal(knob_study_ask(w, &t), KNOB_OK);
     assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
@@ -143,9 +81,9 @@ static void values_from_two_handles_and_a_finish(void **state)
         assert_int_equal(knob_trial_report(i % 3 ? t2 : t, 60 - i, -i * 0.5), KNOB_OK);
         assert_int_equal(knob_trial_report(u, i, i), KNOB_OK);
         if (i % 4 == 0)
-            check(&f, r);
+            knob_test_sync_check(f.url, r);
         if (i % 7 == 0) /* the reader's own study handle reports too */
-            check(&f, w);
+            knob_test_sync_check(f.url, w);
     }
     /* more values, then the finish, between two syncs of the reader */
     assert_int_equal(knob_trial_report(t, 100, 1.0), KNOB_OK);
@@ -153,8 +91,8 @@ static void values_from_two_handles_and_a_finish(void **state)
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_trial_report(u, 100, 1.0), KNOB_OK);
     assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
-    check(&f, r);
-    check(&f, w);
+    knob_test_sync_check(f.url, r);
+    knob_test_sync_check(f.url, w);
     knob_trial_detach(t2);
     knob_study_free(o);
     knob_storage_close(ost);
@@ -184,17 +122,13 @@ static void older_report(const char *path, int64_t number, int64_t step, double 
 
 /* A new file (tag) holding study "sync" with one running trial, its steps 0..n-1 reported as
  * step x scale: the trial, its study in *s, the storage in *st. */
+/* A new file (f) holding study "sync" with one running trial, its steps 0..n-1 reported as
+ * step x scale: the trial, its study in *s, the storage in *st. */
 static knob_trial *reported_trial(files *f, const char *tag, int n, double scale, knob_storage **st,
                                   knob_study **s)
 {
     new_file(f, tag);
-    assert_int_equal(knob_storage_open(f->url, st), KNOB_OK);
-    *s = knob_test_study(*st, "sync", "random", "seed=3");
-    knob_trial *t;
-    assert_int_equal(knob_study_ask(*s, &t), KNOB_OK);
-    for (int i = 0; i < n; i++)
-        assert_int_equal(knob_trial_report(t, i, i * scale), KNOB_OK);
-    return t;
+    return knob_test_sync_reported(f->url, n, scale, st, s);
 }
 
 static void a_file_of_an_older_knob_and_its_writes(void **state)
@@ -217,41 +151,27 @@ static void a_file_of_an_older_knob_and_its_writes(void **state)
     assert_int_equal(knob_test_sql_int(f.path, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
                                                "'intermediate_by_seq'"),
                      1);
-    knob_study *w = load(wst);
+    knob_study *w = knob_test_sync_load(wst);
     assert_int_equal(knob_storage_open(f.url, &rst), KNOB_OK);
-    knob_study *r = load(rst);
-    check(&f, r);
+    knob_study *r = knob_test_sync_load(rst);
+    knob_test_sync_check(f.url, r);
     assert_int_equal(knob_study_open_trial(w, number, &t), KNOB_OK);
     knob_trial *u;
     assert_int_equal(knob_study_ask(w, &u), KNOB_OK);
     for (int i = 6; i < 12; i++) {
         assert_int_equal(knob_trial_report(t, i, i * 0.5), KNOB_OK);
         assert_int_equal(knob_trial_report(u, i, -i * 0.5), KNOB_OK);
-        check(&f, r);
+        knob_test_sync_check(f.url, r);
         /* an older knob beside this one, on both trials: rows without a stamp */
         older_report(f.path, number, 100 + i, i);
         older_report(f.path, knob_trial_number(u), 100 - i, i);
-        check(&f, r);
+        knob_test_sync_check(f.url, r);
     }
     double y = 3;
     assert_int_equal(knob_study_tell(w, t, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
     assert_int_equal(knob_study_tell(w, u, KNOB_TRIAL_COMPLETE, &y, 1), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     close_two(&f, wst, w, rst, r);
-}
-
-typedef struct seen {
-    size_t trials, values;
-    bool added;
-} seen;
-
-static int count(void *ctx, const knob__trial_rec *rec)
-{
-    seen *g = ctx;
-    g->trials++;
-    g->values += rec->n_intermediate;
-    g->added = rec->added;
-    return KNOB_OK;
 }
 
 /* What the sync of a running trial reads: the values written since, not all of them. */
@@ -264,18 +184,19 @@ static void a_sync_reads_only_the_values_added(void **state)
     knob_trial *t = reported_trial(&f, "sync-added", 50, 1, &st, &s);
     const knob__backend *be = &knob__backend_sqlite;
     int64_t id, since, now;
-    void *h = backend_of(&f, &id);
-    seen g = {0};
-    assert_int_equal(be->sync_added(h, id, 0, count, &g, &since), KNOB_OK);
+    void *h = knob_test_sync_backend(&knob__backend_sqlite, f.url, &id);
+    knob_test_seen g = {0};
+    assert_int_equal(be->sync_added(h, id, 0, knob_test_sync_count, &g, &since), KNOB_OK);
     assert_true(g.trials == 1 && g.values == 50 && !g.added); /* a first read: whole */
     assert_int_equal(knob_trial_report(t, 50, 50), KNOB_OK);
     assert_int_equal(knob_trial_report(t, 51, 51), KNOB_OK);
-    g = (seen){0};
-    assert_int_equal(be->sync_added(h, id, since, count, &g, &now), KNOB_OK);
+    g = (knob_test_seen){0};
+    assert_int_equal(be->sync_added(h, id, since, knob_test_sync_count, &g, &now), KNOB_OK);
     assert_true(g.trials == 1 && g.added);
     assert_int_equal(g.values, 2);
-    g = (seen){0};
-    assert_int_equal(be->sync(h, id, since, count, &g, &now), KNOB_OK); /* sync: whole */
+    g = (knob_test_seen){0};
+    /* sync: whole */
+    assert_int_equal(be->sync(h, id, since, knob_test_sync_count, &g, &now), KNOB_OK);
     assert_true(g.trials == 1 && g.values == 52 && !g.added);
     be->close(h);
     double y = 1;
@@ -297,18 +218,18 @@ static void a_trial_put_back_is_read_whole(void **state)
     open_two(&f, "sync-requeue", &wst, &w, &rst, &r);
     const knob__backend *be = &knob__backend_sqlite;
     int64_t study, id, number;
-    void *h = backend_of(&f, &study);
+    void *h = knob_test_sync_backend(&knob__backend_sqlite, f.url, &study);
     knob_step_value iv[2] = {{0, 1.0}, {1, 0.5}};
     knob__waiting_rec wr = {.intermediate = iv, .n_intermediate = 2};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     bool found = false;
     int64_t popped;
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_true(found && popped == id);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     assert_int_equal(be->report(h, study, id, 2, 0.25), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     assert_int_equal(be->report(h, study, id, 3, 0.125), KNOB_OK);
     double start;
     {
@@ -324,7 +245,7 @@ static void a_trial_put_back_is_read_whole(void **state)
         sqlite3_close(db);
     }
     assert_int_equal(be->requeue(h, study, id, start, &wr), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     const knob_trial_info *const *a;
     size_t n;
     assert_int_equal(knob_study_trials(r, &a, &n), KNOB_OK);
@@ -332,7 +253,7 @@ static void a_trial_put_back_is_read_whole(void **state)
     /* taken again, and reported to beside the reader */
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 7, 0.0625), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     /* put back by a knob before the stamps (which marks nothing of them), and taken again */
     char sql[512];
     snprintf(sql, sizeof sql,
@@ -342,12 +263,12 @@ static void a_trial_put_back_is_read_whole(void **state)
              "VALUES(%lld, 0, 1.0); COMMIT",
              (long long)id, (long long)id, (long long)id);
     knob_test_sql_exec(f.path, sql);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     assert_int_equal(be->pop_waiting(h, study, &popped, &number, &found), KNOB_OK);
     assert_int_equal(be->report(h, study, id, 8, 0.5), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     assert_int_equal(be->finish(h, study, id, KNOB_TRIAL_PRUNED, NULL, 0), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     be->close(h);
     close_two(&f, wst, w, rst, r);
 }
@@ -364,10 +285,10 @@ static void a_trial_an_older_knob_put_back_is_read_whole(void **state)
     open_two(&f, "sync-older-requeue", &wst, &w, &rst, &r);
     const knob__backend *be = &knob__backend_sqlite;
     int64_t study, id, number;
-    void *h = backend_of(&f, &study);
+    void *h = knob_test_sync_backend(&knob__backend_sqlite, f.url, &study);
     knob__waiting_rec wr = {0};
     assert_int_equal(be->create_waiting(h, study, 0, &wr, &id, &number), KNOB_OK);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     char sql[512];
     snprintf(sql, sizeof sql,
              "BEGIN IMMEDIATE; UPDATE studies SET seq = seq + 1; UPDATE trials SET state = 0, "
@@ -375,14 +296,14 @@ static void a_trial_an_older_knob_put_back_is_read_whole(void **state)
              "intermediate(trial, step, value) VALUES(%lld, 0, 7.0); COMMIT",
              (long long)id, (long long)id);
     knob_test_sql_exec(f.path, sql);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     snprintf(sql, sizeof sql,
              "BEGIN IMMEDIATE; UPDATE studies SET seq = seq + 1; UPDATE trials SET state = 4, "
              "start_time = NULL, seq = (SELECT seq FROM studies) WHERE id = %lld; DELETE FROM "
              "intermediate WHERE trial = %lld; COMMIT",
              (long long)id, (long long)id);
     knob_test_sql_exec(f.path, sql);
-    check(&f, r);
+    knob_test_sync_check(f.url, r);
     be->close(h);
     close_two(&f, wst, w, rst, r);
 }
