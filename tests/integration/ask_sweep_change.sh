@@ -38,14 +38,7 @@ sed 's/^constraints: .*/constraints: [{name: c, min: 2}, {name: d, max: 1}]/' mo
 refused added.yaml "a constraint added"
 grep -qF "refused at its end; a study keeps its constraints ($way" err.txt ||
     fail "added: $(cat err.txt)"
-cat > one.yaml <<'YAML'
-program: unused
-method: random
-objectives: [{name: a, goal: minimize}, {name: b, goal: minimize}]
-constraints: [{name: d, max: 1}, {name: c, min: 2}]
-parameters:
-  x: {min: 0.0, max: 1.0}
-YAML
+sed 's/^constraints: .*/constraints: [{name: d, max: 1}, {name: c, min: 2}]/' mo.yaml > one.yaml
 "$KNOB" ask t --sweep one.yaml $S > /dev/null 2> err.txt || fail "ask t: $(cat err.txt)"
 "$KNOB" tell t 0 1 2 --constraints 0,3 $S 2> err.txt || fail "tell t: $(cat err.txt)"
 sed 's/^constraints: .*/constraints: [{name: c, min: 2}, {name: d, max: 1}]/' one.yaml > moved.yaml

@@ -15,6 +15,17 @@ def run(cli, *args):
     return p.stdout
 
 
+def ask_and_tell(cli, tmp_path, study, sweep_text, url, n, values):
+    """n trials of `knob ask STUDY --sweep` (the sweep's text in tmp_path/sweep.yaml), each
+    told with `knob tell` the values values(params) gives."""
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text(sweep_text)
+    for _ in range(n):
+        asked = json.loads(run(cli, "ask", study, "--sweep", str(sweep), "--storage", url))
+        told = [repr(v) for v in values(asked["params"])]
+        run(cli, "tell", study, str(asked["number"]), *told, "--storage", url)
+
+
 def test_python_study_read_by_the_cli(knob_cli, tmp_db):
     study = optuna.create_study(storage=tmp_db, study_name="shared", direction="maximize")
 
@@ -45,18 +56,14 @@ def test_python_study_read_by_the_cli(knob_cli, tmp_db):
 def test_cli_study_read_from_python(knob_cli, tmp_path):
     db = tmp_path / "cli.db"
     url = "sqlite:///" + str(db)
-    sweep = tmp_path / "sweep.yaml"
-    sweep.write_text(
+    ask_and_tell(
+        knob_cli, tmp_path, "cli-study",
         "method: random\n"
         "metric: {name: loss, goal: minimize}\n"
         "parameters:\n"
         "  lr: {min: 0.001, max: 0.1, distribution: log_uniform_values}\n"
-        "  layers: {values: [1, 2, 3]}\n"
-    )
-    for _ in range(3):
-        asked = json.loads(run(knob_cli, "ask", "cli-study", "--sweep", str(sweep), "--storage", url))
-        loss = asked["params"]["lr"] * asked["params"]["layers"]
-        run(knob_cli, "tell", "cli-study", str(asked["number"]), repr(loss), "--storage", url)
+        "  layers: {values: [1, 2, 3]}\n",
+        url, 3, lambda p: [p["lr"] * p["layers"]])
     study = optuna.load_study(study_name="cli-study", storage=url)
     trials = study.trials
     assert len(trials) == 3
@@ -179,21 +186,16 @@ def test_plots_name_the_objectives_of_a_knob_run_sweep(knob_cli, tmp_path):
     from knob import visualization
 
     url = "sqlite:///" + str(tmp_path / "names.db")
-    sweep = tmp_path / "sweep.yaml"
-    sweep.write_text(
+    ask_and_tell(
+        knob_cli, tmp_path, "named",
         "method: random\n"
         "objectives:\n"
         "  - {name: acc, goal: maximize}\n"
         "  - {name: latency, goal: minimize}\n"
         "parameters:\n"
         "  x: {min: 0.0, max: 1.0}\n"
-        "  y: {min: 0.0, max: 1.0}\n"
-    )
-    for _ in range(6):
-        asked = json.loads(run(knob_cli, "ask", "named", "--sweep", str(sweep), "--storage", url))
-        p = asked["params"]
-        run(knob_cli, "tell", "named", str(asked["number"]), repr(p["x"]), repr(p["y"] + p["x"]),
-            "--storage", url)
+        "  y: {min: 0.0, max: 1.0}\n",
+        url, 6, lambda p: [p["x"], p["y"] + p["x"]])
     study = optuna.load_study(study_name="named", storage=url)
     assert study.metric_names is None
     fig = visualization.plot_pareto_front(study)
@@ -222,16 +224,13 @@ def test_the_report_names_the_objectives_as_knob_trials_and_the_plots_do(knob_cl
     from knob import visualization
 
     url = "sqlite:///" + str(tmp_path / "names.db")
-    sweep = tmp_path / "sweep.yaml"
-    sweep.write_text(
+    ask_and_tell(
+        knob_cli, tmp_path, "named",
         "method: random\n"
         "objectives: [{name: acc, goal: maximize}, {name: latency, goal: minimize}]\n"
         "parameters:\n"
-        "  x: {min: 0.0, max: 1.0}\n"
-    )
-    for _ in range(3):
-        asked = json.loads(run(knob_cli, "ask", "named", "--sweep", str(sweep), "--storage", url))
-        run(knob_cli, "tell", "named", str(asked["number"]), "0.5", "2", "--storage", url)
+        "  x: {min: 0.0, max: 1.0}\n",
+        url, 3, lambda p: [0.5, 2])
     study = optuna.load_study(study_name="named", storage=url)
     for given, want in (
         (None, ["acc", "latency"]),
