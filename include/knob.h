@@ -400,11 +400,21 @@ typedef struct knob_option {
  *   storage between processes, so that a process that asks one trial (`knob ask`) need
  *   not rebuild it from every trial; see below.
  *
+ * - trials_left: how many more trials the sampler runs before its before_trial returns
+ *   KNOB_EDONE, as knob_study_trials_left gives it (see there), in *left (>= 0). NULL for a
+ *   sampler that has no end. It reads the trials with knob_study_trials and answers by the
+ *   rules its before_trial follows; it may prepare what before_trial would at the first ask,
+ *   but must not change what the sampler asks.
+ *
  * Version 2: knob_option gained `choices`, which changed its size, so a table built
  * against version 1 of this header is refused rather than misread. Version 3: the table
- * gained save_state and load_state at its end.
+ * gained save_state and load_state at its end. Version 4: trials_left at its end. A
+ * table of version 3 is still taken (its sampler has no trials_left: the library reads no
+ * field past load_state of it); one of version 1 or 2 is refused.
  */
-#define KNOB_SAMPLER_PLUGIN_VERSION 3
+#define KNOB_SAMPLER_PLUGIN_VERSION 4
+/* The oldest sampler table version the library takes. */
+#define KNOB_SAMPLER_PLUGIN_VERSION_MIN 3
 typedef struct knob_sampler_plugin {
     int version;
     const char *name;
@@ -432,6 +442,8 @@ typedef struct knob_sampler_plugin {
      * Errors of either are ignored (the next process rebuilds). */
     int (*save_state)(void *state, knob_study *s, void **data, size_t *len, int64_t *stamp);
     int (*load_state)(void *state, knob_study *s, const void *data, size_t len, int64_t stamp);
+    /* Version 4. */
+    int (*trials_left)(void *state, knob_study *s, int64_t *left);
 } knob_sampler_plugin;
 
 /* The most points the grid sampler enumerates: the sum, over the products of its option
@@ -473,8 +485,9 @@ KNOB_API int knob_sampler_create_pairs(const char *name, const char *const *keys
                                        const char *const *values, size_t n, knob_sampler **out);
 
 /* Same, from a plugin table of the caller's, registered or not, which must outlive the
- * sampler. KNOB_EUNSUPPORTED when plugin->version is not KNOB_SAMPLER_PLUGIN_VERSION;
- * KNOB_EINVAL for a table that cannot work (as knob_sampler_register checks it). */
+ * sampler. KNOB_EUNSUPPORTED when plugin->version is not one this library takes
+ * (KNOB_SAMPLER_PLUGIN_VERSION_MIN to KNOB_SAMPLER_PLUGIN_VERSION); KNOB_EINVAL for a
+ * table that cannot work (as knob_sampler_register checks it). */
 KNOB_API int knob_sampler_create_plugin(const knob_sampler_plugin *plugin, const char *options,
                                         knob_sampler **out);
 
@@ -506,13 +519,13 @@ KNOB_API void *knob_sampler_state(knob_sampler *sampler);
  *
  * Returns KNOB_OK; KNOB_EEXIST when the name is taken, by a built-in or by a registered
  * sampler (the same table registered twice included); KNOB_EUNSUPPORTED when
- * plugin->version is not KNOB_SAMPLER_PLUGIN_VERSION (a plugin built against another
- * knob.h); KNOB_EINVAL for NULL, a name that is empty or not made of letters, digits,
- * '_', '-' and '.', a table without sample_independent or with only one of save_state and
- * load_state, or an option table that cannot work (an unknown type, a field past
- * state_size, an enum without choices or whose default is not one of them, a default its
- * type does not parse or outside [min, max], min > max or a NaN bound, a name twice, or an
- * option named `seed`, which every sampler has already), naming it.
+ * plugin->version is not KNOB_SAMPLER_PLUGIN_VERSION_MIN to KNOB_SAMPLER_PLUGIN_VERSION (a
+ * plugin built against a knob.h this library cannot read); KNOB_EINVAL for NULL, a name
+ * that is empty or not made of letters, digits, '_', '-' and '.', a table without
+ * sample_independent or with only one of save_state and load_state, or an option table that cannot
+ * work (an unknown type, a field past state_size, an enum without choices or whose default is not
+ * one of them, a default its type does not parse or outside [min, max], min > max or a NaN bound, a
+ * name twice, or an option named `seed`, which every sampler has already), naming it.
  *
  * The registry of samplers and pruners is the one piece of process-wide state in
  * libknob; everything else hangs off a handle. It exists because a plugin is named by
@@ -913,6 +926,18 @@ KNOB_API int knob_study_trials(knob_study *s, const knob_trial_info *const **tri
  * KNOB_ENOMEM, or the storage's status. */
 KNOB_API int knob_study_trials_since(knob_study *s, int64_t since,
                                      const knob_trial_info *const **out, size_t *n, int64_t *stamp);
+
+/* How many more trials the study runs before knob_study_ask returns KNOB_EDONE, as its
+ * sampler counts them (the sampler's trials_left): for the grid, its points no trial has run
+ * or runs (a FAIL trial ran its point; one with fail_cause "interrupted" did not, and its
+ * point runs again, in the study's next handle: the handle that asked that trial does not go
+ * back to it), plus the study's waiting trials, which all run (one enqueued on a point
+ * takes it; one whose fixed values agree with no point takes none). Syncs first; other
+ * workers may run some of them. KNOB_EUNSUPPORTED when the sampler has no end (random, tpe,
+ * brute_force, whose define-by-run space is known only along the paths tried, ...) or its
+ * table is of version 3; KNOB_EINVAL (NULL); else the sampler's status (KNOB_EINVAL for a
+ * grid without search_space or too large). */
+KNOB_API int knob_study_trials_left(knob_study *s, int64_t *left);
 
 /* The best feasible COMPLETE trial (see knob_trial_info_feasible) of a study with one
  * objective, as of now: a handle that has not read the study finds it by the storage's

@@ -33,11 +33,17 @@ int knob__plugin_check(const knob__plugin_kind *k, const void *table)
     if (!table)
         return knob__error(KNOB_EINVAL, "%s plugin: the table is NULL", k->noun);
     knob__plugin_head h = k->head(table);
-    if (h.version != k->version)
+    if (h.version < k->min_version || h.version > k->version) {
+        char takes[32];
+        if (k->min_version < k->version)
+            snprintf(takes, sizeof takes, "versions %d to %d", k->min_version, k->version);
+        else
+            snprintf(takes, sizeof takes, "version %d", k->version);
         return knob__error(KNOB_EUNSUPPORTED,
                            "%s plugin '%s' has version %d; this library "
-                           "takes version %d (rebuild it against this knob.h)",
-                           k->noun, h.name ? h.name : "?", h.version, k->version);
+                           "takes %s (rebuild it against this knob.h)",
+                           k->noun, h.name ? h.name : "?", h.version, takes);
+    }
     if (!h.name)
         return knob__error(KNOB_EINVAL, "%s plugin: the table has no name", k->noun);
     char who[96];

@@ -29,6 +29,7 @@ typedef struct knob__registered {
 typedef struct knob__plugin_kind {
     const char *noun; /* "sampler", in messages */
     int version;      /* the table version this library takes */
+    int min_version;  /* and the oldest it still reads (a table of it lacks later fields) */
     bool takes_seed;  /* the handle has an option `seed` that no table may declare */
     /* An option that a table may declare only as KNOB_OPT_INT, since the library reads it
      * (a pruner's `objective`, knob_trial_report); NULL: none. */
@@ -72,8 +73,8 @@ static inline knob__plugin *knob__plugin_of(const void *view)
 }
 
 /* Checks a table of kind k before it is used or registered: KNOB_EINVAL (NULL, no
- * name, a required method missing, a bad option table), KNOB_EUNSUPPORTED (another
- * version). */
+ * name, a required method missing, a bad option table), KNOB_EUNSUPPORTED (a version
+ * outside [min_version, version]). */
 int knob__plugin_check(const knob__plugin_kind *k, const void *table);
 
 /* Makes a handle of table: defaults, then the options string (may be NULL), then the

@@ -126,6 +126,7 @@ static knob__registered sampler_registered, pruner_registered;
 const knob__plugin_kind knob__sampler_kind = {
     .noun = "sampler",
     .version = KNOB_SAMPLER_PLUGIN_VERSION,
+    .min_version = KNOB_SAMPLER_PLUGIN_VERSION_MIN,
     .takes_seed = true,
     .view_size = sizeof(struct knob_sampler),
     .head = sampler_head,
@@ -137,6 +138,7 @@ const knob__plugin_kind knob__sampler_kind = {
 const knob__plugin_kind knob__pruner_kind = {
     .noun = "pruner",
     .version = KNOB_PRUNER_PLUGIN_VERSION,
+    .min_version = KNOB_PRUNER_PLUGIN_VERSION,
     .takes_seed = false,
     .int_option = "objective",
     .view_size = sizeof(struct knob_pruner),

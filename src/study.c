@@ -608,6 +608,31 @@ int knob_study_ask(knob_study *s, knob_trial **out)
     return ask(s, NULL, NULL, 0, out, &won);
 }
 
+int knob_study_trials_left(knob_study *s, int64_t *left)
+{
+    if (!s || !left)
+        return knob__error(KNOB_EINVAL, "knob_study_trials_left: NULL argument");
+    const knob_sampler_plugin *sp = s->sampler->plugin;
+    /* a table of version 3 ends at load_state: nothing past it is read */
+    int (*fn)(void *, knob_study *, int64_t *) = sp->version >= 4 ? sp->trials_left : NULL;
+    if (!fn)
+        return knob__error(KNOB_EUNSUPPORTED,
+                           "knob_study_trials_left: sampler '%s' does not say how many trials "
+                           "it runs (it has no end, or does not count them)",
+                           sp->name);
+    int64_t n = -1;
+    knob__kept_error k;
+    knob__plugin_call_begin(&k);
+    int rc = fn(s->sampler->state, s, &n);
+    if (!rc && n < 0)
+        rc = knob__error(KNOB_EINVAL, "sampler '%s': trials_left gave %lld (a count is 0 or more)",
+                         sp->name, (long long)n);
+    rc = knob__plugin_call_end(&k, rc, "sampler", sp->name, "trials_left");
+    if (!rc)
+        *left = n;
+    return rc;
+}
+
 int knob_study_ask_claimed(knob_study *s, const char *key, const knob_attr *attrs, size_t n_attrs,
                            knob_trial **out, bool *won)
 {

@@ -487,6 +487,19 @@ static int count_twice(grid_param *q)
     return rc;
 }
 
+/* Sets in `bits` the points the trials ran or run (every trial but a waiting or interrupted
+ * one): each by its params, not by its grid_id, which numbers a point of the grid of its day
+ * (a sweep edited between runs renumbers them). */
+static void mark_run(const grid_state *g, const knob_trial_info *const *trials, size_t n,
+                     uint8_t *bits)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k;
+        if (!interrupted(trials[i]) && point_of(g, trials[i], &k))
+            bits[k / 8] |= (uint8_t)(1u << (k % 8));
+    }
+}
+
 static int start(grid_state *g, knob_study *s)
 {
     int rc = parse_space(g); /* set after creation with knob_sampler_set_option, perhaps */
@@ -527,17 +540,12 @@ static int start(grid_state *g, knob_study *s)
             rc = count_twice(&g->params[i]);
     if (rc)
         return rc;
-    /* Points run by trials already in the storage need no claim attempt: each trial's point
-     * by its params, not by its grid_id, which numbers a point of the grid of its day (a
-     * sweep edited between runs renumbers them). */
+    /* Points run by trials already in the storage need no claim attempt. */
     const knob_trial_info *const *trials;
     size_t n;
     rc = knob_study_trials(s, &trials, &n);
-    for (size_t i = 0; !rc && i < n; i++) {
-        uint64_t k;
-        if (!interrupted(trials[i]) && point_of(g, trials[i], &k))
-            g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
-    }
+    if (!rc)
+        mark_run(g, trials, n, g->taken);
     return rc;
 }
 
@@ -817,6 +825,98 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
     return rc;
 }
 
+static bool bit(const uint8_t *bits, uint64_t k)
+{
+    return bits[k / 8] & (1u << (k % 8));
+}
+
+/* The point waiting trial w takes when its turn comes, as queued_point and before_trial
+ * give it, with `bits` the points taken by then (set here when it takes one), *next the
+ * place in the order before which every point is taken, and reserved[0 .. n_reserved) the
+ * points waiting trials name in full. No point when its fixed values agree with none, or
+ * when every point it agrees with has run (it runs one again); a trial neither enqueued on
+ * the grid nor a retry takes the next free point. */
+static void waiting_takes(const grid_state *g, const knob_trial_info *const *trials, size_t n,
+                          const knob_trial_info *w, const uint64_t *reserved, size_t n_reserved,
+                          uint8_t *bits, uint64_t *next)
+{
+    const char *of = knob_trial_info_attr(w, "retry_of", true);
+    int64_t origin;
+    uint64_t k;
+    if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n &&
+        trials[origin]->number == origin && point_of(g, trials[origin], &k)) {
+        bits[k / 8] |= (uint8_t)(1u << (k % 8));
+        return;
+    }
+    const char *json = knob_trial_info_attr(w, "fixed_params", true);
+    knobx_json *fixed = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
+    bool named = false;
+    for (size_t f = 0; fixed && fixed->type == KNOBX_JSON_OBJECT && f < fixed->n && !named; f++)
+        named = in_grid(g, fixed->kids[f]->key);
+    if (!named) {
+        knobx_json_free(fixed);
+        while (*next < g->total && bit(bits, g->order[*next]))
+            ++*next;
+        if (*next < g->total)
+            bits[g->order[*next] / 8] |= (uint8_t)(1u << (g->order[*next] % 8));
+        return;
+    }
+    uint64_t own;
+    bool whole = fixed_point(g, fixed, &own), agree = false, done = false;
+    for (int pass = 0; pass < 4 && !done; pass++) {
+        bool loose = pass >= 2, spare = pass % 2 == 0 && !whole;
+        if ((pass % 2 == 0 && (whole || !n_reserved)) || (loose && agree))
+            continue;
+        for (uint64_t i = 0; !done && i < g->total; i++) {
+            k = g->order[i];
+            if ((spare && bsearch(&k, reserved, n_reserved, sizeof k, cmp_u64)) ||
+                !agrees(g, k, fixed, loose))
+                continue;
+            agree = true;
+            if (!bit(bits, k)) {
+                bits[k / 8] |= (uint8_t)(1u << (k % 8));
+                done = true;
+            }
+        }
+    }
+    knobx_json_free(fixed);
+}
+
+/* The trials the grid runs before it is done: its points no trial has run or runs (a point
+ * whose trials were all interrupted runs again), counted after each waiting trial has taken
+ * the point it will take, and the waiting trials, which all run. Read from the trials as
+ * they are now, not from what this handle has claimed. */
+static int trials_left(void *state, knob_study *s, int64_t *left)
+{
+    grid_state *g = state;
+    int rc = g->order ? KNOB_OK : start(g, s);
+    const knob_trial_info *const *trials;
+    size_t n;
+    if (rc || (rc = knob_study_trials(s, &trials, &n)))
+        return rc;
+    uint8_t *bits = calloc((size_t)(g->total + 7) / 8, 1);
+    if (!bits)
+        return knob__oom("grid: the points left");
+    mark_run(g, trials, n, bits);
+    uint64_t *reserved = NULL, next = 0;
+    size_t n_reserved = 0;
+    int64_t waiting = 0;
+    rc = reserved_points(g, trials, n, -1, &reserved, &n_reserved);
+    for (size_t i = 0; !rc && i < n; i++)
+        if (trials[i]->state == KNOB_TRIAL_WAITING) {
+            waiting++;
+            waiting_takes(g, trials, n, trials[i], reserved, n_reserved, bits, &next);
+        }
+    uint64_t free_points = 0;
+    for (uint64_t k = 0; !rc && k < g->total; k++)
+        free_points += !bit(bits, k);
+    if (!rc)
+        *left = waiting + (int64_t)free_points;
+    free(reserved);
+    free(bits);
+    return rc;
+}
+
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
     grid_state *g = state;
@@ -925,4 +1025,5 @@ const knob_sampler_plugin knob__sampler_grid = {
     .fini = fini,
     .before_trial = before_trial,
     .sample_independent = sample_independent,
+    .trials_left = trials_left,
 };

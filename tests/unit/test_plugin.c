@@ -199,7 +199,7 @@ static void register_refuses_wrong_version(void **state)
     old.version = 1;
     assert_int_equal(knob_sampler_register(&old), KNOB_EUNSUPPORTED);
     assert_non_null(strstr(knob_errmsg(), "version 1"));
-    assert_non_null(strstr(knob_errmsg(), "takes version 3"));
+    assert_non_null(strstr(knob_errmsg(), "takes versions 3 to 4"));
     knob_sampler *sp = NULL;
     assert_int_equal(knob_sampler_create_plugin(&old, NULL, &sp), KNOB_EUNSUPPORTED);
     assert_null(sp);
@@ -217,6 +217,80 @@ static void register_refuses_wrong_version(void **state)
     knob_pruner *p = NULL;
     assert_int_equal(knob_pruner_create("test-newer", NULL, &p), KNOB_EINVAL);
     assert_null(p);
+}
+
+static int left_calls;
+
+static int konst_left(void *state, knob_study *s, int64_t *left)
+{
+    (void)state, (void)s;
+    left_calls++;
+    *left = 5;
+    return KNOB_OK;
+}
+
+/* Asks one trial of a study of sampler sp (a float is the sampler's value), and the trials
+ * left: *left, or -1 when the sampler does not say. */
+static void ask_one(knob_sampler *sp, const char *study, double *x, int64_t *left)
+{
+    knob_storage *st = knob_test_memory();
+    knob_study_options o = {.sampler = sp};
+    knob_study *s;
+    knob_trial *t;
+    assert_int_equal(knob_study_create(st, study, &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_float(t, "x", 0, 10, 0, 0, x), KNOB_OK);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, x, 1), KNOB_OK);
+    int rc = knob_study_trials_left(s, left);
+    if (rc) {
+        assert_int_equal(rc, KNOB_EUNSUPPORTED);
+        assert_non_null(strstr(knob_errmsg(), study));
+        *left = -1;
+    }
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A table built against version 3 of knob.h, which ends at load_state, still registers and
+ * samples; the library reads nothing past its end (a trials_left there is not its own):
+ * knob_study_trials_left says the sampler does not count. Version 4's trials_left answers. */
+static void version_3_table_still_works(void **state)
+{
+    (void)state;
+    static knob_sampler_plugin v3;
+    v3 = konst_named("test-v3");
+    v3.version = 3;
+    v3.trials_left = konst_left;
+    assert_int_equal(knob_sampler_register(&v3), KNOB_OK);
+    assert_true(listed("test-v3"));
+    knob_sampler *sp;
+    double x;
+    int64_t left;
+    assert_int_equal(knob_sampler_create("test-v3", "value=2", &sp), KNOB_OK);
+    ask_one(sp, "test-v3", &x, &left);
+    assert_true(x == 2);
+    assert_int_equal(left, -1);
+    assert_int_equal(left_calls, 0);
+    /* the table as a program built against version 3 holds it: allocated to its end */
+    knob_sampler_plugin named = v3;
+    named.name = "test-v3-short";
+    size_t size = offsetof(knob_sampler_plugin, trials_left);
+    void *old = malloc(size);
+    assert_non_null(old);
+    memcpy(old, &named, size);
+    assert_int_equal(knob_sampler_create_plugin(old, "value=3", &sp), KNOB_OK);
+    ask_one(sp, "test-v3-short", &x, &left);
+    assert_true(x == 3);
+    assert_int_equal(left, -1);
+    free(old);
+    static knob_sampler_plugin v4;
+    v4 = konst_named("test-v4");
+    v4.trials_left = konst_left;
+    assert_int_equal(knob_sampler_register(&v4), KNOB_OK);
+    assert_int_equal(knob_sampler_create("test-v4", NULL, &sp), KNOB_OK);
+    ask_one(sp, "test-v4", &x, &left);
+    assert_int_equal(left, 5);
+    assert_int_equal(left_calls, 1);
 }
 
 /* A table that cannot work is refused when registered, naming what is wrong. */
@@ -998,6 +1072,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(register_then_create_by_name),
         cmocka_unit_test(register_refuses_taken_names),
         cmocka_unit_test(register_refuses_wrong_version),
+        cmocka_unit_test(version_3_table_still_works),
         cmocka_unit_test(register_refuses_bad_tables),
         cmocka_unit_test(register_refuses_tables_that_cannot_work),
         cmocka_unit_test(list_covers_builtins_and_registered),

@@ -1,0 +1,325 @@
+/* knob_study_trials_left on the grid: how many more trials the study runs before its asks
+ * say KNOB_EDONE, as the grid sampler counts them. Each case checks the count against the
+ * trials an optimize then runs, so the count and the asks follow one rule. */
+#include "testutil.h"
+#include "knob.h"
+
+#include <math.h>
+
+static knob_sampler *grid_of(const char *space, const char *opts)
+{
+    const char *key = "search_space";
+    knob_sampler *g;
+    assert_int_equal(knob_sampler_create_pairs("grid", &key, &space, 1, &g), KNOB_OK);
+    if (opts)
+        assert_int_equal(knob_sampler_set_option(g, "seed", opts), KNOB_OK);
+    return g;
+}
+
+static const char *const grid3x2 = "{\"lr\": [0.001, 0.01, 0.1], \"opt\": [\"adam\", \"sgd\"]}";
+
+static knob_study *study_with(knob_storage *st, const char *name, knob_sampler *sampler)
+{
+    knob_study_options o = {.sampler = sampler};
+    knob_study *s;
+    if (knob_study_create(st, name, &o, &s))
+        fail_msg("create: %s", knob_errmsg());
+    return s;
+}
+
+static knob_trial_state lr_opt(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    double lr;
+    size_t c;
+    const char *opts[] = {"adam", "sgd"};
+    if (knob_trial_suggest_float(t, "lr", 1e-4, 1, 0, KNOB_LOG, &lr) ||
+        knob_trial_suggest_categorical(t, "opt", opts, 2, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = lr + (double)c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static int64_t left_of(knob_study *s)
+{
+    int64_t left = -1;
+    if (knob_study_trials_left(s, &left))
+        fail_msg("trials_left: %s", knob_errmsg());
+    return left;
+}
+
+/* The study's trials, those waiting among them in *waiting. */
+static size_t n_trials(knob_study *s, size_t *waiting)
+{
+    const knob_trial_info *const *trials;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+    *waiting = 0;
+    for (size_t i = 0; i < n; i++)
+        *waiting += trials[i]->state == KNOB_TRIAL_WAITING;
+    return n;
+}
+
+/* The study runs exactly the trials the count said (its waiting ones and new ones), and
+ * then none is left. */
+static void runs_what_it_said(knob_study *s, knob_objective_fn fn, int64_t said)
+{
+    size_t waiting, none;
+    size_t before = n_trials(s, &waiting);
+    assert_int_equal(knob_study_optimize(s, fn, NULL, 1000), KNOB_OK);
+    assert_int_equal((int64_t)(n_trials(s, &none) - before + waiting), said);
+    assert_int_equal(none, 0);
+    assert_int_equal(left_of(s), 0);
+    knob_trial *t;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+}
+
+/* Runs one trial of the grid to `state`; cause: its fail_cause. */
+static void one_trial(knob_study *s, knob_trial_state state, const char *cause)
+{
+    knob_trial *t;
+    double v;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(lr_opt(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+    if (state == KNOB_TRIAL_FAIL)
+        assert_int_equal(knob_study_tell_fail(s, t, "stopped", cause), KNOB_OK);
+    else
+        assert_int_equal(knob_study_tell(s, t, state, &v, 1), KNOB_OK);
+}
+
+/* A fresh grid has all its points left; each trial run or running takes one. */
+static void fresh_and_after_trials(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(st, "g", grid_of(grid3x2, "1"));
+    assert_int_equal(left_of(s), 6);
+    one_trial(s, KNOB_TRIAL_COMPLETE, NULL);
+    one_trial(s, KNOB_TRIAL_FAIL, "crash"); /* a failed trial ran its point */
+    assert_int_equal(left_of(s), 4);
+    knob_trial *running;
+    assert_int_equal(knob_study_ask(s, &running), KNOB_OK);
+    assert_int_equal(left_of(s), 3);
+    double v = 0;
+    assert_int_equal(knob_study_tell(s, running, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    runs_what_it_said(s, lr_opt, 3);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* The call leaves the asks as they were: the same seed asks the same points in the same
+ * order with it as without it. */
+static void asks_unchanged(void **state)
+{
+    (void)state;
+    double seen[2][6];
+    for (int with = 0; with < 2; with++) {
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "g", grid_of(grid3x2, "7"));
+        for (int i = 0; i < 6; i++) {
+            if (with)
+                assert_int_equal(left_of(s), 6 - i);
+            knob_trial *t;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(lr_opt(t, NULL, &seen[with][i]), KNOB_TRIAL_COMPLETE);
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &seen[with][i], 1),
+                             KNOB_OK);
+        }
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    for (int i = 0; i < 6; i++)
+        assert_true(seen[0][i] == seen[1][i]);
+}
+
+/* Waiting trials all run: one enqueued on a point (in full or in part) takes it, one off
+ * the grid takes none, one that fixes no param of the grid takes the next point. */
+static void enqueued_on_and_off_points(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(st, "g", grid_of(grid3x2, "2"));
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.01, \"opt\": \"sgd\"}"), KNOB_OK);
+    assert_int_equal(left_of(s), 6);
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1}"), KNOB_OK);
+    assert_int_equal(left_of(s), 6);
+    assert_int_equal(knob_study_enqueue(s, "{\"other\": 3}"), KNOB_OK);
+    assert_int_equal(left_of(s), 6);
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.5, \"opt\": \"adam\"}"), KNOB_OK);
+    assert_int_equal(left_of(s), 7);
+    runs_what_it_said(s, lr_opt, 7);
+    /* every point has run: one enqueued again runs it again, and takes no other */
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1, \"opt\": \"adam\"}"), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"opt\": \"adam\"}"), KNOB_OK);
+    runs_what_it_said(s, lr_opt, 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Two enqueued trials that give part of a point each where one point agrees with both:
+ * the first takes it, the second one of its own; the count follows the grid's order. */
+static void enqueued_in_part_share(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 6; seed++) {
+        char opt[8];
+        snprintf(opt, sizeof opt, "%d", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "g", grid_of(grid3x2, opt));
+        one_trial(s, KNOB_TRIAL_COMPLETE, NULL);
+        one_trial(s, KNOB_TRIAL_COMPLETE, NULL);
+        assert_int_equal(knob_study_enqueue(s, "{\"opt\": \"sgd\"}"), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.001}"), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.001, \"opt\": \"sgd\"}"), KNOB_OK);
+        runs_what_it_said(s, lr_opt, left_of(s));
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* A trial a stop interrupted ran no point: its point is left, and runs again when the study
+ * is resumed (a handle of its own, as the next knob run); a retry waiting to run a point
+ * takes it. */
+static void interrupted_point_left(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study_options o = {.sampler = grid_of(grid3x2, "3"), .max_retry = 1};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "g", &o, &s), KNOB_OK);
+    one_trial(s, KNOB_TRIAL_FAIL, "interrupted");
+    assert_int_equal(left_of(s), 6);
+    knob_study_free(s);
+    o.sampler = grid_of(grid3x2, "3");
+    assert_int_equal(knob_study_load(st, "g", &o, &s), KNOB_OK);
+    assert_int_equal(left_of(s), 6);
+    one_trial(s, KNOB_TRIAL_COMPLETE, NULL);
+    assert_int_equal(left_of(s), 5);
+    one_trial(s, KNOB_TRIAL_FAIL, "crash");
+    assert_int_equal(left_of(s), 4);
+    bool enqueued;
+    assert_int_equal(knob_study_retry_trial(s, 2, &enqueued), KNOB_OK);
+    assert_true(enqueued);
+    assert_int_equal(left_of(s), 5); /* the retry runs its original's point again */
+    runs_what_it_said(s, lr_opt, 5);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A value listed twice is two points: [ok, crash, ok] has three. */
+static knob_trial_state outcome(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    const char *how[] = {"ok", "crash", "ok"};
+    size_t c;
+    if (knob_trial_suggest_categorical(t, "how", how, 3, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void repeated_values(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(st, "g", grid_of("{\"how\": [\"ok\", \"crash\", \"ok\"]}", "4"));
+    assert_int_equal(left_of(s), 3);
+    knob_trial *t;
+    double v;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(outcome(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    assert_int_equal(left_of(s), 2);
+    runs_what_it_said(s, outcome, 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* An array of products: their points together; m is a param of sgd's product alone. */
+static knob_trial_state conditional(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    const char *opts[] = {"adam", "sgd"};
+    size_t c;
+    double m = 0;
+    if (knob_trial_suggest_categorical(t, "opt", opts, 2, &c) ||
+        (c == 1 && knob_trial_suggest_float(t, "m", 0, 1, 0, 0, &m)))
+        return KNOB_TRIAL_FAIL;
+    values[0] = m;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void products(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(
+        st, "g",
+        grid_of("[{\"opt\": [\"sgd\"], \"m\": [0.5, 0.7, 0.9]}, {\"opt\": [\"adam\"]}]", "5"));
+    assert_int_equal(left_of(s), 4);
+    assert_int_equal(knob_study_enqueue(s, "{\"opt\": \"adam\"}"), KNOB_OK);
+    assert_int_equal(left_of(s), 4);
+    runs_what_it_said(s, conditional, 4);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A study reopened with its grid edited: a trial of the old grid runs no point of the new
+ * one unless its values are one. */
+static void edited_grid(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(st, "g", grid_of(grid3x2, "6"));
+    runs_what_it_said(s, lr_opt, 6);
+    knob_study_free(s);
+    knob_study_options o = {
+        .sampler = grid_of("{\"lr\": [0.01, 0.3], \"opt\": [\"sgd\", \"adam\"]}", "6")};
+    assert_int_equal(knob_study_load(st, "g", &o, &s), KNOB_OK);
+    assert_int_equal(left_of(s), 2);
+    runs_what_it_said(s, lr_opt, 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* A sampler with no end says so; a grid without a grid is refused as its ask is. */
+static void unsupported_and_errors(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_sampler *r;
+    assert_int_equal(knob_sampler_create("random", "seed=1", &r), KNOB_OK);
+    knob_study *s = study_with(st, "r", r);
+    int64_t left = 42;
+    assert_int_equal(knob_study_trials_left(s, &left), KNOB_EUNSUPPORTED);
+    assert_non_null(strstr(knob_errmsg(), "'random'"));
+    assert_int_equal(left, 42);
+    assert_int_equal(knob_study_trials_left(s, NULL), KNOB_EINVAL);
+    assert_int_equal(knob_study_trials_left(NULL, &left), KNOB_EINVAL);
+    knob_study_free(s);
+    knob_sampler *g;
+    assert_int_equal(knob_sampler_create("grid", "seed=1", &g), KNOB_OK);
+    s = study_with(st, "empty", g);
+    assert_int_equal(knob_study_trials_left(s, &left), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "search_space"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+int main(int argc, char **argv)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(fresh_and_after_trials),
+        cmocka_unit_test(asks_unchanged),
+        cmocka_unit_test(enqueued_on_and_off_points),
+        cmocka_unit_test(enqueued_in_part_share),
+        cmocka_unit_test(interrupted_point_left),
+        cmocka_unit_test(repeated_values),
+        cmocka_unit_test(products),
+        cmocka_unit_test(edited_grid),
+        cmocka_unit_test(unsupported_and_errors),
+    };
+    if (argc > 1)
+        cmocka_set_test_filter(argv[1]);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
