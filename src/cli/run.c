@@ -193,20 +193,12 @@ static void apply_run_cap(runner *r)
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
 
-/* The trials a grid will run: the points no trial has run or runs (but those a stop
- * interrupted, whose points run again), and the waiting trials (run_grid_left). */
+/* The trials a grid will run, as the grid sampler counts them: its points no trial has run
+ * or runs (but those a stop interrupted, whose points run again), and the waiting trials. */
 static void grid_expected(runner *r)
 {
-    const knob_trial_info *const *tr;
-    size_t n = 0;
-    double points = 0;
-    char *json = NULL;
-    if (!r->ref.grid || knob_study_trials(r->ref.s, &tr, &n) ||
-        sweep_grid_space(r->sw, &json, &points))
-        return;
-    int64_t left = run_grid_left(json, tr, n);
-    free(json);
-    if (left > 0)
+    int64_t left;
+    if (r->ref.grid && knob_study_trials_left(r->ref.s, &left) == KNOB_OK && left > 0)
         r->expected = left;
 }
 

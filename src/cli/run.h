@@ -281,12 +281,6 @@ void run_output_close(runner *r, slot *sl);
 /* Says, once, that max_initial_failures stopped the run (after the trials' ends are shown). */
 void run_say_initial_stop(runner *r);
 
-/* run_grid.c: the trials a run of the grid of search_space `space` (sweep_grid_space) will
- * run, the study's trials tr[0..n) given: each of its points no trial has run or runs (but
- * for a trial a stop interrupted), and each waiting trial (an enqueued one on a point takes
- * it); -1 when it cannot be told. Other workers may take some of them. */
-int64_t run_grid_left(const char *space, const knob_trial_info *const *tr, size_t n);
-
 /* run_progress.c; a trial's state RUNNING there means it was not saved, `reason` why. */
 void run_progress_trial(runner *r, int64_t number, knob_trial_state state, const char *reason,
                         const double *last, bool infeasible);

@@ -281,33 +281,26 @@ static bool study_deleted(runner *r)
     return rc == KNOB_ENOTFOUND;
 }
 
-/* A grid that ends at its run_cap with points it never ran says how many, and the run_cap
- * that runs them: a trial a stop interrupted counts in run_cap (the study holds it, as a W&B
- * sweep counts a crashed run) though its point runs again, so a grid of 6 points at a
- * run_cap of 6 interrupted once leaves points to run, and nothing else would say so. */
+/* A grid that ends at its run_cap with points it never ran says how many, as the grid sampler
+ * counts them, and the run_cap that runs them: a trial a stop interrupted counts in run_cap
+ * (the study holds it, as a W&B sweep counts a crashed run) though its point runs again, so a
+ * grid of 6 points at a run_cap of 6 interrupted once leaves points to run, and nothing else
+ * would say so. */
 static void grid_unrun(runner *r)
 {
     const knob_trial_info *const *tr;
     size_t n = 0;
-    double points = 0;
-    char *json = NULL;
+    int64_t left;
     if (!r->ref.grid || !r->sw->run_cap || knob_study_trials(r->ref.s, &tr, &n) ||
-        (int64_t)n < r->sw->run_cap || sweep_grid_space(r->sw, &json, &points))
+        (int64_t)n < r->sw->run_cap || knob_study_trials_left(r->ref.s, &left) || left <= 0)
         return;
-    free(json);
-    int64_t ran = 0, interrupted = 0;
+    int64_t interrupted = 0;
     for (size_t i = 0; i < n; i++) {
         const char *cause = tr[i]->state == KNOB_TRIAL_FAIL
                                 ? knob_trial_info_attr(tr[i], "fail_cause", true)
                                 : NULL;
-        if (cause && !strcmp(cause, "\"interrupted\""))
-            interrupted++;
-        else
-            ran++; /* a waiting or running trial too: it holds its point */
+        interrupted += cause && !strcmp(cause, "\"interrupted\"");
     }
-    if (!(points < 1e15) || points <= (double)ran)
-        return;
-    int64_t left = (int64_t)points - ran;
     printf("%lld grid point%s never ran: the study holds its run_cap of %lld trials",
            (long long)left, left == 1 ? "" : "s", (long long)r->sw->run_cap);
     if (interrupted)
