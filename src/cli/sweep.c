@@ -335,42 +335,6 @@ static bool has_top_key(sweep_ctx *c, const char *key)
     return top_value(c, key) != NULL;
 }
 
-/* The name (key `name`) of an objective's mapping in the file, or NULL. */
-static const char *objective_node_name(sweep_ctx *c, const yaml_node_t *m)
-{
-    if (!m || m->type != YAML_MAPPING_NODE)
-        return NULL;
-    for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *k = sweep_scalar(sweep_node(c, p->key));
-        if (k && !strcmp(k, "name"))
-            return sweep_scalar(sweep_node(c, p->value));
-    }
-    return NULL;
-}
-
-/* The index of the objective named `name` in the file (key `objectives`, else `metric`),
- * read from the file itself: the pruner's options may come before those keys. Returns false
- * when none is so named, with the names there are in `names` (for the message). */
-static bool objective_named(sweep_ctx *c, const char *name, int64_t *out, knobx_buf *names)
-{
-    const yaml_node_t *list = top_value(c, "objectives");
-    bool several = list && list->type == YAML_SEQUENCE_NODE;
-    const yaml_node_t *metric = several ? NULL : top_value(c, "metric");
-    size_t n = several ? (size_t)(list->data.sequence.items.top - list->data.sequence.items.start)
-                       : metric != NULL;
-    for (size_t i = 0; i < n; i++) {
-        const char *on = objective_node_name(
-            c, several ? sweep_node(c, list->data.sequence.items.start[i]) : metric);
-        if (on && !strcmp(on, name)) {
-            *out = (int64_t)i;
-            return true;
-        }
-        if (on)
-            knobx_buf_printf(names, "%s'%s' (%zu)", names->len ? ", " : "", on, i);
-    }
-    return false;
-}
-
 /* Makes the sampler (key "sampler") or pruner of ps with the n options from `first`, and a
  * sampler with the option cost too when `cost` is not NULL (the key cost's, which the
  * sampler's cost_budget needs), and warm_start_study when `warm` is not NULL (the key
@@ -661,6 +625,55 @@ static int check_plugin(sweep_ctx *c, const yaml_node_t *v, const char *key, con
     return rc;
 }
 
+/* The sweep's objectives as a message lists them: 'loss' (0), 'acc' (1), the first 8. */
+static void objectives_listed(const sweep *sw, knobx_buf *b)
+{
+    for (size_t i = 0; i < sw->n_objectives && i < 8; i++)
+        knobx_buf_printf(b, "%s'%s' (%zu)", i ? ", " : "", sw->objectives[i].name, i);
+    if (sw->n_objectives > 8)
+        knobx_buf_printf(b, ", ... (%zu in all)", sw->n_objectives);
+}
+
+/* The pruner's option `objective` (node v) as the library reads it, into b: an objective's
+ * index, or its name (`objective: acc`), as the index. The pruner key is read after the
+ * objectives' (parse_text). A value that is an index of one objective and the name of
+ * another is refused: either reading could be meant. */
+static int pruner_objective(sweep_ctx *c, const yaml_node_t *v, knobx_buf *b)
+{
+    const sweep *sw = c->sw;
+    const char *text = sweep_scalar(v);
+    int64_t k = -1;
+    size_t named = text ? 0 : sw->n_objectives;
+    c->pruner_objective = v;
+    while (text && named < sw->n_objectives && strcmp(sw->objectives[named].name, text))
+        named++;
+    bool index = text && objective_index(text, &k);
+    if (index && named < sw->n_objectives && (uint64_t)k < sw->n_objectives && named != (size_t)k)
+        return sweep_errorf(c, v,
+                            "key 'pruner.options.objective': %s names objective %zu ('%s') and "
+                            "is the index of objective %lld ('%s'): write the index of the one "
+                            "meant, %zu or %lld",
+                            text, named, text, (long long)k, sw->objectives[k].name, named,
+                            (long long)k);
+    if (named < sw->n_objectives && !(index && (uint64_t)k < sw->n_objectives)) {
+        knobx_buf_printf(b, "%zu", named); /* the pruner reads its index */
+        return 0;
+    }
+    if (index) {
+        knobx_buf_puts(b, text); /* past the objectives: check_sweep says so */
+        return 0;
+    }
+    knobx_buf names = {0};
+    objectives_listed(sw, &names);
+    int rc = sweep_errorf(c, v,
+                          "key 'pruner.options.objective': expected an objective's name or its "
+                          "index (a whole number from 0), got %s%s%s",
+                          text ? text : sweep_kind_name(v), names.len ? "; the objectives: " : "",
+                          names.len && !names.oom ? knobx_buf_cstr(&names) : "");
+    knobx_buf_free(&names);
+    return rc;
+}
+
 static int add_option(plugin_spec *ps, const char *key, const char *value)
 {
     char **k = realloc(ps->keys, (ps->n + 1) * sizeof *k);
@@ -716,26 +729,8 @@ static int read_options(sweep_ctx *c, const yaml_node_t *val, const char *key, p
             sweep_check_length(c, ov, ok, SWEEP_MAX_TEXT))
             return -1;
         /* before the pruner is made: its message would not point at the value */
-        if (!strcmp(key, "pruner") && !strcmp(ok, "objective")) {
-            int64_t k;
-            const char *on = sweep_scalar(ov);
-            knobx_buf names = {0};
-            c->pruner_objective = ov;
-            if (on && !objective_index(on, &k) && objective_named(c, on, &k, &names)) {
-                /* an objective's name: the pruner reads its index */
-                knobx_buf_printf(&b, "%lld", (long long)k);
-            } else if (!on || !objective_index(on, &k)) {
-                int rc = sweep_errorf(
-                    c, ov,
-                    "key 'pruner.options.objective': expected an objective's "
-                    "name or its index (a whole number from 0), got %s%s%s%s",
-                    on ? on : sweep_kind_name(ov), names.len ? "; the objectives: " : "",
-                    names.len ? knobx_buf_cstr(&names) : "", names.oom ? "..." : "");
-                knobx_buf_free(&names);
-                return rc;
-            }
-            knobx_buf_free(&names);
-        }
+        if (!strcmp(key, "pruner") && !strcmp(ok, "objective") && pruner_objective(c, ov, &b))
+            return knobx_buf_free(&b), -1;
         if (!strcmp(key, "sampler") && !strcmp(ok, "warm_start_study")) {
             c->sw->opt_warm_line = (int)sweep_node(c, o->key)->start_mark.line + 1;
             c->sw->opt_warm_col = (int)sweep_node(c, o->key)->start_mark.column + 1;
@@ -1839,13 +1834,18 @@ static int check_sweep(sweep_ctx *c, const yaml_node_t *root)
                             SWEEP_MAX_OBJECTIVES, sw->n_objectives);
     /* the records report the metric of the objective the pruner reads */
     size_t k;
-    if (sweep_pruner_objective(sw, &k))
-        return sweep_errorf(c, c->pruner_objective ? c->pruner_objective : c->pruner,
-                            "key 'pruner': option objective=%s, but the sweep has %zu "
-                            "objective(s), numbered from 0",
-                            sweep_scalar(c->pruner_objective) ? sweep_scalar(c->pruner_objective)
-                                                              : "?",
-                            sw->n_objectives);
+    if (sweep_pruner_objective(sw, &k)) {
+        knobx_buf names = {0};
+        objectives_listed(sw, &names);
+        int rc = sweep_errorf(
+            c, c->pruner_objective ? c->pruner_objective : c->pruner,
+            "key 'pruner': option objective=%s, but the sweep has %zu objective(s), numbered "
+            "from 0: %s",
+            sweep_scalar(c->pruner_objective) ? sweep_scalar(c->pruner_objective) : "?",
+            sw->n_objectives, names.len && !names.oom ? knobx_buf_cstr(&names) : "");
+        knobx_buf_free(&names);
+        return rc;
+    }
     if (sweep_enumerates(sw) && sweep_check_grid(c))
         return -1;
     check_scheduler(c);
@@ -2015,9 +2015,14 @@ static int parse_text(sweep_ctx *c)
                           sweep_kind_name(root));
     if (!rc)
         rc = load_plugins(c, root);
-    for (yaml_node_pair_t *kv = rc ? NULL : root->data.mapping.pairs.start;
-         kv && kv < root->data.mapping.pairs.top && !rc; kv++)
-        rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
+    /* the pruner after every other key: its option objective may name an objective */
+    for (int pass = 0; pass < 2 && !rc; pass++)
+        for (yaml_node_pair_t *kv = root->data.mapping.pairs.start;
+             kv < root->data.mapping.pairs.top && !rc; kv++) {
+            const char *ks = sweep_scalar(sweep_node(c, kv->key));
+            if ((ks && !strcmp(ks, "pruner")) == (pass == 1))
+                rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
+        }
     if (!rc)
         rc = check_sweep(c, root);
     if (!rc && c->program_macro && !c->sw->program && c->stored)

@@ -124,4 +124,68 @@ YAML
 "$KNOB" run one.yaml $S --study one --trials 1 > out.txt 2>&1 || fail "one: $(cat out.txt)"
 "$KNOB" trials one $S --format json > t.json
 expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 0.5, "1": 0.75}]' "one"
+# An index past the objectives lists them.
+grep -qF "past.yaml:10:16: key 'pruner': option objective=2, but the sweep has 2 objective(s), numbered from 0: 'loss' (0), 'acc' (1)" err.txt ||
+    fail "past: $(cat err.txt)"
+# Objectives named like indexes: "0" among objectives named "1" and "0" is refused, both
+# readings named; "1" names objective 0 and is objective 1's index: refused too; a name
+# that is its own index, or a number past the objectives that names one, is that one.
+num() { # file objective-text
+    cat > "$1" <<YAML
+program: ./p.sh
+method: random
+pruner: {name: median, options: {objective: $2}}
+objectives: [{name: "1", goal: minimize}, {name: "0", goal: maximize}, {name: "7", goal: minimize}]
+parameters:
+  x: {values: [1, 2]}
+YAML
+}
+for v in '"0"' 0 1; do
+    num amb.yaml "$v"
+    rc=0
+    "$KNOB" ask amb --sweep amb.yaml $S > out.txt 2> err.txt || rc=$?
+    expect_eq "$rc" 2 "ambiguous $v: exit status ($(cat err.txt))"
+    grep -qF "amb.yaml:3:45: key 'pruner.options.objective': " err.txt ||
+        fail "ambiguous $v: $(cat err.txt)"
+    grep -qF "and is the index of objective" err.txt || fail "ambiguous $v: $(cat err.txt)"
+done
+grep -qF "1 names objective 0 ('1') and is the index of objective 1 ('0'): write the index of the one meant, 0 or 1" err.txt ||
+    fail "ambiguous 1: $(cat err.txt)"
+cat > q.sh <<'SH'
+#!/bin/sh
+echo "step=0 1=5 0=0.5 7=9"
+echo "step=1 1=4 0=0.75 7=8"
+SH
+chmod +x q.sh
+num seven.yaml 7
+sed -i 's|./p.sh|./q.sh|' seven.yaml
+"$KNOB" run seven.yaml $S --study seven --trials 1 > out.txt 2>&1 || fail "seven: $(cat out.txt)"
+"$KNOB" trials seven $S --format json > t.json
+expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 9, "1": 8}]' "seven"
+# Objectives that are no list, below the pruner: their own error, not the pruner's.
+cat > nolist.yaml <<'YAML'
+program: ./p.sh
+pruner: {name: median, options: {objective: acc}}
+objectives: {name: acc, goal: maximize}
+parameters:
+  x: {values: [1, 2]}
+YAML
+rc=0
+"$KNOB" ask nl --sweep nolist.yaml $S > out.txt 2> err.txt || rc=$?
+expect_eq "$rc" 2 "nolist: exit status ($(cat err.txt))"
+grep -qF "nolist.yaml:3:" err.txt || fail "nolist: $(cat err.txt)"
+grep -qF "pruner" err.txt && fail "nolist: the pruner's error: $(cat err.txt)"
+# Many objectives: the message lists the first 8.
+{
+    echo "program: ./p.sh"
+    echo "pruner: {name: median, options: {objective: nope}}"
+    echo "objectives:"
+    for i in $(seq 0 39); do echo "  - {name: m$i, goal: minimize}"; done
+    echo "parameters: {x: {values: [1, 2]}}"
+} > many.yaml
+rc=0
+"$KNOB" ask many --sweep many.yaml $S > out.txt 2> err.txt || rc=$?
+expect_eq "$rc" 2 "many: exit status ($(cat err.txt))"
+grep -qF "got nope; the objectives: 'm0' (0), 'm1' (1), 'm2' (2), 'm3' (3), 'm4' (4), 'm5' (5), 'm6' (6), 'm7' (7), ... (40 in all)" err.txt ||
+    fail "many: $(cat err.txt)"
 echo ok
