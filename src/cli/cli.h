@@ -280,6 +280,12 @@ bool run_stopped(void);
 /* knob run with the arguments of knob worker --study (no sweep file) on the sweep `text`
  * stored with the study; `label` names it in errors. */
 int cli_run_stored(int argc, char **argv, const char *label, const char *text);
+/* knob run from a sweep file, as knob worker SWEEP.yaml runs it (its messages say knob
+ * worker). */
+int cli_run_worker(int argc, char **argv);
+/* knob worker --study's flags (those of knob run) checked before the storage is opened:
+ * -1 with the message said (a usage error), else 0. */
+int cli_run_check_flags(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
 int cmd_tell(int argc, char **argv);
 int cmd_intermediate(int argc, char **argv);

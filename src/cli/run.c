@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 typedef struct run_args {
+    const char *cmd; /* "knob run" or "knob worker": what messages say */
     const char *path, *storage, *study, *trials, *parallel, *timeout, *trial_timeout, *seed,
         *max_initial_failures;
 } run_args;
@@ -37,9 +38,10 @@ static void usage(FILE *f)
 
 /* `stored`: the sweep is the one stored with the study (knob worker --study), so a sweep
  * file is one argument too many. */
-static int parse_run_args(int argc, char **argv, run_args *a, bool stored)
+static int parse_run_args(int argc, char **argv, run_args *a, bool stored, const char *cmd)
 {
     memset(a, 0, sizeof *a);
+    a->cmd = cmd;
     bool options = true; /* until "--": after it, a sweep file named "-x.yaml" is a path */
     for (int i = 0; i < argc; i++) {
         if (options && !strcmp(argv[i], "--")) {
@@ -61,27 +63,28 @@ static int parse_run_args(int argc, char **argv, run_args *a, bool stored)
              cli_opt(argc, argv, &i, "--max-initial-failures", &a->max_initial_failures)))
             continue;
         if ((options && argv[i][0] == '-') || a->path || stored) {
-            fprintf(stderr, "knob run: unexpected argument '%s'\n", argv[i]);
+            fprintf(stderr, "%s: unexpected argument '%s'\n", cmd, argv[i]);
             usage(stderr);
             return -1;
         }
         a->path = argv[i];
     }
     if (!a->path && !stored) {
-        fprintf(stderr, "knob run: which sweep file?\n");
+        fprintf(stderr, "%s: which sweep file?\n", cmd);
         usage(stderr);
         return -1;
     }
     return 0;
 }
 
-static int whole(const char *text, const char *what, int64_t lo, int64_t hi, int64_t *out)
+static int whole(const char *cmd, const char *text, const char *what, int64_t lo, int64_t hi,
+                 int64_t *out)
 {
     char *end;
     errno = 0;
     long long v = strtoll(text, &end, 10);
     if (end == text || *end || errno || v < lo || v > hi) {
-        fprintf(stderr, "knob run: %s must be a whole number from %lld to %lld, got '%s'\n", what,
+        fprintf(stderr, "%s: %s must be a whole number from %lld to %lld, got '%s'\n", cmd, what,
                 (long long)lo, (long long)hi, text);
         return -1;
     }
@@ -89,19 +92,19 @@ static int whole(const char *text, const char *what, int64_t lo, int64_t hi, int
     return 0;
 }
 
-static int duration(const char *text, const char *what, double *out)
+static int duration(const char *cmd, const char *text, const char *what, double *out)
 {
     char hint[128];
     double v = cli_duration(text, hint, sizeof hint, NULL);
     if (v == -2) {
         fprintf(stderr,
-                "knob run: %s '%s': its last number has no unit, and after one with a unit "
+                "%s: %s '%s': its last number has no unit, and after one with a unit "
                 "each needs its own (a number alone is seconds)%s%s%s\n",
-                what, text, *hint ? ": did you mean " : "", hint, *hint ? "?" : "");
+                cmd, what, text, *hint ? ": did you mean " : "", hint, *hint ? "?" : "");
         return -1;
     }
     if (v < 0) {
-        fprintf(stderr, "knob run: %s is a duration (90, 30s, 5m, 2h, 1h30m), got '%s'\n", what,
+        fprintf(stderr, "%s: %s is a duration (90, 30s, 5m, 2h, 1h30m), got '%s'\n", cmd, what,
                 text);
         return -1;
     }
@@ -113,7 +116,7 @@ static int duration(const char *text, const char *what, double *out)
  * that is past the usual soft limit of 1024 open files, and the trials past it lost their
  * logs or could not start. The soft limit is raised as far as the hard one allows, and a
  * limit still too low is said before any trial starts. */
-static void raise_open_files(int parallel)
+static void raise_open_files(const char *cmd, int parallel)
 {
     struct rlimit rl;
     rlim_t need = (rlim_t)parallel * 4 + 64;
@@ -125,9 +128,9 @@ static void raise_open_files(int parallel)
         was = rl.rlim_cur;
     if (was < need)
         fprintf(stderr,
-                "knob run: warning: --parallel %d needs about %llu open files, and this process "
+                "%s: warning: --parallel %d needs about %llu open files, and this process "
                 "may have %llu (ulimit -n): trials past it lose their logs or fail to start\n",
-                parallel, (unsigned long long)need, (unsigned long long)was);
+                cmd, parallel, (unsigned long long)need, (unsigned long long)was);
 }
 
 /* The budget and limits from the flags, over the sweep's keys. */
@@ -139,23 +142,45 @@ static int apply_flags(runner *r, const run_args *a, double *total, bool *has_se
     r->parallel = r->sw->parallel ? (int)(r->sw->parallel < RUN_MAX_PARALLEL ? r->sw->parallel
                                                                              : RUN_MAX_PARALLEL)
                                   : 1;
-    if ((a->trials && whole(a->trials, "--trials", 0, INT64_MAX, &r->limit)) ||
-        (a->parallel && whole(a->parallel, "--parallel", 1, RUN_MAX_PARALLEL, &v)) ||
-        (a->timeout && duration(a->timeout, "--timeout", total)) ||
-        (a->trial_timeout && duration(a->trial_timeout, "--trial-timeout", &r->trial_timeout)))
+    if ((a->trials && whole(a->cmd, a->trials, "--trials", 0, INT64_MAX, &r->limit)) ||
+        (a->parallel && whole(a->cmd, a->parallel, "--parallel", 1, RUN_MAX_PARALLEL, &v)) ||
+        (a->timeout && duration(a->cmd, a->timeout, "--timeout", total)) ||
+        (a->trial_timeout &&
+         duration(a->cmd, a->trial_timeout, "--trial-timeout", &r->trial_timeout)))
         return -1;
     if (a->parallel)
         r->parallel = (int)v;
-    raise_open_files(r->parallel);
+    raise_open_files(a->cmd, r->parallel);
     r->max_initial_failures = RUN_MAX_INITIAL_FAILURES;
-    if (a->max_initial_failures && whole(a->max_initial_failures, "--max-initial-failures", 0,
-                                         INT64_MAX, &r->max_initial_failures))
+    if (a->max_initial_failures && whole(a->cmd, a->max_initial_failures, "--max-initial-failures",
+                                         0, INT64_MAX, &r->max_initial_failures))
         return -1;
     r->setup_only = a->trials && r->limit == 0;
     *has_seed = a->seed != NULL;
-    if (a->seed && cli_seed("knob run", a->seed, seed))
+    if (a->seed && cli_seed(a->cmd, a->seed, seed))
         return -1;
     return 0;
+}
+
+/* The flags' values checked alone, before the sweep is read or the storage opened (knob
+ * worker --study reads the sweep from the storage): a typo is a usage error at once, not
+ * after a connection, or behind a connection's failure. */
+static int check_flags(const run_args *a)
+{
+    int64_t v;
+    double d;
+    uint64_t seed;
+    return (a->trials && whole(a->cmd, a->trials, "--trials", 0, INT64_MAX, &v)) ||
+                   (a->parallel &&
+                    whole(a->cmd, a->parallel, "--parallel", 1, RUN_MAX_PARALLEL, &v)) ||
+                   (a->timeout && duration(a->cmd, a->timeout, "--timeout", &d)) ||
+                   (a->trial_timeout &&
+                    duration(a->cmd, a->trial_timeout, "--trial-timeout", &d)) ||
+                   (a->max_initial_failures && whole(a->cmd, a->max_initial_failures,
+                                                     "--max-initial-failures", 0, INT64_MAX, &v)) ||
+                   (a->seed && cli_seed(a->cmd, a->seed, &seed))
+               ? -1
+               : 0;
 }
 
 /* run_cap counts the trials of the whole study, earlier runs and other processes too. The
@@ -236,9 +261,9 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     r->study_name = a->study ? a->study : sw->study ? sw->study : dflt_study;
     if (!r->setup_only && !sw->program && !sw->command) {
         fprintf(stderr,
-                "knob run: %s has no program or command, so there is nothing to run "
+                "%s: %s has no program or command, so there is nothing to run "
                 "(knob ask and knob tell drive such a sweep)\n",
-                sw->path);
+                a->cmd, sw->path);
         return EXIT_USAGE;
     }
     if (!r->setup_only && cli_refuse_unset_env(sw))
@@ -278,6 +303,14 @@ static int run(runner *r, const run_args *a, char *dflt_study)
         free(where);
         cli_close(&r->ref);
         return 0;
+    }
+    /* before any trial: each would fail to run, and count in run_cap */
+    knobx_buf why = {0};
+    if (run_check_program(sw, &why)) {
+        fprintf(stderr, "%s: %s\n", a->cmd, why.oom ? "out of memory" : knobx_buf_cstr(&why));
+        knobx_buf_free(&why);
+        cli_close(&r->ref);
+        return EXIT_USAGE;
     }
     apply_run_cap(r);
     grid_expected(r);
@@ -325,14 +358,15 @@ static void keep_heap(void)
 #endif
 }
 
-/* knob run, from a sweep file, or (label and text) from the sweep stored with a study. */
-static int run_command(int argc, char **argv, const char *label, const char *text)
+/* knob run (or knob worker: `cmd`), from a sweep file, or (label and text) from the sweep
+ * stored with a study. */
+static int run_command(int argc, char **argv, const char *cmd, const char *label, const char *text)
 {
     run_signals_early();
     keep_heap();
     run_args a;
     sweep sw;
-    if (parse_run_args(argc, argv, &a, text != NULL))
+    if (parse_run_args(argc, argv, &a, text != NULL, cmd) || check_flags(&a))
         return EXIT_USAGE;
     if (text ? sweep_load_stored(label, text, &sw) : sweep_load(a.path, &sw))
         return EXIT_USAGE;
@@ -341,7 +375,7 @@ static int run_command(int argc, char **argv, const char *label, const char *tex
      * at each exit. */
     runner *r = calloc(1, sizeof *r);
     if (!r) {
-        fprintf(stderr, "knob run: out of memory\n");
+        fprintf(stderr, "%s: out of memory\n", cmd);
         sweep_free(&sw);
         return EXIT_FAIL;
     }
@@ -358,10 +392,21 @@ static int run_command(int argc, char **argv, const char *label, const char *tex
 
 int cmd_run(int argc, char **argv)
 {
-    return run_command(argc, argv, NULL, NULL);
+    return run_command(argc, argv, "knob run", NULL, NULL);
+}
+
+int cli_run_worker(int argc, char **argv)
+{
+    return run_command(argc, argv, "knob worker", NULL, NULL);
+}
+
+int cli_run_check_flags(int argc, char **argv)
+{
+    run_args a;
+    return parse_run_args(argc, argv, &a, true, "knob worker") || check_flags(&a) ? -1 : 0;
 }
 
 int cli_run_stored(int argc, char **argv, const char *label, const char *text)
 {
-    return run_command(argc, argv, label, text);
+    return run_command(argc, argv, "knob worker", label, text);
 }

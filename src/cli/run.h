@@ -255,6 +255,10 @@ extern const char *const run_own_vars[];
  * run_max_arg_len(): then `why` (if not NULL) says which and how long. */
 char **run_argv(const sweep *sw, const trial_params *tp, const char *json_file, knobx_buf *why);
 void run_argv_free(char **argv);
+/* -1 with why set when the program the trials would run (${program} where the command runs
+ * it, or the interpreter's script) is missing from the directory the trials run in, and,
+ * for a bare name, from PATH: each trial would fail to run (and count in run_cap). */
+int run_check_program(const sweep *sw, knobx_buf *why);
 
 /* The trial's stdout.log (err false) or stderr.log, created at the first byte the trial
  * writes there (a trial that prints nothing has none); NULL when it cannot be (said once). */

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 size_t run_max_arg_len(void)
@@ -50,11 +51,13 @@ static const char *interpreter(const sweep *sw)
 }
 
 /* The program as a command: "train.sh" in this directory becomes "./train.sh", since
- * execvp (and env) would look for it on PATH. */
+ * execvp (and env) would look for it on PATH; a directory of the name stays a name. */
 static void push_program(strv *a, const sweep *sw)
 {
     const char *p = sw->program ? sw->program : "";
-    if (!interpreter(sw) && *p && !strchr(p, '/') && access(p, F_OK) == 0) {
+    struct stat st;
+    /* a file: a directory of that name is no program (python -m ${program}, a package) */
+    if (!interpreter(sw) && *p && !strchr(p, '/') && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
         knobx_buf b = {0};
         knobx_buf_printf(&b, "./%s", p);
         push(a, knobx_buf_cstr(&b));
@@ -62,6 +65,63 @@ static void push_program(strv *a, const sweep *sw)
         return;
     }
     push(a, p);
+}
+
+/* True when the file `name` (no '/') is an executable in a directory of PATH, as execvp
+ * finds it. */
+static bool on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path; *p;) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        knobx_buf b = {0};
+        knobx_buf_printf(&b, "%.*s/%s", (int)n, n ? p : ".", name);
+        bool found = !b.oom && access(knobx_buf_cstr(&b), X_OK) == 0;
+        knobx_buf_free(&b);
+        if (found)
+            return true;
+        p += n + (end != NULL);
+    }
+    return false;
+}
+
+int run_check_program(const sweep *sw, knobx_buf *why)
+{
+    static const char *const dflt[] = {"${env}", "${interpreter}", "${program}"};
+    const char *const *c = sw->command ? (const char *const *)sw->command : dflt;
+    size_t n = sw->command ? sw->n_command : 3, i = 0;
+    /* ${program} where it is what runs, or the interpreter's script: not an argument of
+     * something else (python -m ${program}, a module's name) */
+    while (i < n && (!strcmp(c[i], "${env}") || !strcmp(c[i], "${interpreter}") ||
+                     !strcmp(c[i], "env") || !strcmp(c[i], "/usr/bin/env")))
+        i++;
+    /* or the script of an interpreter the command names: [python3, ${program}, ${args}] */
+    static const char *const runs_scripts[] = {"python", "bash", "sh",   "Rscript", "julia",
+                                               "node",   "perl", "ruby", NULL};
+    bool script = false;
+    if (i + 1 < n && !strcmp(c[i + 1], "${program}")) {
+        const char *base = strrchr(c[i], '/') ? strrchr(c[i], '/') + 1 : c[i];
+        for (size_t k = 0; runs_scripts[k] && !script; k++)
+            script = !strncmp(base, runs_scripts[k], strlen(runs_scripts[k]));
+        i += script;
+    }
+    const char *p = sw->program;
+    if (!p || i >= n || strcmp(c[i], "${program}") || access(p, F_OK) == 0)
+        return 0;
+    bool file = script || interpreter(sw) || strchr(p, '/');
+    if (!file && on_path(p)) /* a command's name, run from PATH */
+        return 0;
+    char cwd[4096];
+    const char *here = getcwd(cwd, sizeof cwd) ? cwd : "the current directory";
+    knobx_buf_printf(why,
+                     "program '%s' is %s in %s, where each trial runs%s: run knob from the "
+                     "directory that holds it, or give program as an absolute path",
+                     p, file ? "no file" : "neither a file nor a command on PATH", here,
+                     p[0] == '/' ? "" : " (a relative program is found from there)");
+    return -1;
 }
 
 /* ${args}, ${args_no_hyphens}, ${args_no_boolean_flags}: one argument per param. As flags,

@@ -75,7 +75,7 @@ int cmd_worker(int argc, char **argv)
         sweep_path = argv[i];
     }
     if (sweep_path)
-        return cmd_run(argc, argv);
+        return cli_run_worker(argc, argv);
     if (!study) {
         fputs("knob worker: give the study to join (--study NAME, whose stored sweep it runs) "
               "or a sweep file\n",
@@ -83,6 +83,8 @@ int cmd_worker(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    if (cli_run_check_flags(argc, argv))
+        return EXIT_USAGE;
     char *text = stored_sweep(storage ? storage : KNOB_DEFAULT_STORAGE, study);
     if (run_stopped()) { /* stopped while it opened: no trial asked yet */
         free(text);
