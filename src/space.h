@@ -40,6 +40,11 @@ double knob__dist_snap(const knob_distribution *d, double x);
 int knob__dist_from_external(const knob_distribution *d, const knobx_json *v, double *internal,
                              const char *name);
 
+/* Whether the fixed value v (an enqueued or knob_study_set_fixed_params value) fits d, as a
+ * trial's suggest takes it: itself, or a bool or number that fits as the other (true is 1);
+ * its internal value in *x. A misfit sets no error; the sampler samples the param (trial.c). */
+bool knob__fixed_fits(const knob_distribution *d, const knobx_json *v, const char *name, double *x);
+
 /* A stepped float's steps (checked): how many from low to high, and the k-th point
  * (low + k * step, never above high; the nearest double to that decimal where low and step
  * are decimals: 0.3, not 0.30000000000000004). Every point of a stepped float is made by

@@ -628,6 +628,18 @@ int knob_study_trials_left(knob_study *s, int64_t *left)
         rc = knob__error(KNOB_EINVAL, "sampler '%s': trials_left gave %lld (a count is 0 or more)",
                          sp->name, (long long)n);
     rc = knob__plugin_call_end(&k, rc, "sampler", sp->name, "trials_left");
+    /* max_trials counts every trial the study holds, the waiting ones too: those all run,
+     * and new ones only while the study holds fewer than max_trials */
+    const knob_trial_info *const *trials;
+    size_t n_trials = 0;
+    if (!rc && s->max_trials > 0 && !(rc = knob_study_trials(s, &trials, &n_trials))) {
+        int64_t waiting = 0;
+        for (size_t i = 0; i < n_trials; i++)
+            waiting += trials[i]->state == KNOB_TRIAL_WAITING;
+        int64_t room = s->max_trials - (int64_t)n_trials;
+        int64_t most = waiting + (room > 0 ? room : 0);
+        n = n < most ? n : most;
+    }
     if (!rc)
         *left = n;
     return rc;

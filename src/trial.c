@@ -197,8 +197,11 @@ static bool from_fixed(knob_trial *t, const char *name, const knob_distribution 
     const knobx_json *v = knobx_json_get(t->fixed, name);
     if (!v)
         v = knobx_json_get(t->s->fixed, name);
-    if (!v)
-        return false;
+    return v && knob__fixed_fits(d, v, name, x);
+}
+
+bool knob__fixed_fits(const knob_distribution *d, const knobx_json *v, const char *name, double *x)
+{
     knob__kept_error kept;
     knob__error_keep(&kept);
     knobx_json alt;

@@ -44,6 +44,12 @@ int cli_open_sweep_study_as(const sweep *sw, const char *storage, const char *na
                             const char *fresh, bool has_seed, uint64_t seed, bool heartbeats,
                             study_ref *out);
 
+/* The points a grid sweep's study (cli_open_sweep_study) has left, as its grid sampler counts
+ * them (knob_study_trials_left) but for the study's run_cap: the points past it too, its
+ * waiting trials included. `seed` is the study's sampler's. -1 when it cannot be told (no
+ * message). */
+int64_t cli_grid_left(const sweep *sw, knob_storage *st, const char *name, uint64_t seed);
+
 /* W&B's metric.target: true when the study's best value (of any worker's trials) reaches
  * the sweep's target (<= when minimizing, >= when maximizing), then *best holds it. */
 bool cli_target_reached(const sweep *sw, knob_study *s, double *best);

@@ -646,6 +646,33 @@ static int make_sampler(const sweep *sw, const char *storage, const char *name, 
     return *grid ? add_grid(sw, *out) : 0;
 }
 
+int64_t cli_grid_left(const sweep *sw, knob_storage *st, const char *name, uint64_t seed)
+{
+    knob_sampler *grid = NULL;
+    char *json = NULL, text[32];
+    double points;
+    snprintf(text, sizeof text, "%llu", (unsigned long long)seed);
+    /* the sweep's grid sampler (its options: order) as make_sampler makes it, quietly */
+    int rc = sw->sampler.name ? sweep_make_sampler(&sw->sampler, &grid)
+                              : knob_sampler_create("grid", "order=product", &grid);
+    if (rc || strcmp(knob_sampler_name(grid), "grid") || sweep_grid_space(sw, &json, &points) ||
+        knob_sampler_set_option(grid, "search_space", json) ||
+        knob_sampler_set_option(grid, "seed", text)) {
+        free(json);
+        knob_sampler_free(grid);
+        return -1;
+    }
+    free(json);
+    /* a handle of its own, without the run's max_trials (run_cap), which caps the count */
+    knob_study_options o = {.sampler = grid};
+    knob_study *s = NULL;
+    int64_t left = -1;
+    if (knob_study_load(st, name, &o, &s) || knob_study_trials_left(s, &left))
+        left = -1;
+    knob_study_free(s);
+    return left;
+}
+
 static int make_pruner(const sweep *sw, knob_pruner **out)
 {
     *out = NULL;

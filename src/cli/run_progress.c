@@ -292,7 +292,14 @@ static void grid_unrun(runner *r)
     size_t n = 0;
     int64_t left;
     if (!r->ref.grid || !r->sw->run_cap || knob_study_trials(r->ref.s, &tr, &n) ||
-        (int64_t)n < r->sw->run_cap || knob_study_trials_left(r->ref.s, &left) || left <= 0)
+        (int64_t)n < r->sw->run_cap)
+        return;
+    /* The grid's count past the run_cap (the run's handle counts up to it), which holds the
+     * waiting trials: they run (the study holds them already, so its run_cap does not keep
+     * them from running), and the points never ran are the rest. */
+    left = cli_grid_left(r->sw, r->ref.st, r->study_name,
+                         knob_sampler_seed(knob_study_sampler(r->ref.s)));
+    if (left <= 0)
         return;
     int64_t interrupted = 0;
     for (size_t i = 0; i < n; i++) {
@@ -300,7 +307,10 @@ static void grid_unrun(runner *r)
                                 ? knob_trial_info_attr(tr[i], "fail_cause", true)
                                 : NULL;
         interrupted += cause && !strcmp(cause, "\"interrupted\"");
+        left -= tr[i]->state == KNOB_TRIAL_WAITING;
     }
+    if (left <= 0)
+        return;
     printf("%lld grid point%s never ran: the study holds its run_cap of %lld trials",
            (long long)left, left == 1 ? "" : "s", (long long)r->sw->run_cap);
     if (interrupted)

@@ -500,7 +500,10 @@ static void mark_run(const grid_state *g, const knob_trial_info *const *trials, 
     }
 }
 
-static int start(grid_state *g, knob_study *s)
+/* The grid's points: its space parsed and counted, and the equal values of each param
+ * (count_twice); no order yet (knob_study_trials_left on a grid whose waiting trials all name
+ * their points needs none). */
+static int prepare(grid_state *g)
 {
     int rc = parse_space(g); /* set after creation with knob_sampler_set_option, perhaps */
     if (rc)
@@ -519,9 +522,25 @@ static int start(grid_state *g, knob_study *s)
                                   "that does not enumerate",
                                   GRID_MAX_POINTS);
     }
-    g->order = malloc(total * sizeof *g->order);
-    g->taken = calloc((total + 7) / 8, 1);
-    if (!g->order || !g->taken)
+    if (g->order && g->total != total) { /* the space was set again since the order */
+        free(g->order);
+        g->order = NULL;
+    }
+    g->total = total;
+    for (size_t i = 0; !rc && i < g->n; i++)
+        if (!g->params[i].twice)
+            rc = count_twice(&g->params[i]);
+    return rc;
+}
+
+/* The order the points run in (prepare first). */
+static int make_order(grid_state *g, knob_study *s)
+{
+    if (g->order)
+        return KNOB_OK;
+    uint64_t total = g->total;
+    g->order = malloc((total ? total : 1) * sizeof *g->order);
+    if (!g->order)
         return knob_set_error(KNOB_ENOMEM, "out of memory (grid of %" PRIu64 " points)", total);
     /* product: point by point as their indices go, the last param varying fastest, product
      * after product; every worker and every run of the study takes them in that order */
@@ -534,12 +553,18 @@ static int start(grid_state *g, knob_study *s)
             g->order[i] = g->order[j];
         g->order[j] = (uint32_t)i;
     }
-    g->total = total;
-    for (size_t i = 0; !rc && i < g->n; i++)
-        if (!g->params[i].twice)
-            rc = count_twice(&g->params[i]);
-    if (rc)
+    return KNOB_OK;
+}
+
+/* Ready to ask: the order, and the points known taken. */
+static int start(grid_state *g, knob_study *s)
+{
+    int rc = prepare(g);
+    if (rc || (rc = make_order(g, s)))
         return rc;
+    g->taken = calloc((g->total + 7) / 8, 1);
+    if (!g->taken)
+        return knob_set_error(KNOB_ENOMEM, "out of memory (grid of %" PRIu64 " points)", g->total);
     /* Points run by trials already in the storage need no claim attempt. */
     const knob_trial_info *const *trials;
     size_t n;
@@ -575,8 +600,16 @@ static int interruptions(const grid_state *g, knob_study *s, uint64_t k, uint64_
     return rc;
 }
 
+/* Whether value m of param q is the one a fixed value v runs: equal to it, and the first of
+ * values listed twice ([ok, crash, ok]: the trial's ok is the first choice of its equal
+ * ones, and runs the first ok's point, never the second's). */
+static bool fixed_is(const grid_param *q, size_t m, const knobx_json *v, bool loose)
+{
+    return knobx_json_given_equal(q->values->kids[m], v, loose) && !(q->twice && q->twice[m]);
+}
+
 /* Whether point k agrees with the fixed params: its product holds every fixed name that is
- * a param of the grid, each at the fixed value. */
+ * a param of the grid, each at the fixed value (fixed_is). */
 static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, bool loose)
 {
     const grid_product *p = product_of(g, &k);
@@ -586,7 +619,7 @@ static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, boo
     for (size_t i = p->first + p->n; i-- > p->first;) {
         size_t m = g->params[i].values->n;
         const knobx_json *v = knobx_json_get(fixed, g->params[i].name);
-        if (v && !knobx_json_given_equal(g->params[i].values->kids[k % m], v, loose))
+        if (v && !fixed_is(&g->params[i], k % m, v, loose))
             return false;
         k /= m;
     }
@@ -830,97 +863,222 @@ static bool bit(const uint8_t *bits, uint64_t k)
     return bits[k / 8] & (1u << (k % 8));
 }
 
-/* The point waiting trial w takes when its turn comes, as queued_point and before_trial
- * give it, with `bits` the points taken by then (set here when it takes one), *next the
- * place in the order before which every point is taken, and reserved[0 .. n_reserved) the
- * points waiting trials name in full. No point when its fixed values agree with none, or
- * when every point it agrees with has run (it runs one again); a trial neither enqueued on
- * the grid nor a retry takes the next free point. */
-static void waiting_takes(const grid_state *g, const knob_trial_info *const *trials, size_t n,
-                          const knob_trial_info *w, const uint64_t *reserved, size_t n_reserved,
-                          uint8_t *bits, uint64_t *next)
+static void set_bit(uint8_t *bits, uint64_t k)
+{
+    bits[k / 8] |= (uint8_t)(1u << (k % 8));
+}
+
+/* What trials_left reads and marks as it gives each waiting trial its point. */
+typedef struct grid_count {
+    const knob_trial_info *const *trials;
+    size_t n;
+    const uint64_t *reserved; /* the points waiting trials name in full, sorted */
+    size_t n_reserved;
+    uint8_t *bits;  /* the points taken so far */
+    uint64_t next;  /* the place in the order before which every point is taken */
+    uint32_t *rank; /* each point's place in the order; built when a trial needs it */
+} grid_count;
+
+/* The point of the trial a waiting retry w runs again, if it has one. */
+static bool retry_point(const grid_state *g, const grid_count *c, const knob_trial_info *w,
+                        uint64_t *k)
 {
     const char *of = knob_trial_info_attr(w, "retry_of", true);
     int64_t origin;
-    uint64_t k;
-    if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n &&
-        trials[origin]->number == origin && point_of(g, trials[origin], &k)) {
-        bits[k / 8] |= (uint8_t)(1u << (k % 8));
-        return;
+    return of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < c->n &&
+           c->trials[origin]->number == origin && point_of(g, c->trials[origin], k);
+}
+
+/* The next point in the order not taken, taken when `take` (as before_trial takes it). */
+static void next_free(const grid_state *g, grid_count *c, bool take)
+{
+    while (c->next < g->total && bit(c->bits, g->order[c->next]))
+        c->next++;
+    if (c->next < g->total && take)
+        set_bit(c->bits, g->order[c->next]);
+}
+
+/* The point earliest in the order that agrees with the fixed params (as agrees), is not
+ * taken and, when `spare`, not reserved, in *out; found over the agreeing points alone (an
+ * odometer over the values each param may take), not by a pass over the order. *agree:
+ * whether any point agrees. */
+static int first_agreeing(const grid_state *g, const grid_count *c, const knobx_json *fixed,
+                          bool loose, bool spare, bool *agree, bool *found, uint64_t *out)
+{
+    uint64_t base = 0, best = UINT64_MAX;
+    int rc = KNOB_OK;
+    *agree = *found = false;
+    for (size_t j = 0; !rc && j < g->n_products; base += g->products[j++].size) {
+        const grid_product *p = &g->products[j];
+        bool fits = true;
+        for (size_t f = 0; fits && f < fixed->n; f++)
+            fits = in_product(g, p, fixed->kids[f]->key) || !in_grid(g, fixed->kids[f]->key);
+        if (!fits)
+            continue;
+        size_t width = 0;
+        for (size_t q = p->first; q < p->first + p->n; q++)
+            width += g->params[q].values->n;
+        /* idx: each param's values it may take, one after the other; len, at: per param */
+        size_t *idx = malloc((width ? width : 1) * sizeof *idx);
+        size_t *len = calloc(p->n ? p->n : 1, sizeof *len);
+        size_t *at = calloc(p->n ? p->n : 1, sizeof *at);
+        size_t *from = calloc(p->n ? p->n : 1, sizeof *from);
+        bool some = idx && len && at && from;
+        if (!some)
+            rc = knob__oom("grid: the points left");
+        for (size_t q = 0, w = 0; some && q < p->n; q++) {
+            const grid_param *gp = &g->params[p->first + q];
+            const knobx_json *v = knobx_json_get(fixed, gp->name);
+            from[q] = w;
+            for (size_t m = 0; m < gp->values->n; m++)
+                if (!v || fixed_is(gp, m, v, loose))
+                    idx[w + len[q]++] = m;
+            w += gp->values->n;
+            some = len[q] > 0;
+        }
+        *agree = *agree || some;
+        for (bool more = some; more;) {
+            uint64_t k = 0;
+            for (size_t q = 0; q < p->n; q++)
+                k = k * g->params[p->first + q].values->n + idx[from[q] + at[q]];
+            k += base;
+            if (!bit(c->bits, k) && c->rank[k] < best &&
+                !(spare && bsearch(&k, c->reserved, c->n_reserved, sizeof k, cmp_u64))) {
+                best = c->rank[k];
+                *out = k;
+                *found = true;
+            }
+            more = false;
+            for (size_t q = p->n; q-- > 0 && !more;) {
+                more = ++at[q] < len[q];
+                if (!more)
+                    at[q] = 0;
+            }
+        }
+        free(idx);
+        free(len);
+        free(at);
+        free(from);
     }
+    return rc;
+}
+
+/* Whether an enqueued trial off the grid runs a point after all (queued_point's pending
+ * point): a fixed value of a grid param that the param's distribution, as the study's trials
+ * suggested it last, does not take; the sampler samples it, and the trial runs the point.
+ * Unknown (no trial has suggested the param): it is taken to fit. */
+static bool runs_a_point(const grid_state *g, const grid_count *c, const knobx_json *fixed)
+{
+    for (size_t f = 0; f < fixed->n; f++) {
+        const char *name = fixed->kids[f]->key;
+        if (!in_grid(g, name))
+            continue;
+        for (size_t i = c->n; i-- > 0;) {
+            const knob_param *tp = knob_trial_info_param(c->trials[i], name);
+            double x;
+            if (!tp)
+                continue;
+            if (!knob__fixed_fits(tp->dist, fixed->kids[f], name, &x))
+                return true;
+            break;
+        }
+    }
+    return false;
+}
+
+/* The point waiting trial w (not a retry of a trial on a point) takes when its turn comes, as
+ * queued_point and before_trial give it, set in c->bits: one it names in full, that one
+ * unless it has run; one it names in part, the first in the order it agrees with and not
+ * taken (first one no other waiting trial names in full); one off the grid none, unless its
+ * value does not fit (runs_a_point); one neither enqueued on the grid nor a retry, the next
+ * free point. None when every point it agrees with has run (it runs one again). */
+static int waiting_takes(grid_state *g, knob_study *s, grid_count *c, const knob_trial_info *w)
+{
     const char *json = knob_trial_info_attr(w, "fixed_params", true);
     knobx_json *fixed = json ? knobx_json_parse(json, (size_t)-1, NULL, 0) : NULL;
     bool named = false;
+    int rc = KNOB_OK;
     for (size_t f = 0; fixed && fixed->type == KNOBX_JSON_OBJECT && f < fixed->n && !named; f++)
         named = in_grid(g, fixed->kids[f]->key);
-    if (!named) {
+    uint64_t k;
+    if (named && fixed_point(g, fixed, &k)) {
+        set_bit(c->bits, k); /* the one point it agrees with (a taken one runs again) */
         knobx_json_free(fixed);
-        while (*next < g->total && bit(bits, g->order[*next]))
-            ++*next;
-        if (*next < g->total)
-            bits[g->order[*next] / 8] |= (uint8_t)(1u << (g->order[*next] % 8));
-        return;
+        return KNOB_OK;
     }
-    uint64_t own;
-    bool whole = fixed_point(g, fixed, &own), agree = false, done = false;
-    for (int pass = 0; pass < 4 && !done; pass++) {
-        bool loose = pass >= 2, spare = pass % 2 == 0 && !whole;
-        if ((pass % 2 == 0 && (whole || !n_reserved)) || (loose && agree))
+    if ((rc = make_order(g, s))) {
+        knobx_json_free(fixed);
+        return rc;
+    }
+    if (named && !c->rank) {
+        c->rank = malloc((size_t)(g->total ? g->total : 1) * sizeof *c->rank);
+        if (!c->rank)
+            rc = knob__oom("grid: the points left");
+        for (uint64_t i = 0; !rc && i < g->total; i++)
+            c->rank[g->order[i]] = (uint32_t)i;
+    }
+    bool agree = false, found = false;
+    for (int pass = 0; named && !rc && pass < 4 && !found; pass++) {
+        bool loose = pass >= 2, spare = pass % 2 == 0, some;
+        if ((spare && !c->n_reserved) || (loose && agree))
             continue;
-        for (uint64_t i = 0; !done && i < g->total; i++) {
-            k = g->order[i];
-            if ((spare && bsearch(&k, reserved, n_reserved, sizeof k, cmp_u64)) ||
-                !agrees(g, k, fixed, loose))
-                continue;
-            agree = true;
-            if (!bit(bits, k)) {
-                bits[k / 8] |= (uint8_t)(1u << (k % 8));
-                done = true;
-            }
-        }
+        rc = first_agreeing(g, c, fixed, loose, spare, &some, &found, &k);
+        agree = agree || some;
     }
+    if (!rc && found)
+        set_bit(c->bits, k);
+    else if (!rc && (!named || !agree)) /* off the grid, it runs with a point's other values */
+        next_free(g, c, !named || runs_a_point(g, c, fixed));
     knobx_json_free(fixed);
+    return rc;
 }
 
 /* The trials the grid runs before it is done: its points no trial has run or runs (a point
  * whose trials were all interrupted runs again), counted after each waiting trial has taken
- * the point it will take, and the waiting trials, which all run. Read from the trials as
+ * the point it will take, and the waiting trials, which all run (an ask runs a queued trial
+ * whatever its sampler says). Read from the trials as
  * they are now, not from what this handle has claimed. */
 static int trials_left(void *state, knob_study *s, int64_t *left)
 {
     grid_state *g = state;
-    int rc = g->order ? KNOB_OK : start(g, s);
-    const knob_trial_info *const *trials;
-    size_t n;
-    if (rc || (rc = knob_study_trials(s, &trials, &n)))
+    int rc = g->taken ? KNOB_OK : prepare(g);
+    grid_count c = {0};
+    if (rc || (rc = knob_study_trials(s, &c.trials, &c.n)))
         return rc;
-    uint8_t *bits = calloc((size_t)(g->total + 7) / 8, 1);
-    if (!bits)
+    c.bits = calloc((size_t)(g->total + 7) / 8, 1);
+    if (!c.bits)
         return knob__oom("grid: the points left");
-    mark_run(g, trials, n, bits);
-    uint64_t *reserved = NULL, next = 0;
-    size_t n_reserved = 0;
+    mark_run(g, c.trials, c.n, c.bits);
+    uint64_t *reserved = NULL, k;
     int64_t waiting = 0;
-    rc = reserved_points(g, trials, n, -1, &reserved, &n_reserved);
-    for (size_t i = 0; !rc && i < n; i++)
-        if (trials[i]->state == KNOB_TRIAL_WAITING) {
+    rc = reserved_points(g, c.trials, c.n, -1, &reserved, &c.n_reserved);
+    c.reserved = reserved;
+    /* a retry waiting to run its original's point holds it before any other waiting trial
+     * asks (claim_point: the interrupted point's claim is held) */
+    for (size_t i = 0; !rc && i < c.n; i++)
+        if (c.trials[i]->state == KNOB_TRIAL_WAITING && retry_point(g, &c, c.trials[i], &k))
+            set_bit(c.bits, k);
+    for (size_t i = 0; !rc && i < c.n; i++)
+        if (c.trials[i]->state == KNOB_TRIAL_WAITING) {
             waiting++;
-            waiting_takes(g, trials, n, trials[i], reserved, n_reserved, bits, &next);
+            if (!retry_point(g, &c, c.trials[i], &k))
+                rc = waiting_takes(g, s, &c, c.trials[i]);
         }
     uint64_t free_points = 0;
-    for (uint64_t k = 0; !rc && k < g->total; k++)
-        free_points += !bit(bits, k);
+    for (uint64_t p = 0; !rc && p < g->total; p++)
+        free_points += !bit(c.bits, p);
     if (!rc)
         *left = waiting + (int64_t)free_points;
     free(reserved);
-    free(bits);
+    free(c.rank);
+    free(c.bits);
     return rc;
 }
 
 static int before_trial(void *state, knob_study *s, knob_trial *t)
 {
     grid_state *g = state;
-    int rc = g->order ? KNOB_OK : start(g, s);
+    int rc = g->taken ? KNOB_OK : start(g, s);
     if (rc)
         return rc;
     bool done;

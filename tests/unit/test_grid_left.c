@@ -282,6 +282,168 @@ static void edited_grid(void **state)
     knob_storage_close(st);
 }
 
+/* An interrupted point whose retry waits behind another waiting trial: the retry holds the
+ * point, so the trial ahead of it takes another (the count was one too many). */
+static knob_trial_state ab(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    double a;
+    size_t b;
+    const char *bs[] = {"x", "y"};
+    if (knob_trial_suggest_float(t, "a", 0, 10, 0, 0, &a) ||
+        knob_trial_suggest_categorical(t, "b", bs, 2, &b))
+        return KNOB_TRIAL_FAIL;
+    values[0] = a + (double)b;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static const char *const grid_ab = "{\"a\": [2, 3, 4], \"b\": [\"x\", \"y\"]}";
+
+static void retry_behind_another(void **state)
+{
+    (void)state;
+    for (int seed = 20; seed < 30; seed++) {
+        char opt[8];
+        snprintf(opt, sizeof opt, "%d", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study_options o = {.sampler = grid_of(grid_ab, opt), .max_retry = 2};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "g", &o, &s), KNOB_OK);
+        knob_trial *t;
+        double v;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(ab(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+        assert_int_equal(knob_study_tell_fail(s, t, "stopped", "interrupted"), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"other\": 1}"), KNOB_OK);
+        bool enqueued;
+        assert_int_equal(knob_study_retry_trial(s, 0, &enqueued), KNOB_OK);
+        assert_true(enqueued);
+        knob_study_free(s);
+        o.sampler = grid_of(grid_ab, opt);
+        assert_int_equal(knob_study_load(st, "g", &o, &s), KNOB_OK);
+        assert_int_equal(left_of(s), 6);
+        runs_what_it_said(s, ab, 6);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* A value listed twice with its first enqueued: the trial runs the first ok, so it takes
+ * that point, whatever the order; the count said one left when the asks were done. */
+static void repeated_value_enqueued(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 12; seed++) {
+        char opt[8];
+        snprintf(opt, sizeof opt, "%d", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "g", grid_of("{\"how\": [\"ok\", \"crash\", \"ok\"]}", opt));
+        assert_int_equal(knob_study_enqueue(s, "{\"how\": \"ok\"}"), KNOB_OK);
+        assert_int_equal(left_of(s), 3);
+        runs_what_it_said(s, outcome, 3);
+        /* each point ran once: the choices 0, 1 and 2 */
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(n, 3);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++)
+            sum += trials[i]->params[0].internal;
+        assert_true(sum == 3);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* max_trials caps the count: new trials only while the study holds fewer, its waiting ones
+ * whatever it holds. */
+static void max_trials_caps(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study_options o = {.sampler = grid_of(grid3x2, "8"), .max_trials = 3};
+    knob_study *s;
+    assert_int_equal(knob_study_create(st, "g", &o, &s), KNOB_OK);
+    assert_int_equal(left_of(s), 3);
+    one_trial(s, KNOB_TRIAL_COMPLETE, NULL);
+    assert_int_equal(left_of(s), 2);
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1}"), KNOB_OK);
+    assert_int_equal(left_of(s), 2);
+    runs_what_it_said(s, lr_opt, 2);
+    knob_study_free(s);
+    /* a study at max_trials with waiting trials: those alone */
+    o = (knob_study_options){.sampler = grid_of(grid3x2, "8"), .max_trials = 2};
+    assert_int_equal(knob_study_create(st, "h", &o, &s), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"lr\": 0.1}"), KNOB_OK);
+    assert_int_equal(knob_study_enqueue(s, "{\"opt\": \"adam\"}"), KNOB_OK);
+    assert_int_equal(left_of(s), 2);
+    runs_what_it_said(s, lr_opt, 2);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* An enqueued value outside the param's range (a in [0, 10]) is sampled from the grid: the
+ * trial runs the next point, which the count takes once a trial has shown the range. */
+static void enqueued_out_of_range(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 6; seed++) {
+        char opt[8];
+        snprintf(opt, sizeof opt, "%d", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "g", grid_of(grid_ab, opt));
+        knob_trial *t;
+        double v;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(ab(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(knob_study_enqueue(s, "{\"a\": 50}"), KNOB_OK);
+        assert_int_equal(left_of(s), 5);
+        /* in range, off the grid: it runs its own value, and takes no point */
+        assert_int_equal(knob_study_enqueue(s, "{\"a\": 5, \"b\": \"x\"}"), KNOB_OK);
+        assert_int_equal(left_of(s), 6);
+        runs_what_it_said(s, ab, 6);
+        /* with every point run, one off the grid still runs (a queued trial does) */
+        assert_int_equal(knob_study_enqueue(s, "{\"a\": 5, \"b\": \"y\"}"), KNOB_OK);
+        assert_int_equal(left_of(s), 1);
+        runs_what_it_said(s, ab, 1);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
+/* A large grid with points enqueued in full and in part: the count matches what runs. */
+static void many_enqueued(void **state)
+{
+    (void)state;
+    char space[512] = "{\"a\": [";
+    for (int i = 0; i < 12; i++)
+        snprintf(space + strlen(space), sizeof space - strlen(space), "%s%d", i ? "," : "", i);
+    strcat(space, "], \"b\": [\"x\", \"y\"]}");
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(st, "g", grid_of(space, "9"));
+    for (int i = 0; i < 3; i++) {
+        knob_trial *t;
+        double v;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(ab(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    for (int i = 0; i < 10; i++) {
+        char e[64];
+        if (i % 3 == 2)
+            snprintf(e, sizeof e, "{\"b\": \"%s\"}", i % 2 ? "x" : "y");
+        else
+            snprintf(e, sizeof e, "{\"a\": %d, \"b\": \"%s\"}", (i * 5) % 12, i % 2 ? "x" : "y");
+        assert_int_equal(knob_study_enqueue(s, e), KNOB_OK);
+    }
+    int64_t said = left_of(s);
+    assert_int_equal(left_of(s), said);
+    runs_what_it_said(s, ab, said);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A sampler with no end says so; a grid without a grid is refused as its ask is. */
 static void unsupported_and_errors(void **state)
 {
@@ -318,6 +480,11 @@ int main(int argc, char **argv)
         cmocka_unit_test(products),
         cmocka_unit_test(edited_grid),
         cmocka_unit_test(unsupported_and_errors),
+        cmocka_unit_test(retry_behind_another),
+        cmocka_unit_test(repeated_value_enqueued),
+        cmocka_unit_test(max_trials_caps),
+        cmocka_unit_test(enqueued_out_of_range),
+        cmocka_unit_test(many_enqueued),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
