@@ -932,11 +932,16 @@ KNOB_API int knob_study_trials_since(knob_study *s, int64_t since,
  * or runs (a FAIL trial ran its point; one with fail_cause "interrupted" did not, and its
  * point runs again, in the study's next handle: the handle that asked that trial does not go
  * back to it), plus the study's waiting trials, which all run (one enqueued on a point
- * takes it; one whose fixed values agree with no point takes none). Syncs first; other
- * workers may run some of them. KNOB_EUNSUPPORTED when the sampler has no end (random, tpe,
- * brute_force, whose define-by-run space is known only along the paths tried, ...) or its
- * table is of version 3; KNOB_EINVAL (NULL); else the sampler's status (KNOB_EINVAL for a
- * grid without search_space or too large). */
+ * takes it, a value listed twice the first of them; a retry its original's; one whose fixed
+ * values agree with no point takes none, unless a value is one its param's distribution, as
+ * the study's trials last suggested it, does not take: the sampler samples that param, and
+ * the trial runs the grid's next point). With the study's max_trials (this handle's), no
+ * more than it still allows: the waiting trials, which the study holds already, and new
+ * trials up to max_trials in all. Syncs first; other workers may run some of them.
+ * KNOB_EUNSUPPORTED when the sampler has no end (random, tpe, brute_force, whose
+ * define-by-run space is known only along the paths tried, ...) or its table is of version
+ * 3; KNOB_EINVAL (NULL); else the sampler's status (KNOB_EINVAL for a grid without
+ * search_space or too large). */
 KNOB_API int knob_study_trials_left(knob_study *s, int64_t *left);
 
 /* The best feasible COMPLETE trial (see knob_trial_info_feasible) of a study with one
