@@ -626,6 +626,26 @@ static bool agrees(const grid_state *g, uint64_t k, const knobx_json *fixed, boo
     return true;
 }
 
+/* The fixed params whose values the grid lists (of an enqueued trial off the grid: those it
+ * runs as they are), as an object in *part whose members are fixed's own, in kids (room for
+ * fixed->n). */
+static void on_grid_part(const grid_state *g, const knobx_json *fixed, knobx_json **kids,
+                         knobx_json *part)
+{
+    *part = (knobx_json){.type = KNOBX_JSON_OBJECT, .kids = kids};
+    for (size_t f = 0; f < fixed->n; f++) {
+        bool listed = false;
+        for (size_t q = 0; q < g->n && !listed; q++)
+            for (size_t m = 0; !strcmp(g->params[q].name, fixed->kids[f]->key) && !listed &&
+                               m < g->params[q].values->n;
+                 m++)
+                listed =
+                    knobx_json_given_equal(g->params[q].values->kids[m], fixed->kids[f], false);
+        if (listed)
+            kids[part->n++] = fixed->kids[f];
+    }
+}
+
 static int set_point_as(knob_trial *t, uint64_t k, const char *attr)
 {
     char key[32];
@@ -839,7 +859,23 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
      * never ran count as run, and the grid ended without it. With every point taken, it
      * takes none (the grid is done). */
     if (!rc && !*done && first == g->total) {
+        /* the next point of the values it gives that the grid lists, which it runs as they
+         * are (then the point it claims, if another value is sampled, is the one it runs);
+         * else the next point */
+        knobx_json **kids = malloc((fixed->n ? fixed->n : 1) * sizeof *kids), part;
+        if (!kids) {
+            knobx_json_free(fixed);
+            free(reserved);
+            return knob__oom("grid: fixed params");
+        }
+        on_grid_part(g, fixed, kids, &part);
         uint64_t i = g->next;
+        while (i < g->total && ((g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))) ||
+                                !agrees(g, g->order[i], &part, false)))
+            i++;
+        if (i == g->total)
+            i = g->next;
+        free(kids);
         while (i < g->total && (g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))))
             i++;
         /* grid_values, not grid_id: the trial does not run that point (is_exhausted of the
@@ -966,10 +1002,11 @@ static int first_agreeing(const grid_state *g, const grid_count *c, const knobx_
 /* Whether an enqueued trial off the grid runs a point after all (queued_point's pending
  * point): a fixed value of a grid param that the param's distribution, as the study's trials
  * suggested it last, does not take; the sampler samples it, and the trial runs the point.
- * Unknown (no trial has suggested the param): it is taken to fit. */
+ * Unknown (no trial has suggested the param), or a grid of several products (whether the
+ * trial suggests the param at all depends on the values it runs): it is taken to fit. */
 static bool runs_a_point(const grid_state *g, const grid_count *c, const knobx_json *fixed)
 {
-    for (size_t f = 0; f < fixed->n; f++) {
+    for (size_t f = 0; g->n_products == 1 && f < fixed->n; f++) {
         const char *name = fixed->kids[f]->key;
         if (!in_grid(g, name))
             continue;
@@ -1027,8 +1064,20 @@ static int waiting_takes(grid_state *g, knob_study *s, grid_count *c, const knob
     }
     if (!rc && found)
         set_bit(c->bits, k);
-    else if (!rc && (!named || !agree)) /* off the grid, it runs with a point's other values */
-        next_free(g, c, !named || runs_a_point(g, c, fixed));
+    else if (!rc && named && !agree && runs_a_point(g, c, fixed)) {
+        /* the point queued_point has it run: the next of its values the grid lists */
+        knobx_json **kids = malloc((fixed->n ? fixed->n : 1) * sizeof *kids), part;
+        if (!kids)
+            rc = knob__oom("grid: the points left");
+        else
+            on_grid_part(g, fixed, kids, &part);
+        if (!rc && !(rc = first_agreeing(g, c, &part, false, false, &agree, &found, &k)) && found)
+            set_bit(c->bits, k);
+        else if (!rc)
+            next_free(g, c, true);
+        free(kids);
+    } else if (!rc && !named)
+        next_free(g, c, true);
     knobx_json_free(fixed);
     return rc;
 }

@@ -399,10 +399,18 @@ static void enqueued_out_of_range(void **state)
         assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
         assert_int_equal(knob_study_enqueue(s, "{\"a\": 50}"), KNOB_OK);
         assert_int_equal(left_of(s), 5);
+        /* with b given, the point it runs is one of that b (it took the next point, of
+         * either b, claimed it, and ran another) */
+        assert_int_equal(knob_study_enqueue(s, "{\"a\": 50, \"b\": \"x\"}"), KNOB_OK);
+        assert_int_equal(left_of(s), 5);
         /* in range, off the grid: it runs its own value, and takes no point */
         assert_int_equal(knob_study_enqueue(s, "{\"a\": 5, \"b\": \"x\"}"), KNOB_OK);
         assert_int_equal(left_of(s), 6);
         runs_what_it_said(s, ab, 6);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(knob_trial_info_param(trials[2], "b")->internal, 0); /* b x */
         /* with every point run, one off the grid still runs (a queued trial does) */
         assert_int_equal(knob_study_enqueue(s, "{\"a\": 5, \"b\": \"y\"}"), KNOB_OK);
         assert_int_equal(left_of(s), 1);
