@@ -936,13 +936,13 @@ KNOB_API int knob_study_trials_since(knob_study *s, int64_t since,
  * values agree with no point takes none, unless a value is one its param's distribution, as
  * the study's trials last suggested it, does not take: the sampler samples that param, and
  * the trial runs the grid's next point of its other values; in a grid of several products,
- * or before a trial has suggested the param, it is counted as taking none). With the study's max_trials (this handle's), no
- * more than it still allows: the waiting trials, which the study holds already, and new
- * trials up to max_trials in all. Syncs first; other workers may run some of them.
- * KNOB_EUNSUPPORTED when the sampler has no end (random, tpe, brute_force, whose
- * define-by-run space is known only along the paths tried, ...) or its table is of version
- * 3; KNOB_EINVAL (NULL); else the sampler's status (KNOB_EINVAL for a grid without
- * search_space or too large). */
+ * or before a trial has suggested the param, it is counted as taking none). With the study's
+ * max_trials (this handle's), no more than it still allows: the waiting trials, which the
+ * study holds already, and new trials up to max_trials in all. Syncs first; other workers
+ * may run some of them. KNOB_EUNSUPPORTED when the sampler has no end (random, tpe,
+ * brute_force, whose define-by-run space is known only along the paths tried, ...) or its
+ * table is of version 3; KNOB_EINVAL (NULL); else the sampler's status (KNOB_EINVAL for a
+ * grid without search_space or too large). */
 KNOB_API int knob_study_trials_left(knob_study *s, int64_t *left);
 
 /* The best feasible COMPLETE trial (see knob_trial_info_feasible) of a study with one
