@@ -414,9 +414,6 @@ typedef struct db {
 
 /* ---------------------------------------------------------------- errors and statements */
 
-/* Why SQLite found the database read-only, where the file system says: the file or its
- * directory not writable (a reader needs the directory too, for the -wal and -shm files
- * beside the database), or "" when neither. */
 /* The directory of the database file: "." for a bare name, "/" for a file in it. */
 static const char *dir_of(const db *d, char *dir, size_t size)
 {
@@ -428,20 +425,28 @@ static const char *dir_of(const db *d, char *dir, size_t size)
     return dir;
 }
 
+/* Why SQLite found the database read-only, where the file system says: its directory not
+ * writable while the -wal and -shm files SQLite makes beside the database, to read it too,
+ * are not there (said first, and the file too when it is not writable: a read-only copy put
+ * there); else the file not writable (a reader beside those files reads, and a write fails
+ * for the file alone); else the directory; "" when neither. */
 static const char *readonly_why(const db *d, char *buf, size_t size)
 {
     char dir[4096];
     dir_of(d, dir, sizeof dir);
-    /* the directory first: a file copied there (read-only) was said to be the cause, where
-     * the -shm SQLite must make beside it, to read it too, is */
     bool file = access(d->path, W_OK) == 0;
     int file_errno = errno;
-    if (access(dir, W_OK | X_OK) != 0)
-        snprintf(buf, size,
-                 " (the directory '%s' is not writable, and SQLite makes the files -wal and "
-                 "-shm beside the database, to read it too: copy the database to a directory "
-                 "this process can write)",
-                 dir);
+    bool in_dir = access(dir, W_OK | X_OK) == 0;
+    char side[4200];
+    snprintf(side, sizeof side, "%s-shm", d->path);
+    bool beside = access(side, F_OK) == 0;
+    snprintf(side, sizeof side, "%s-wal", d->path);
+    beside = beside && access(side, F_OK) == 0;
+    const char *copy = "SQLite makes the files -wal and -shm beside the database, to read it "
+                       "too: copy the database to a directory this process can write";
+    if (!in_dir && (!beside || file))
+        snprintf(buf, size, " (the directory '%s' is not writable, and %s%s%s)", dir, copy,
+                 file ? "" : "; nor is the file: ", file ? "" : strerror(file_errno));
     else if (!file)
         snprintf(buf, size, " (the file is not writable: %s)", strerror(file_errno));
     else

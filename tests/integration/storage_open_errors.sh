@@ -78,15 +78,35 @@ expect_eq "$rc" 1 "exit status of a read in a directory not writable ($(cat ro.e
 grep -qF "attempt to write a readonly database (the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too" ro.err ||
     fail "a read in a directory not writable: $(cat ro.err)"
 # the file read-only too (a copy put there): the directory is still the cause, said first
-# (it was 'the file is not writable')
+# (it was 'the file is not writable'), and the file too
 chmod 444 rodir/r.db
 rc=0
 "${as_other[@]}" ./knob-copy trials r --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err || rc=$?
 chmod 755 rodir
 chmod 666 rodir/r.db
 expect_eq "$rc" 1 "exit status of a read-only copy in a directory not writable ($(cat ro.err))"
-grep -qF "(the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too" ro.err ||
+grep -qF "(the directory '$T/rodir' is not writable, and SQLite makes the files -wal and -shm beside the database, to read it too: copy the database to a directory this process can write; nor is the file: Permission denied)" ro.err ||
     fail "a read-only copy in a directory not writable: $(cat ro.err)"
+# the -wal and -shm files there already (another process reads it): a reader reads, and a
+# write fails for the file alone, which is said (it was the directory, "to read it too")
+if [ ${#as_other[@]} -gt 0 ]; then
+    "$KNOB" ask w --sweep sweep.yaml --storage "sqlite:///$T/rodir/r.db" > /dev/null 2>&1 ||
+        fail "ask in rodir"
+    chmod 644 rodir/r.db
+    (echo "select count(*) from trials;"; sleep 8) | sqlite3 rodir/r.db > /dev/null &
+    reader=$!
+    for _ in $(seq 50); do [ -e rodir/r.db-shm ] && break; sleep 0.1; done
+    "${as_other[@]}" ./knob-copy trials w --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err ||
+        fail "a read beside the -wal and -shm files: $(cat ro.err)"
+    rc=0
+    "${as_other[@]}" ./knob-copy tell w 0 1.0 --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err || rc=$?
+    kill $reader 2> /dev/null || true
+    wait $reader 2> /dev/null || true
+    chmod 666 rodir/r.db
+    expect_eq "$rc" 1 "exit status of a write to a read-only file ($(cat ro.err))"
+    grep -qF "attempt to write a readonly database (the file is not writable: Permission denied)" ro.err ||
+        fail "a write to a read-only file beside the -wal and -shm: $(cat ro.err)"
+fi
 # SQLAlchemy's in-memory URL is the storage's memory:, no file to look for (it was "no file
 # ':memory:'")
 "$KNOB" studies --storage sqlite:///:memory: > mem.out 2> mem.err || fail "sqlite:///:memory:: $(cat mem.err)"
