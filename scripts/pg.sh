@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts (or stops) a throwaway PostgreSQL server for knob's tests and benchmarks: its
 # own data directory, run by the unprivileged user "postgres", listening on 127.0.0.1
-# only. Prints the URL to use.
+# only. Prints the URL to use. It gives up durability for speed (fsync and
+# synchronous_commit off: a crash of the server may lose the last commits): not for studies
+# you keep.
 #   bash scripts/pg.sh start [PORT]   ->  postgresql://knob:knob@127.0.0.1:PORT/knob
 #   bash scripts/pg.sh stop
 #   bash scripts/pg.sh restart        (a restart in the middle of a study, for tests)
