@@ -1360,7 +1360,7 @@ class Study:
                 # stored with the waiting trial, as Optuna's: whoever asks it has them
                 self._add_trial(TrialState.WAITING, {}, {}, None, {}, dict(user_attrs), {"fixed_params": params}, None, None, capped)
                 return
-            text = json.dumps(params, default=_lib.json_default)
+            text = json.dumps(params, default=_lib.json_default, separators=(",", ":"))
             with self._lock:
                 _lib.check(_lib.lib.knob_study_enqueue(capped or self._h, _lib.enc(text)), "enqueue_trial")
                 self._enqueued_waiting += 1

@@ -77,6 +77,8 @@ def _attr_json(key: str, value: Any) -> bytes:
             return _lib.enc("[" + ", ".join(_constraint_json(v) for v in value) + "]")
         if key.startswith(_NAMED):
             return _lib.enc(_constraint_json(value))
+        if key == "fixed_params":  # shown as it is by knob trials, compact as its others
+            return _lib.enc(json.dumps(value, allow_nan=False, default=_lib.json_default, separators=(",", ":")))
         return _lib.enc(json.dumps(value, allow_nan=False, default=_lib.json_default))
     except (TypeError, ValueError) as e:
         raise ValueError("attribute %r: %r is not JSON serializable (%s)" % (key, value, e)) from None

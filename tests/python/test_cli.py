@@ -53,6 +53,19 @@ def test_python_study_read_by_the_cli(knob_cli, tmp_db):
     assert study.trials[6].value == 1.125
 
 
+def test_enqueued_params_show_compact_in_the_cli(knob_cli, tmp_db):
+    # a waiting trial's params as Python enqueued them, compact as every other row's (they
+    # were json.dumps's, with spaces: greps and diffs of the table missed them)
+    study = optuna.create_study(storage=tmp_db, study_name="enq")
+    study.enqueue_trial({"x": 0.0, "n": 0})
+    study.enqueue_trial({"x": 1.5, "n": 2}, user_attrs={"a": 1})
+    table = run(knob_cli, "trials", "enq", "--storage", tmp_db)
+    assert '{"x":0.0,"n":0}' in table, table
+    assert '{"x":1.5,"n":2}' in table, table
+    study.optimize(lambda t: t.suggest_float("x", 0, 2) + t.suggest_int("n", 0, 3), n_trials=2)
+    assert [t.params for t in study.trials] == [{"x": 0.0, "n": 0}, {"x": 1.5, "n": 2}]
+
+
 def test_cli_study_read_from_python(knob_cli, tmp_path):
     db = tmp_path / "cli.db"
     url = "sqlite:///" + str(db)
