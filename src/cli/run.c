@@ -304,17 +304,21 @@ static int run(runner *r, const run_args *a, char *dflt_study)
         cli_close(&r->ref);
         return 0;
     }
-    /* before any trial: each would fail to run, and count in run_cap */
+    apply_run_cap(r);
+    grid_expected(r);
+    check_target(r);
+    /* before any trial, where one would start: each would fail to run, and count in run_cap
+     * (a study that is done runs nothing, and says so, wherever it is opened from) */
+    int64_t left = -1;
     knobx_buf why = {0};
-    if (run_check_program(sw, &why)) {
+    if (!r->exhausted && !r->target_reached && !(a->timeout && total <= 0) &&
+        !(knob_study_trials_left(r->ref.s, &left) == KNOB_OK && left == 0) &&
+        run_check_program(sw, &why)) {
         fprintf(stderr, "%s: %s\n", a->cmd, why.oom ? "out of memory" : knobx_buf_cstr(&why));
         knobx_buf_free(&why);
         cli_close(&r->ref);
         return EXIT_USAGE;
     }
-    apply_run_cap(r);
-    grid_expected(r);
-    check_target(r);
     bool ends = r->ref.grid || (sw->sampler.name && !strcmp(sw->sampler.name, "brute_force"));
     if (!r->limit && !a->timeout && !ends && !r->exhausted && !sw->pbt)
         fprintf(stderr, "knob: no budget (--trials, trials:, run_cap or --timeout): running "

@@ -93,25 +93,27 @@ int run_check_program(const sweep *sw, knobx_buf *why)
     static const char *const dflt[] = {"${env}", "${interpreter}", "${program}"};
     const char *const *c = sw->command ? (const char *const *)sw->command : dflt;
     size_t n = sw->command ? sw->n_command : 3, i = 0;
-    /* ${program} where it is what runs, or the interpreter's script: not an argument of
-     * something else (python -m ${program}, a module's name) */
-    while (i < n && (!strcmp(c[i], "${env}") || !strcmp(c[i], "${interpreter}") ||
-                     !strcmp(c[i], "env") || !strcmp(c[i], "/usr/bin/env")))
+    /* ${program} where it is what runs (execvp, or env, finds a bare name on PATH), or the
+     * script Python runs (Python looks nowhere else): not an argument of something else
+     * (python -m ${program}, a module's name; bash, which looks on PATH; node, which adds
+     * .js) */
+    bool python = false;
+    while (i < n && (!strcmp(c[i], "${env}") || !strcmp(c[i], "env") ||
+                     !strcmp(c[i], "/usr/bin/env") || !strcmp(c[i], "${interpreter}"))) {
+        python |= !strcmp(c[i], "${interpreter}") && interpreter(sw);
         i++;
-    /* or the script of an interpreter the command names: [python3, ${program}, ${args}] */
-    static const char *const runs_scripts[] = {"python", "bash", "sh",   "Rscript", "julia",
-                                               "node",   "perl", "ruby", NULL};
-    bool script = false;
-    if (i + 1 < n && !strcmp(c[i + 1], "${program}")) {
+    }
+    if (i + 1 < n && !strcmp(c[i + 1], "${program}")) { /* [python3, ${program}, ${args}] */
         const char *base = strrchr(c[i], '/') ? strrchr(c[i], '/') + 1 : c[i];
-        for (size_t k = 0; runs_scripts[k] && !script; k++)
-            script = !strncmp(base, runs_scripts[k], strlen(runs_scripts[k]));
-        i += script;
+        if (!strncmp(base, "python", 6) && strspn(base + 6, "0123456789.") == strlen(base + 6)) {
+            python = true;
+            i++;
+        }
     }
     const char *p = sw->program;
     if (!p || i >= n || strcmp(c[i], "${program}") || access(p, F_OK) == 0)
         return 0;
-    bool file = script || interpreter(sw) || strchr(p, '/');
+    bool file = python || strchr(p, '/');
     if (!file && on_path(p)) /* a command's name, run from PATH */
         return 0;
     char cwd[4096];

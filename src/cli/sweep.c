@@ -648,7 +648,19 @@ static int pruner_objective(sweep_ctx *c, const yaml_node_t *v, knobx_buf *b)
     while (text && named < sw->n_objectives && strcmp(sw->objectives[named].name, text))
         named++;
     bool index = text && objective_index(text, &k);
-    if (index && named < sw->n_objectives && (uint64_t)k < sw->n_objectives && named != (size_t)k)
+    bool both =
+        index && named < sw->n_objectives && (uint64_t)k < sw->n_objectives && named != (size_t)k;
+    if (both && c->stored) {
+        /* a study an older knob made, which read the index: its workers go on as it did */
+        sweep_warnf(c, v,
+                    "key 'pruner.options.objective': %s names objective %zu ('%s') and is the "
+                    "index of objective %lld ('%s'): read as the index, as the knob that made "
+                    "this study read it",
+                    text, named, text, (long long)k, sw->objectives[k].name);
+        knobx_buf_puts(b, text);
+        return 0;
+    }
+    if (both)
         return sweep_errorf(c, v,
                             "key 'pruner.options.objective': %s names objective %zu ('%s') and "
                             "is the index of objective %lld ('%s'): write the index of the one "
@@ -2002,6 +2014,27 @@ static int load_plugins(sweep_ctx *c, const yaml_node_t *root)
     return 0;
 }
 
+/* The pruner's value (v) gives its option objective: a name, or an index that may be one
+ * objective's index and another's name, read against the objectives. */
+static bool pruner_objective_named(sweep_ctx *c, const yaml_node_t *v)
+{
+    const yaml_node_t *o = NULL;
+    for (yaml_node_pair_t *kv = v->type == YAML_MAPPING_NODE ? v->data.mapping.pairs.start : NULL;
+         kv && kv < v->data.mapping.pairs.top; kv++) {
+        const char *ks = sweep_scalar(sweep_node(c, kv->key));
+        if (ks && !strcmp(ks, "options"))
+            o = sweep_node(c, kv->value);
+    }
+    for (yaml_node_pair_t *kv = o && o->type == YAML_MAPPING_NODE ? o->data.mapping.pairs.start
+                                                                  : NULL;
+         kv && kv < o->data.mapping.pairs.top; kv++) {
+        const char *ks = sweep_scalar(sweep_node(c, kv->key));
+        if (ks && !strcmp(ks, "objective"))
+            return true;
+    }
+    return false;
+}
+
 static int parse_text(sweep_ctx *c)
 {
     if (sweep_load_yaml(c))
@@ -2015,12 +2048,15 @@ static int parse_text(sweep_ctx *c)
                           sweep_kind_name(root));
     if (!rc)
         rc = load_plugins(c, root);
-    /* the pruner after every other key: its option objective may name an objective */
+    /* in the file's order, but a pruner with an option objective, after every other key
+     * (the objectives', which it is read against) */
     for (int pass = 0; pass < 2 && !rc; pass++)
         for (yaml_node_pair_t *kv = root->data.mapping.pairs.start;
              kv < root->data.mapping.pairs.top && !rc; kv++) {
             const char *ks = sweep_scalar(sweep_node(c, kv->key));
-            if ((ks && !strcmp(ks, "pruner")) == (pass == 1))
+            bool later =
+                ks && !strcmp(ks, "pruner") && pruner_objective_named(c, sweep_node(c, kv->value));
+            if (later == (pass == 1))
                 rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
         }
     if (!rc)

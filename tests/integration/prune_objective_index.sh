@@ -151,12 +151,23 @@ for v in '"0"' 0 1; do
 done
 grep -qF "1 names objective 0 ('1') and is the index of objective 1 ('0'): write the index of the one meant, 0 or 1" err.txt ||
     fail "ambiguous 1: $(cat err.txt)"
+# A study an older knob made with such a sweep (it read the index) goes on as it did, with
+# a warning: its workers were refused the stored sweep.
+num old.yaml 2
+sed -i 's|./p.sh|./q.sh|' old.yaml
+"$KNOB" run old.yaml $S --study old --trials 0 > /dev/null 2>&1 || fail "old: setup"
+sqlite3 "$T/s.db" "UPDATE study_attrs SET json = replace(json, 'objective: 2', 'objective: 0') WHERE key = 'sweep'"
 cat > q.sh <<'SH'
 #!/bin/sh
 echo "step=0 1=5 0=0.5 7=9"
 echo "step=1 1=4 0=0.75 7=8"
 SH
 chmod +x q.sh
+"$KNOB" worker --study old $S --trials 1 > out.txt 2> err.txt || fail "old: $(cat out.txt err.txt)"
+grep -qF "key 'pruner.options.objective': 0 names objective 1 ('0') and is the index of objective 0 ('1'): read as the index" err.txt ||
+    fail "old: the warning: $(cat err.txt)"
+"$KNOB" trials old $S --format json > t.json
+expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 5, "1": 4}]' "old: objective 0 read"
 num seven.yaml 7
 sed -i 's|./p.sh|./q.sh|' seven.yaml
 "$KNOB" run seven.yaml $S --study seven --trials 1 > out.txt 2>&1 || fail "seven: $(cat out.txt)"
@@ -175,6 +186,18 @@ rc=0
 expect_eq "$rc" 2 "nolist: exit status ($(cat err.txt))"
 grep -qF "nolist.yaml:3:" err.txt || fail "nolist: $(cat err.txt)"
 grep -qF "pruner" err.txt && fail "nolist: the pruner's error: $(cat err.txt)"
+# Errors in the file's order: a pruner without an option objective is read where it stands.
+cat > order.yaml <<'YAML'
+program: ./p.sh
+pruner: {name: nosuchpruner}
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: []}
+YAML
+rc=0
+"$KNOB" ask order --sweep order.yaml $S > out.txt 2> err.txt || rc=$?
+expect_eq "$rc" 2 "order: exit status ($(cat err.txt))"
+grep -q "^order.yaml:2:" err.txt || fail "order: the pruner's error first: $(cat err.txt)"
 # Many objectives: the message lists the first 8.
 {
     echo "program: ./p.sh"

@@ -51,6 +51,34 @@ mkdir -p bin
 printf '#!/bin/sh\necho loss=0.25\n' > bin/nosuchprogram-knob
 chmod +x bin/nosuchprogram-knob
 PATH="$PWD/bin:$PATH" "$KNOB" run bare.yaml $S --trials 1 > out.txt 2>&1 || fail "on PATH: $(cat out.txt)"
+# found on PATH where what runs it looks there: a .py program run as a command (execvp),
+# bash's script (bash looks on PATH for a name it cannot find here)
+printf '#!/usr/bin/env python3\nprint("loss=0.5")\n' > bin/tool.py
+printf 'echo loss=0.5\n' > bin/tool.sh
+chmod +x bin/tool.py bin/tool.sh
+for form in 'program: tool.py|command: ["${program}", "${args}"]' \
+    'program: tool.py|command: ["${env}", "${program}", "${args}"]' \
+    'program: tool.sh|command: [bash, "${program}"]'; do
+    printf 'method: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {min: 0.0, max: 1.0}\n%s\n%s\n' \
+        "${form%%|*}" "${form#*|}" > onpath.yaml
+    PATH="$PWD/bin:$PATH" "$KNOB" run onpath.yaml $S --study "onpath-$RANDOM" --trials 1 > out.txt 2>&1 ||
+        fail "$form: $(cat out.txt)"
+done
+# a study that is done runs nothing wherever it is opened from: no refusal (exit 0)
+cat > grid.yaml <<'YAML'
+program: ./g.sh
+method: grid
+metric: {name: loss, goal: minimize}
+parameters:
+  x: {values: [1, 2]}
+YAML
+printf '#!/bin/sh\necho loss=1\n' > g.sh
+chmod +x g.sh
+"$KNOB" run grid.yaml $S --study grid > out.txt 2>&1 || fail "grid: $(cat out.txt)"
+(cd elsewhere && "$KNOB" run ../grid.yaml $S --study grid > out.txt 2>&1) ||
+    fail "a grid that is done, from elsewhere: $(cat elsewhere/out.txt)"
+grep -q "the grid is done" elsewhere/out.txt || fail "a grid that is done: $(cat elsewhere/out.txt)"
+grep -q "is no file" elsewhere/out.txt && fail "a grid that is done: $(cat elsewhere/out.txt)"
 # an interpreter named by the command, and ${program} as an argument of something else
 cat > py.yaml <<'YAML'
 program: gone.py
