@@ -51,13 +51,18 @@ static const char *interpreter(const sweep *sw)
 }
 
 /* The program as a command: "train.sh" in this directory becomes "./train.sh", since
- * execvp (and env) would look for it on PATH; a directory of the name stays a name. */
+ * execvp (and env) would look for it on PATH; so too a .py program where it is the command
+ * (no interpreter before it), and a directory of the name stays a name. */
 static void push_program(strv *a, const sweep *sw)
 {
     const char *p = sw->program ? sw->program : "";
+    bool command = true; /* nothing before it but env */
+    for (size_t k = 0; k < a->n && command; k++)
+        command = !strcmp(a->v[k], "/usr/bin/env") || !strcmp(a->v[k], "env");
     struct stat st;
     /* a file: a directory of that name is no program (python -m ${program}, a package) */
-    if (!interpreter(sw) && *p && !strchr(p, '/') && stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+    if ((command || !interpreter(sw)) && *p && !strchr(p, '/') && stat(p, &st) == 0 &&
+        S_ISREG(st.st_mode)) {
         knobx_buf b = {0};
         knobx_buf_printf(&b, "./%s", p);
         push(a, knobx_buf_cstr(&b));
@@ -67,9 +72,8 @@ static void push_program(strv *a, const sweep *sw)
     push(a, p);
 }
 
-/* True when the file `name` (no '/') is an executable in a directory of PATH, as execvp
- * finds it. */
-static bool on_path(const char *name)
+/* True when the file `name` (no '/') is in a directory of PATH with the access `mode`. */
+static bool on_path_as(const char *name, int mode)
 {
     const char *path = getenv("PATH");
     if (!path || !*path)
@@ -79,7 +83,7 @@ static bool on_path(const char *name)
         size_t n = end ? (size_t)(end - p) : strlen(p);
         knobx_buf b = {0};
         knobx_buf_printf(&b, "%.*s/%s", (int)n, n ? p : ".", name);
-        bool found = !b.oom && access(knobx_buf_cstr(&b), X_OK) == 0;
+        bool found = !b.oom && access(knobx_buf_cstr(&b), mode) == 0;
         knobx_buf_free(&b);
         if (found)
             return true;
@@ -88,34 +92,77 @@ static bool on_path(const char *name)
     return false;
 }
 
+/* True when the file `name` (no '/') is an executable in a directory of PATH, as execvp
+ * finds it. */
+static bool on_path(const char *name)
+{
+    return on_path_as(name, X_OK);
+}
+
+/* True when the script `p` of an interpreter named `base` (as the command names it) is
+ * there for it: Python, sh, perl, ruby, Rscript and julia look for it here alone; bash looks
+ * on PATH too for a bare name; node adds .js, .mjs, .cjs, or takes a directory. */
+static bool script_found(const char *base, const char *p)
+{
+    if (access(p, F_OK) == 0)
+        return true;
+    if (!strcmp(base, "bash"))
+        return !strchr(p, '/') && on_path_as(p, R_OK);
+    if (!strcmp(base, "node") || !strcmp(base, "nodejs")) {
+        static const char *const ext[] = {".js", ".mjs", ".cjs"};
+        for (size_t k = 0; k < 3; k++) {
+            knobx_buf b = {0};
+            knobx_buf_printf(&b, "%s%s", p, ext[k]);
+            bool there = !b.oom && access(knobx_buf_cstr(&b), F_OK) == 0;
+            knobx_buf_free(&b);
+            if (there)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The interpreter the command element `e` names, whose script ${program} is when it comes
+ * next (python3, /usr/bin/python3.12, bash, node, ...), as its base name; NULL for another. */
+static const char *interpreter_named(const char *e)
+{
+    static const char *const names[] = {"python", "sh",      "dash",  "bash", "perl",
+                                        "ruby",   "Rscript", "julia", "node", "nodejs"};
+    const char *base = strrchr(e, '/') ? strrchr(e, '/') + 1 : e;
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++) {
+        size_t n = strlen(names[k]);
+        /* python3, python3.12 too */
+        if (!strncmp(base, names[k], n) &&
+            (!base[n] ||
+             (!strcmp(names[k], "python") && strspn(base + n, "0123456789.") == strlen(base + n))))
+            return names[k];
+    }
+    return NULL;
+}
+
 int run_check_program(const sweep *sw, knobx_buf *why)
 {
     static const char *const dflt[] = {"${env}", "${interpreter}", "${program}"};
     const char *const *c = sw->command ? (const char *const *)sw->command : dflt;
     size_t n = sw->command ? sw->n_command : 3, i = 0;
-    /* ${program} where it is what runs (execvp, or env, finds a bare name on PATH), or the
-     * script Python runs (Python looks nowhere else): not an argument of something else
-     * (python -m ${program}, a module's name; bash, which looks on PATH; node, which adds
-     * .js) */
-    bool python = false;
+    /* ${program} where it is what runs (execvp, or env, finds a bare name here, as knob
+     * gives it, or on PATH), or the script of ${interpreter} or of an interpreter the
+     * command names: not an argument of something else (python -m ${program}, a module) */
+    const char *by = NULL;
     while (i < n && (!strcmp(c[i], "${env}") || !strcmp(c[i], "env") ||
                      !strcmp(c[i], "/usr/bin/env") || !strcmp(c[i], "${interpreter}"))) {
-        python |= !strcmp(c[i], "${interpreter}") && interpreter(sw);
+        if (!strcmp(c[i], "${interpreter}") && interpreter(sw))
+            by = "python";
         i++;
     }
-    if (i + 1 < n && !strcmp(c[i + 1], "${program}")) { /* [python3, ${program}, ${args}] */
-        const char *base = strrchr(c[i], '/') ? strrchr(c[i], '/') + 1 : c[i];
-        if (!strncmp(base, "python", 6) && strspn(base + 6, "0123456789.") == strlen(base + 6)) {
-            python = true;
-            i++;
-        }
-    }
+    if (!by && i + 1 < n && !strcmp(c[i + 1], "${program}") && (by = interpreter_named(c[i])))
+        i++;
     const char *p = sw->program;
-    if (!p || i >= n || strcmp(c[i], "${program}") || access(p, F_OK) == 0)
+    if (!p || i >= n || strcmp(c[i], "${program}"))
         return 0;
-    bool file = python || strchr(p, '/');
-    if (!file && on_path(p)) /* a command's name, run from PATH */
+    if (by ? script_found(by, p) : access(p, F_OK) == 0 || (!strchr(p, '/') && on_path(p)))
         return 0;
+    bool file = by || strchr(p, '/');
     char cwd[4096];
     const char *here = getcwd(cwd, sizeof cwd) ? cwd : "the current directory";
     knobx_buf_printf(why,

@@ -429,7 +429,7 @@ static const char *dir_of(const db *d, char *dir, size_t size)
  * writable while the -wal and -shm files SQLite makes beside the database, to read it too,
  * are not there (said first, and the file too when it is not writable: a read-only copy put
  * there); else the file not writable (a reader beside those files reads, and a write fails
- * for the file alone); else the directory; "" when neither. */
+ * for the file alone); else one of those files not writable; "" when none. */
 static const char *readonly_why(const db *d, char *buf, size_t size)
 {
     char dir[4096];
@@ -437,18 +437,27 @@ static const char *readonly_why(const db *d, char *buf, size_t size)
     bool file = access(d->path, W_OK) == 0;
     int file_errno = errno;
     bool in_dir = access(dir, W_OK | X_OK) == 0;
-    char side[4200];
-    snprintf(side, sizeof side, "%s-shm", d->path);
-    bool beside = access(side, F_OK) == 0;
-    snprintf(side, sizeof side, "%s-wal", d->path);
-    beside = beside && access(side, F_OK) == 0;
+    char shm[4200], wal[4200];
+    snprintf(shm, sizeof shm, "%s-shm", d->path);
+    snprintf(wal, sizeof wal, "%s-wal", d->path);
+    bool beside = access(shm, F_OK) == 0 && access(wal, F_OK) == 0;
+    /* one of them there and not writable (another user's reader made it) */
+    const char *side = access(wal, F_OK) == 0 && access(wal, W_OK) != 0   ? wal
+                       : access(shm, F_OK) == 0 && access(shm, W_OK) != 0 ? shm
+                                                                          : NULL;
+    int side_errno = errno;
     const char *copy = "SQLite makes the files -wal and -shm beside the database, to read it "
                        "too: copy the database to a directory this process can write";
-    if (!in_dir && (!beside || file))
+    if (!in_dir && !beside)
         snprintf(buf, size, " (the directory '%s' is not writable, and %s%s%s)", dir, copy,
                  file ? "" : "; nor is the file: ", file ? "" : strerror(file_errno));
     else if (!file)
         snprintf(buf, size, " (the file is not writable: %s)", strerror(file_errno));
+    else if (side)
+        snprintf(buf, size, " (the file '%s' SQLite keeps beside it is not writable: %s)", side,
+                 strerror(side_errno));
+    else if (!in_dir)
+        snprintf(buf, size, " (the directory '%s' is not writable, and %s)", dir, copy);
     else
         buf[0] = 0;
     return buf;

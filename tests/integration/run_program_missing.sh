@@ -64,6 +64,27 @@ for form in 'program: tool.py|command: ["${program}", "${args}"]' \
     PATH="$PWD/bin:$PATH" "$KNOB" run onpath.yaml $S --study "onpath-$RANDOM" --trials 1 > out.txt 2>&1 ||
         fail "$form: $(cat out.txt)"
 done
+# the script of an interpreter that looks for it here alone (sh, perl), or a path for bash:
+# refused; a .py program here run as the command runs as ./here.py (it was looked for on
+# PATH alone: exit status 127)
+for form in 'program: gone.sh|command: [sh, "${program}"]' \
+    'program: gone.pl|command: [perl, "${program}"]' \
+    'program: ./gone.sh|command: [bash, "${program}"]'; do
+    printf 'method: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {min: 0.0, max: 1.0}\n%s\n%s\n' \
+        "${form%%|*}" "${form#*|}" > script.yaml
+    rc=0
+    "$KNOB" run script.yaml $S --study "script-$RANDOM" --trials 1 > out.txt 2> err.txt || rc=$?
+    expect_eq "$rc" 2 "$form: exit status ($(cat out.txt err.txt))"
+    grep -qF "is no file in" err.txt || fail "$form: $(cat err.txt)"
+done
+printf '#!/usr/bin/env python3\nprint("loss=0.5")\n' > here.py
+chmod +x here.py
+for cmd in '["${program}", "${args}"]' '["${env}", "${program}"]'; do
+    printf 'method: random\nmetric: {name: loss, goal: minimize}\nparameters:\n  x: {min: 0.0, max: 1.0}\nprogram: here.py\ncommand: %s\n' \
+        "$cmd" > herepy.yaml
+    "$KNOB" run herepy.yaml $S --study "herepy-$RANDOM" --trials 1 > out.txt 2>&1 || fail "$cmd: $(cat out.txt)"
+    grep -q "1 complete" out.txt || fail "$cmd: $(cat out.txt)"
+done
 # a study that is done runs nothing wherever it is opened from: no refusal (exit 0)
 cat > grid.yaml <<'YAML'
 program: ./g.sh

@@ -96,16 +96,25 @@ if [ ${#as_other[@]} -gt 0 ]; then
     (echo "select count(*) from trials;"; sleep 8) | sqlite3 rodir/r.db > /dev/null &
     reader=$!
     for _ in $(seq 50); do [ -e rodir/r.db-shm ] && break; sleep 0.1; done
+    chmod 644 rodir/r.db-wal rodir/r.db-shm
     "${as_other[@]}" ./knob-copy trials w --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err ||
         fail "a read beside the -wal and -shm files: $(cat ro.err)"
     rc=0
     "${as_other[@]}" ./knob-copy tell w 0 1.0 --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro.err || rc=$?
+    # the file writable, the -wal and -shm the reader made beside it (as the file was) not:
+    # those are said (the directory was)
+    chmod 666 rodir/r.db
+    rc2=0
+    "${as_other[@]}" ./knob-copy tell w 0 1.0 --storage "sqlite:///$T/rodir/r.db" > /dev/null 2> ro2.err || rc2=$?
     kill $reader 2> /dev/null || true
     wait $reader 2> /dev/null || true
     chmod 666 rodir/r.db
     expect_eq "$rc" 1 "exit status of a write to a read-only file ($(cat ro.err))"
     grep -qF "attempt to write a readonly database (the file is not writable: Permission denied)" ro.err ||
         fail "a write to a read-only file beside the -wal and -shm: $(cat ro.err)"
+    expect_eq "$rc2" 1 "exit status of a write beside a read-only -wal ($(cat ro2.err))"
+    grep -qF "attempt to write a readonly database (the file '$T/rodir/r.db-wal' SQLite keeps beside it is not writable: Permission denied)" ro2.err ||
+        fail "a write beside a read-only -wal: $(cat ro2.err)"
 fi
 # SQLAlchemy's in-memory URL is the storage's memory:, no file to look for (it was "no file
 # ':memory:'")
