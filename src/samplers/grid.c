@@ -779,6 +779,31 @@ static int reserved_points(const grid_state *g, const knob_trial_info *const *tr
     return KNOB_OK;
 }
 
+/* Whether an enqueued trial off the grid runs a point after all (queued_point's pending
+ * point): a fixed value of a grid param that the param's distribution, as the study's trials
+ * suggested it last, does not take; the sampler samples it, and the trial runs the point.
+ * Unknown (no trial has suggested the param), or a grid of several products (whether the
+ * trial suggests the param at all depends on the values it runs): it is taken to fit. */
+static bool runs_a_point(const grid_state *g, const knob_trial_info *const *trials, size_t n,
+                         const knobx_json *fixed)
+{
+    for (size_t f = 0; g->n_products == 1 && f < fixed->n; f++) {
+        const char *name = fixed->kids[f]->key;
+        if (!in_grid(g, name))
+            continue;
+        for (size_t i = n; i-- > 0;) {
+            const knob_param *tp = knob_trial_info_param(trials[i], name);
+            double x;
+            if (!tp)
+                continue;
+            if (!knob__fixed_fits(tp->dist, fixed->kids[f], name, &x))
+                return true;
+            break;
+        }
+    }
+    return false;
+}
+
 /* A retry takes the point of the trial it retries. Else an enqueued trial whose fixed
  * params agree with points of the grid takes one of them: the first one not yet claimed, in
  * the grid's order, which it claims (so no other trial runs it), one that no other waiting
@@ -859,23 +884,26 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
      * never ran count as run, and the grid ended without it. With every point taken, it
      * takes none (the grid is done). */
     if (!rc && !*done && first == g->total) {
-        /* the next point of the values it gives that the grid lists, which it runs as they
-         * are (then the point it claims, if another value is sampled, is the one it runs);
-         * else the next point */
-        knobx_json **kids = malloc((fixed->n ? fixed->n : 1) * sizeof *kids), part;
-        if (!kids) {
-            knobx_json_free(fixed);
-            free(reserved);
-            return knob__oom("grid: fixed params");
-        }
-        on_grid_part(g, fixed, kids, &part);
+        /* When a value does not fit its param (runs_a_point), the next point of the values
+         * it gives that the grid lists, which it runs as they are (then the point it claims,
+         * when that value is sampled, is the one it runs); else the next point, whose values
+         * it runs only for the params it does not give */
         uint64_t i = g->next;
-        while (i < g->total && ((g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))) ||
-                                !agrees(g, g->order[i], &part, false)))
-            i++;
-        if (i == g->total)
-            i = g->next;
-        free(kids);
+        if (runs_a_point(g, trials, n, fixed)) {
+            knobx_json **kids = malloc((fixed->n ? fixed->n : 1) * sizeof *kids), part;
+            if (!kids) {
+                knobx_json_free(fixed);
+                free(reserved);
+                return knob__oom("grid: fixed params");
+            }
+            on_grid_part(g, fixed, kids, &part);
+            while (i < g->total && ((g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))) ||
+                                    !agrees(g, g->order[i], &part, false)))
+                i++;
+            if (i == g->total)
+                i = g->next;
+            free(kids);
+        }
         while (i < g->total && (g->taken[g->order[i] / 8] & (1u << (g->order[i] % 8))))
             i++;
         /* grid_values, not grid_id: the trial does not run that point (is_exhausted of the
@@ -999,30 +1027,6 @@ static int first_agreeing(const grid_state *g, const grid_count *c, const knobx_
     return rc;
 }
 
-/* Whether an enqueued trial off the grid runs a point after all (queued_point's pending
- * point): a fixed value of a grid param that the param's distribution, as the study's trials
- * suggested it last, does not take; the sampler samples it, and the trial runs the point.
- * Unknown (no trial has suggested the param), or a grid of several products (whether the
- * trial suggests the param at all depends on the values it runs): it is taken to fit. */
-static bool runs_a_point(const grid_state *g, const grid_count *c, const knobx_json *fixed)
-{
-    for (size_t f = 0; g->n_products == 1 && f < fixed->n; f++) {
-        const char *name = fixed->kids[f]->key;
-        if (!in_grid(g, name))
-            continue;
-        for (size_t i = c->n; i-- > 0;) {
-            const knob_param *tp = knob_trial_info_param(c->trials[i], name);
-            double x;
-            if (!tp)
-                continue;
-            if (!knob__fixed_fits(tp->dist, fixed->kids[f], name, &x))
-                return true;
-            break;
-        }
-    }
-    return false;
-}
-
 /* The point waiting trial w (not a retry of a trial on a point) takes when its turn comes, as
  * queued_point and before_trial give it, set in c->bits: one it names in full, that one
  * unless it has run; one it names in part, the first in the order it agrees with and not
@@ -1064,7 +1068,7 @@ static int waiting_takes(grid_state *g, knob_study *s, grid_count *c, const knob
     }
     if (!rc && found)
         set_bit(c->bits, k);
-    else if (!rc && named && !agree && runs_a_point(g, c, fixed)) {
+    else if (!rc && named && !agree && runs_a_point(g, c->trials, c->n, fixed)) {
         /* the point queued_point has it run: the next of its values the grid lists */
         knobx_json **kids = malloc((fixed->n ? fixed->n : 1) * sizeof *kids), part;
         if (!kids)

@@ -452,6 +452,71 @@ static void many_enqueued(void **state)
     knob_storage_close(st);
 }
 
+/* a in [0, 100] beside a grid of a in 1..7 */
+static knob_trial_state abc(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    double a;
+    size_t b, c;
+    const char *bs[] = {"x", "y", "z"}, *cs[] = {"ok", "crash", "fine"};
+    if (knob_trial_suggest_float(t, "a", 0, 100, 0, 0, &a) ||
+        knob_trial_suggest_categorical(t, "b", bs, 3, &b) ||
+        knob_trial_suggest_categorical(t, "c", cs, 3, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = a + (double)b + (double)c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static const char *const grid_abc = "{\"a\": [1, 2, 3, 4, 5, 6, 7], \"b\": [\"x\", \"y\", "
+                                    "\"z\"], \"c\": [\"ok\", \"crash\", \"fine\"]}";
+
+/* Asks a trial of s and runs it (abc) to the end; its grid_id, or grid_values, in *point, its
+ * c in *c. */
+static void run_one(knob_study *s, knob_objective_fn fn, const char *attr, char *point, size_t size,
+                    size_t *c)
+{
+    knob_trial *t;
+    double v;
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_int_equal(fn(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+    const char *id = knob_trial_system_attr(t, attr);
+    assert_non_null(id);
+    snprintf(point, size, "%s", id);
+    *c = (size_t)knob_trial_param(t, 2)->internal; /* c */
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+}
+
+/* An enqueued value off the grid but inside its param's range runs as it is, and the params
+ * it does not give take the values of the next point in the order, as a trial not enqueued
+ * would (it took the next point of the values it gives instead, which only a value its
+ * param does not take needs). */
+static void enqueued_in_range_off_grid(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 8; seed++) {
+        char opt[8], plain[32], queued[32];
+        size_t c_plain, c_queued;
+        snprintf(opt, sizeof opt, "%d", seed);
+        knob_storage *st = knob_test_memory();
+        /* a study of plain trials: its second trial's point */
+        knob_study *p = study_with(st, "plain", grid_of(grid_abc, opt));
+        run_one(p, abc, "grid_id", plain, sizeof plain, &c_plain);
+        run_one(p, abc, "grid_id", plain, sizeof plain, &c_plain);
+        knob_study_free(p);
+        /* the same with its second trial enqueued off the grid */
+        knob_study *s = study_with(st, "g", grid_of(grid_abc, opt));
+        run_one(s, abc, "grid_id", queued, sizeof queued, &c_queued);
+        assert_int_equal(knob_study_enqueue(s, "{\"a\": 3.5, \"b\": \"z\"}"), KNOB_OK);
+        assert_int_equal(left_of(s), 63); /* it takes no point */
+        run_one(s, abc, "grid_values", queued, sizeof queued, &c_queued);
+        assert_string_equal(queued, plain);
+        assert_int_equal(c_queued, c_plain);
+        runs_what_it_said(s, abc, left_of(s));
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* A sampler with no end says so; a grid without a grid is refused as its ask is. */
 static void unsupported_and_errors(void **state)
 {
@@ -493,6 +558,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(max_trials_caps),
         cmocka_unit_test(enqueued_out_of_range),
         cmocka_unit_test(many_enqueued),
+        cmocka_unit_test(enqueued_in_range_off_grid),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
