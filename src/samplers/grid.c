@@ -929,7 +929,8 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
         /* When a value does not fit its param (runs_a_point), the next point of the values
          * it gives that the grid lists, which it runs as they are (then the point it claims,
          * when that value is sampled, is the one it runs); else the next point, whose values
-         * it runs only for the params it does not give */
+         * it runs only for the params it does not give (or, if a value does not fit after
+         * all, those of the point misfit_point finds then) */
         uint64_t i = g->next;
         if (runs_a_point(g, trials, n, fixed)) {
             knobx_json **kids = malloc((fixed->n ? fixed->n : 1) * sizeof *kids), part;
@@ -1193,6 +1194,46 @@ static int before_trial(void *state, knob_study *s, knob_trial *t)
                           knob_study_name(s), g->total);
 }
 
+/* Whether the params trial t has suggested are point k's (a fixed value given as the first
+ * of equal ones, as value_is reads it). */
+static bool suggested_are(const grid_state *g, uint64_t k, const knob_trial *t)
+{
+    const grid_product *p = product_of(g, &k);
+    for (size_t i = p->first + p->n; i-- > p->first;) {
+        size_t m = g->params[i].values->n;
+        for (size_t j = 0; j < knob_trial_n_params(t); j++) {
+            const knob_param *tp = knob_trial_param(t, j);
+            if (!strcmp(tp->name, g->params[i].name) && !value_is(&g->params[i], k % m, tp))
+                return false;
+        }
+        k /= m;
+    }
+    return true;
+}
+
+/* The point an enqueued trial off the grid runs once a fixed value of it does not fit its
+ * param (sample_independent), in *k: the pending point when the trial's values agree with it
+ * (queued_point took such a point when it could tell the value would not fit), else the
+ * next one not taken whose values are those the trial gives or has suggested so far (of a
+ * param no trial had suggested before, queued_point could not tell); the pending point when
+ * none is. */
+static int misfit_point(const grid_state *g, knob_trial *t, uint64_t *k)
+{
+    knobx_json **kids = malloc((g->pend_fixed->n ? g->pend_fixed->n : 1) * sizeof *kids), part;
+    if (!kids)
+        return knob__oom("grid: fixed params");
+    on_grid_part(g, g->pend_fixed, kids, &part);
+    for (uint64_t i = g->next;
+         !(agrees(g, *k, &part, false) && suggested_are(g, *k, t)) && i < g->total; i++) {
+        uint64_t at = g->order[i];
+        if (!(g->taken[at / 8] & (1u << (at % 8))) && agrees(g, at, &part, false) &&
+            suggested_are(g, at, t))
+            *k = at;
+    }
+    free(kids);
+    return KNOB_OK;
+}
+
 static int sample_independent(void *state, knob_study *s, knob_trial *t, const char *name,
                               const knob_distribution *d, double *internal)
 {
@@ -1209,8 +1250,10 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     if (g->pend && g->pend_number == knob_trial_number(t) && g->pend_point == k &&
         knobx_json_get(g->pend_fixed, name)) {
         bool won;
+        int rc = misfit_point(g, t, &k);
         drop_pending(g);
-        int rc = claim_point(g, s, t, k, &won);
+        if (!rc)
+            rc = claim_point(g, s, t, k, &won);
         if (!rc && won)
             rc = set_point(t, k);
         if (rc)

@@ -433,6 +433,33 @@ static void enqueued_out_of_range(void **state)
     }
 }
 
+/* The same before any trial has suggested a: the grid cannot tell the value does not fit
+ * until the trial suggests it, and then takes the next point of b x, which it runs (it took
+ * the next point, of either b, and a point never ran while the count said it was left). */
+static void enqueued_out_of_range_first(void **state)
+{
+    (void)state;
+    for (int seed = 0; seed < 12; seed++) {
+        char opt[8];
+        snprintf(opt, sizeof opt, "%d", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = study_with(st, "g", grid_of(grid_ab, opt));
+        assert_int_equal(knob_study_enqueue(s, "{\"a\": 50, \"b\": \"x\"}"), KNOB_OK);
+        assert_int_equal(knob_study_optimize(s, ab, NULL, 100), KNOB_OK);
+        size_t waiting;
+        assert_int_equal(n_trials(s, &waiting), 6); /* it ran a point: six in all */
+        assert_int_equal(left_of(s), 0);
+        knob_trial *t;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+        const knob_trial_info *const *trials;
+        size_t n;
+        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
+        assert_int_equal(knob_trial_info_param(trials[0], "b")->internal, 0); /* b x */
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* A large grid with points enqueued in full and in part: the count matches what runs. */
 static void many_enqueued(void **state)
 {
@@ -613,6 +640,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(repeated_value_enqueued),
         cmocka_unit_test(max_trials_caps),
         cmocka_unit_test(enqueued_out_of_range),
+        cmocka_unit_test(enqueued_out_of_range_first),
         cmocka_unit_test(many_enqueued),
         cmocka_unit_test(enqueued_in_range_off_grid),
         cmocka_unit_test(retry_of_repeated_value),
