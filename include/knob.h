@@ -932,13 +932,11 @@ KNOB_API int knob_study_trials_since(knob_study *s, int64_t since,
  * or runs (a FAIL trial ran its point; one with fail_cause "interrupted" did not, and its
  * point runs again, in the study's next handle: the handle that asked that trial does not go
  * back to it), plus the study's waiting trials, which all run (one enqueued on a point
- * takes it, a value listed twice the first of them; a retry its original's, but of a value
- * listed twice the first of them, which its fixed value runs, and the original's is left, to
- * run in this handle too; one whose fixed values agree with no point takes none, unless a
- * value is one its param's distribution, as the study's trials last suggested it, does not
- * take: the sampler samples that param, and the trial runs the grid's next point of its other
- * values; in a grid of several products, or before a trial has suggested the param, it is
- * counted as taking none). With the study's
+ * takes it, a value listed twice the first of them; a retry its original's; one whose fixed
+ * values agree with no point takes none, unless a value is one its param's distribution, as
+ * the study's trials last suggested it, does not take: the sampler samples that param, and
+ * the trial runs the grid's next point of its other values; in a grid of several products,
+ * or before a trial has suggested the param, it is counted as taking none). With the study's
  * max_trials (this handle's), no more than it still allows: the waiting trials, which the
  * study holds already, and new trials up to max_trials in all. Syncs first; other workers
  * may run some of them. KNOB_EUNSUPPORTED when the sampler has no end (random, tpe,

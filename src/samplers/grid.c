@@ -574,43 +574,6 @@ static int start(grid_state *g, knob_study *s)
     return rc;
 }
 
-/* Whether value m of param q is the one a fixed value v runs: equal to it, and the first of
- * values listed twice ([ok, crash, ok]: the trial's ok is the first choice of its equal
- * ones, and runs the first ok's point, never the second's). */
-static bool fixed_is(const grid_param *q, size_t m, const knobx_json *v, bool loose)
-{
-    return knobx_json_given_equal(q->values->kids[m], v, loose) && !(q->twice && q->twice[m]);
-}
-
-/* The point a retry of trial o runs: o's point, but for each param o suggested whose value
- * there is listed twice, the first of the equal values. The retry gives o's values as its
- * fixed params, and a fixed value is the first of its equal choices: of [ok, crash, ok], a
- * retry of the second ok runs the first, whose point it takes (the second's runs anew). */
-static bool retry_runs(const grid_state *g, const knob_trial_info *o, uint64_t *point)
-{
-    uint64_t k;
-    if (!point_of(g, o, &k))
-        return false;
-    uint64_t i = k, at = 0, scale = 1;
-    const grid_product *p = product_of(g, &i);
-    uint64_t base = k - i;
-    for (size_t q = p->first + p->n; q-- > p->first;) {
-        const grid_param *gp = &g->params[q];
-        size_t n = gp->values->n, m = i % n;
-        i /= n;
-        if (gp->twice && gp->twice[m] && knob_trial_info_param(o, gp->name))
-            for (size_t f = 0; f < m; f++)
-                if (fixed_is(gp, f, gp->values->kids[m], false)) {
-                    m = f;
-                    break;
-                }
-        at += m * scale;
-        scale *= n;
-    }
-    *point = base + at;
-    return true;
-}
-
 /* How many interrupted trials ran point k, in *n; *held true when another trial has it:
  * one running or finished there, or an enqueued retry of a trial there. A claim lost to
  * another worker (the common case) costs a pass over the trials' states alone. */
@@ -630,12 +593,19 @@ static int interruptions(const grid_state *g, knob_study *s, uint64_t k, uint64_
             t->state == KNOB_TRIAL_WAITING ? knob_trial_info_attr(t, "retry_of", true) : NULL;
         int64_t o;
         if (of && sscanf(of, "%" SCNd64, &o) == 1 && o >= 0 && (size_t)o < nt &&
-            trials[o]->number == o) /* a retry waiting to run its original's point */
-            *held = retry_runs(g, trials[o], &at) && at == k;
-        else
-            *held = !interrupted(t) && point_of(g, t, &at) && at == k;
+            trials[o]->number == o)
+            t = trials[o]; /* a retry waiting to run its original's point */
+        *held = (t != trials[i] || !interrupted(t)) && point_of(g, t, &at) && at == k;
     }
     return rc;
+}
+
+/* Whether value m of param q is the one a fixed value v runs: equal to it, and the first of
+ * values listed twice ([ok, crash, ok]: the trial's ok is the first choice of its equal
+ * ones, and runs the first ok's point, never the second's). */
+static bool fixed_is(const grid_param *q, size_t m, const knobx_json *v, bool loose)
+{
+    return knobx_json_given_equal(q->values->kids[m], v, loose) && !(q->twice && q->twice[m]);
 }
 
 /* Whether point k agrees with the fixed params: its product holds every fixed name that is
@@ -857,23 +827,11 @@ static int queued_point(grid_state *g, knob_study *s, knob_trial *t, bool *done)
     int64_t origin;
     if (of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < n &&
         trials[origin]->number == origin) {
-        /* the original's point in this grid, by its params when the sweep was edited; of
-         * a value listed twice, the one the retry runs, whose claim it takes if it can (it
-         * runs that point whoever holds it), and the original's runs again (its claim in the
-         * storage says whether a trial has run it since) */
-        uint64_t k, ran;
-        if (retry_runs(g, trials[origin], &k)) {
-            bool won, same = point_of(g, trials[origin], &ran) && ran == k;
-            if (same)
-                g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
-            else if (!(rc = claim_point(g, s, t, k, &won))) {
-                g->taken[ran / 8] &= (uint8_t) ~(1u << (ran % 8));
-                for (uint64_t i = 0; i < g->next; i++)
-                    if (g->order[i] == ran)
-                        g->next = i; /* the asks come back to it */
-            }
-            if (!rc)
-                *done = (rc = set_point(t, k)) == KNOB_OK;
+        /* the original's point in this grid, by its params when the sweep was edited */
+        uint64_t k;
+        if (point_of(g, trials[origin], &k)) {
+            g->taken[k / 8] |= (uint8_t)(1u << (k % 8));
+            *done = (rc = set_point(t, k)) == KNOB_OK;
             return rc;
         }
     }
@@ -993,7 +951,7 @@ static bool retry_point(const grid_state *g, const grid_count *c, const knob_tri
     const char *of = knob_trial_info_attr(w, "retry_of", true);
     int64_t origin;
     return of && sscanf(of, "%" SCNd64, &origin) == 1 && origin >= 0 && (size_t)origin < c->n &&
-           c->trials[origin]->number == origin && retry_runs(g, c->trials[origin], k);
+           c->trials[origin]->number == origin && point_of(g, c->trials[origin], k);
 }
 
 /* The next point in the order not taken, taken when `take` (as before_trial takes it). */

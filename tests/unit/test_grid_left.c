@@ -218,19 +218,6 @@ static knob_trial_state outcome(knob_trial *t, void *ctx, double *values)
     return KNOB_TRIAL_COMPLETE;
 }
 
-/* how, then b */
-static knob_trial_state outcome_b(knob_trial *t, void *ctx, double *values)
-{
-    (void)ctx;
-    const char *how[] = {"ok", "crash", "ok"}, *bs[] = {"x", "y"};
-    size_t c, b;
-    if (knob_trial_suggest_categorical(t, "how", how, 3, &c) ||
-        knob_trial_suggest_categorical(t, "b", bs, 2, &b))
-        return KNOB_TRIAL_FAIL;
-    values[0] = (double)(c + b);
-    return KNOB_TRIAL_COMPLETE;
-}
-
 static void repeated_values(void **state)
 {
     (void)state;
@@ -557,49 +544,6 @@ static void enqueued_in_range_off_grid(void **state)
     }
 }
 
-/* A trial of the second of two equal values ([ok, crash, ok]), interrupted and retried: the
- * retry runs the first ok (its fixed value), so it takes that point, and the second ok's
- * runs anew (the retry held it, and it never ran while the count said it was left). */
-static void retry_of_repeated_value(void **state)
-{
-    (void)state;
-    int second = 0;
-    for (int seed = 70; seed < 86; seed++) {
-        char opt[8];
-        snprintf(opt, sizeof opt, "%d", seed);
-        knob_storage *st = knob_test_memory();
-        knob_study_options o = {.sampler = grid_of("{\"how\": [\"ok\", \"crash\", \"ok\"], "
-                                                   "\"b\": [\"x\", \"y\"]}",
-                                                   opt),
-                                .max_retry = 2};
-        knob_study *s;
-        assert_int_equal(knob_study_create(st, "g", &o, &s), KNOB_OK);
-        knob_trial *t;
-        double v;
-        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
-        assert_int_equal(outcome_b(t, NULL, &v), KNOB_TRIAL_COMPLETE);
-        second += knob_trial_param(t, 0)->internal == 2; /* how: the second ok */
-        assert_int_equal(knob_study_tell_fail(s, t, "stopped", "interrupted"), KNOB_OK);
-        bool enqueued;
-        assert_int_equal(knob_study_retry_trial(s, 0, &enqueued), KNOB_OK);
-        assert_true(enqueued);
-        assert_int_equal(left_of(s), 6);
-        runs_what_it_said(s, outcome_b, 6);
-        /* every point ran: each (how, b) among the trials that ran */
-        const knob_trial_info *const *trials;
-        size_t n;
-        unsigned ran = 0;
-        assert_int_equal(knob_study_trials(s, &trials, &n), KNOB_OK);
-        for (size_t i = 1; i < n; i++)
-            ran |= 1u << (2 * (unsigned)trials[i]->params[0].internal +
-                          (unsigned)trials[i]->params[1].internal);
-        assert_int_equal(ran, 0x3f);
-        knob_study_free(s);
-        knob_storage_close(st);
-    }
-    assert_true(second > 0); /* some seed ran the second ok first */
-}
-
 /* A sampler with no end says so; a grid without a grid is refused as its ask is. */
 static void unsupported_and_errors(void **state)
 {
@@ -643,7 +587,6 @@ int main(int argc, char **argv)
         cmocka_unit_test(enqueued_out_of_range_first),
         cmocka_unit_test(many_enqueued),
         cmocka_unit_test(enqueued_in_range_off_grid),
-        cmocka_unit_test(retry_of_repeated_value),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
