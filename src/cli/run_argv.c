@@ -51,8 +51,8 @@ static const char *interpreter(const sweep *sw)
 }
 
 /* The program as a command: "train.sh" in this directory becomes "./train.sh", since
- * execvp (and env) would look for it on PATH; so too a .py program where it is the command
- * (no interpreter before it), and a directory of the name stays a name. */
+ * execvp (and env) would look for it on PATH; so too an executable .py program where it is
+ * the command (no interpreter before it), and a directory of the name stays a name. */
 static void push_program(strv *a, const sweep *sw)
 {
     const char *p = sw->program ? sw->program : "";
@@ -61,8 +61,8 @@ static void push_program(strv *a, const sweep *sw)
         command = !strcmp(a->v[k], "/usr/bin/env") || !strcmp(a->v[k], "env");
     struct stat st;
     /* a file: a directory of that name is no program (python -m ${program}, a package) */
-    if ((command || !interpreter(sw)) && *p && !strchr(p, '/') && stat(p, &st) == 0 &&
-        S_ISREG(st.st_mode)) {
+    if ((!interpreter(sw) || (command && access(p, X_OK) == 0)) && *p && !strchr(p, '/') &&
+        stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
         knobx_buf b = {0};
         knobx_buf_printf(&b, "./%s", p);
         push(a, knobx_buf_cstr(&b));
@@ -100,24 +100,21 @@ static bool on_path(const char *name)
 }
 
 /* True when the script `p` of an interpreter named `base` (as the command names it) is
- * there for it: Python, sh, perl, ruby, Rscript and julia look for it here alone; bash looks
- * on PATH too for a bare name; node adds .js, .mjs, .cjs, or takes a directory. */
+ * there for it: Python, dash, perl, ruby, Rscript and julia look for it here alone; bash
+ * looks on PATH too for a bare name, and so may sh (bash on some systems); node adds .js, or
+ * takes a directory. */
 static bool script_found(const char *base, const char *p)
 {
     if (access(p, F_OK) == 0)
         return true;
-    if (!strcmp(base, "bash"))
+    if (!strcmp(base, "bash") || !strcmp(base, "sh")) /* sh may be bash */
         return !strchr(p, '/') && on_path_as(p, R_OK);
     if (!strcmp(base, "node") || !strcmp(base, "nodejs")) {
-        static const char *const ext[] = {".js", ".mjs", ".cjs"};
-        for (size_t k = 0; k < 3; k++) {
-            knobx_buf b = {0};
-            knobx_buf_printf(&b, "%s%s", p, ext[k]);
-            bool there = !b.oom && access(knobx_buf_cstr(&b), F_OK) == 0;
-            knobx_buf_free(&b);
-            if (there)
-                return true;
-        }
+        knobx_buf b = {0};
+        knobx_buf_printf(&b, "%s.js", p);
+        bool there = !b.oom && access(knobx_buf_cstr(&b), F_OK) == 0;
+        knobx_buf_free(&b);
+        return there;
     }
     return false;
 }

@@ -636,9 +636,8 @@ static void objectives_listed(const sweep *sw, knobx_buf *b)
 
 /* The pruner's option `objective` (node v) as the library reads it, into b: an objective's
  * index, or its name (`objective: acc`), as the index. The pruner key is read after the
- * objectives' (parse_text). A value that is an index of one objective and the name of
- * another is the index when plain (0), as an older knob read it, with a warning, and the
- * name when quoted ("0"; but in a stored sweep, which an older knob may have made). */
+ * objectives' (parse_text). A number is an index, also where it names another objective
+ * (said in a warning). */
 static int pruner_objective(sweep_ctx *c, const yaml_node_t *v, knobx_buf *b)
 {
     const sweep *sw = c->sw;
@@ -651,20 +650,13 @@ static int pruner_objective(sweep_ctx *c, const yaml_node_t *v, knobx_buf *b)
     bool index = text && objective_index(text, &k);
     bool both =
         index && named < sw->n_objectives && (uint64_t)k < sw->n_objectives && named != (size_t)k;
-    bool quoted = v->type == YAML_SCALAR_NODE && v->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
-    if (both && quoted && !c->stored) { /* "0": the name */
-        knobx_buf_printf(b, "%zu", named);
-        return 0;
-    }
     if (both) {
-        /* plain, 0: the index, as an older knob read it (and reads a stored sweep's, quoted
-         * too: its workers go on as they did) */
+        /* a number is an index, quoted or not, as an older knob read it (and reads the sweep
+         * stored with the study): the objective it names is reached by its own index */
         sweep_warnf(c, v,
                     "key 'pruner.options.objective': %s is read as the index of objective %lld "
-                    "('%s'); it names objective %zu too, which %s",
-                    text, (long long)k, sw->objectives[k].name, named,
-                    c->stored ? "the knob that made this study did not read"
-                              : "a quoted value reads (objective: \"name\")");
+                    "('%s'); for objective %zu, which it names, write %zu",
+                    text, (long long)k, sw->objectives[k].name, named, named);
         knobx_buf_puts(b, text);
         return 0;
     }

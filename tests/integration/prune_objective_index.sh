@@ -127,10 +127,10 @@ expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 0.5, "1": 0.
 # An index past the objectives lists them.
 grep -qF "past.yaml:10:16: key 'pruner': option objective=2, but the sweep has 2 objective(s), numbered from 0: 'loss' (0), 'acc' (1)" err.txt ||
     fail "past: $(cat err.txt)"
-# Objectives named like indexes: 0 among objectives named "1", "0" and "7" is the index
-# (objective 0, named "1"), as an older knob read it, with a warning naming the other
-# reading; quoted, "0", it is the name (objective 1); so 1 and "1" (it was refused, and no
-# way was left to prune on objective "0"); a name that is its own index, or a number past the
+# Objectives named like indexes: a number is an index, quoted or not, as an older knob read
+# it (a stored sweep is read so too): 0 among objectives named "1", "0" and "7" is objective
+# 0 (named "1"), with a warning giving the index of the objective it names (1); it was
+# refused, suggesting values refused too; a name that is its own index, or a number past the
 # objectives that names one, is that one.
 num() { # file objective-text
     cat > "$1" <<YAML
@@ -148,8 +148,8 @@ echo "step=0 1=5 0=0.5 7=9"
 echo "step=1 1=4 0=0.75 7=8"
 SH
 chmod +x q.sh
-for case in '0|{"0": 5, "1": 4}|warn' '"0"|{"0": 0.5, "1": 0.75}|' \
-    "'0'|{\"0\": 0.5, \"1\": 0.75}|" '1|{"0": 0.5, "1": 0.75}|warn' '"1"|{"0": 5, "1": 4}|'; do
+for case in '0|{"0": 5, "1": 4}|warn' '"0"|{"0": 5, "1": 4}|warn' \
+    "'0'|{\"0\": 5, \"1\": 4}|warn" '1|{"0": 0.5, "1": 0.75}|warn' '"1"|{"0": 0.5, "1": 0.75}|warn'; do
     IFS='|' read -r v want warn <<< "$case"
     n=$((n + 1))
     num amb$n.yaml "$v"
@@ -158,7 +158,7 @@ for case in '0|{"0": 5, "1": 4}|warn' '"0"|{"0": 0.5, "1": 0.75}|' \
     "$KNOB" trials amb$n $S --format json > t.json
     expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" "[$want]" "objective $v"
     if [ -n "$warn" ]; then
-        grep -qF "amb$n.yaml:3:45: warning: key 'pruner.options.objective': $v is read as the index of objective $v (" err.txt ||
+        grep -qF "amb$n.yaml:3:45: warning: key 'pruner.options.objective': ${v//[\"\']/} is read as the index of objective ${v//[\"\']/} (" err.txt ||
             fail "objective $v: the warning: $(cat err.txt)"
     else
         grep -q "warning" err.txt && fail "objective $v: a warning: $(cat err.txt)"
@@ -170,7 +170,7 @@ num old.yaml 2
 "$KNOB" run old.yaml $S --study old --trials 0 > /dev/null 2>&1 || fail "old: setup"
 sqlite3 "$T/s.db" "UPDATE study_attrs SET json = replace(json, 'objective: 2', 'objective: 0') WHERE key = 'sweep'"
 "$KNOB" worker --study old $S --trials 1 > out.txt 2> err.txt || fail "old: $(cat out.txt err.txt)"
-grep -qF "key 'pruner.options.objective': 0 is read as the index of objective 0 ('1'); it names objective 1 too, which the knob that made this study did not read" err.txt ||
+grep -qF "key 'pruner.options.objective': 0 is read as the index of objective 0 ('1'); for objective 1, which it names, write 1" err.txt ||
     fail "old: the warning: $(cat err.txt)"
 "$KNOB" trials old $S --format json > t.json
 expect_eq "$(py '[t["intermediate"] for t in d]' < t.json)" '[{"0": 5, "1": 4}]' "old: objective 0 read"
