@@ -16,6 +16,10 @@ typedef struct run_args {
     const char *cmd; /* "knob run" or "knob worker": what messages say */
     const char *path, *storage, *study, *trials, *parallel, *timeout, *trial_timeout, *seed,
         *max_initial_failures;
+    /* the flags' values, read by check_flags where given */
+    int64_t n_trials, n_parallel, n_max_initial_failures;
+    double s_timeout, s_trial_timeout;
+    uint64_t seed_value;
 } run_args;
 
 static void usage(FILE *f)
@@ -133,54 +137,42 @@ static void raise_open_files(const char *cmd, int parallel)
                 cmd, parallel, (unsigned long long)need, (unsigned long long)was);
 }
 
-/* The budget and limits from the flags, over the sweep's keys. */
-static int apply_flags(runner *r, const run_args *a, double *total, bool *has_seed, uint64_t *seed)
-{
-    int64_t v = 0;
-    r->limit = r->sw->trials;
-    r->trial_timeout = r->sw->trial_timeout;
-    r->parallel = r->sw->parallel ? (int)(r->sw->parallel < RUN_MAX_PARALLEL ? r->sw->parallel
-                                                                             : RUN_MAX_PARALLEL)
-                                  : 1;
-    if ((a->trials && whole(a->cmd, a->trials, "--trials", 0, INT64_MAX, &r->limit)) ||
-        (a->parallel && whole(a->cmd, a->parallel, "--parallel", 1, RUN_MAX_PARALLEL, &v)) ||
-        (a->timeout && duration(a->cmd, a->timeout, "--timeout", total)) ||
-        (a->trial_timeout &&
-         duration(a->cmd, a->trial_timeout, "--trial-timeout", &r->trial_timeout)))
-        return -1;
-    if (a->parallel)
-        r->parallel = (int)v;
-    raise_open_files(a->cmd, r->parallel);
-    r->max_initial_failures = RUN_MAX_INITIAL_FAILURES;
-    if (a->max_initial_failures && whole(a->cmd, a->max_initial_failures, "--max-initial-failures",
-                                         0, INT64_MAX, &r->max_initial_failures))
-        return -1;
-    r->setup_only = a->trials && r->limit == 0;
-    *has_seed = a->seed != NULL;
-    if (a->seed && cli_seed(a->cmd, a->seed, seed))
-        return -1;
-    return 0;
-}
-
-/* The flags' values checked alone, before the sweep is read or the storage opened (knob
+/* The flags' values read and checked, before the sweep is read or the storage opened (knob
  * worker --study reads the sweep from the storage): a typo is a usage error at once, not
  * after a connection, or behind a connection's failure. */
-static int check_flags(const run_args *a)
+static int check_flags(run_args *a)
 {
-    int64_t v;
-    double d;
-    uint64_t seed;
-    return (a->trials && whole(a->cmd, a->trials, "--trials", 0, INT64_MAX, &v)) ||
-                   (a->parallel &&
-                    whole(a->cmd, a->parallel, "--parallel", 1, RUN_MAX_PARALLEL, &v)) ||
-                   (a->timeout && duration(a->cmd, a->timeout, "--timeout", &d)) ||
+    return (a->trials && whole(a->cmd, a->trials, "--trials", 0, INT64_MAX, &a->n_trials)) ||
+                   (a->parallel && whole(a->cmd, a->parallel, "--parallel", 1, RUN_MAX_PARALLEL,
+                                         &a->n_parallel)) ||
+                   (a->timeout && duration(a->cmd, a->timeout, "--timeout", &a->s_timeout)) ||
                    (a->trial_timeout &&
-                    duration(a->cmd, a->trial_timeout, "--trial-timeout", &d)) ||
-                   (a->max_initial_failures && whole(a->cmd, a->max_initial_failures,
-                                                     "--max-initial-failures", 0, INT64_MAX, &v)) ||
-                   (a->seed && cli_seed(a->cmd, a->seed, &seed))
+                    duration(a->cmd, a->trial_timeout, "--trial-timeout", &a->s_trial_timeout)) ||
+                   (a->max_initial_failures &&
+                    whole(a->cmd, a->max_initial_failures, "--max-initial-failures", 0, INT64_MAX,
+                          &a->n_max_initial_failures)) ||
+                   (a->seed && cli_seed(a->cmd, a->seed, &a->seed_value))
                ? -1
                : 0;
+}
+
+/* The budget and limits from the flags (check_flags read them), over the sweep's keys. */
+static void apply_flags(runner *r, const run_args *a, double *total, bool *has_seed, uint64_t *seed)
+{
+    r->limit = a->trials ? a->n_trials : r->sw->trials;
+    r->trial_timeout = a->trial_timeout ? a->s_trial_timeout : r->sw->trial_timeout;
+    r->parallel = a->parallel       ? (int)a->n_parallel
+                  : r->sw->parallel ? (int)(r->sw->parallel < RUN_MAX_PARALLEL ? r->sw->parallel
+                                                                               : RUN_MAX_PARALLEL)
+                                    : 1;
+    if (a->timeout)
+        *total = a->s_timeout;
+    raise_open_files(a->cmd, r->parallel);
+    r->max_initial_failures =
+        a->max_initial_failures ? a->n_max_initial_failures : RUN_MAX_INITIAL_FAILURES;
+    r->setup_only = a->trials && r->limit == 0;
+    *has_seed = a->seed != NULL;
+    *seed = a->seed ? a->seed_value : 0;
 }
 
 /* run_cap counts the trials of the whole study, earlier runs and other processes too. The
@@ -255,8 +247,7 @@ static int run(runner *r, const run_args *a, char *dflt_study)
     double total = 0;
     bool has_seed;
     uint64_t seed = 0;
-    if (apply_flags(r, a, &total, &has_seed, &seed))
-        return EXIT_USAGE;
+    apply_flags(r, a, &total, &has_seed, &seed);
     r->storage = a->storage ? a->storage : sw->storage ? sw->storage : KNOB_DEFAULT_STORAGE;
     r->study_name = a->study ? a->study : sw->study ? sw->study : dflt_study;
     if (!r->setup_only && !sw->program && !sw->command) {
