@@ -210,13 +210,17 @@ static void apply_run_cap(runner *r)
     r->limit = r->limit && r->limit < left ? r->limit : left;
 }
 
-/* The trials a grid will run, as the grid sampler counts them: its points no trial has run
- * or runs (but those a stop interrupted, whose points run again), and the waiting trials. */
-static void grid_expected(runner *r)
+/* The trials the study's sampler says it will run (-1: it does not say); a grid's (its
+ * points no trial has run or runs, but those a stop interrupted, whose points run again, and
+ * the waiting trials) are the progress total. */
+static int64_t trials_left(runner *r)
 {
     int64_t left;
-    if (r->ref.grid && knob_study_trials_left(r->ref.s, &left) == KNOB_OK && left > 0)
+    if (knob_study_trials_left(r->ref.s, &left) != KNOB_OK)
+        return -1;
+    if (r->ref.grid && left > 0)
         r->expected = left;
+    return left;
 }
 
 /* A resumed study whose best already reaches metric.target runs nothing. */
@@ -296,14 +300,12 @@ static int run(runner *r, const run_args *a, char *dflt_study)
         return 0;
     }
     apply_run_cap(r);
-    grid_expected(r);
+    int64_t left = trials_left(r);
     check_target(r);
     /* before any trial, where one would start: each would fail to run, and count in run_cap
      * (a study that is done runs nothing, and says so, wherever it is opened from) */
-    int64_t left = -1;
     knobx_buf why = {0};
-    if (!r->exhausted && !r->target_reached && !(a->timeout && total <= 0) &&
-        !(knob_study_trials_left(r->ref.s, &left) == KNOB_OK && left == 0) &&
+    if (!r->exhausted && !r->target_reached && !(a->timeout && total <= 0) && left != 0 &&
         run_check_program(sw, &why)) {
         fprintf(stderr, "%s: %s\n", a->cmd, why.oom ? "out of memory" : knobx_buf_cstr(&why));
         knobx_buf_free(&why);
