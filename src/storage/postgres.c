@@ -540,6 +540,75 @@ const char *knob__pg_best_sql(bool max)
     return max ? BEST_FIRST(" DESC") : BEST_FIRST("");
 }
 
+/* The writes that set knob_trials.inter_start and inter_reset, each written once for both
+ * tables: I(text) is the text on those columns, which sql[] has (WITH_INTER) and older_sql[]
+ * leaves out (NO_INTER). What each statement takes and does: its entry in sql[]. */
+#define WITH_INTER(text) text
+#define NO_INTER(text)
+/* a take's start time $START as the trial's run start; cleared (NULL) by a put-back */
+#define INTER_TAKEN(START) ", inter_start = " START ", inter_reset = " STAMP
+#define INTER_CLEARED ", inter_start = NULL, inter_reset = " STAMP
+#define CREATE_TRIAL_SQL(I)                                                                        \
+    "WITH " TAKE_NUMBER("$4::bigint", "") ", t AS (INSERT INTO knob_trials(study, number, state, " \
+    "start_time, seq, token" I(", inter_start") ") SELECT $1, s.number, $2, $3, " STAMP ", $7"    \
+    I(", $3") " FROM s WHERE " TOKEN_HELD("$7::bigint") " RETURNING id, number), a AS (INSERT "   \
+    "INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j FROM t, "         \
+    "unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN
+#define POP_SQL(I)                                                                                 \
+    "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY number LIMIT " \
+    "1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, start_time = $2, seq = " \
+    STAMP ", taken_by = $3" I(INTER_TAKEN("$2")) " FROM w WHERE t.id = w.id AND "                 \
+    TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number), a AS (INSERT INTO "                     \
+    "knob_trial_attrs(trial, system, key, json) SELECT u.id, true, v.k, v.j FROM u, "             \
+    "unnest($4::text[], $5::text[]) AS v(k, j) ON CONFLICT(trial, system, key) DO UPDATE SET "    \
+    "json = excluded.json RETURNING 1) SELECT u.id, u.number FROM knob_studies s LEFT JOIN u ON " \
+    "true WHERE s.id = $1"
+#define SET_TIMES_SQL(I)                                                                           \
+    "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), end_time = "           \
+    "COALESCE($4::float8, end_time), seq = " STAMP I(", inter_start = CASE WHEN inter_start IS "  \
+    "NOT DISTINCT FROM start_time THEN COALESCE($3::float8, start_time) ELSE inter_start END")   \
+    " WHERE id = $2 AND study = $1 RETURNING id"
+#define CREATE_CLAIMED_SQL(I)                                                                      \
+    "WITH l AS MATERIALIZED (SELECT id, n_trials FROM knob_studies WHERE id = $1 FOR UPDATE), f " \
+    "AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1 AND ($4::bigint <= 0 " \
+    "OR number < $4::bigint) AND EXISTS (SELECT 1 FROM l) ORDER BY number LIMIT 1 FOR UPDATE), n " \
+    "AS MATERIALIZED (SELECT COALESCE((SELECT number FROM f), (SELECT n_trials FROM l WHERE "     \
+    "$4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS (INSERT INTO knob_claims(study, " \
+    "key, trial) SELECT $1, $7, nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n "     \
+    "WHERE n.number IS NOT NULL AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING "         \
+    "RETURNING trial), d AS (DELETE FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND "  \
+    "x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st SET n_trials = n_trials + 1 " \
+    "FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) RETURNING 1), t AS (INSERT INTO "   \
+    "knob_trials(id, study, number, state, start_time, seq, token" I(", inter_start") ") SELECT " \
+    "c.trial, $1, n.number, $2, $3, " STAMP ", $8" I(", $3") " FROM c, n RETURNING id, number), " \
+    "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "   \
+    "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "          \
+    "RETURNING 1) SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM n "    \
+    "WHERE number IS NOT NULL)"
+#define POP_OR_CREATE_SQL(I)                                                                       \
+    "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "  \
+    "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = 0, " \
+    "start_time = $2, seq = " STAMP ", taken_by = $4" I(INTER_TAKEN("$2")) " FROM w WHERE x.id " \
+    "= w.id AND " TOKEN_HELD("$4::bigint") " RETURNING x.id, x.number), "                          \
+    TAKE_NUMBER("$3::bigint", " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "         \
+    "knob_trials(study, number, state, start_time, seq, token" I(", inter_start") ") SELECT $1, " \
+    "s.number, 0, $2, " STAMP ", $4" I(", $2") " FROM s WHERE " TOKEN_HELD("$4::bigint")          \
+    " RETURNING id, number) SELECT COALESCE((SELECT id FROM u), (SELECT id FROM t)), "            \
+    "COALESCE((SELECT number FROM u), (SELECT number FROM t)), EXISTS (SELECT 1 FROM r), EXISTS " \
+    "(SELECT 1 FROM u)"
+#define GIVE_BACK_SQL(I)                                                                           \
+    "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = NULL, seq = "     \
+    STAMP I(INTER_CLEARED) " WHERE id = $2 AND study = $1 AND state = 0 AND taken_by = $3 "       \
+    "RETURNING id), h AS (DELETE FROM knob_trial_attrs a USING u WHERE a.trial = u.id AND "       \
+    "a.system AND a.key = 'heartbeat') SELECT count(*) FROM u"
+#define REQUEUE_SQL(I)                                                                             \
+    "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, end_time = NULL, taken_by = " \
+    "NULL, seq = " STAMP I(INTER_CLEARED) ", param_names = $4::text[], param_dists = "           \
+    "$5::text[], param_internals = $6::float8[], vals = '{}' WHERE id = $2 AND study = $1 AND "   \
+    "state = 0 AND start_time = $3::float8 RETURNING id), a AS (DELETE FROM knob_trial_attrs "    \
+    "WHERE trial IN (SELECT id FROM u)), i AS (DELETE FROM knob_intermediate WHERE trial IN "     \
+    "(SELECT id FROM u)) SELECT id FROM u"
+
 static const char *const sql[Q_COUNT] = {
     [Q_FIND_STUDY] = "SELECT id, directions, created FROM knob_studies WHERE name = $1",
     [Q_INSERT_STUDY] = "INSERT INTO knob_studies(name, directions, created) VALUES($1, $2, $3) "
@@ -570,28 +639,12 @@ static const char *const sql[Q_COUNT] = {
      * creation's token (op_create_trial). The number is
      * a free one (TAKE_NUMBER): numbers stay dense and the cap holds across workers. One row:
      * the trial's id and number (NULL: none), whether numbers were allotted (TAKEN). */
-    [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER(
-        "$4::bigint",
-        "") ", t AS (INSERT INTO "
-            "knob_trials(study, number, state, start_time, seq, token, inter_start) SELECT $1, "
-            "s.number, $2, $3, " STAMP ", $7, $3 FROM s WHERE " TOKEN_HELD(
-                "$7::bigint") " RETURNING id, number), "
-            "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
-            "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
-            "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
+    [Q_CREATE_TRIAL] = CREATE_TRIAL_SQL(WITH_INTER),
     /* $1 study, $2 start time. No row: no such study; a row of NULLs: nothing waits (a
      * random search's every ask: one statement, no transaction id taken). */
     /* $3 the ask's token (taken_by), $4 keys and $5 jsons of system attributes set on the
      * trial taken, in the take's statement (its first heartbeat: pop_attrs) */
-    [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
-              "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP ", taken_by = $3, inter_start = $2, inter_reset = "
-              STAMP " FROM w WHERE t.id = w.id AND "
-              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number), a AS (INSERT INTO "
-              "knob_trial_attrs(trial, system, key, json) SELECT u.id, true, v.k, v.j FROM u, "
-              "unnest($4::text[], $5::text[]) AS v(k, j) ON CONFLICT(trial, system, key) DO "
-              "UPDATE SET json = excluded.json RETURNING 1) SELECT u.id, u.number FROM "
-              "knob_studies s LEFT JOIN u ON true WHERE s.id = $1",
+    [Q_POP] = POP_SQL(WITH_INTER),
     [Q_TRIAL_ID] = "SELECT id FROM knob_trials WHERE study = $1 AND number = $2",
     /* $1 study, $2 trial, $3 names, $4 dists, $5 internals: arrays of one trial's params,
      * appended to its own when it has none of those names (the core writes each param once:
@@ -656,11 +709,7 @@ static const char *const sql[Q_COUNT] = {
     [Q_TRIAL_END] = "SELECT state, number, end_time = $3::float8 FROM knob_trials WHERE id = $1 "
                     "AND study = $2",
     /* $1 study, $2 trial, $3 start time, $4 end time (NULL: as it is) */
-    [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "
-                    "end_time = COALESCE($4::float8, end_time), seq = " STAMP ", inter_start = "
-                    "CASE WHEN inter_start IS NOT DISTINCT FROM start_time THEN "
-                    "COALESCE($3::float8, start_time) ELSE inter_start END WHERE id = $2 "
-                    "AND study = $1 RETURNING id",
+    [Q_SET_TIMES] = SET_TIMES_SQL(WITH_INTER),
     [Q_CLAIM] = "INSERT INTO knob_claims(study, key, trial) VALUES($1, $2, $3) ON CONFLICT DO "
                 "NOTHING",
     /* $1 study, $2 the stamp the sync starts from. The sync's reads run in this statement's
@@ -789,25 +838,7 @@ static const char *const sql[Q_COUNT] = {
      * written either (the free number stays free). Row: id, number (NULL: none), whether a
      * number was there. A creation holding a free number never waits for the study's row
      * (it allots none), so the two locks are never taken in the other order. */
-    [Q_CREATE_CLAIMED] =
-        "WITH l AS MATERIALIZED (SELECT id, n_trials FROM knob_studies WHERE id = $1 FOR "
-        "UPDATE), f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1 AND "
-        "($4::bigint <= 0 OR number < $4::bigint) AND EXISTS (SELECT 1 FROM l) ORDER BY number "
-        "LIMIT 1 FOR UPDATE), n AS MATERIALIZED (SELECT COALESCE((SELECT number FROM f), (SELECT "
-        "n_trials FROM l WHERE $4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS "
-        "(INSERT INTO knob_claims(study, key, trial) SELECT $1, $7, "
-        "nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n WHERE n.number IS NOT NULL "
-        "AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE "
-        "FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
-        "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
-        "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
-        "token, inter_start) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8, $3 FROM c, n "
-        "RETURNING id, "
-        "number), a AS "
-        "(INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
-        "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "
-        "RETURNING 1) SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM n "
-        "WHERE number IS NOT NULL)",
+    [Q_CREATE_CLAIMED] = CREATE_CLAIMED_SQL(WITH_INTER),
     /* The sync's transaction plans its two reads once per connection, for index scans: a
      * plan made while the study was small (the first syncs of a new study) scanned all of
      * knob_trials for the changed trials at every later sync (a generic plan is kept), and
@@ -875,24 +906,7 @@ static const char *const sql[Q_COUNT] = {
      * creation gated on the pop and COMMIT in one pipeline: four statements, two snapshots
      * and a read of the study's row, which every creation's key-share lock keeps under a
      * multixact with many workers. */
-    [Q_POP_OR_CREATE] =
-        "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
-        "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
-        "0, start_time = $2, seq = " STAMP ", taken_by = $4, inter_start = $2, inter_reset = " STAMP
-        " FROM w WHERE x.id = w.id AND " TOKEN_HELD(
-            "$4::bigint") " RETURNING x.id, x.number), " TAKE_NUMBER(
-            "$3::bigint",
-            " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
-                                                 "knob_trials(study, number, state, start_time, "
-                                                 "seq, token, inter_start) SELECT $1, s.number, "
-                                                 "0, $2, " STAMP ", $4, $2 FROM s WHERE "
-                                                 TOKEN_HELD("$4::bigint") " RETURNING id, "
-                                                 "number) SELECT "
-                                                 "COALESCE((SELECT id FROM u), (SELECT id FROM "
-                                                 "t)), "
-                                                 "COALESCE((SELECT number FROM u), (SELECT number "
-                                                 "FROM t)), EXISTS (SELECT 1 FROM r), "
-                                                 "EXISTS (SELECT 1 FROM u)",
+    [Q_POP_OR_CREATE] = POP_OR_CREATE_SQL(WITH_INTER),
     /* $1 study, $2 cap: waits for the creations that hold a free number below the cap, and
      * counts the free numbers left (a creation that rolled back freed its own). */
     [Q_FREE_WAIT] = "SELECT count(*) FROM (SELECT 1 FROM knob_free_numbers WHERE study = $1 AND "
@@ -926,23 +940,12 @@ static const char *const sql[Q_COUNT] = {
     /* $1 study, $2 trial, $3 a take's token: the trial it took waits again (spare_token),
      * without the heartbeat the take gave it (pop_attrs): a trial taken next by a worker
      * without heartbeats would have it, and be failed for its silence */
-    [Q_GIVE_BACK] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = "
-                    "NULL, seq = " STAMP ", inter_start = NULL, inter_reset = " STAMP " WHERE id "
-                    "= $2 AND study = $1 AND state = 0 AND taken_by = $3 RETURNING id), h AS "
-                    "(DELETE FROM knob_trial_attrs a USING u "
-                    "WHERE a.trial = u.id AND a.system AND a.key = 'heartbeat') SELECT count(*) "
-                    "FROM u",
+    [Q_GIVE_BACK] = GIVE_BACK_SQL(WITH_INTER),
     /* $1 study, $2 trial, $3 the take's start time, $4 names, $5 dists, $6 internals: a taken
      * trial waits again (requeue), with those params and without its attributes and
      * intermediate values (then Q_REQUEUE_ROWS), while it is RUNNING from that take. No row:
      * it is not (Q_TRIAL_STATE tells), and nothing is changed. */
-    [Q_REQUEUE] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, end_time = "
-                  "NULL, taken_by = NULL, seq = " STAMP ", inter_start = NULL, inter_reset = " STAMP
-                  ", param_names = $4::text[], param_dists "
-                  "= $5::text[], param_internals = $6::float8[], vals = '{}' WHERE id = $2 AND "
-                  "study = $1 AND state = 0 AND start_time = $3::float8 RETURNING id), a AS "
-                  "(DELETE FROM knob_trial_attrs WHERE trial IN (SELECT id FROM u)), i AS (DELETE "
-                  "FROM knob_intermediate WHERE trial IN (SELECT id FROM u)) SELECT id FROM u",
+    [Q_REQUEUE] = REQUEUE_SQL(WITH_INTER),
     /* $1 trial, $2 steps, $3 values, $4 system flags, $5 keys, $6 jsons: the rows of a trial
      * put back (after Q_REQUEUE, in its transaction), attributes in the order given */
     [Q_REQUEUE_ROWS] = "WITH i AS (INSERT INTO knob_intermediate(trial, step, value) SELECT $1, "
@@ -955,74 +958,15 @@ static const char *const sql[Q_COUNT] = {
 
 /* The writes of sql[] that set knob_trials.inter_start and inter_reset, as a knob before those
  * columns wrote them: the statements of a handle that opened a schema 5 without them and could
- * not add them (pg.no_inter). */
+ * not add them (pg.no_inter): sql[]'s texts built with NO_INTER. */
 static const char *const older_sql[Q_COUNT] = {
-    [Q_CREATE_TRIAL] = "WITH " TAKE_NUMBER(
-        "$4::bigint",
-        "") ", t AS (INSERT INTO "
-            "knob_trials(study, number, state, start_time, seq, token) SELECT $1, "
-            "s.number, $2, $3, " STAMP ", $7 FROM s WHERE " TOKEN_HELD(
-                "$7::bigint") " RETURNING id, number), "
-            "a AS (INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, "
-            "true, u.k, u.j FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS "
-            "u(k, j, o) ORDER BY u.o RETURNING 1) " TAKEN,
-    [Q_POP] = "WITH w AS (SELECT id FROM knob_trials WHERE study = $1 AND state = 4 ORDER BY "
-              "number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials t SET state = 0, "
-              "start_time = $2, seq = " STAMP ", taken_by = $3 FROM w WHERE t.id = w.id AND "
-              TOKEN_HELD("$3::bigint") " RETURNING t.id, t.number), a AS (INSERT INTO "
-              "knob_trial_attrs(trial, system, key, json) SELECT u.id, true, v.k, v.j FROM u, "
-              "unnest($4::text[], $5::text[]) AS v(k, j) ON CONFLICT(trial, system, key) DO "
-              "UPDATE SET json = excluded.json RETURNING 1) SELECT u.id, u.number FROM "
-              "knob_studies s LEFT JOIN u ON true WHERE s.id = $1",
-    [Q_SET_TIMES] = "UPDATE knob_trials SET start_time = COALESCE($3::float8, start_time), "
-                    "end_time = COALESCE($4::float8, end_time), seq = " STAMP " WHERE id = $2 "
-                    "AND study = $1 RETURNING id",
-    [Q_CREATE_CLAIMED] =
-        "WITH l AS MATERIALIZED (SELECT id, n_trials FROM knob_studies WHERE id = $1 FOR "
-        "UPDATE), f AS MATERIALIZED (SELECT number FROM knob_free_numbers WHERE study = $1 AND "
-        "($4::bigint <= 0 OR number < $4::bigint) AND EXISTS (SELECT 1 FROM l) ORDER BY number "
-        "LIMIT 1 FOR UPDATE), n AS MATERIALIZED (SELECT COALESCE((SELECT number FROM f), (SELECT "
-        "n_trials FROM l WHERE $4::bigint <= 0 OR n_trials < $4::bigint)) AS number), c AS "
-        "(INSERT INTO knob_claims(study, key, trial) SELECT $1, $7, "
-        "nextval(pg_get_serial_sequence('knob_trials', 'id')) FROM n WHERE n.number IS NOT NULL "
-        "AND " TOKEN_HELD("$8::bigint") " ON CONFLICT DO NOTHING RETURNING trial), d AS (DELETE "
-        "FROM knob_free_numbers x USING f, c WHERE x.study = $1 AND x.number = f.number RETURNING 1), s AS (UPDATE knob_studies st "
-        "SET n_trials = n_trials + 1 FROM c WHERE st.id = $1 AND NOT EXISTS (SELECT 1 FROM f) "
-        "RETURNING 1), t AS (INSERT INTO knob_trials(id, study, number, state, start_time, seq, "
-        "token) SELECT c.trial, $1, n.number, $2, $3, " STAMP ", $8 FROM c, n RETURNING id, "
-        "number), a AS "
-        "(INSERT INTO knob_trial_attrs(trial, system, key, json) SELECT t.id, true, u.k, u.j "
-        "FROM t, unnest($5::text[], $6::text[]) WITH ORDINALITY AS u(k, j, o) ORDER BY u.o "
-        "RETURNING 1) SELECT (SELECT id FROM t), (SELECT number FROM t), EXISTS (SELECT 1 FROM n "
-        "WHERE number IS NOT NULL)",
-    [Q_POP_OR_CREATE] =
-        "WITH w AS MATERIALIZED (SELECT id FROM knob_trials WHERE study = $1::bigint AND state = 4 "
-        "ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED), u AS (UPDATE knob_trials x SET state = "
-        "0, start_time = $2, seq = " STAMP
-        ", taken_by = $4 FROM w WHERE x.id = w.id AND " TOKEN_HELD(
-            "$4::bigint") " RETURNING x.id, x.number), " TAKE_NUMBER(
-            "$3::bigint",
-            " AND NOT EXISTS (SELECT 1 FROM w)") ", t AS (INSERT INTO "
-                                                 "knob_trials(study, number, state, start_time, "
-                                                 "seq, token) SELECT $1, s.number, 0, $2, " STAMP
-                                                 ", $4 FROM s WHERE " TOKEN_HELD(
-                                                     "$4::bigint") " RETURNING id, number) SELECT "
-                                                 "COALESCE((SELECT id FROM u), (SELECT id FROM "
-                                                 "t)), "
-                                                 "COALESCE((SELECT number FROM u), (SELECT number "
-                                                 "FROM t)), EXISTS (SELECT 1 FROM r), "
-                                                 "EXISTS (SELECT 1 FROM u)",
-    [Q_GIVE_BACK] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, taken_by = "
-                    "NULL, seq = " STAMP " WHERE id = $2 AND study = $1 AND state = 0 AND "
-                    "taken_by = $3 RETURNING id), h AS (DELETE FROM knob_trial_attrs a USING u "
-                    "WHERE a.trial = u.id AND a.system AND a.key = 'heartbeat') SELECT count(*) "
-                    "FROM u",
-    [Q_REQUEUE] = "WITH u AS (UPDATE knob_trials SET state = 4, start_time = NULL, end_time = "
-                  "NULL, taken_by = NULL, seq = " STAMP ", param_names = $4::text[], param_dists "
-                  "= $5::text[], param_internals = $6::float8[], vals = '{}' WHERE id = $2 AND "
-                  "study = $1 AND state = 0 AND start_time = $3::float8 RETURNING id), a AS "
-                  "(DELETE FROM knob_trial_attrs WHERE trial IN (SELECT id FROM u)), i AS (DELETE "
-                  "FROM knob_intermediate WHERE trial IN (SELECT id FROM u)) SELECT id FROM u",
+    [Q_CREATE_TRIAL] = CREATE_TRIAL_SQL(NO_INTER),
+    [Q_POP] = POP_SQL(NO_INTER),
+    [Q_SET_TIMES] = SET_TIMES_SQL(NO_INTER),
+    [Q_CREATE_CLAIMED] = CREATE_CLAIMED_SQL(NO_INTER),
+    [Q_POP_OR_CREATE] = POP_OR_CREATE_SQL(NO_INTER),
+    [Q_GIVE_BACK] = GIVE_BACK_SQL(NO_INTER),
+    [Q_REQUEUE] = REQUEUE_SQL(NO_INTER),
 };
 
 typedef struct pg {
