@@ -2007,9 +2007,9 @@ static int load_plugins(sweep_ctx *c, const yaml_node_t *root)
     return 0;
 }
 
-/* The pruner's value (v) gives its option objective: a name, or an index that may be one
- * objective's index and another's name, read against the objectives. */
-static bool pruner_objective_named(sweep_ctx *c, const yaml_node_t *v)
+/* The pruner's value (v) has an option objective (a name, or an index that may be one
+ * objective's index and another's name), which is read against the objectives. */
+static bool pruner_has_objective(sweep_ctx *c, const yaml_node_t *v)
 {
     const yaml_node_t *o = NULL;
     for (yaml_node_pair_t *kv = v->type == YAML_MAPPING_NODE ? v->data.mapping.pairs.start : NULL;
@@ -2048,7 +2048,7 @@ static int parse_text(sweep_ctx *c)
              kv < root->data.mapping.pairs.top && !rc; kv++) {
             const char *ks = sweep_scalar(sweep_node(c, kv->key));
             bool later =
-                ks && !strcmp(ks, "pruner") && pruner_objective_named(c, sweep_node(c, kv->value));
+                ks && !strcmp(ks, "pruner") && pruner_has_objective(c, sweep_node(c, kv->value));
             if (later == (pass == 1))
                 rc = parse_top(c, sweep_node(c, kv->key), sweep_node(c, kv->value));
         }
