@@ -189,14 +189,42 @@ static bool as_other_kind(const knobx_json *v, const knob_distribution *d, knobx
     return false;
 }
 
+/* A retry's fixed choice x is one its original (retry_of) ran by value; of choices that are
+ * equal ([ok, crash, ok], or [1, 1.0], which the CLI gives its program as 1 and 1.0) the value
+ * names the first, so the original's own choice is taken where it is one of them and is
+ * choice x of d: the retry runs what its original ran (a grid's point, the program's text). */
+static void retry_choice(const knob_trial *t, const char *name, const knob_distribution *d,
+                         double *x)
+{
+    const char *of = knob_trial_system_attr(t, "retry_of");
+    long long origin;
+    if (d->kind != KNOB_DIST_CATEGORICAL || !of || sscanf(of, "%lld", &origin) != 1)
+        return;
+    const knob_trial_info *o = knob__view_trial(&t->s->view, origin);
+    for (size_t i = 0; o && i < o->n_params; i++) {
+        const knob_param *p = &o->params[i];
+        if (strcmp(p->name, name) != 0)
+            continue;
+        size_t j = (size_t)p->internal;
+        if (p->dist->kind == KNOB_DIST_CATEGORICAL && p->internal >= 0 && j < p->dist->n_choices &&
+            j < d->n_choices && knob__choice_same(&p->dist->choices[j], &d->choices[j]) &&
+            knob__choice_same(&d->choices[j], &d->choices[(size_t)*x]))
+            *x = (double)j;
+        return;
+    }
+}
+
 /* The value a fixed param gives, if it fits: the trial's own (enqueued), else the study
  * handle's (knob_study_set_fixed_params); a misfit is left to the sampler. A bool or a
  * number that fits only as the other (as_other_kind) gives that. */
 static bool from_fixed(knob_trial *t, const char *name, const knob_distribution *d, double *x)
 {
     const knobx_json *v = knobx_json_get(t->fixed, name);
-    if (!v)
-        v = knobx_json_get(t->s->fixed, name);
+    if (v && knob__fixed_fits(d, v, name, x)) {
+        retry_choice(t, name, d, x);
+        return true;
+    }
+    v = v ? NULL : knobx_json_get(t->s->fixed, name);
     return v && knob__fixed_fits(d, v, name, x);
 }
 

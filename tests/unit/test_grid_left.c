@@ -235,6 +235,50 @@ static void repeated_values(void **state)
     knob_storage_close(st);
 }
 
+/* A retry of the trial that ran the second ok of [ok, crash, ok] runs the second ok again,
+ * not the first (that point had run), so every point runs and the count says none left. */
+static void retry_of_repeated_value(void **state)
+{
+    (void)state;
+    for (int which = 0; which < 3; which += 2) {
+        knob_storage *st = knob_test_memory();
+        knob_study_options o = {.sampler = grid_of("{\"how\": [\"ok\", \"crash\", \"ok\"]}", "4"),
+                                .max_retry = 1};
+        knob_study *s;
+        assert_int_equal(knob_study_create(st, "g", &o, &s), KNOB_OK);
+        size_t ran[3] = {0};
+        int64_t failed = -1;
+        for (int i = 0; i < 3; i++) {
+            knob_trial *t;
+            double v;
+            assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+            assert_int_equal(outcome(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+            ran[(size_t)v]++;
+            if ((size_t)v == (size_t)which) {
+                failed = knob_trial_number(t);
+                assert_int_equal(knob_study_tell_fail(s, t, "lost", "crash"), KNOB_OK);
+            } else {
+                assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+            }
+        }
+        assert_true(failed >= 0);
+        bool enqueued;
+        assert_int_equal(knob_study_retry_trial(s, failed, &enqueued), KNOB_OK);
+        assert_true(enqueued);
+        assert_int_equal(left_of(s), 1);
+        knob_trial *t;
+        double v;
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(outcome(t, NULL, &v), KNOB_TRIAL_COMPLETE);
+        assert_int_equal((int)v, which); /* the retry runs its original's ok */
+        assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+        assert_int_equal(left_of(s), 0);
+        assert_int_equal(knob_study_ask(s, &t), KNOB_EDONE);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+}
+
 /* An array of products: their points together; m is a param of sgd's product alone. */
 static knob_trial_state conditional(knob_trial *t, void *ctx, double *values)
 {
@@ -581,6 +625,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(edited_grid),
         cmocka_unit_test(unsupported_and_errors),
         cmocka_unit_test(retry_behind_another),
+        cmocka_unit_test(retry_of_repeated_value),
         cmocka_unit_test(repeated_value_enqueued),
         cmocka_unit_test(max_trials_caps),
         cmocka_unit_test(enqueued_out_of_range),

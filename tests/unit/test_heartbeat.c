@@ -261,6 +261,56 @@ static void retries_stop_at_max_retry(void **state)
     knob_storage_close(st);
 }
 
+/* A retry of a trial that ran the second of two equal choices ([ok, crash, ok]) runs that
+ * choice again, along the chain and from another handle, not the first: the value the
+ * retry is given names the first. */
+static void retry_keeps_its_equal_choice(void **state)
+{
+    (void)state;
+    char url[4200];
+    snprintf(url, sizeof url, "sqlite:///%s", knob_test_path("hb_equal.db"));
+    unlink(knob_test_path("hb_equal.db"));
+    knob_storage *st;
+    knob_study *s = open_study(url, &st, 2);
+    const char *how[] = {"ok", "crash", "ok"};
+    knob_trial *t;
+    size_t c = 0;
+    while (c != 2) {
+        assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+        assert_int_equal(knob_trial_suggest_categorical(t, "how", how, 3, &c), KNOB_OK);
+        double v = (double)c;
+        if (c != 2)
+            assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    }
+    bool enq;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s, knob_trial_number(t), &enq), KNOB_OK);
+    assert_true(enq);
+    /* another handle runs the retry, fails it and retries it: the chain's second retry */
+    knob_storage *st2;
+    knob_study *s2;
+    knob_study_options o = {.max_retry = 2};
+    assert_int_equal(knob_storage_open(url, &st2), KNOB_OK);
+    assert_int_equal(knob_study_load(st2, "hb", &o, &s2), KNOB_OK);
+    assert_int_equal(knob_study_ask(s2, &t), KNOB_OK);
+    assert_int_equal(knob_trial_suggest_categorical(t, "how", how, 3, &c), KNOB_OK);
+    assert_int_equal(c, 2);
+    assert_int_equal(knob_study_tell(s2, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s2, knob_trial_number(t), &enq), KNOB_OK);
+    assert_true(enq);
+    knob_study_free(s2);
+    knob_storage_close(st2);
+    assert_int_equal(knob_study_ask(s, &t), KNOB_OK);
+    assert_string_equal(knob_trial_system_attr(t, "retry_count"), "2");
+    assert_int_equal(knob_trial_suggest_categorical(t, "how", how, 3, &c), KNOB_OK);
+    assert_int_equal(c, 2);
+    double v = 2;
+    assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
+    knob_study_free(s);
+    knob_storage_close(st);
+    unlink(knob_test_path("hb_equal.db"));
+}
+
 /* knob_study_retry_trial runs a failed trial again as a lost worker's trial is: once, with
  * its params, within max_retry along the chain; not a trial that did not fail. */
 static void failed_trial_retried_by_call(void **state)
@@ -758,6 +808,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(stopped_beats_are_never_stale),
         cmocka_unit_test(retries_stop_at_max_retry),
         cmocka_unit_test(failed_trial_retried_by_call),
+        cmocka_unit_test(retry_keeps_its_equal_choice),
         cmocka_unit_test(live_trials_keep_running),
         cmocka_unit_test(late_end_of_a_lost_trial_memory),
         cmocka_unit_test(late_end_along_a_chain_of_retries),
