@@ -24,7 +24,12 @@
  * that ended: 16 rounds of 8 asks, parallel workers) is smac's (smac_running; but while a
  * cost is set or a trial carries constraints, gp's): smac, whose asks skip the points running
  * trials hold, scored above this mix in 16 rounds of 8 on bench/bayesmark in three runs, and
- * with it the mix scored 93.3 against 91.8 on four seeds of one run (2026-12-07).
+ * with it the mix scored 93.3 against 91.8 on four seeds of one run (2026-12-07). But a trial
+ * whose number is a multiple of gp_running_every (2: about half of a batch) stays gp's, with
+ * gp's handling of the running trials' points: with every one smac's, the mix was behind
+ * random search on DT-breast-nll and linear-diabetes-mse (16 rounds of 8, seeds 0-9), where
+ * gp's refinement had helped; with half, ahead on both over seeds 0-19, 92.2 against 91.5
+ * (tuned half 91.6 against 90.5, held-out half 93.5 against 93.7).
  *
  * Where gp is used, every third trial (smac_every) is smac's (but while a cost is set or a
  * trial carries constraints: smac handles neither, and its turns are gp's, which does): a
@@ -70,8 +75,10 @@ extern const knob_sampler_plugin knob__sampler_smac;
 
 typedef struct auto_state {
     int64_t gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every; /* options */
-    /* option: a trial asked while others of its batch run is smac's */
+    /* options: a trial asked while others of its batch run is smac's, but one whose number
+     * is a multiple of gp_running_every, which stays gp's */
     bool smac_running;
+    int64_t gp_running_every;
     knob_sampler *gp, *tpe, *smac;
     knob__proposed proposed; /* the points gp and smac proposed to running trials (one list) */
     int64_t decided; /* the trial number the choice was made for (-1: none) */
@@ -253,7 +260,8 @@ static int choose(auto_state *a, knob_study *s, knob_trial *t)
         rc = gp_fits(a, s, &a->use_gp);
     a->use_smac = a->use_gp && a->smac_every > 0 && number % a->smac_every == a->smac_every - 1 &&
                   !(a->cost && a->cost[0]);
-    if (!rc && a->use_gp && !a->use_smac && a->smac_running && !(a->cost && a->cost[0]))
+    if (!rc && a->use_gp && !a->use_smac && a->smac_running && !(a->cost && a->cost[0]) &&
+        !(a->gp_running_every > 0 && number % a->gp_running_every == 0))
         rc = others_running(s, number, &a->use_smac);
     if (!rc && a->use_smac) {
         bool c;
@@ -380,6 +388,10 @@ static const knob_option options[] = {
      "runs (a batch, parallel workers) is smac's (gp's while a cost is set or trials carry "
      "constraints)",
      NULL},
+    {"gp_running_every", KNOB_OPT_INT, offsetof(auto_state, gp_running_every), "2", 0, 1e9,
+     "with smac_running, a trial asked while others of its batch run whose number is a "
+     "multiple of gp_running_every stays gp's (0: smac asks them all)",
+     NULL},
     {"warm_start_study", KNOB_OPT_STRING, offsetof(auto_state, ws_study), "", 0, 0,
      "a related study each delegate learns from as with its own warm_start_study (gp: the "
      "source's model as prior mean; smac: its trials in the forest; tpe: its good trials)",
@@ -403,10 +415,10 @@ const knob_sampler_plugin knob__sampler_auto = {
             "explore_ties trials tie at the best, no ask inside a step (step_mask), every "
             "smac_every-th trial smac's (a random forest; gp's while a cost is set or trials "
             "carry constraints), and so is a trial asked while others of its batch run "
-            "(smac_running); tpe (with "
+            "(smac_running) but every gp_running_every-th; tpe (with "
             "constant_liar) otherwise; a cost is given to gp and tpe. "
             "Options: gp_trials, gp_params, explore_every, explore_ties, step_mask, smac_every, "
-            "smac_running, "
+            "smac_running, gp_running_every, "
             "warm_start_study, warm_start_storage, warm_start_first, cost, cost_budget, seed.",
     .state_size = sizeof(auto_state),
     .options = options,

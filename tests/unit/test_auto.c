@@ -631,10 +631,9 @@ static void auto_batch_moves_to_tpe(void **state)
     }
 }
 
-/* After 14 trials of Branin, the point of trial 15 (a gp turn) asked by sp while trial 14,
- * asked by sp before it, runs; with `zombie`, trial 0 was asked first and left running, and
- * trial 14 is told before trial 15 is asked (trial 0 alone runs then). */
-static void second_of_a_batch(bool zombie, knob_sampler *sp, double *x)
+/* 14 trials of Branin asked by random search, then the study opened again with sp; with
+ * `zombie`, trial 0 was asked first and left running. */
+static knob_study *branin_history(bool zombie, knob_sampler *sp, knob_storage **stp)
 {
     knob_storage *st;
     knob_study *s;
@@ -660,6 +659,17 @@ static void second_of_a_batch(bool zombie, knob_sampler *sp, double *x)
     knob_study_free(s);
     knob_study_options lo = {.sampler = sp};
     assert_int_equal(knob_study_load(st, "h", &lo, &s), 0);
+    *stp = st;
+    return s;
+}
+
+/* After 14 trials of Branin, the point of trial 15 (a gp turn) asked by sp while trial 14,
+ * asked by sp before it, runs; with `zombie`, trial 0 was asked first and left running, and
+ * trial 14 is told before trial 15 is asked (trial 0 alone runs then). */
+static void second_of_a_batch(bool zombie, knob_sampler *sp, double *x)
+{
+    knob_storage *st;
+    knob_study *s = branin_history(zombie, sp, &st);
     knob_trial *a, *b;
     double y[2];
     assert_int_equal(knob_study_ask(s, &a), 0);
@@ -696,6 +706,39 @@ static void auto_gives_batches_to_smac(void **state)
     assert_memory_equal(a, c, sizeof a);
 }
 
+/* After 14 trials of Branin, the points of trials 14, 15 and 16 asked by sp in one batch
+ * (each asked while the ones before it run). */
+static void batch_of_three(knob_sampler *sp, double x[3][2])
+{
+    knob_storage *st;
+    knob_study *s = branin_history(false, sp, &st);
+    knob_trial *t[3];
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(knob_study_ask(s, &t[i]), 0);
+        assert_int_equal(knob_trial_number(t[i]), 14 + i);
+        assert_int_equal(knob_trial_suggest_float(t[i], "x0", -5, 10, 0, 0, &x[i][0]), 0);
+        assert_int_equal(knob_trial_suggest_float(t[i], "x1", 0, 15, 0, 0, &x[i][1]), 0);
+    }
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_FAIL, NULL, 0), 0);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
+/* Of the trials asked while others of the batch run, those whose number is a multiple of
+ * gp_running_every (2) stay gp's: with it, trials 14 (the batch's first: gp's) and 15
+ * (smac's) are asked as with gp_running_every=0 (smac's every one beside running trials),
+ * and trial 16 is not what smac asks there. */
+static void auto_keeps_a_batchs_even_trials_for_gp(void **state)
+{
+    (void)state;
+    double a[3][2], c[3][2];
+    batch_of_three(sampler("auto", "seed=7"), a);
+    batch_of_three(sampler("auto", "seed=7,gp_running_every=0"), c);
+    assert_memory_equal(a, c, sizeof a[0] * 2);
+    assert_true(memcmp(a[2], c[2], sizeof a[2]) != 0);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -714,6 +757,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(auto_batch_asked_then_suggested),
         cmocka_unit_test(auto_batch_moves_to_tpe),
         cmocka_unit_test(auto_gives_batches_to_smac),
+        cmocka_unit_test(auto_keeps_a_batchs_even_trials_for_gp),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);

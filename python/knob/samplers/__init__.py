@@ -384,7 +384,7 @@ class GPSampler(BaseSampler):
 class AutoSampler(BaseSampler):
     """knob's default sampler (``auto``): the Gaussian process (GPSampler; every
     ``smac_every``-th trial, 3, SMACSampler's, and so is a trial asked while others of its batch
-    run, ``smac_running``; but gp's while a ``cost`` is set or trials carry constraints) while the study has one objective, a fixed space of at most ``gp_params``
+    run, ``smac_running``, but every ``gp_running_every``-th of those, 2; gp's while a ``cost`` is set or trials carry constraints) while the study has one objective, a fixed space of at most ``gp_params``
     params, no pruned trial and fewer than ``gp_trials`` completed trials; TPE (with
     ``constant_liar``) otherwise, as
     OptunaHub's AutoSampler reasons; ``cost`` and ``cost_budget`` go to gp and TPE.
