@@ -25,11 +25,12 @@
  * cost is set or a trial carries constraints, gp's): smac, whose asks skip the points running
  * trials hold, scored above this mix in 16 rounds of 8 on bench/bayesmark in three runs, and
  * with it the mix scored 93.3 against 91.8 on four seeds of one run (2026-12-07). But a trial
- * whose number is a multiple of gp_running_every (2: about half of a batch) stays gp's, with
- * gp's handling of the running trials' points: with every one smac's, the mix was behind
+ * whose number is a multiple of gp_running_every stays gp's (but smac_every's turns), with
+ * gp's handling of the running trials' points (2: 2 or 3 of a round of 8 gp's, where 0 or 1
+ * were, the round's first): with only the first of a round gp's, the mix was behind
  * random search on DT-breast-nll and linear-diabetes-mse (16 rounds of 8, seeds 0-9), where
- * gp's refinement had helped; with half, ahead on both over seeds 0-19, 92.2 against 91.5
- * (tuned half 91.6 against 90.5, held-out half 93.5 against 93.7).
+ * gp's refinement had helped; with gp_running_every=2, ahead on both over seeds 0-19, 92.2
+ * against 91.5 (tuned half 91.6 against 90.5, held-out half 93.5 against 93.7).
  *
  * Where gp is used, every third trial (smac_every) is smac's (but while a cost is set or a
  * trial carries constraints: smac handles neither, and its turns are gp's, which does): a

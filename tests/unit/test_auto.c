@@ -726,9 +726,10 @@ static void batch_of_three(knob_sampler *sp, double x[3][2])
 }
 
 /* Of the trials asked while others of the batch run, those whose number is a multiple of
- * gp_running_every (2) stay gp's: with it, trials 14 (the batch's first: gp's) and 15
- * (smac's) are asked as with gp_running_every=0 (smac's every one beside running trials),
- * and trial 16 is not what smac asks there. */
+ * gp_running_every (2) stay gp's: with it, trials 14 (smac_every's turn: 14 % 3 == 2) and 15
+ * (asked beside 14: smac's) are asked as with gp_running_every=0 (smac's every one beside
+ * running trials), and trial 16 is not what smac asks there (on this fixed space of one
+ * objective auto's other delegate is gp). */
 static void auto_keeps_a_batchs_even_trials_for_gp(void **state)
 {
     (void)state;
