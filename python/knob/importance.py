@@ -11,6 +11,7 @@ from typing import Callable, Dict, List, Optional
 
 from . import _lib
 from . import exceptions as _exc
+from .study import _no_objective
 
 
 class BaseImportanceEvaluator:
@@ -141,6 +142,8 @@ def _importances(study, evaluator, params, target, objective, normalize: bool) -
             return {}
     if target is not None and objective is not None:
         raise ValueError("get_param_importances: give `target` or `objective`, not both")
+    if target is None and not study.directions:
+        raise ValueError(_no_objective(study, "no objective values for a param to explain (give `target`)"))
     if target is None and objective is None:
         if study._is_multi_objective and isinstance(evaluator, PedAnovaImportanceEvaluator):
             # Optuna 5's: the importance of reaching the Pareto front

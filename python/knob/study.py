@@ -87,6 +87,12 @@ def _lost(frozen: FrozenTrial) -> bool:
     return frozen.state == TrialState.FAIL and frozen.system_attrs.get("fail_cause") == "worker_lost"
 
 
+
+def _no_objective(study, what: str) -> str:
+    """The message for a study without objectives (`knob run`'s sweep without a metric, whose
+    trials complete with no value) asked for what needs one."""
+    return "study '%s' has no objective (its sweep names no metric), so %s" % (study.study_name, what)
+
 class StudyDirection(enum.IntEnum):
     """As Optuna's: an IntEnum with its own str and format (str(MINIMIZE) is "1" on Python
     3.11 and later; TrialState's str is its name)."""
@@ -371,6 +377,8 @@ class Study:
 
     @property
     def direction(self) -> StudyDirection:
+        if not self._directions:
+            raise ValueError(_no_objective(self, "no direction"))
         if len(self._directions) > 1:
             raise RuntimeError(
                 "A single direction cannot be retrieved from a multi-objective study. Consider "

@@ -23,6 +23,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 from . import _deprecated, _lib
 from . import logging as _logging
 from .distributions import CategoricalDistribution, FloatDistribution, IntDistribution
+from .study import _no_objective
 from .trial import FrozenTrial, TrialState
 
 _logger = _logging.get_logger("knob.visualization")
@@ -129,10 +130,17 @@ def _plot(name: str, make: Callable):
 
     def plot(*args: Any, **kwargs: Any):
         check(*args, **kwargs)
+        bound = sig.bind(*args, **kwargs).arguments
+        studies = _studies(bound["study"])
+        if name not in _NO_VALUES and bound.get("target") is None and bound.get("targets") is None:
+            for s in studies:
+                if not s.directions:
+                    raise ValueError(_no_objective(s, "no objective values to plot (give `target`)"))
         go = _go()
         if go is None:
-            study = sig.bind(*args, **kwargs).arguments["study"]
-            return report(_studies(study)[0])  # of several studies (plot_edf's), the first's
+            if not studies:
+                raise ValueError("%s: no study to report (an empty sequence)" % name)
+            return report(studies[0])  # of several studies (plot_edf's), the first's
         return make(go, *args, **kwargs)
 
     plot.__name__ = name
@@ -144,11 +152,20 @@ def _plot(name: str, make: Callable):
     return plot
 
 
+# the plots that draw no objective value (a study without objectives has them too)
+_NO_VALUES = ("plot_intermediate_values", "plot_timeline")
+
+
 def _studies(study) -> list:
+    """The study, or the studies of a sequence (plot_optimization_history's and plot_edf's;
+    an empty one, of which Optuna 5 draws an empty figure, too)."""
     if hasattr(study, "study_name"):
         return [study]
-    studies = list(study)
-    if not studies or not all(hasattr(s, "study_name") for s in studies):
+    try:
+        studies = list(study)
+    except TypeError:
+        studies = None
+    if studies is None or not all(hasattr(s, "study_name") for s in studies):
         raise TypeError("give a study or a sequence of studies, got %r" % (study,))
     return studies
 

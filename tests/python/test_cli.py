@@ -5,6 +5,8 @@ import json
 import sqlite3
 import subprocess
 
+import pytest
+
 import knob as optuna
 from knob.trial import TrialState
 
@@ -268,3 +270,28 @@ def test_the_report_names_the_objectives_as_knob_trials_and_the_plots_do(knob_cl
     assert report_data(knob_cli, "many", url)["metric_names"] == names
     many.set_metric_names(names[:19] + ["m0"])
     assert report_data(knob_cli, "many", url)["metric_names"] is None
+
+
+def test_study_without_objectives_refuses_plots_by_name(knob_cli, tmp_path, tmp_db):
+    """A study of a sweep without a metric (its trials complete with no value): the plots of
+    objective values, `direction` and the importances say so, naming the study (an
+    IndexError, a TypeError and a warning per trial of an infinite value before); the plots
+    that draw no value, and those given `target`, draw."""
+    sweep = tmp_path / "sweep.yaml"
+    sweep.write_text("method: grid\nparameters:\n  x: {values: [0.1, 0.5]}\n  y: {values: [0.2, 0.4]}\n")
+    for n in range(3):
+        run(knob_cli, "ask", "nm", "--sweep", str(sweep), "--storage", tmp_db)
+        run(knob_cli, "tell", "nm", str(n), "--storage", tmp_db)
+    study = optuna.load_study(study_name="nm", storage=tmp_db)
+    assert study.directions == []
+    from knob import visualization
+    for plot in ("plot_optimization_history", "plot_param_importances", "plot_rank", "plot_slice",
+                 "plot_contour", "plot_edf", "plot_parallel_coordinate"):
+        with pytest.raises(ValueError, match="study 'nm' has no objective"):
+            getattr(visualization, plot)(study)
+    with pytest.raises(ValueError, match="study 'nm' has no objective"):
+        study.direction
+    with pytest.raises(ValueError, match="study 'nm' has no objective"):
+        optuna.importance.get_param_importances(study)
+    visualization.plot_timeline(study)
+    visualization.plot_slice(study, target=lambda t: t.params["x"])

@@ -839,3 +839,11 @@ def test_pareto_front_targets_errors_as_optuna_5():
         assert str(e.value) == says
     fig = visualization.plot_slice(study=study, params=["x"], target=lambda t: t.values[0])  # by keyword, as Optuna's
     assert list(fig.data[0].y) == [0, 1, 2, 3]
+
+
+def test_empty_sequence_of_studies_draws_an_empty_figure():
+    # as Optuna 5's: no study, no trace (a TypeError before)
+    assert len(visualization.plot_optimization_history([]).data) == 0
+    assert len(visualization.plot_edf([]).data) == 0
+    with pytest.raises(TypeError, match="a study or a sequence of studies"):
+        visualization.plot_edf(3)
