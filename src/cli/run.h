@@ -100,6 +100,8 @@ typedef struct slot {
     bool chave[SWEEP_MAX_CONSTRAINTS];
     double cost_last; /* the cost metric's last value (sweep key cost: METRIC) */
     bool cost_have;
+    /* the last value of each constraint metric, and of the cost metric, that was no number */
+    char cbad[SWEEP_MAX_CONSTRAINTS][RECORD_TEXT_MAX], cost_bad[RECORD_TEXT_MAX];
     char **argv; /* asked in the open batch: started once the batch is committed */
     /* The pruner said stop on a record while the program was still running: it is stopped
      * at prune_due (RUN_PRUNE_WAIT later) with the values as of that record (pruned_at),

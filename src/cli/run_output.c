@@ -418,6 +418,14 @@ static void on_line(runner *r, slot *sl)
         else if (!(is_record && record_get(&rec, key, &v)) && record_mentions(sl->line, key))
             quote_line(sl->unread[i], RUN_UNREAD_MAX - 1, sl->line, n);
     }
+    for (size_t i = 0; i < r->sw->n_constraints; i++) {
+        const char *text = record_bad(&rec, r->sw->constraints[i].name);
+        if (text)
+            snprintf(sl->cbad[i], sizeof sl->cbad[i], "%s", text);
+    }
+    const char *text = r->sw->cost ? record_bad(&rec, r->sw->cost) : NULL;
+    if (text)
+        snprintf(sl->cost_bad, sizeof sl->cost_bad, "%s", text);
 }
 
 /* Room for `need` bytes in the line buffer, which grows up to RUN_MAX_LINE + 1. */

@@ -829,13 +829,21 @@ static void failure(const runner *r, const slot *sl, knobx_buf *why, double *val
         values[i] = sl->last[i];
     }
     for (size_t i = 0; i < sw->n_constraints && !why->len; i++) {
-        if (!sl->chave[i])
+        if (!sl->chave[i] && sl->cbad[i][0])
+            knobx_buf_printf(why,
+                             "no constraint metric '%s' in stdout: its value '%s' is not a "
+                             "number",
+                             sw->constraints[i].name, sl->cbad[i]);
+        else if (!sl->chave[i])
             knobx_buf_printf(why, "no constraint metric '%s' in stdout", sw->constraints[i].name);
         else if (isnan(sl->clast[i])) /* an infinite one is a bound far passed or kept */
             knobx_buf_printf(why, "constraint metric '%s' is nan", sw->constraints[i].name);
     }
     if (!why->len && sw->cost && strcmp(sw->cost, "duration")) {
-        if (!sl->cost_have)
+        if (!sl->cost_have && sl->cost_bad[0])
+            knobx_buf_printf(why, "no cost metric '%s' in stdout: its value '%s' is not a number",
+                             sw->cost, sl->cost_bad);
+        else if (!sl->cost_have)
             knobx_buf_printf(why, "no cost metric '%s' in stdout", sw->cost);
         else if (!isfinite(sl->cost_last))
             knobx_buf_printf(why, "cost metric '%s' is not a finite number", sw->cost);

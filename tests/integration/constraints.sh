@@ -44,6 +44,14 @@ expect_eq "$(py '[t["state"] for t in d]' < t.json)" '["fail", "fail"]' "states"
 py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no constraint metric 'memory' in stdout" \
     || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
 
+# One printed as no number: the reason says so.
+printf 'command: [/bin/sh, -c, "echo loss=0.5 memory=abc"]\nmetric: {name: loss}\nconstraints: [{name: memory, max: 1}]\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > nn.yaml
+"$KNOB" run nn.yaml $S --study nn --trials 1 > run.txt 2> run.err || true
+"$KNOB" trials nn $S --format json > t.json
+py 'd[0]["system_attrs"]["fail_reason"]' < t.json \
+    | grep -qF "no constraint metric 'memory' in stdout: its value 'abc' is not a number" \
+    || fail "reason of a constraint that is no number: $(py 'd[0]["system_attrs"]' < t.json)"
+
 # Two objectives: the feasible Pareto front and its hypervolume.
 cat > mo.yaml <<'YAML'
 command: [/bin/sh, -c, 'x=${1#x=}; echo "a=$x b=$((10 - x)) c=$x"', sh, "${args_no_hyphens}"]

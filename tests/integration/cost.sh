@@ -29,6 +29,13 @@ sed -i 's/^cost: .*/cost: energy/' s.yaml
 "$KNOB" trials e $S --format json > t.json
 py 'd[0]["system_attrs"]["fail_reason"]' < t.json | grep -q "no cost metric 'energy' in stdout" \
     || fail "reason: $(py 'd[0]["system_attrs"]' < t.json)"
+# printed as no number: the reason says so (it said the metric was never printed)
+printf 'command: [/bin/sh, -c, "echo loss=0.5 gpu_s=abc"]\nmetric: {name: loss}\ncost: gpu_s\nsampler: tpe\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > nn.yaml
+"$KNOB" run nn.yaml $S --study nn --trials 1 > run.txt 2> run.err || true
+"$KNOB" trials nn $S --format json > t.json
+py 'd[0]["system_attrs"]["fail_reason"]' < t.json \
+    | grep -qF "no cost metric 'gpu_s' in stdout: its value 'abc' is not a number" \
+    || fail "reason of a cost that is no number: $(py 'd[0]["system_attrs"]' < t.json)"
 # a cost of 0 is a trial that cost nothing: it completes with it (the samplers count it as a
 # hundredth of the least positive cost; python.samplers)
 printf 'command: [/bin/sh, -c, "echo loss=0.5 gpu_s=0"]\nmetric: {name: loss}\ncost: gpu_s\nsampler: tpe\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > z.yaml
