@@ -139,6 +139,13 @@ bool cli_hv_affordable(size_t m, size_t n_front);
 struct knobx_buf;
 void cli_json_value(struct knobx_buf *b, double v);
 
+/* A name (a study's, a param's) as a cell of a table: a control character (a newline would
+ * break the row) written \n, \t or \xNN, padded to `width` characters (UTF-8 counted by
+ * characters, not bytes). */
+void cli_name_cell(struct knobx_buf *b, const char *name, int width);
+/* The characters cli_name_cell shows of a name (unpadded). */
+int cli_name_shown(const char *name);
+
 /* Writes b to stdout and flushes it, for `knob COMMAND`: 0, or EXIT_FAIL said with the reason
  * of the failed write (`No space left on device`; out of memory when b could not be built
  * whole). */

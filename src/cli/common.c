@@ -1395,6 +1395,37 @@ int cli_stdout_written(const char *command)
     return EXIT_FAIL;
 }
 
+void cli_name_cell(knobx_buf *b, const char *name, int width)
+{
+    int shown = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f) {
+            char esc[8];
+            int n = *p == '\n'   ? snprintf(esc, sizeof esc, "\\n")
+                    : *p == '\t' ? snprintf(esc, sizeof esc, "\\t")
+                                 : snprintf(esc, sizeof esc, "\\x%02x", *p);
+            knobx_buf_puts(b, esc);
+            shown += n;
+        } else {
+            knobx_buf_add(b, (const char *)p, 1);
+            shown += (*p & 0xc0) != 0x80; /* a continuation byte is no new character */
+        }
+    }
+    for (; shown < width; shown++)
+        knobx_buf_puts(b, " ");
+}
+
+int cli_name_shown(const char *name)
+{
+    knobx_buf t = {0};
+    cli_name_cell(&t, name, 0);
+    int n = 0;
+    for (const char *c = knobx_buf_cstr(&t); *c; c++)
+        n += (*c & 0xc0) != 0x80;
+    knobx_buf_free(&t);
+    return n;
+}
+
 void cli_json_value(knobx_buf *b, double v)
 {
     if (isinf(v))

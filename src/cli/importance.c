@@ -29,8 +29,8 @@ static void print_bars(const char *study, const char *method, const char *obj, c
     int w = 4;
     double top = 0; /* raw numbers: the bars are scaled to the largest */
     for (size_t i = 0; i < n; i++) {
-        if ((int)strlen(imp[i].name) > w)
-            w = (int)strlen(imp[i].name);
+        if (cli_name_shown(imp[i].name) > w)
+            w = cli_name_shown(imp[i].name);
         top = imp[i].share > top ? imp[i].share : top;
     }
     printf("importance in study '%s' (%s, objective %s%s%s%s%s)\n", study, method, obj,
@@ -38,10 +38,13 @@ static void print_bars(const char *study, const char *method, const char *obj, c
     for (size_t i = 0; i < n; i++) {
         double scale = raw ? (top > 0 ? 1 / top : 0) : 1;
         int len = (int)(imp[i].share * scale * BAR_WIDTH + 0.5);
+        knobx_buf cell = {0};
+        cli_name_cell(&cell, imp[i].name, w);
         if (raw)
-            printf("  %-*s %10.4g  ", w, imp[i].name, imp[i].share);
+            printf("  %s %10.4g  ", knobx_buf_cstr(&cell), imp[i].share);
         else
-            printf("  %-*s %6.3f  ", w, imp[i].name, imp[i].share);
+            printf("  %s %6.3f  ", knobx_buf_cstr(&cell), imp[i].share);
+        knobx_buf_free(&cell);
         for (int k = 0; k < len; k++)
             fputs("#", stdout);
         putchar('\n');

@@ -45,41 +45,6 @@ static void study_json(knobx_buf *b, const knob_study_summary *st)
     knobx_buf_printf(b, ",\"created\":%.3f}", st->created);
 }
 
-/* A study's name as a cell of the table: a control character (a newline would break the
- * row) written \n, \t or \xNN, padded to `width` characters (UTF-8 counted by characters,
- * not bytes). */
-static void name_cell(knobx_buf *b, const char *name, int width)
-{
-    int shown = 0;
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f) {
-            char esc[8];
-            int n = *p == '\n'   ? snprintf(esc, sizeof esc, "\\n")
-                    : *p == '\t' ? snprintf(esc, sizeof esc, "\\t")
-                                 : snprintf(esc, sizeof esc, "\\x%02x", *p);
-            knobx_buf_puts(b, esc);
-            shown += n;
-        } else {
-            knobx_buf_add(b, (const char *)p, 1);
-            shown += (*p & 0xc0) != 0x80; /* a continuation byte is no new character */
-        }
-    }
-    for (; shown < width; shown++)
-        knobx_buf_puts(b, " ");
-}
-
-/* The characters name_cell shows of a name (unpadded). */
-static int name_shown(const char *name)
-{
-    knobx_buf t = {0};
-    name_cell(&t, name, 0);
-    int n = 0;
-    for (const char *c = knobx_buf_cstr(&t); *c; c++)
-        n += (*c & 0xc0) != 0x80;
-    knobx_buf_free(&t);
-    return n;
-}
-
 static void study_row(knobx_buf *b, const knob_study_summary *st, int width)
 {
     char d[256], created[64], best[32] = "-";
@@ -87,7 +52,7 @@ static void study_row(knobx_buf *b, const knob_study_summary *st, int width)
     time_text(st->created, created, sizeof created);
     if (!isnan(st->best_value))
         snprintf(best, sizeof best, "%.6g", st->best_value);
-    name_cell(b, st->name, width);
+    cli_name_cell(b, st->name, width);
     knobx_buf_printf(b, " %-20s %8lld %9lld %14s  %s\n", d, (long long)st->n_trials,
                      (long long)st->n_complete, best, created);
 }
@@ -115,7 +80,7 @@ int cmd_studies(int argc, char **argv)
      * stay aligned */
     int width = 24;
     for (size_t i = 0; !a.json && i < n; i++) {
-        int w = name_shown(list[i].name);
+        int w = cli_name_shown(list[i].name);
         width = w > width ? (w < 80 ? w : 80) : width;
     }
     if (a.json)
@@ -279,7 +244,7 @@ static void values_header(knobx_buf *h, char *const *names)
     }
     for (size_t k = 0; names[k]; k++) {
         knobx_buf_puts(h, k ? ";" : "");
-        name_cell(h, names[k], 0);
+        cli_name_cell(h, names[k], 0);
     }
 }
 
@@ -295,9 +260,9 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
     int width = 16;
     knobx_buf h = {0};
     values_header(&h, names);
-    if (!csv && !h.oom && name_shown(knobx_buf_cstr(&h)) > width &&
-        name_shown(knobx_buf_cstr(&h)) < 4096)
-        width = name_shown(knobx_buf_cstr(&h));
+    if (!csv && !h.oom && cli_name_shown(knobx_buf_cstr(&h)) > width &&
+        cli_name_shown(knobx_buf_cstr(&h)) < 4096)
+        width = cli_name_shown(knobx_buf_cstr(&h));
     for (size_t i = 0; !csv && i < n; i++) {
         knobx_buf v = {0};
         values_text(&v, tr[i], false);
@@ -318,7 +283,7 @@ static void trials_table(knobx_buf *b, const knob_trial_info *const *tr, size_t 
     } else {
         /* the header padded by the characters it shows, as the rows are by their bytes
          * (digits) */
-        int pad = width - name_shown(knobx_buf_cstr(&h));
+        int pad = width - cli_name_shown(knobx_buf_cstr(&h));
         knobx_buf_printf(b, "%6s  %-10s %s%*s %9s  %s\n", "NUMBER", "STATE", knobx_buf_cstr(&h),
                          pad > 0 ? pad : 0, "", "DURATION", "PARAMS");
     }
@@ -435,7 +400,7 @@ static void best_text(knobx_buf *b, const knob_trial_info *t, bool json, const c
     for (size_t k = 0; k < t->n_values; k++) {
         knobx_buf_puts(b, " ");
         if (several(names) && names[k]) {
-            name_cell(b, names[k], 0);
+            cli_name_cell(b, names[k], 0);
             knobx_buf_puts(b, "=");
         }
         knobx_buf_printf(b, "%.10g", t->values[k]);

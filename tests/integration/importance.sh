@@ -110,4 +110,15 @@ grep -q "every share is 0: the objective did not vary across the 8 complete tria
 "$KNOB" importance empty $S > empty.out 2> empty.err || fail "importance without trials"
 grep -q "no param to measure (study 'empty' has 0 complete trials" empty.err ||
     fail "no complete trial: $(cat empty.out empty.err)"
+# a name of several bytes per character is padded by its characters: the shares stand in one
+# column (padded by bytes, "längé" took two columns more than "b")
+printf '#!/bin/sh\necho "loss=${1#*=}"\n' > u.sh
+chmod +x u.sh
+printf 'program: ./u.sh\nmethod: random\nmetric: {name: loss}\nparameters:\n  längé: {min: 0.0, max: 1.0}\n  b: {min: 0.0, max: 1.0}\n' > u.yaml
+"$KNOB" run u.yaml $S --study u --trials 12 > /dev/null 2>&1 || fail "the study of a unicode name"
+"$KNOB" importance u $S > u.out 2> u.err || fail "importance of a unicode name: $(cat u.err)"
+expect_eq "$(python3 -c '
+import sys
+rows = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines()[1:] if l.strip()]
+print(len(set(l.index(".") for l in rows)), len(rows))' u.out)" "1 2" "the shares in one column: $(cat u.out)"
 echo ok
