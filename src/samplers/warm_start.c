@@ -55,8 +55,13 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
     if (rc) {
         char why[512];
         snprintf(why, sizeof why, "%s", knob_errmsg());
-        return knob_set_error(rc, "%s: warm_start_study '%s'%s: %s", sampler, name,
-                              other ? " from warm_start_storage" : "", why);
+        return knob_set_error(rc, "%s: warm_start_study '%s'%s: %s%s", sampler, name,
+                              other ? " from warm_start_storage" : "", why,
+                              other || rc != KNOB_ENOTFOUND
+                                  ? ""
+                                  : " (it is looked for in this study's storage, as no other "
+                                    "is given; a study in memory is in that storage object "
+                                    "alone)");
     }
     if (knob_study_n_objectives(src) != 1) {
         size_t k = knob_study_n_objectives(src);

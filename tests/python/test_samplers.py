@@ -628,6 +628,27 @@ def test_warm_start_skipped_is_a_warning(tmp_path):
             assert not any("warm_start" in t for t in texts), texts
 
 
+def test_warm_start_storage_as_a_storage_object(tmp_path):
+    """warm_start_storage takes a storage object, as create_study does (an RDBStorage is its
+    URL; a TypeError before); an InMemoryStorage, which no other handle can open, is refused
+    saying where a source in memory is found; a source missing from this study's storage in
+    memory says that too."""
+    url = "sqlite:///%s" % (tmp_path / "src.db")
+    src = optuna.create_study(study_name="src", storage=url, sampler=samplers.RandomSampler(seed=1))
+    src.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=4)
+    for make in (samplers.TPESampler, samplers.GPSampler):
+        sampler = make(seed=1, warm_start_study="src", warm_start_storage=optuna.storages.RDBStorage(url))
+        study = optuna.create_study(sampler=sampler)
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+        assert len(study.trials) == 2
+    with pytest.raises(ValueError, match="found only through that storage"):
+        samplers.TPESampler(warm_start_study="src", warm_start_storage=optuna.storages.InMemoryStorage())
+    optuna.create_study(study_name="mem").optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
+    study = optuna.create_study(sampler=samplers.TPESampler(warm_start_study="mem"))
+    with pytest.raises(Exception, match="a study in memory is in that storage object alone"):
+        study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
+
+
 def test_warm_start_from_a_sweep_of_quantiles_refused(tmp_path, knob_cli):
     """A source run by knob run that searched x as a normal number holds x as its quantile,
     not the value its program got: a Python study has no sweep to read it alike, and each

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import json
 import math
+import os
 import numbers
 import threading
 import warnings
@@ -47,6 +48,7 @@ class BaseSampler:
 
     def __init__(self, **options: Any) -> None:
         self._options: Dict[str, Any] = {k: v for k, v in options.items() if v is not _UNSET and v is not None}
+        self._storage_url("warm_start_storage")
         for k, v in self._options.items():  # a value that is not JSON: TypeError, when made
             _lib.option_text(self.__class__.__name__, k, v)
         if self._knob_name:
@@ -55,6 +57,22 @@ class BaseSampler:
             _lib.check_options(
                 self.__class__.__name__, "sampler", self._make, _lib.lib.knob_sampler_free, self._argument_names
             )
+
+    def _storage_url(self, key: str) -> None:
+        """Option `key` given a storage object (an RDBStorage, as create_study takes one) is
+        its URL; an InMemoryStorage has none another handle can open: ValueError."""
+        v = self._options.get(key)
+        url = getattr(v, "url", None) if v is not None and not isinstance(v, (str, os.PathLike)) else None
+        if not isinstance(url, str):
+            return
+        if url == "memory:":
+            raise ValueError(
+                "%s: %s: a study in an InMemoryStorage is found only through that storage: give "
+                "warm_start_study alone, with the source made in the storage of the study it starts "
+                "(create_study(storage=that storage)), or keep the source in a database "
+                "(\"sqlite:///source.db\")" % (self.__class__.__name__, key)
+            )
+        self._options[key] = url
 
     def _make(self, nth: int = 0) -> int:
         """A libknob sampler for the `nth` study (counted from 0) this object serves
