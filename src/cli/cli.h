@@ -146,6 +146,42 @@ void cli_name_cell(struct knobx_buf *b, const char *name, int width);
 /* The characters cli_name_cell shows of a name (unpadded). */
 int cli_name_shown(const char *name);
 
+/* A param of the trials an importance reads that fanova left out (cli_importance_gaps). */
+typedef struct cli_left_out {
+    const char *name; /* borrowed from the study's trials: valid until it syncs again */
+    size_t held, cat; /* the trials read that hold it, and those that hold it as a categorical */
+} cli_left_out;
+
+/* What an importance of a study read, and what it could not evaluate. */
+typedef struct cli_importance_gaps {
+    size_t complete;    /* the study's complete trials */
+    size_t used;        /* those the importance reads: with a finite value of the objective */
+    cli_left_out *left; /* the params of those trials it left out (n_left), in the order the
+                         * trials first hold them; the caller's, cli_importance_gaps_free */
+    size_t n_left;
+} cli_importance_gaps;
+
+/* Reads into *g the trials knob_study_importance reads for objective obj (of every objective
+ * when pareto) and, when `left_out`, the params those trials hold that are not among imp's n
+ * (its answer for no param named): fanova makes one feature of a param, over the trials that
+ * hold every param it evaluates. 0, or -1 when the trials cannot be read or memory ran out
+ * (*g then holds what was found). */
+int cli_importance_gaps_read(knob_study *s, bool pareto, size_t obj, bool left_out,
+                             const knob_importance *imp, size_t n, cli_importance_gaps *g);
+void cli_importance_gaps_free(cli_importance_gaps *g);
+
+/* The values an importance reads, as its warnings name them: "every objective" (pareto),
+ * "objective 1 'latency'" or "objective 1" (obj_name NULL), in what (size bytes). */
+void cli_importance_what(char *what, size_t size, bool pareto, size_t obj, const char *obj_name);
+
+/* Appends why fanova left l out of an importance that read `used` trials of `what`
+ * (cli_importance_what) of study `study` (NULL: not named): "it is a number in 6 trials and a
+ * categorical in 6, and fanova cannot evaluate it as one", or "it is in 27 of the 60 complete
+ * trials with a value of objective 0 of study 's', and fanova evaluates the params every one
+ * of them holds". knob importance's warnings and the web page's note say the same. */
+void cli_left_out_why(struct knobx_buf *b, const cli_left_out *l, size_t used, const char *what,
+                      const char *study);
+
 /* Writes b to stdout and flushes it, for `knob COMMAND`: 0, or EXIT_FAIL said with the reason
  * of the failed write (`No space left on device`; out of memory when b could not be built
  * whole). */

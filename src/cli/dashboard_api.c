@@ -90,7 +90,7 @@ static void *importer_run(void *arg)
     }
     if (!b.len || b.oom) {
         knobx_buf_reset(&b);
-        knobx_buf_puts(&b, "null");
+        knobx_buf_puts(&b, CLI_WEB_NO_IMPORTANCE);
     }
     pthread_mutex_lock(&j->mu);
     bool gone = j->abandoned;
@@ -291,9 +291,9 @@ static bool importer_start(dash *d, const struct dash_study *e, size_t n)
     return started;
 }
 
-/* The study's importance as JSON, from the cache unless it is stale; a stale one of a study
- * past DASH_IMPORTANCE_INLINE complete trials is computed again on the importance thread,
- * and the cache (none at first) serves meanwhile. */
+/* The study's importance as members of its JSON (cli_web_importance_json), from the cache
+ * unless it is stale; a stale one of a study past DASH_IMPORTANCE_INLINE complete trials is
+ * computed again on the importance thread, and the cache (none at first) serves meanwhile. */
 static const char *importance(dash *d, knob_study *s)
 {
     importer_take(d);
@@ -304,7 +304,7 @@ static const char *importance(dash *d, knob_study *s)
     const knob_trial_info *const *all;
     size_t n, n_complete = 0;
     if (!e || knob_study_trials(s, &all, &n))
-        return "null";
+        return CLI_WEB_NO_IMPORTANCE;
     for (size_t i = 0; i < n; i++)
         n_complete += all[i]->state == KNOB_TRIAL_COMPLETE;
     double t = now(), wait = DASH_IMPORTANCE_SHARE * e->importance_cost;
@@ -318,7 +318,8 @@ static const char *importance(dash *d, knob_study *s)
         e->importance_cost = e->importance_at - t;
         e->importance_n = n_complete;
     }
-    return !e->importance.len || e->importance.oom ? "null" : knobx_buf_cstr(&e->importance);
+    return !e->importance.len || e->importance.oom ? CLI_WEB_NO_IMPORTANCE
+                                                   : knobx_buf_cstr(&e->importance);
 }
 
 static int study(dash *d, const dash_req *r, knobx_buf *out)
@@ -336,8 +337,8 @@ static int study(dash *d, const dash_req *r, knobx_buf *out)
         if (d->studies[i].s == s)
             made = d->studies[i].created;
     knobx_buf extra = {0};
-    knobx_buf_printf(&extra, "\"writable\":%s,\"importance\":%s,\"created\":",
-                     d->writable ? "true" : "false", importance(d, s));
+    knobx_buf_printf(&extra, "\"writable\":%s,%s,\"created\":", d->writable ? "true" : "false",
+                     importance(d, s));
     knobx_json_add_number(&extra, made);
     int rc = extra.oom ? -1 : cli_web_study_json(out, s, since, knobx_buf_cstr(&extra), &d->sweeps);
     knobx_buf_free(&extra);

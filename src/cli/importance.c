@@ -106,63 +106,95 @@ static bool listed(const knob_importance *imp, size_t n, const char *name)
     return false;
 }
 
-/* A param of the usable trials that the evaluation left out: its name, the trials that
- * hold it and those that hold it as a categorical. */
-typedef struct left_out {
-    const char *name;
-    size_t held, cat;
-} left_out;
-
-/* Says each param of the usable trials that the evaluation left out, and why (fanova makes one
- * feature of a param, over the trials that hold every param evaluated), in the order the
- * trials first hold them; returns how many. One pass over the trials: a table of the names
- * left out (few), not a scan of the trials for each. */
-static size_t say_left_out(const char *study, const knob_trial_info *const *trials, size_t n_trials,
-                           const bool *use, size_t n_use, const char *obj,
-                           const knob_importance *imp, size_t n)
+int cli_importance_gaps_read(knob_study *s, bool pareto, size_t obj, bool left_out,
+                             const knob_importance *imp, size_t n, cli_importance_gaps *g)
 {
-    left_out *tab = NULL;
-    size_t n_tab = 0, cap = 0;
+    *g = (cli_importance_gaps){0};
+    const knob_trial_info *const *trials;
+    size_t n_trials = 0, cap = 0;
+    if (knob_study_trials(s, &trials, &n_trials) != KNOB_OK)
+        return -1;
+    size_t n_obj = knob_study_n_objectives(s);
+    /* One pass over the trials: a table of the names left out (few), not a scan of the
+     * trials for each. */
     for (size_t t = 0; t < n_trials; t++) {
-        for (size_t p = 0; use[t] && p < trials[t]->n_params; p++) {
+        g->complete += trials[t]->state == KNOB_TRIAL_COMPLETE;
+        if (!usable(trials[t], n_obj, pareto, obj))
+            continue;
+        g->used++;
+        for (size_t p = 0; left_out && p < trials[t]->n_params; p++) {
             const knob_param *q = &trials[t]->params[p];
             size_t k = 0;
-            while (k < n_tab && strcmp(tab[k].name, q->name))
+            while (k < g->n_left && strcmp(g->left[k].name, q->name))
                 k++;
-            if (k == n_tab) {
+            if (k == g->n_left) {
                 if (listed(imp, n, q->name))
                     continue;
-                if (n_tab == cap) {
-                    left_out *more = realloc(tab, (cap ? 2 * cap : 8) * sizeof *tab);
-                    if (!more)
-                        break; /* out of memory: the names found so far are said */
-                    tab = more;
+                if (g->n_left == cap) {
+                    cli_left_out *more = realloc(g->left, (cap ? 2 * cap : 8) * sizeof *more);
+                    if (!more) /* the names found so far are said */
+                        return knob_set_error(KNOB_ENOMEM, "the params left out: out of memory"),
+                               -1;
+                    g->left = more;
                     cap = cap ? 2 * cap : 8;
                 }
-                tab[n_tab++] = (left_out){q->name, 0, 0};
+                g->left[g->n_left++] = (cli_left_out){q->name, 0, 0};
             }
-            tab[k].held++;
-            tab[k].cat += q->dist->kind == KNOB_DIST_CATEGORICAL;
+            g->left[k].held++;
+            g->left[k].cat += q->dist->kind == KNOB_DIST_CATEGORICAL;
         }
     }
-    for (size_t k = 0; k < n_tab; k++) {
-        if (tab[k].cat > 0 && tab[k].cat < tab[k].held)
-            fprintf(stderr,
-                    "knob importance: warning: param '%s' left out: it is a number in %zu "
-                    "trials and a categorical in %zu, and fanova cannot evaluate it as one "
-                    "(--method ped-anova judges each apart)\n",
-                    tab[k].name, tab[k].held - tab[k].cat, tab[k].cat);
-        else
-            fprintf(stderr,
-                    "knob importance: warning: param '%s' left out: it is in %zu of the %zu "
-                    "complete trials with a value of %s of study '%s', and fanova "
-                    "evaluates the params every one of them holds (name the params to "
-                    "compare, it among them, to evaluate the trials that hold them all; or "
-                    "--method ped-anova)\n",
-                    tab[k].name, tab[k].held, n_use, obj, study);
+    return 0;
+}
+
+void cli_importance_gaps_free(cli_importance_gaps *g)
+{
+    free(g->left);
+    *g = (cli_importance_gaps){0};
+}
+
+void cli_importance_what(char *what, size_t size, bool pareto, size_t obj, const char *obj_name)
+{
+    if (pareto)
+        snprintf(what, size, "every objective");
+    else if (obj_name)
+        snprintf(what, size, "objective %zu '%.256s'", obj, obj_name);
+    else
+        snprintf(what, size, "objective %zu", obj);
+}
+
+void cli_left_out_why(knobx_buf *b, const cli_left_out *l, size_t used, const char *what,
+                      const char *study)
+{
+    if (l->cat > 0 && l->cat < l->held) {
+        knobx_buf_printf(b,
+                         "it is a number in %zu trials and a categorical in %zu, and fanova "
+                         "cannot evaluate it as one",
+                         l->held - l->cat, l->cat);
+        return;
     }
-    free(tab);
-    return n_tab;
+    knobx_buf_printf(b, "it is in %zu of the %zu complete trials with a value of %s", l->held, used,
+                     what);
+    if (study)
+        knobx_buf_printf(b, " of study '%s'", study);
+    knobx_buf_puts(b, ", and fanova evaluates the params every one of them holds");
+}
+
+/* Says each param the evaluation left out, and why. */
+static void say_left_out(const char *study, const cli_importance_gaps *g, const char *what)
+{
+    for (size_t k = 0; k < g->n_left; k++) {
+        const cli_left_out *l = &g->left[k];
+        knobx_buf why = {0};
+        cli_left_out_why(&why, l, g->used, what, study);
+        fprintf(stderr, "knob importance: warning: param '%s' left out: %s %s\n", l->name,
+                why.oom ? "(out of memory)" : knobx_buf_cstr(&why),
+                l->cat > 0 && l->cat < l->held
+                    ? "(--method ped-anova judges each apart)"
+                    : "(name the params to compare, it among them, to evaluate the trials "
+                      "that hold them all; or --method ped-anova)");
+        knobx_buf_free(&why);
+    }
 }
 
 /* Says what makes the shares tell nothing (no param, or every share 0), and the params left
@@ -171,27 +203,15 @@ static size_t say_left_out(const char *study, const knob_trial_info *const *tria
 static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj,
                      const char *obj_name, bool named, const knob_importance *imp, size_t n)
 {
-    const knob_trial_info *const *trials;
-    size_t n_trials = 0, complete = 0, n_use = 0, left = 0;
-    if (knob_study_trials(s, &trials, &n_trials) != KNOB_OK)
-        return;
-    bool *use = calloc(n_trials + 1, sizeof *use);
-    if (!use)
-        return;
-    size_t n_obj = knob_study_n_objectives(s);
-    for (size_t i = 0; i < n_trials; i++) {
-        complete += trials[i]->state == KNOB_TRIAL_COMPLETE;
-        n_use += use[i] = usable(trials[i], n_obj, pareto, obj);
-    }
+    cli_importance_gaps g;
+    int rc = cli_importance_gaps_read(s, pareto, obj, !named, imp, n, &g);
+    size_t complete = g.complete, n_use = g.used, left = g.n_left;
     char what[320]; /* the values the evaluation reads */
-    if (pareto)
-        snprintf(what, sizeof what, "every objective");
-    else if (obj_name)
-        snprintf(what, sizeof what, "objective %zu '%.256s'", obj, obj_name);
-    else
-        snprintf(what, sizeof what, "objective %zu", obj);
-    if (!named)
-        left = say_left_out(study, trials, n_trials, use, n_use, what, imp, n);
+    cli_importance_what(what, sizeof what, pareto, obj, obj_name);
+    say_left_out(study, &g, what); /* out of memory: the names found so far */
+    cli_importance_gaps_free(&g);
+    if (rc)
+        return;
     double top = 0;
     for (size_t i = 0; i < n; i++)
         top = imp[i].share > top ? imp[i].share : top;
@@ -214,7 +234,6 @@ static void say_gaps(knob_study *s, const char *study, bool pareto, size_t obj,
                 "complete trials%s, so no param explains it\n",
                 n_use < 2 ? "cannot vary" : "did not vary", n_use,
                 n_use < complete ? " with a finite value" : "");
-    free(use);
 }
 
 /* --objective NAME: the index of the objective of that name (names: the study's, NULL when it

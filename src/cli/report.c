@@ -155,7 +155,7 @@ int cmd_report(int argc, char **argv)
         return EXIT_FAIL;
     knobx_buf data = {0}, html = {0}, extra = {0};
     knobx_buf_printf(&extra, "\"generated\":%.0f", (double)time(NULL));
-    knobx_buf_puts(&extra, ",\"importance\":");
+    knobx_buf_puts(&extra, ",");
     if (cli_web_importance_json(&extra, r.s))
         fprintf(stderr, "knob report: warning: no importance: %s\n", knob_errmsg());
     int rc = cli_web_study_json(&data, r.s, 0, knobx_buf_cstr(&extra), NULL);

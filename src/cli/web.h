@@ -42,11 +42,18 @@ void cli_web_sweeps_free(cli_web_sweeps *c);
 int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *extra,
                        cli_web_sweeps **sweeps);
 
-/* Appends the fANOVA importance of the params for each objective, as a list over the
- * objectives of [{"name": ..., "share": ...}, ...] (most important first) or null when it
- * cannot be told (no params, fewer than two trials, an objective that never varied: every
- * share 0); null for a study without objective. 0, or -1 (with
- * knob_errmsg() saying why) when an objective's importance failed (null in its place). */
+/* Appends the members "importance" and "importance_left_out" of the study's JSON (no comma
+ * before or after). "importance": the fANOVA importance of the params for each objective, as a
+ * list over the objectives of [{"name": ..., "share": ...}, ...] (most important first) or
+ * null when it cannot be told (no params, fewer than two trials, an objective that never
+ * varied: every share 0); "importance_left_out": for each objective the params of its trials
+ * that fanova left out, [{"name": ..., "why": ...}, ...] in the words of knob importance's
+ * warnings ([] when none; null when its importance failed). Both null for a study without
+ * objective. 0, or -1 (with knob_errmsg() saying why) when an objective's importance failed
+ * (null in its place). */
 int cli_web_importance_json(knobx_buf *b, knob_study *s);
+
+/* The members of cli_web_importance_json when there is no importance (yet). */
+#define CLI_WEB_NO_IMPORTANCE "\"importance\":null,\"importance_left_out\":null"
 
 #endif

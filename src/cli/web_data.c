@@ -1235,20 +1235,59 @@ int cli_web_study_json(knobx_buf *b, knob_study *s, int64_t since, const char *e
     return 0;
 }
 
+/* The params fanova left out of objective k's importance imp (n), each with why, as knob
+ * importance warns of them: [{"name": ..., "why": ...}, ...] ([] when none), the page's note
+ * under the plot, which would otherwise read as though they did not matter; null when the
+ * trials cannot be read. */
+static void left_out_json(knobx_buf *b, knob_study *s, size_t k, char *const *names,
+                          const knob_importance *imp, size_t n)
+{
+    cli_importance_gaps g;
+    if (cli_importance_gaps_read(s, false, k, true, imp, n, &g)) {
+        cli_importance_gaps_free(&g);
+        knobx_buf_puts(b, "null");
+        return;
+    }
+    char what[320];
+    cli_importance_what(what, sizeof what, false, k, names ? names[k] : NULL);
+    knobx_buf_puts(b, "[");
+    for (size_t i = 0; i < g.n_left; i++) {
+        knobx_buf why = {0};
+        cli_left_out_why(&why, &g.left[i], g.used, what, NULL);
+        knobx_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+        knobx_json_add_string(b, g.left[i].name);
+        knobx_buf_puts(b, ",\"why\":");
+        knobx_json_add_string(b, why.oom ? "" : knobx_buf_cstr(&why));
+        b->oom |= why.oom;
+        knobx_buf_puts(b, "}");
+        knobx_buf_free(&why);
+    }
+    knobx_buf_puts(b, "]");
+    cli_importance_gaps_free(&g);
+}
+
 int cli_web_importance_json(knobx_buf *b, knob_study *s)
 {
     size_t n_obj = knob_study_n_objectives(s);
     int failed = 0;
     if (!n_obj) {
-        knobx_buf_puts(b, "null");
+        knobx_buf_puts(b, CLI_WEB_NO_IMPORTANCE);
         return 0;
     }
-    knobx_buf_puts(b, "[");
+    knobx_buf left = {0}; /* "importance_left_out", made beside "importance" */
+    char **names = cli_objective_names(s);
+    knobx_buf_puts(b, "\"importance\":[");
+    knobx_buf_puts(&left, ",\"importance_left_out\":[");
     for (size_t k = 0; k < n_obj; k++) {
         knob_importance *imp = NULL;
         size_t n = 0;
         int rc = knob_study_importance(s, "fanova", k, NULL, 0, &imp, &n);
         knobx_buf_puts(b, k ? "," : "");
+        knobx_buf_puts(&left, k ? "," : "");
+        if (rc)
+            knobx_buf_puts(&left, "null");
+        else
+            left_out_json(&left, s, k, names, imp, n);
         /* every share 0: nothing could be told (one trial, an objective that never varied),
          * which is no plot of zeros */
         bool told = false;
@@ -1271,6 +1310,10 @@ int cli_web_importance_json(knobx_buf *b, knob_study *s)
         knobx_buf_puts(b, "]");
         knob_importance_free(imp);
     }
+    knobx_buf_puts(&left, "]");
     knobx_buf_puts(b, "]");
+    knobx_buf_puts(b, left.oom ? ",\"importance_left_out\":null" : knobx_buf_cstr(&left));
+    knobx_buf_free(&left);
+    cli_objective_names_free(names);
     return failed ? -1 : 0;
 }

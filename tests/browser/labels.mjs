@@ -155,7 +155,33 @@ for (const [where, url] of [['swept report', report('swept')], ['swept dashboard
     await closePage(page, `${artifacts}/labels-twin.png`);
 }
 
-// 5. the dashboard's words for what the server answered: a request it refused (400) is not
+// 5. the importance names the params fanova left out (in some trials only), under its plot,
+// in the report and the dashboard; a name's markup stays text. The other plots have no note.
+for (const [where, url] of [['cond report', report('cond')], ['cond dashboard', `${dashUrl}/study?name=cond`]]) {
+    const page = await openPlots(browser, url, where, { rows: 12 });
+    const got = await page.evaluate(() => ({
+        notes: [...document.querySelectorAll('figure')].map(f => [f.querySelector('.chart').dataset.id,
+            f.querySelector('.plot-note') && !f.querySelector('.plot-note').hidden
+                ? f.querySelector('.plot-note').textContent : null]),
+        injected: document.querySelectorAll('#app img, #app script, #app svg').length,
+        xss: window.__xss,
+    }));
+    const note = (got.notes.find(([id]) => id === 'importance') || [])[1];
+    const said = name => new RegExp(`${name.replace(/[^\w]/g, c => `\\${c}`)} \\(it is in \\d+ of the 12 `
+        + 'complete trials with a value of objective 0, and fanova evaluates the params every one of them holds\\)');
+    if (!got.notes.some(([id]) => id === 'importance'))
+        fail(`${where}: no importance plot`);
+    else if (!note || !said('alpha').test(note) || !said(`depth${EVIL}`).test(note))
+        fail(`${where}: the importance's note does not name alpha and depth${EVIL}, and why: ${note}`);
+    const others = got.notes.filter(([id, text]) => id !== 'importance' && text !== null);
+    if (others.length)
+        fail(`${where}: notes under other plots: ${JSON.stringify(others)}`);
+    if (got.injected || got.xss)
+        fail(`${where}: a name's markup made ${got.injected} elements and ran ${got.xss || 0} times`);
+    await closePage(page, `${artifacts}/labels-${where.replace(' ', '-')}.png`);
+}
+
+// 6. the dashboard's words for what the server answered: a request it refused (400) is not
 // "cannot reach", nor asked again; a study never made is not "gone"
 {
     // (the browser's console says a 400 and a 404 came: they are the test's)

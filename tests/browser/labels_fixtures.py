@@ -9,7 +9,9 @@ Python package over this build's libknob (KNOB_LIBRARY):
   "few"    three trials (the history's axis of trial numbers);
   "named"  three objectives named by set_metric_names, the first a name holding markup that
            sets window.__xss when it runs;
-  "twin"   two objectives whose metric names are one name twice (told apart: objective k)."""
+  "twin"   two objectives whose metric names are one name twice (told apart: objective k);
+  "cond"   a conditional space: model always, alpha (lin) or a param whose name holds markup
+           (tree) in some trials, which fanova leaves out of the importance."""
 import sys
 
 import knob
@@ -35,4 +37,13 @@ s.optimize(lambda t: (t.suggest_float("x", 0, 1), t.suggest_float("y", 0, 1), 1.
 s = study("twin", directions=["minimize", "minimize"])
 s.set_metric_names(["m", "m"])
 s.optimize(lambda t: (t.suggest_float("x", 0, 1), 1 - t.suggest_float("y", 0, 1)), n_trials=6)
+
+
+def cond(t):
+    if t.suggest_categorical("model", ["lin", "tree"]) == "lin":
+        return t.suggest_float("alpha", 0, 1)
+    return 2 + t.suggest_int("depth" + EVIL, 1, 8) / 10
+
+
+study("cond").optimize(cond, n_trials=12)
 print("ok")

@@ -172,6 +172,12 @@ function disposeChart(chart) {
     chart.dispose();
 }
 
+// A plot's note under it (text, or null: none).
+function showNote(el, text) {
+    el.textContent = text || '';
+    el.hidden = !text;
+}
+
 function showPlots(container, study, k) {
     const list = plotList(study, k);
     const ids = list.map(e => e.id).join('\n');
@@ -200,8 +206,12 @@ function showPlots(container, study, k) {
             el.className = 'chart';
             el.dataset.id = e.id;
             fig.appendChild(el);
+            const note = document.createElement('p');
+            note.className = 'plot-note';
+            fig.appendChild(note);
+            showNote(note, e.note);
             section.appendChild(fig);
-            const c = { el, entry: e, dirty: true, visible: false, chart: null };
+            const c = { el, note, entry: e, dirty: true, visible: false, chart: null };
             charts.set(e.id, c);
             seen.observe(el);
             sized.observe(el);
@@ -218,6 +228,7 @@ function showPlots(container, study, k) {
         const c = charts.get(e.id);
         c.entry = e;
         c.dirty = true;
+        showNote(c.note, e.note);
         if (c.visible)
             enqueue(c);
     }

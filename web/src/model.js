@@ -6,6 +6,8 @@
 //  constants: the sweep's (W&B's value:) [{name, value, float}] (trials.kc: where each shows),
 //  constraints: the sweep's, as text ["size_mb <= 10", ...],
 //  pareto: [numbers], importance: [per objective: [{name, share}] | null] | null,
+//  importance_left_out: [per objective: [{name, why}] | null] | null (the params fanova left
+//  out of the importance, as knob importance warns of them),
 //  hypervolume: [hv after 1, 2, ... trials] | null, stamp, note, trials: columns (decode);
 //  the dashboard's also writable and created (when the study was made)}
 // Each trial is held as {n, s, v: [...], p: {name: value}, i: [[step, value]...], t0, t1, d,
@@ -20,7 +22,7 @@ const STATE_OF = { c: 'complete', p: 'pruned', f: 'fail', r: 'running', w: 'wait
 
 export function newStudy() {
     return { name: '', directions: [], params: [], constants: [], trials: [], pareto: [],
-             importance: null, hypervolume: null, stamp: 0, version: 0 };
+             importance: null, importance_left_out: null, hypervolume: null, stamp: 0, version: 0 };
 }
 
 // The trials of a response, from its columns: n (numbers), s (one letter per state), v (per
@@ -119,7 +121,7 @@ export function toJson(v, space) {
 export function merge(study, doc) {
     let changed = false;
     for (const k of ['name', 'directions', 'metric_names', 'params', 'constants', 'pareto', 'importance',
-                     'hypervolume', 'note', 'writable', 'constraints']) {
+                     'importance_left_out', 'hypervolume', 'note', 'writable', 'constraints']) {
         if (k in doc && toJson(doc[k]) !== toJson(study[k])) {
             study[k] = doc[k];
             changed = true;

@@ -580,6 +580,18 @@ export function importanceOf(study, k) {
     return Array.isArray(all) && Array.isArray(all[k]) && all[k].length ? all[k] : null;
 }
 
+// What the importance of objective k leaves out, as a note under its plot (text), or null:
+// fanova evaluates the params every trial holds, and a param missing from the bars would read
+// as one that does not matter.
+export function importanceNote(study, k) {
+    const all = study.importance_left_out;
+    const left = Array.isArray(all) && Array.isArray(all[k]) ? all[k] : [];
+    if (!left.length)
+        return null;
+    return `Left out: ${left.map(e => `${e.name} (${e.why})`).join('; ')}. `
+        + `knob importance --method ped-anova evaluates ${left.length > 1 ? 'them' : 'it'}.`;
+}
+
 function importance(study, k) {
     const imp = [...importanceOf(study, k)].sort((a, b) => a.share - b.share);
     const o = base(study, {
@@ -797,7 +809,7 @@ export function plotList(study, k) {
     const ps = study.params;
     const nobj = study.directions.length;
     const anyComplete = nobj > 0 && complete(study, k).length > 0;
-    const add = (section, id, title, option) => out.push({ section, id, title, option });
+    const add = (section, id, title, option, note = null) => out.push({ section, id, title, option, note });
     if (anyComplete) {
         add('history', 'history', `Optimization history${nobj > 1 ? ` (${objectiveName(study, k)})` : ''}`,
             () => history(study, k));
@@ -821,7 +833,7 @@ export function plotList(study, k) {
     if (nobj > 0 && importanceOf(study, k))
         add('importance', nobj > 1 ? `importance-${k}` : 'importance',
             `Parameter importance${nobj > 1 || objectiveNamed(study, k) ? ` (${objectiveName(study, k)})` : ''}`,
-            () => importance(study, k));
+            () => importance(study, k), importanceNote(study, k));
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
     // The Pareto fronts once a trial has completed with every objective: none is empty.
