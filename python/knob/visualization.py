@@ -128,20 +128,27 @@ def _plot(name: str, make: Callable):
     sig = sig.replace(parameters=list(sig.parameters.values())[1:])
     check = _arguments_check(name, sig)
 
+    # the argument that plots something else than the objective values, if the plot has one
+    other = "target" if "target" in sig.parameters else None
+
     def plot(*args: Any, **kwargs: Any):
         check(*args, **kwargs)
-        bound = sig.bind(*args, **kwargs).arguments
-        studies = _studies(bound["study"])
-        if name not in _NO_VALUES and bound.get("target") is None and bound.get("targets") is None:
+        ba = sig.bind(*args, **kwargs)
+        studies = _studies(ba.arguments["study"])
+        if not hasattr(ba.arguments["study"], "study_name"):
+            ba.arguments["study"] = studies  # a generator is read once, here
+        if name not in _NO_VALUES and (other is None or ba.arguments.get(other) is None):
             for s in studies:
                 if not s.directions:
-                    raise ValueError(_no_objective(s, "no objective values to plot (give `target`)"))
+                    raise ValueError(
+                        _no_objective(s, "no objective values to plot" + (" (give `%s`)" % other if other else ""))
+                    )
         go = _go()
         if go is None:
             if not studies:
                 raise ValueError("%s: no study to report (an empty sequence)" % name)
             return report(studies[0])  # of several studies (plot_edf's), the first's
-        return make(go, *args, **kwargs)
+        return make(go, *ba.args, **ba.kwargs)
 
     plot.__name__ = name
     plot.__signature__ = sig  # type: ignore[attr-defined]
@@ -152,7 +159,9 @@ def _plot(name: str, make: Callable):
     return plot
 
 
-# the plots that draw no objective value (a study without objectives has them too)
+# the plots that draw no objective value (a study without objectives has them too); the others
+# refuse a study without objectives unless given `target` (plot_pareto_front's `targets` and
+# plot_hypervolume_history need the objectives' directions too)
 _NO_VALUES = ("plot_intermediate_values", "plot_timeline")
 
 

@@ -60,8 +60,7 @@ int knob__warm_open(knob_study *s, const char *sampler, const char *name, const 
                               other || rc != KNOB_ENOTFOUND
                                   ? ""
                                   : " (it is looked for in this study's storage, as no other "
-                                    "is given; a study in memory is in that storage object "
-                                    "alone)");
+                                    "is given)");
     }
     if (knob_study_n_objectives(src) != 1) {
         size_t k = knob_study_n_objectives(src);

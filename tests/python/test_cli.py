@@ -295,3 +295,8 @@ def test_study_without_objectives_refuses_plots_by_name(knob_cli, tmp_path, tmp_
         optuna.importance.get_param_importances(study)
     visualization.plot_timeline(study)
     visualization.plot_slice(study, target=lambda t: t.params["x"])
+    # the plots that take no `target` (or need directions beside `targets`) say so without a hint
+    with pytest.raises(ValueError, match="so no objective values to plot$"):
+        visualization.plot_pareto_front(study, targets=lambda t: (t.params["x"], t.params["y"]))
+    with pytest.raises(ValueError, match="so no objective values to plot$"):
+        visualization.plot_hypervolume_history(study, reference_point=[10, 10])

@@ -645,7 +645,7 @@ def test_warm_start_storage_as_a_storage_object(tmp_path):
         samplers.TPESampler(warm_start_study="src", warm_start_storage=optuna.storages.InMemoryStorage())
     optuna.create_study(study_name="mem").optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=2)
     study = optuna.create_study(sampler=samplers.TPESampler(warm_start_study="mem"))
-    with pytest.raises(Exception, match="a study in memory is in that storage object alone"):
+    with pytest.raises(Exception, match="looked for in this study's storage, as no other is given"):
         study.optimize(lambda t: t.suggest_float("x", 0, 1), n_trials=1)
 
 

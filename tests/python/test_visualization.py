@@ -847,3 +847,10 @@ def test_empty_sequence_of_studies_draws_an_empty_figure():
     assert len(visualization.plot_edf([]).data) == 0
     with pytest.raises(TypeError, match="a study or a sequence of studies"):
         visualization.plot_edf(3)
+
+
+def test_a_generator_of_studies_is_read_once():
+    study = optuna.create_study()
+    study.optimize(objective, n_trials=3)
+    assert len(visualization.plot_optimization_history(s for s in [study]).data) == 3
+    assert len(visualization.plot_edf(iter([study])).data) == 1
