@@ -41,11 +41,12 @@ class BaseStorage:
             return
         self._close()
 
-    def _close(self) -> None:
+    def _close(self, _close=_lib.lib.knob_storage_close) -> None:
+        # bound when the class is made, as Study.__del__'s calls: called at the exit too
         h = self.__dict__.get("_h")
         if h:
             self._h = None
-            _lib.lib.knob_storage_close(h)
+            _close(h)
 
     def _study_freed(self) -> None:
         self._studies -= 1

@@ -358,7 +358,10 @@ class Study:
                 return len(dirs)
         return 1
 
-    def __del__(self) -> None:
+    # The library's calls are bound when the class is made: a Study collected at the
+    # interpreter's exit may outlive the module's globals (_lib.lib is None by then when
+    # another package, Optuna, was imported first: an AttributeError was printed at exit).
+    def __del__(self, _detach=_lib.lib.knob_trial_detach, _free=_lib.lib.knob_study_free) -> None:
         h = self.__dict__.get("_h")
         if h:
             self._h = None
@@ -368,9 +371,9 @@ class Study:
             with self._lock:
                 for t in list(self.__dict__.get("_open", {}).values()):
                     if t._h is not None:
-                        _lib.lib.knob_trial_detach(t._h)
+                        _detach(t._h)
                         t._h = None
-                _lib.lib.knob_study_free(h)
+                _free(h)
             self._storage._study_freed()
 
     # ------------------------------------------------------------ directions

@@ -626,7 +626,7 @@ class Trial(BaseTrial):
     def __repr__(self) -> str:
         return "Trial(number=%d, params=%r)" % (self._number, self._params)
 
-    def __del__(self) -> None:
+    def __del__(self, _detach=_lib.lib.knob_trial_detach) -> None:  # bound: see Study.__del__
         h, after = self.__dict__.get("_h"), self.__dict__.get("_after")
         if h is not None or after is not None:
             # Not told (h): it stays RUNNING in the storage, as Optuna leaves it.
@@ -637,7 +637,7 @@ class Trial(BaseTrial):
                         self.study._let_go_of(after)  # not to be moved any more (Study._replace)
                     for x in (h, after):
                         if x is not None:
-                            _lib.lib.knob_trial_detach(x)
+                            _detach(x)
             except Exception:
                 pass
 

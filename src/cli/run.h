@@ -262,6 +262,11 @@ void run_argv_free(char **argv);
  * for a bare name, from PATH: each trial would fail to run (and count in run_cap). */
 int run_check_program(const sweep *sw, knobx_buf *why);
 
+/* The interpreter a script's #! line names, in interp (size bytes; a \r written as \\r), and
+ * in *cr whether that line holds a \r (a Windows line end): 1, or 0 when the file has no #!
+ * line (or cannot be read). */
+int run_shebang(const char *path, char *interp, size_t size, bool *cr);
+
 /* The trial's stdout.log (err false) or stderr.log, created at the first byte the trial
  * writes there (a trial that prints nothing has none); NULL when it cannot be (said once). */
 FILE *run_log(slot *sl, bool err);

@@ -137,6 +137,58 @@ static const char *interpreter_named(const char *e)
     return NULL;
 }
 
+int run_shebang(const char *path, char *interp, size_t size, bool *cr)
+{
+    char head[512] = "";
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+    if (f)
+        fclose(f);
+    head[n] = 0;
+    *cr = false;
+    if (n < 2 || head[0] != '#' || head[1] != '!')
+        return 0;
+    const char *p = head + 2;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    size_t len = strcspn(p, " \t\n");
+    *cr = memchr(p, '\r', strcspn(p, "\n")) != NULL;
+    size_t at = 0;
+    for (size_t i = 0; i < len && at + 3 < size; i++) {
+        if (p[i] == '\r') {
+            interp[at++] = '\\';
+            interp[at++] = 'r';
+        } else {
+            interp[at++] = p[i];
+        }
+    }
+    interp[at] = 0;
+    return 1;
+}
+
+/* Whether the script p, run as the command (not by an interpreter the command names), has a
+ * #! line that cannot run: an interpreter that is not there, or a line with a Windows line
+ * end (every trial would fail to start, the default command's /usr/bin/env naming the script
+ * itself as missing). */
+static bool shebang_fails(const char *p, knobx_buf *why)
+{
+    char interp[600];
+    bool cr;
+    if (access(p, X_OK) != 0 || !run_shebang(p, interp, sizeof interp, &cr))
+        return false;
+    /* (an empty #! line runs as a shell script: execvp's fallback) */
+    bool missing = interp[0] && !strstr(interp, "\\r") && access(interp, X_OK) != 0;
+    if (!cr && !missing)
+        return false;
+    knobx_buf_printf(why, "program '%s': its #! line names '%s'", p, interp);
+    if (cr)
+        knobx_buf_puts(why, ", and ends in \\r, a Windows line end (CRLF) the script was saved "
+                            "with: save it with Unix line ends (sed -i 's/\\r$//' FILE)");
+    else
+        knobx_buf_puts(why, ", which is not there (a removed environment?)");
+    return true;
+}
+
 int run_check_program(const sweep *sw, knobx_buf *why)
 {
     static const char *const dflt[] = {"${env}", "${interpreter}", "${program}"};
@@ -157,7 +209,9 @@ int run_check_program(const sweep *sw, knobx_buf *why)
     const char *p = sw->program;
     if (!p || i >= n || strcmp(c[i], "${program}"))
         return 0;
-    if (by ? script_found(by, p) : access(p, F_OK) == 0 || (!strchr(p, '/') && on_path(p)))
+    if (!by && access(p, F_OK) == 0)
+        return shebang_fails(p, why) ? -1 : 0;
+    if (by ? script_found(by, p) : !strchr(p, '/') && on_path(p))
         return 0;
     bool file = by || strchr(p, '/');
     char cwd[4096];

@@ -525,26 +525,15 @@ static void exec_error_detail(knobx_buf *m, char *const *argv, char *const *envp
 {
     char path[4200];
     if (err == ENOENT && exec_path(argv[0], path, sizeof path)) {
-        char head[512] = "";
-        FILE *f = fopen(path, "rb");
-        size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
-        if (f)
-            fclose(f);
-        head[n] = 0;
-        if (n < 2 || head[0] != '#' || head[1] != '!') {
+        char interp[600];
+        bool cr;
+        if (!run_shebang(path, interp, sizeof interp, &cr)) {
             knobx_buf_puts(m, " (the file is there, not what it needs to run: its ELF "
                               "interpreter, the dynamic loader)");
             return;
         }
-        const char *p = head + 2;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t len = strcspn(p, " \t\n");
-        const char *cr = memchr(p, '\r', len);
-        knobx_buf_puts(m, " (the script is there, not the interpreter its #! line names: '");
-        for (size_t i = 0; i < len; i++)
-            knobx_buf_add(m, p[i] == '\r' ? "\\r" : p + i, p[i] == '\r' ? 2 : 1);
-        knobx_buf_puts(m, "'");
+        knobx_buf_printf(m, " (the script is there, not the interpreter its #! line names: '%s'",
+                         interp);
         if (cr)
             knobx_buf_puts(m, ", whose \\r is a Windows line end (CRLF) the script was "
                               "saved with");

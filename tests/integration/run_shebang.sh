@@ -26,4 +26,18 @@ sweep gone.yaml gone.sh
 "$KNOB" run gone.yaml $S --study gone --trials 1 > gone.txt 2>&1 && fail "gone ran"
 expect_eq "$(reason gone)" "$(printf '%s\n%s' 'exit status 127; stderr:' \
     "knob: cannot run './gone.sh': No such file or directory")" "a missing script"
+# as the program of the default command (through /usr/bin/env, which named the script as
+# missing in every trial's reason): refused before any trial, naming the #! line
+for f in b c; do
+    printf 'program: %s.sh\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' "$f" > p$f.yaml
+    rc=0
+    "$KNOB" run p$f.yaml $S --study p$f --trials 1 > p$f.txt 2>&1 || rc=$?
+    expect_eq "$rc" 2 "program $f.sh: exit status ($(cat p$f.txt))"
+    expect_eq "$("$KNOB" trials p$f $S --format json 2>/dev/null | py 'len(d)' 2>/dev/null || echo 0)" 0 \
+        "program $f.sh: no trial"
+done
+grep -qF "program 'b.sh': its #! line names '/nonexistent/interp', which is not there" pb.txt ||
+    fail "a missing interpreter, before any trial: $(cat pb.txt)"
+grep -qF "program 'c.sh': its #! line names '/bin/sh\\r', and ends in \\r, a Windows line end" pc.txt ||
+    fail "a CRLF #! line, before any trial: $(cat pc.txt)"
 echo ok

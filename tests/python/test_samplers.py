@@ -882,3 +882,9 @@ def test_a_cost_of_zero_is_cheapest():
             study.optimize(f, n_trials=30)
             cheap += sum(t.params["x"] < 0.5 for t in study.trials[5:])
         assert cheap / 100 >= at_least, (cls.__name__, cheap)
+
+
+def test_knob_sampler_repr_names_the_sampler():
+    # it showed KnobSampler(seed=3): not which sampler runs
+    assert repr(samplers.KnobSampler("tpe", seed=3)) == "KnobSampler('tpe', seed=3)"
+    assert repr(samplers.KnobSampler("random")) == "KnobSampler('random')"

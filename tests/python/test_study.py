@@ -744,3 +744,24 @@ def test_study_id_as_optunas(tmp_db):
         assert (a._study_id, b._study_id) == (0, 1) and type(a._study_id) is int
         assert optuna.load_study(study_name="b", storage=storage)._study_id == 1
         assert [s._study_id for s in optuna.get_all_study_summaries(storage)] == [0, 1]
+
+
+def test_a_study_left_at_exit_is_freed_quietly(tmp_path):
+    """A Study (and its trial, storage) still held when the interpreter exits is freed without
+    a word, also once the module's globals are gone (_lib.lib None, as at an exit after
+    `import optuna`: an AttributeError was printed from Study.__del__, and the storage was not
+    closed)."""
+    import subprocess
+    import sys
+    import os
+    script = tmp_path / "exit.py"
+    script.write_text(
+        "import knob, knob._lib as L\n"
+        "s = knob.create_study(storage='sqlite:///%s')\n"
+        "t = s.ask()\n"
+        "s.optimize(lambda t: t.suggest_float('x', 0, 1), n_trials=2)\n"
+        "L.lib = None\n" % (tmp_path / "exit.db")
+    )
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=dict(os.environ))
+    assert p.returncode == 0, p.stderr
+    assert "Exception ignored" not in p.stderr and "Traceback" not in p.stderr, p.stderr

@@ -771,6 +771,10 @@ class KnobSampler(BaseSampler):
         self._knob_name = name
         super().__init__(**options)
 
+    def __repr__(self) -> str:
+        # the sampler's name first, as it is given: KnobSampler('tpe', seed=3)
+        return "KnobSampler(%s)" % ", ".join([repr(self._knob_name)] + ["%s=%r" % kv for kv in self._options.items()])
+
 
 def _has_sampler(name: str) -> bool:
     h = ctypes.c_void_p()
