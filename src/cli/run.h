@@ -263,8 +263,8 @@ void run_argv_free(char **argv);
 int run_check_program(const sweep *sw, knobx_buf *why);
 
 /* The interpreter a script's #! line names, in interp (size bytes; a \r written as \\r), and
- * in *cr whether that line holds a \r (a Windows line end): 1, or 0 when the file has no #!
- * line (or cannot be read). */
+ * in *cr whether its path holds a \r (a Windows line end, which the kernel reads as part of
+ * the path): 1, or 0 when the file has no #! line (or cannot be read). */
 int run_shebang(const char *path, char *interp, size_t size, bool *cr);
 
 /* The trial's stdout.log (err false) or stderr.log, created at the first byte the trial

@@ -152,7 +152,7 @@ int run_shebang(const char *path, char *interp, size_t size, bool *cr)
     while (*p == ' ' || *p == '\t')
         p++;
     size_t len = strcspn(p, " \t\n");
-    *cr = memchr(p, '\r', strcspn(p, "\n")) != NULL;
+    *cr = memchr(p, '\r', len) != NULL; /* in the interpreter's path: after it, an argument's */
     size_t at = 0;
     for (size_t i = 0; i < len && at + 3 < size; i++) {
         if (p[i] == '\r') {
@@ -176,16 +176,17 @@ static bool shebang_fails(const char *p, knobx_buf *why)
     bool cr;
     if (access(p, X_OK) != 0 || !run_shebang(p, interp, sizeof interp, &cr))
         return false;
-    /* (an empty #! line runs as a shell script: execvp's fallback) */
-    bool missing = interp[0] && !strstr(interp, "\\r") && access(interp, X_OK) != 0;
-    if (!cr && !missing)
+    /* as the kernel reads it: a \r in the path is part of it (no file), one after it is its
+     * argument's, which env -S and perl take; an empty #! line runs as a shell script
+     * (execvp's fallback) */
+    if (!interp[0] || (!cr && access(interp, X_OK) == 0))
         return false;
-    knobx_buf_printf(why, "program '%s': its #! line names '%s'", p, interp);
+    knobx_buf_printf(why, "program '%s': its #! line names '%s', which is not there", p, interp);
     if (cr)
-        knobx_buf_puts(why, ", and ends in \\r, a Windows line end (CRLF) the script was saved "
-                            "with: save it with Unix line ends (sed -i 's/\\r$//' FILE)");
+        knobx_buf_puts(why, ": its \\r is a Windows line end (CRLF) the script was saved with; "
+                            "save it with Unix line ends (sed -i 's/\\r$//' FILE)");
     else
-        knobx_buf_puts(why, ", which is not there (a removed environment?)");
+        knobx_buf_puts(why, " (a removed environment?)");
     return true;
 }
 

@@ -38,6 +38,11 @@ for f in b c; do
 done
 grep -qF "program 'b.sh': its #! line names '/nonexistent/interp', which is not there" pb.txt ||
     fail "a missing interpreter, before any trial: $(cat pb.txt)"
-grep -qF "program 'c.sh': its #! line names '/bin/sh\\r', and ends in \\r, a Windows line end" pc.txt ||
+grep -qF "program 'c.sh': its #! line names '/bin/sh\\r', which is not there: its \\r is a Windows line end" pc.txt ||
     fail "a CRLF #! line, before any trial: $(cat pc.txt)"
+# a \r after the interpreter's path is its argument's, which env -S takes: the script runs
+printf '#!/usr/bin/env -S sh\r\necho loss=0.5\r\n' > e.sh
+chmod +x e.sh
+printf 'program: e.sh\nmethod: random\nmetric: {name: loss}\nparameters:\n  x: {min: 0.0, max: 1.0}\n' > pe.yaml
+"$KNOB" run pe.yaml $S --study pe --trials 1 > pe.txt 2>&1 || fail "env -S with a CRLF line: $(cat pe.txt)"
 echo ok
