@@ -283,8 +283,9 @@ static void retry_keeps_its_equal_choice(void **state)
             assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_COMPLETE, &v, 1), KNOB_OK);
     }
     bool enq;
+    int64_t number = knob_trial_number(t); /* the tell frees t */
     assert_int_equal(knob_study_tell(s, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
-    assert_int_equal(knob_study_retry_trial(s, knob_trial_number(t), &enq), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s, number, &enq), KNOB_OK);
     assert_true(enq);
     /* another handle runs the retry, fails it and retries it: the chain's second retry */
     knob_storage *st2;
@@ -295,8 +296,9 @@ static void retry_keeps_its_equal_choice(void **state)
     assert_int_equal(knob_study_ask(s2, &t), KNOB_OK);
     assert_int_equal(knob_trial_suggest_categorical(t, "how", how, 3, &c), KNOB_OK);
     assert_int_equal(c, 2);
+    number = knob_trial_number(t);
     assert_int_equal(knob_study_tell(s2, t, KNOB_TRIAL_FAIL, NULL, 0), KNOB_OK);
-    assert_int_equal(knob_study_retry_trial(s2, knob_trial_number(t), &enq), KNOB_OK);
+    assert_int_equal(knob_study_retry_trial(s2, number, &enq), KNOB_OK);
     assert_true(enq);
     knob_study_free(s2);
     knob_storage_close(st2);
