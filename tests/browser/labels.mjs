@@ -181,6 +181,31 @@ for (const [where, url] of [['cond report', report('cond')], ['cond dashboard', 
     await closePage(page, `${artifacts}/labels-${where.replace(' ', '-')}.png`);
 }
 
+// 5b. where fanova left out every param (no param every trial holds), the panel stays: it
+// says so, and its note names each (there was no panel, so the note had no place)
+for (const [where, url] of [['cond0 report', report('cond0')], ['cond0 dashboard', `${dashUrl}/study?name=cond0`]]) {
+    const page = await openPlots(browser, url, where, { rows: 12 });
+    if (!(await page.evaluate(() => window.knob.plots().includes('importance'))))
+        fail(`${where}: no importance panel`);
+    else {
+        await drawChart(page, 'importance');
+        // the title as drawn (an option of a component the page lacks is kept and not drawn)
+        const title = await page.evaluate(() => {
+            const t = window.knobChart('importance').getModel().getComponent('title', 0);
+            return t ? t.get('text') : null;
+        });
+        if (!/fanova left out every one/.test(title || ''))
+            fail(`${where}: the empty importance does not say why: ${title}`);
+        const note = await page.evaluate(() => {
+            const n = document.querySelector('.chart[data-id="importance"]').closest('figure').querySelector('.plot-note');
+            return n && !n.hidden ? n.textContent : null;
+        });
+        if (!note || !/alpha \(it is in 6 of the 12 /.test(note) || !/depth \(it is in 6 of the 12 /.test(note))
+            fail(`${where}: the importance's note does not name alpha and depth, and why: ${note}`);
+    }
+    await closePage(page, `${artifacts}/labels-${where.replace(' ', '-')}.png`);
+}
+
 // 6. the dashboard's words for what the server answered: a request it refused (400) is not
 // "cannot reach", nor asked again; a study never made is not "gone"
 {

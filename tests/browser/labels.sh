@@ -7,7 +7,8 @@
 # trial numbers tick at whole numbers; the objectives' names (Python's set_metric_names, a
 # sweep's objectives) name the axes, captions, the menu and the table, and one holding
 # markup stays text; the importance's note of the params fanova left out (a conditional
-# space: the plot showed model alone, as though the others did not matter); the table's
+# space: the plot showed model alone, as though the others did not matter), and its panel
+# where every param is left out (there was none, so the note had no place); the table's
 # filter on odd words; the dashboard's words for a request
 # the server refused. Screenshots of failed pages (all: KNOB_SCREENSHOTS=1):
 # $KNOB_BUILD/browser-artifacts/labels-*.
@@ -31,7 +32,7 @@ parameters:
   x: {min: 0.0, max: 1.0}
 YAML
 run_study swept --trials 6
-for name in tiny e10 e20 e300 near1 steps few named twin swept cond; do
+for name in tiny e10 e20 e300 near1 steps few named twin swept cond cond0; do
     "$KNOB" report $name --storage "$db" -o $name.html 2> report.err ||
         fail "knob report $name: $(cat report.err)"
 done

@@ -11,7 +11,8 @@ Python package over this build's libknob (KNOB_LIBRARY):
            sets window.__xss when it runs;
   "twin"   two objectives whose metric names are one name twice (told apart: objective k);
   "cond"   a conditional space: model always, alpha (lin) or a param whose name holds markup
-           (tree) in some trials, which fanova leaves out of the importance."""
+           (tree) in some trials, which fanova leaves out of the importance;
+  "cond0"  a conditional space without a param every trial holds: fanova leaves out each."""
 import sys
 
 import knob
@@ -46,4 +47,13 @@ def cond(t):
 
 
 study("cond").optimize(cond, n_trials=12)
+
+
+def cond0(t):
+    if t.number % 2:
+        return t.suggest_float("alpha", 0, 1)
+    return 2 + t.suggest_int("depth", 1, 8) / 10
+
+
+study("cond0").optimize(cond0, n_trials=12)
 print("ok")

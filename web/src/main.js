@@ -2,8 +2,8 @@
 // dashboard` (the same page, fed by the JSON API and polled for what changed).
 import * as echarts from 'echarts/core';
 import { ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent }
-    from 'echarts/components';
+import { GridComponent, TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent,
+         TitleComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { newStudy, merge, tipHtml, esc, fmt, fmtValue, fmtParam, fmtJson, trials, parseJson, toJson, objectiveName,
          objectiveNamed } from './model.js';
@@ -11,9 +11,10 @@ import { plotList } from './plots.js';
 import { TrialsTable } from './table.js';
 
 // The parts of ECharts the plots use, and no more (a smaller page): continuous visual maps and
-// the scrolling legend only.
+// the scrolling legend only; a title only where a plot has nothing to draw and says why.
 echarts.use([ScatterChart, LineChart, BarChart, ParallelChart, HeatmapChart, CustomChart, GridComponent,
-             TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent, CanvasRenderer]);
+             TooltipComponent, ParallelComponent, VisualMapContinuousComponent, LegendScrollComponent, TitleComponent,
+             CanvasRenderer]);
 
 const POLL_MS = 1000;
 const app = document.getElementById('app');

@@ -583,13 +583,33 @@ export function importanceOf(study, k) {
 // What the importance of objective k leaves out, as a note under its plot (text), or null:
 // fanova evaluates the params every trial holds, and a param missing from the bars would read
 // as one that does not matter.
-export function importanceNote(study, k) {
+function leftOut(study, k) {
     const all = study.importance_left_out;
-    const left = Array.isArray(all) && Array.isArray(all[k]) ? all[k] : [];
+    return Array.isArray(all) && Array.isArray(all[k]) ? all[k] : [];
+}
+
+export function importanceNote(study, k) {
+    const left = leftOut(study, k);
     if (!left.length)
         return null;
     return `Left out: ${left.map(e => `${e.name} (${e.why})`).join('; ')}. `
         + `knob importance --method ped-anova evaluates ${left.length > 1 ? 'them' : 'it'}.`;
+}
+
+// An importance with no bars, where fanova left params out (the note under it names them):
+// it evaluated none, or the objective did not vary with those it evaluated.
+function noImportance(study, k) {
+    const left = new Set(leftOut(study, k).map(e => e.name));
+    const text = study.params.every(p => left.has(p.name))
+        ? 'No param to weigh: fanova left out every one (below)'
+        : 'No share to show: the objective did not vary with the params fanova evaluated';
+    const o = base(study, {
+        title: { text, left: 'center', top: 'middle',
+                 textStyle: { fontSize: 14, fontWeight: 'normal', color: '#555' } },
+        xAxis: { show: false }, yAxis: { show: false }, series: [],
+    });
+    o.legend = { show: false };
+    return o;
 }
 
 function importance(study, k) {
@@ -830,10 +850,12 @@ export function plotList(study, k) {
     }
     if (anyComplete && ps.length >= 1)
         add('parallel', 'parallel', 'Parallel coordinates', () => parallel(study, k));
-    if (nobj > 0 && importanceOf(study, k))
+    // With every param left out the panel stays, saying so, so that its note has a place.
+    const shares = nobj > 0 ? importanceOf(study, k) : null, leftNote = nobj > 0 ? importanceNote(study, k) : null;
+    if (shares || leftNote)
         add('importance', nobj > 1 ? `importance-${k}` : 'importance',
             `Parameter importance${nobj > 1 || objectiveNamed(study, k) ? ` (${objectiveName(study, k)})` : ''}`,
-            () => importance(study, k), importanceNote(study, k));
+            () => shares ? importance(study, k) : noImportance(study, k), leftNote);
     if (trials(study).some(t => t.i && t.i.length))
         add('intermediate', 'intermediate', 'Intermediate values (learning curves)', () => intermediate(study));
     // The Pareto fronts once a trial has completed with every objective: none is empty.
