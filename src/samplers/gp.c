@@ -182,6 +182,10 @@ static int suggest(bo *p, knob_study *s, knob_trial *t, const knob_trial_info *c
         if (!rc)
             rc = knob__bo_maximize(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
         p->ws_box_on = false;
+        /* the point of the value asked (a log int's is continuous until rounded), so that
+         * a point asked before is seen to be one */
+        for (int k = 0; !rc && k < p->n_dims; k++)
+            xbest[k] = knob__dim_round(&p->dims[k], xbest[k]);
         if (!rc) /* not a point asked before */
             rc = knob__bo_unrepeat(p, knob_sampler_seed(knob_study_sampler(s)), self, &D, xbest);
     }

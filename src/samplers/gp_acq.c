@@ -171,13 +171,13 @@ static bool seen_row(const bo *p, const double *rows, int n, const double *x)
  * not in rows[0, n_rows) (a deterministic objective tells nothing new at a point it was
  * asked; Optuna's GPSampler also searches discrete params by their values). A point in
  * rows is worth nothing here. Binned coordinates are rounded to their bins' centres
- * first. */
+ * first, log ints to their integers'. */
 static double discrete_pass(ctx *c, const double *rows, int n_rows, double *x, double value)
 {
     bo *p = c->p;
     bool any = false;
     for (int k = 0; k < p->n_dims; k++) {
-        if (p->dims[k].bins > 0 && x[k] != knob__dim_round(&p->dims[k], x[k])) {
+        if (!p->dims[k].cat && x[k] != knob__dim_round(&p->dims[k], x[k])) {
             x[k] = knob__dim_round(&p->dims[k], x[k]);
             any = true;
         }
@@ -446,7 +446,8 @@ int knob__bo_maximize(bo *p, uint64_t seed, int64_t self, const data *D, double 
          * an observed point is replaced after, by knob__bo_unrepeat. */
         bool discrete = true;
         for (int k = 0; k < d; k++)
-            discrete &= p->dims[k].cat || p->dims[k].bins > 0;
+            discrete &=
+                p->dims[k].cat || p->dims[k].bins > 0 || p->dims[k].dist->kind == KNOB_DIST_INT;
         const double *rows = D->X + (discrete ? 0 : (size_t)D->n * d);
         int n_rows = D->n_extra + (discrete ? D->n : 0);
         double v = discrete_pass(&c, rows, n_rows, xbest,

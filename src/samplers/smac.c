@@ -466,16 +466,6 @@ static double log_ei(const data *D, const double *x)
     return ei > 0 ? ei : 0;
 }
 
-/* The coordinate of the value at u: that of its bin for ints and stepped floats, and for
- * log ints (continuous on their log scale) that of the integer u rounds to, so that a
- * candidate equal to a configuration already run is seen to be one (observed). */
-static double snap(const knob__dim *dm, double u)
-{
-    if (!dm->cat && dm->bins <= 0 && dm->dist->kind == KNOB_DIST_INT)
-        return knob__dim_to_unit(dm, knob__dim_from_unit(dm, u));
-    return knob__dim_round(dm, u);
-}
-
 /* Whether coordinate k is modelled over a wider range than the latest distribution's. */
 static bool wide(const smac *p, int k)
 {
@@ -509,7 +499,7 @@ static double random_value(const smac *p, int k, knob_rng *r)
     const knob__dim *dm = &p->dims[k];
     if (dm->cat)
         return (double)knob_rng_below(r, dm->dist->n_choices);
-    return into_range(p, k, snap(dm, in_range(p, k, knob_rng_uniform(r))));
+    return into_range(p, k, knob__dim_round(dm, in_range(p, k, knob_rng_uniform(r))));
 }
 
 /* ---------------------------------------------------------------- conditional spaces */
@@ -972,7 +962,7 @@ static bool neighbour(const smac *p, const data *D, const double *x, int k, int 
         if (u >= ua && u <= ub)
             break;
     }
-    u = into_range(p, k, snap(dm, fmin(fmax(u, ua), ub)));
+    u = into_range(p, k, knob__dim_round(dm, fmin(fmax(u, ua), ub)));
     if (u == x[k] && dm->bins > 0) /* a step inside the bin: the next bin that way */
         u = into_range(
             p, k, knob__dim_round(dm, fmin(fmax(x[k] + (u >= mid ? -1 : 1) / dm->bins, ua), ub)));

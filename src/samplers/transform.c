@@ -48,7 +48,7 @@ double knob__dim_from_unit(const knob__dim *d, double u)
 
 double knob__dim_round(const knob__dim *d, double u)
 {
-    if (d->cat || d->bins <= 0)
+    if (d->cat || (d->bins <= 0 && d->dist->kind != KNOB_DIST_INT))
         return u;
     return knob__dim_to_unit(d, knob__dim_from_unit(d, u));
 }

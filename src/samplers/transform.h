@@ -36,7 +36,9 @@ double knob__dim_to_unit(const knob__dim *d, double internal);
  * is): the value of u's bin, or the nearest value the distribution takes. */
 double knob__dim_from_unit(const knob__dim *d, double u);
 
-/* The coordinate of the value at u: the centre of its bin (binned params), else u. */
+/* The coordinate of the value at u: the centre of its bin (binned params), that of the
+ * integer u maps to (log ints, continuous on their log scale), else u; so that two
+ * coordinates of one value are one (a point already asked is seen to be one). */
 double knob__dim_round(const knob__dim *d, double u);
 
 /* The index of a categorical's choice at u in [0, 1): floor(u n), at most n - 1. */

@@ -1,6 +1,6 @@
 /* The gp sampler's options round_inside (binned params rounded inside the acquisition's
  * search) and incumbent (expected improvement's bar: the best loss observed, or the lowest
- * posterior mean at an observed point). */
+ * posterior mean at an observed point); a log int's value asked once only. */
 #include "testutil.h"
 #include "knob.h"
 #include "samplers/gp_internal.h"
@@ -165,12 +165,68 @@ static void gp_incumbent_option(void **state)
     assert_non_null(strstr(knob_errmsg(), "incumbent"));
 }
 
+/* A log int's point is continuous on its log scale until its value is rounded: an ask of a
+ * point whose value was asked before went unseen (the model's best asked again up to 8
+ * times in 30 trials; in a batch, the same value to several asks). */
+static void ask_log_int(knob_trial *t, int64_t *a, int64_t *b)
+{
+    assert_int_equal(knob_trial_suggest_int(t, "a", 0, 20, 1, 0, a), 0);
+    assert_int_equal(knob_trial_suggest_int(t, "b", 1, 64, 1, KNOB_LOG, b), 0);
+}
+
+static double log_int_loss(int64_t a, int64_t b)
+{
+    return fabs((double)a - 7.3) + fabs(log2((double)b) - 2.2);
+}
+
+static void gp_asks_no_log_int_value_twice(void **state)
+{
+    (void)state;
+    const char *samplers[][2] = {{"gp", "n_startup_trials=4,seed=%d"}, {"auto", "seed=%d"}};
+    for (int which = 0; which < 2; which++)
+        for (int seed = 0; seed < 3; seed++) {
+            char o[64];
+            snprintf(o, sizeof o, samplers[which][1], seed);
+            knob_storage *st;
+            knob_sampler *sp;
+            knob_study *s;
+            assert_int_equal(knob_storage_open("memory:", &st), 0);
+            assert_int_equal(knob_sampler_create(samplers[which][0], o, &sp), 0);
+            knob_study_options so = {.sampler = sp};
+            assert_int_equal(knob_study_create(st, "logint", &so, &s), 0);
+            int64_t seen[46][2];
+            int n = 0;
+            /* 30 in turn, then two batches of 8, each asked before any of it is told */
+            for (int round = 0; round < 32; round++) {
+                int batch = round < 30 ? 1 : 8;
+                knob_trial *t[8];
+                for (int i = 0; i < batch; i++) {
+                    assert_int_equal(knob_study_ask(s, &t[i]), 0);
+                    ask_log_int(t[i], &seen[n][0], &seen[n][1]);
+                    for (int j = 0; j < n; j++)
+                        if (seen[j][0] == seen[n][0] && seen[j][1] == seen[n][1])
+                            fail_msg("%s %s: trial %d asks a=%lld b=%lld, as trial %d did",
+                                     samplers[which][0], o, n, (long long)seen[n][0],
+                                     (long long)seen[n][1], j);
+                    n++;
+                }
+                for (int i = 0; i < batch; i++) {
+                    double v = log_int_loss(seen[n - batch + i][0], seen[n - batch + i][1]);
+                    assert_int_equal(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, &v, 1), 0);
+                }
+            }
+            knob_study_free(s);
+            knob_storage_close(st);
+        }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gp_round_inside_acts_on_binned_params),
         cmocka_unit_test(gp_incumbent_mean_reference),
         cmocka_unit_test(gp_incumbent_option),
+        cmocka_unit_test(gp_asks_no_log_int_value_twice),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
