@@ -399,8 +399,11 @@ bool knob__dist_contains(const knob_distribution *d, double x)
     case KNOB_DIST_CATEGORICAL:
         return x >= 0 && x < (double)d->n_choices && x == floor(x);
     case KNOB_DIST_INT:
-        /* exactly: a slack of a fraction of a step let 3 pass as a step of 3 from -2^52 */
-        return x == floor(x) && x >= d->low && x <= d->high && fmod(x - d->low, d->step) == 0;
+        /* exactly: a slack of a fraction of a step let 3 pass as a step of 3 from -2^52; in
+         * integers, as x - low of bounds up to 2^53 apart is not exact in a double (odd
+         * differences round to even ones, so values on a step of 3 were refused) */
+        return x == floor(x) && x >= d->low && x <= d->high &&
+               ((int64_t)x - (int64_t)d->low) % (int64_t)d->step == 0;
     case KNOB_DIST_FLOAT:
         if (d->step > 0) {
             /* On a step, within rounding: 0.8999999999999999 (an older knob's top of [0, 1]

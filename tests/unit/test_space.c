@@ -148,6 +148,16 @@ static void ranges_and_steps_a_double_can_hold(void **state)
     assert_false(knob__dist_contains(&d, 1));
     assert_true(knob__dist_contains(&d, -4503599627370496.0 + 3));
     assert_true(knob__dist_contains(&d, 2)); /* -2^52 + 3k: 2^52 = 1 mod 3 */
+    /* bounds 2^54 apart: x - low is not exact in a double (odd differences round), and
+     * values on a step were refused */
+    d = in(-9007199254740992.0, 9007199254740992.0, 3, 0);
+    assert_int_equal(knob__dist_check(&d, "n"), KNOB_OK);
+    assert_true(knob__dist_contains(&d, 5753284171991521.0)); /* 2^53 + it = 3k */
+    assert_true(knob__dist_contains(&d, 4807064520973201.0));
+    assert_false(knob__dist_contains(&d, 5753284171991522.0));
+    assert_true(knob__dist_contains(&d, -9007199254740992.0 + 3));
+    assert_false(knob__dist_contains(&d, 9007199254740992.0)); /* 2^54 = 1 mod 3 */
+    assert_true(knob__dist_contains(&d, 9007199254740992.0 - 1));
 
     d = fl(0, 1, 0.3, 0);
     assert_int_equal(knob__dist_check(&d, "x"), KNOB_OK);
