@@ -458,8 +458,10 @@ static int by_text(const void *a, const void *b)
     return c ? c : (x->at > y->at) - (x->at < y->at);
 }
 
-/* For each value of param q, how many equal values (the same JSON) precede it in its list:
- * [ok, crash, ok] gives 0, 0, 1. By sorting the values' texts, for long lists. */
+/* For each value of param q, how many equal values (the same JSON, -0 read as 0: the
+ * library's choices are equal as numbers) precede it in its list: [ok, crash, ok] gives 0,
+ * 0, 1, and [0.0, -0.0] 0, 1 (told apart by their texts, both points ran choice 0). By
+ * sorting the values' texts, for long lists. */
 static int count_twice(grid_param *q)
 {
     size_t n = q->values->n;
@@ -468,7 +470,11 @@ static int count_twice(grid_param *q)
     int rc = t && q->twice ? KNOB_OK : knob__oom("grid: the values of a param");
     for (size_t m = 0; !rc && m < n; m++) {
         knobx_buf b = {0};
-        knobx_json_add_node(&b, q->values->kids[m]);
+        const knobx_json *v = q->values->kids[m];
+        if (v->type == KNOBX_JSON_NUMBER && v->num == 0 && !v->big)
+            knobx_buf_puts(&b, "0");
+        else
+            knobx_json_add_node(&b, v);
         t[m] = (grid_text){b.oom ? NULL : (char *)knobx_buf_cstr(&b), (uint32_t)m};
         if (!t[m].text) {
             knobx_buf_free(&b);

@@ -235,6 +235,35 @@ static void repeated_values(void **state)
     knob_storage_close(st);
 }
 
+/* 0.0 and -0.0 are equal choices to the library, as 1 and 1.0 are: the grid [0.0, -0.0]
+ * runs each (it ran choice 0 twice, their texts told apart where their values are not). */
+static knob_trial_state zeros(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    const knob_choice z[] = {{KNOB_CHOICE_NUMBER, NULL, 0.0}, {KNOB_CHOICE_NUMBER, NULL, -0.0}};
+    size_t c;
+    if (knob_trial_suggest_choice(t, "z", z, 2, &c))
+        return KNOB_TRIAL_FAIL;
+    values[0] = (double)c;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void repeated_zero(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = study_with(st, "g", grid_of("{\"z\": [0.0, -0.0]}", "4"));
+    assert_int_equal(left_of(s), 2);
+    runs_what_it_said(s, zeros, 2);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal((int)n, 2);
+    assert_true(tr[0]->values[0] + tr[1]->values[0] == 1); /* choices 0 and 1 */
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 /* A retry of the trial that ran the second ok of [ok, crash, ok] runs the second ok again,
  * not the first (that point had run), so every point runs and the count says none left. */
 static void retry_of_repeated_value(void **state)
@@ -621,6 +650,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(enqueued_in_part_share),
         cmocka_unit_test(interrupted_point_left),
         cmocka_unit_test(repeated_values),
+        cmocka_unit_test(repeated_zero),
         cmocka_unit_test(products),
         cmocka_unit_test(edited_grid),
         cmocka_unit_test(unsupported_and_errors),
