@@ -948,7 +948,10 @@ class Study:
                 state, reason = TrialState.FAIL, self._infeasible(values) or why
         arr = (ctypes.c_double * len(vals))(*vals) if vals else None
         cons, cons_error, no_cons = None, None, False
-        if state in (TrialState.COMPLETE, TrialState.PRUNED):
+        # a NaN value fails the trial (libknob records it FAIL, below): as Optuna's, which
+        # asks constraints_func of COMPLETE and PRUNED trials alone, it is not asked
+        nan = state == TrialState.COMPLETE and vals is not None and any(math.isnan(v) for v in vals)
+        if state in (TrialState.COMPLETE, TrialState.PRUNED) and not nan:
             # a trial asked by another Study or process: as the storage has it
             src = t if t is not None else frozen if frozen is not None else self._trial_frozen(number)
             # libknob's list: constraints_func's values, then those set by name (set_constraint)

@@ -39,6 +39,35 @@ def test_constraints_func_of_no_constraint(sampler):
     assert study.trials[-1].state == optuna.trial.TrialState.COMPLETE
 
 
+@pytest.mark.parametrize("sampler", ["NSGAIISampler", "TPESampler", "GPSampler"])
+def test_a_nan_value_fails_its_trial_without_constraints_func(sampler):
+    # as Optuna's, which asks constraints_func of COMPLETE and PRUNED trials alone: knob asked
+    # it of a trial whose value was NaN (a diverged run, failed), and the KeyError of the
+    # user attribute the run never set ended optimize
+    asked = []
+
+    def cons(t):
+        asked.append(t.number)
+        return [t.user_attrs["mem_gb"] - 8]
+
+    def obj(t):
+        x = t.suggest_float("x", 0, 1)
+        if t.number == 2:
+            return float("nan")
+        t.set_user_attr("mem_gb", 10 * x)
+        return x
+
+    study = optuna.create_study(sampler=getattr(optuna.samplers, sampler)(seed=0, constraints_func=cons))
+    study.optimize(obj, n_trials=5)
+    S = optuna.trial.TrialState
+    assert [t.state for t in study.trials] == [S.COMPLETE, S.COMPLETE, S.FAIL, S.COMPLETE, S.COMPLETE]
+    assert asked == [0, 1, 3, 4]
+    t = study.ask()
+    t.suggest_float("x", 0, 1)
+    assert study.tell(t, float("nan")).state == S.FAIL  # a tell outside optimize too
+    assert asked == [0, 1, 3, 4]
+
+
 def _types(values):
     return [type(v) for v in values]
 
