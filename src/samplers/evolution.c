@@ -188,6 +188,7 @@ typedef struct child {
     const char *mutated;
     double value;
     size_t can;
+    int attempt; /* the try that made it */
 } child;
 
 static child try_child(const evo *e, knob_study *s, knob_trial *t, const knob_trial_info *const *tr,
@@ -205,7 +206,7 @@ static child try_child(const evo *e, knob_study *s, knob_trial *t, const knob_tr
         if (score(e, s, tr[c]) < score(e, s, tr[best]))
             best = c;
     }
-    child c = {tr[best], NULL, NAN, 0};
+    child c = {tr[best], NULL, NAN, 0, attempt};
     for (size_t i = 0; i < c.parent->n_params; i++)
         c.can += mutable_in(&c.parent->params[i], fixed);
     size_t pick = c.can ? knob_rng_below(&r, c.can) : 0;
@@ -227,17 +228,35 @@ static child try_child(const evo *e, knob_study *s, knob_trial *t, const knob_tr
  * configuration, asked again and again by a batch. */
 #define TRIES 32
 
+/* A param the parent lacks (or has under another distribution: one the mutation makes
+ * active), drawn at random from (seed, trial number, name), so that it is known before the
+ * program suggests it; for a later try (`attempt`, the trial's evolution_try), from that
+ * try's own stream: with one stream for every try, each try that took one branch drew its
+ * params alike, and the child repeated a trial while most of the space was new. */
+static double new_value(knob_study *s, knob_trial *t, const char *name, const knob_distribution *d,
+                        int attempt)
+{
+    double x = NAN;
+    if (!attempt) {
+        knob__random_independent(NULL, s, t, name, d, &x);
+        return x;
+    }
+    knob_rng r;
+    knob_rng_derive(&r, knob_sampler_seed(knob_study_sampler(s)), knob_trial_number(t), name);
+    knob_rng_derive(&r, knob_rng_next(&r), attempt, "evolution:try");
+    return knob__random_draw(&r, d);
+}
+
 /* The value the child gives param `name` suggested under d, as sample_independent gives it:
  * the parent's value (the mutated param's: `value`) when the parent has it under d, else a
- * random draw, which derives from (seed, trial number, name) and so is known before the
- * program suggests the param. */
+ * new one (new_value). */
 static double child_value(knob_study *s, knob_trial *t, const child *c, const char *name,
                           const knob_distribution *d)
 {
     const knob_param *p = knob_trial_info_param(c->parent, name);
     double x = NAN;
     if (!p || (p->dist != d && !knob__dist_equal(p->dist, d)))
-        knob__random_independent(NULL, s, t, name, d, &x);
+        x = new_value(s, t, name, d, c->attempt);
     else
         x = c->mutated && !strcmp(name, c->mutated) ? c->value : p->internal;
     return x;
@@ -371,6 +390,11 @@ static int choose_parent(void *state, knob_study *s, knob_trial *t)
         snprintf(v, sizeof v, "%.17g", c.value);
         rc = knob_trial_set_system_attr(t, "evolution_value", v);
     }
+    if (!rc && used) { /* a later try's draws of the params its parent lacks */
+        char tried[16];
+        snprintf(tried, sizeof tried, "%d", used);
+        rc = knob_trial_set_system_attr(t, "evolution_try", tried);
+    }
     return rc ? rc : knob_trial_set_system_attr(t, "evolution_parent", num);
 }
 
@@ -425,8 +449,12 @@ static int sample_independent(void *state, knob_study *s, knob_trial *t, const c
     evo *e = state;
     const knob_trial_info *parent = parent_of(s, t);
     const knob_param *p = parent ? knob_trial_info_param(parent, name) : NULL;
-    if (!p || !knob__dist_equal(p->dist, d))
-        return knob__random_independent(state, s, t, name, d, internal);
+    if (!p || !knob__dist_equal(p->dist, d)) {
+        const char *tried = knob_trial_system_attr(t, "evolution_try");
+        long attempt = tried && parent ? strtol(tried, NULL, 10) : 0;
+        *internal = new_value(s, t, name, d, attempt > 0 && attempt < TRIES ? (int)attempt : 0);
+        return KNOB_OK;
+    }
     const char *mutated = knob_trial_system_attr(t, "evolution_mutated");
     knobx_buf b = {0};
     knobx_json_add_string(&b, name);

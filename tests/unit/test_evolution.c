@@ -641,6 +641,47 @@ static void conditional_children_not_repeated(void **state)
     assert_int_equal(repeats, 0);
 }
 
+/* m of two choices; x of 20 values with m = "a", y of two choices with m = "b" (22
+ * configurations). */
+static knob_trial_state branches(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    static const char *const ab[] = {"a", "b"}, *const pq[] = {"p", "q"};
+    size_t m, y;
+    int64_t x;
+    if (knob_trial_suggest_categorical(t, "m", ab, 2, &m))
+        return KNOB_TRIAL_FAIL;
+    if (m == 0)
+        return knob_trial_suggest_int(t, "x", 0, 19, 1, 0, &x)
+                   ? KNOB_TRIAL_FAIL
+                   : (values[0] = 1 + (double)x / 100, KNOB_TRIAL_COMPLETE);
+    if (knob_trial_suggest_categorical(t, "y", pq, 2, &y))
+        return KNOB_TRIAL_FAIL;
+    values[0] = y ? 0.6 : 0.5;
+    return KNOB_TRIAL_COMPLETE;
+}
+
+/* The params a mutation makes active are drawn anew at each try for a child no trial has:
+ * each try drew them from one stream, so every try that flipped m drew the same x or y, and
+ * after 32 such tries the child repeated a trial while most of the space was new (seed 8:
+ * trial 7 repeated trial 5, 6 of 22 configurations run). */
+static void new_branch_params_drawn_per_try(void **state)
+{
+    (void)state;
+    size_t repeats = 0;
+    for (int seed = 0; seed < 10; seed++) {
+        char opts[80];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=4,sample_size=2", seed);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = knob_test_study(st, "c", "evolution", opts);
+        assert_int_equal(knob_study_optimize(s, branches, NULL, 12), KNOB_OK);
+        repeats += repeats_of(s);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    assert_int_equal(repeats, 0);
+}
+
 /* A trial enqueued with fixed params runs them (knob_study_enqueue): given all of its
  * parent's, it is no child and records no parent (trial 4 recorded parent 2, mutated "x",
  * with x and y both the queue's); given some, one of the others mutates (x, fixed, was
@@ -742,6 +783,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(children_not_repeated),
     cmocka_unit_test(children_of_a_batch_asked_first_not_repeated),
     cmocka_unit_test(conditional_children_not_repeated),
+    cmocka_unit_test(new_branch_params_drawn_per_try),
     cmocka_unit_test(partial_trials_are_no_configurations),
 };
 
