@@ -27,7 +27,11 @@ the validation set is 180 samples, so val_accuracy ties too often to count trial
     warm_digits.py --knob build/knob --train build/examples/digits/digits_train
                    [--sampler tpe|gp] [--seeds S] [--first-seed F] [--trials T]
                    [--options "k: v, ..."] [--warm-options "k: v, ...|k: v, ..."]
-                   [--keep DIR] [--rescore R]
+                   [--keep DIR] [--rescore R] [--average K]
+
+--average K: a trial's loss is the mean of the program's last val_loss over its seeds 0 ..
+K-1 (a wrapper script runs it K times; a training that diverges fails the trial as one run's
+does), a smoother objective for the search; the measure (--rescore) is unchanged.
 
 --warm-options: variants of the warm study alone, separated by '|' (an empty one: as
 --options; "warm_start_first: N" goes to the key warm_start as first: N); the source and
@@ -63,8 +67,9 @@ def sweep(path, a, data, sampler, options, warm):
     # and cold runs go without them
     cold = [o for o in parts if o.split(":")[0].strip().startswith("warm_start_") and not warm]
     opts = ", ".join(o.strip() for o in parts if o not in first and o not in cold)
+    train = a.average_program or a.train
     with open(path, "w") as f:
-        f.write(f'command: [{a.train}, "--data={data}", "--epochs=10", "--batch_size=32", '
+        f.write(f'command: [{train}, "--data={data}", "--epochs=10", "--batch_size=32", '
                 f'"${{args}}"]\n')
         f.write("metric: {name: val_loss, goal: minimize}\n")
         f.write(f"sampler: {{name: {sampler}, options: {{{opts}}}}}\n")
@@ -108,6 +113,23 @@ def incumbents(run_):
             best = v
             out.append((i, params))
     return out
+
+
+AVERAGE = """#!/bin/sh
+# digits_train's last val_loss, the mean over its seeds 0 .. K-1 (--average K); a training
+# that diverged (exit status 1) fails the trial as a single one does
+k=%d
+s=0
+all=
+while [ $s -lt $k ]; do
+    out=$(%s "$@" --seed=$s) || exit $?
+    v=$(printf '%%s\\n' "$out" | tail -n 1 | sed -n 's/.*"val_loss": *\\([^,}]*\\).*/\\1/p')
+    [ -n "$v" ] || { echo "no val_loss in seed $s's output" >&2; exit 3; }
+    all="$all $v"
+    s=$((s + 1))
+done
+echo "$all" | awk '{ t = 0; for (i = 1; i <= NF; i++) t += $i; printf "{\\"val_loss\\": %%.9g}\\n", t / NF }'
+"""
 
 
 def arg(v):
@@ -162,14 +184,23 @@ def main():
     p.add_argument("--keep", default=None)
     p.add_argument("--rescore", type=int, default=10,
                    help="the program's seeds each incumbent is re-scored over (0: single draws)")
+    p.add_argument("--average", type=int, default=1,
+                   help="a trial's val_loss is the mean over the program's seeds 0 .. K-1 "
+                        "(1: seed 0's alone)")
     a = p.parse_args()
     a.knob, a.train = os.path.abspath(a.knob), os.path.abspath(a.train)
+    a.average_program = None
     with gzip.open(a.data, "rt") as f:
         rows = [r for r in f.read().splitlines() if r.strip()]
     if a.keep:
         os.makedirs(a.keep, exist_ok=True)
     with (contextlib.nullcontext(os.path.abspath(a.keep)) if a.keep
           else tempfile.TemporaryDirectory()) as tmp:
+        if a.average > 1:
+            a.average_program = os.path.join(tmp, "average.sh")
+            with open(a.average_program, "w") as f:
+                f.write(AVERAGE % (a.average, a.train))
+            os.chmod(a.average_program, 0o755)
         halves = []
         for h in range(2):
             path = os.path.join(tmp, f"half{h}.csv")
@@ -198,7 +229,7 @@ def main():
                 raw_cold = cv.index(best) + 1
                 raw_warm = next((i + 1 for i, v in enumerate(wv) if v <= best), a.trials + 1)
                 line = {"func": "digits", "sampler": a.sampler, "source": "other_half",
-                        "seed": seed, "trials": a.trials, "options": opts,
+                        "seed": seed, "trials": a.trials, "options": opts, "average": a.average,
                         "source_best": min(v for v, _ in src), "cold_best": best,
                         "cold_trials": raw_cold, "warm_trials": raw_warm, "warm_best": min(wv),
                         "failed": sum(v == float("inf") for v, _ in src + cold + warm)}
