@@ -62,8 +62,8 @@ static double bound_max(const knob__gp *g, const double *x, int m, double beta, 
 }
 
 /* N_SAMPLES scrambled Sobol points of the space (seeded), categorical coordinates as a
- * choice's index and binned ones at the centre of their bin, as Optuna's
- * sample_normalized_params. */
+ * choice's index, binned ones at the centre of their bin and log ints at their integers'
+ * points (knob__dim_round), as Optuna's sample_normalized_params rounds them. */
 static void sample_space(const rb *r, uint64_t seed, double *x)
 {
     for (size_t k = 0; k < r->d; k++) {

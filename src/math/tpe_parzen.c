@@ -78,7 +78,15 @@ static double snap(const knob__tpe_axis *a, double x)
         x = a->min;
     if (x > a->max)
         x = a->max;
-    if (a->step > 0) {
+    if (a->step > 0 && a->integer) {
+        /* in integers: x - min of bounds up to 2^53 apart is not exact in a double, and the
+         * step's multiple it gave was off the step (a step of 3 on [-2^53, 2^53]) */
+        int64_t lo = (int64_t)a->min, st = (int64_t)a->step;
+        int64_t v = lo + (int64_t)round((x - a->min) / a->step) * st;
+        while (v > (int64_t)a->max)
+            v -= st;
+        x = (double)v;
+    } else if (a->step > 0) {
         x = a->min + round((x - a->min) / a->step) * a->step;
         if (x > a->max)
             x = a->max;

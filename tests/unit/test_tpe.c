@@ -2488,6 +2488,37 @@ static void tpe_axis_snaps_as_distribution(void **state)
     }
 }
 
+/* An int on a step whose bounds lie 2^54 apart: the kernel's value snapped to a step in
+ * doubles was off it (min + k step, inexact there), and a quarter of the trials failed. */
+static knob_trial_state wide_step(knob_trial *t, void *ctx, double *values)
+{
+    (void)ctx;
+    const int64_t e = INT64_C(9007199254740992); /* 2^53 */
+    int64_t y, z;
+    if (knob_trial_suggest_int(t, "y", -e, e, 3, 0, &y) ||
+        knob_trial_suggest_int(t, "z", -e + 1, e - 1, 7, 0, &z))
+        return KNOB_TRIAL_FAIL;
+    values[0] = fabs((double)y / (double)e - 0.3) + fabs((double)z / (double)e);
+    return KNOB_TRIAL_COMPLETE;
+}
+
+static void tpe_wide_int_step(void **state)
+{
+    (void)state;
+    knob_storage *st = knob_test_memory();
+    knob_study *s = knob_test_study(st, "w", "tpe", "seed=1");
+    assert_int_equal(knob_study_optimize(s, wide_step, NULL, 60), KNOB_OK);
+    const knob_trial_info *const *tr;
+    size_t n;
+    assert_int_equal(knob_study_trials(s, &tr, &n), KNOB_OK);
+    assert_int_equal((int)n, 60);
+    for (size_t i = 0; i < n; i++)
+        if (tr[i]->state != KNOB_TRIAL_COMPLETE)
+            fail_msg("trial %zu: not complete", i);
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -2531,6 +2562,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(tpe_constraints),
         cmocka_unit_test(tpe_constraints_multi_objective),
         cmocka_unit_test(tpe_warm_start),
+        cmocka_unit_test(tpe_wide_int_step),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
