@@ -620,6 +620,24 @@ static size_t repeats_of(knob_study *s)
     return repeats;
 }
 
+/* The children that repeat an earlier trial, over studies of seeds 0 .. seeds-1 of `trials`
+ * trials of fn (population and sample sizes pop, sample). */
+static size_t repeats_over_seeds(knob_objective_fn fn, int seeds, int trials, int pop, int sample)
+{
+    size_t repeats = 0;
+    for (int seed = 0; seed < seeds; seed++) {
+        char opts[80];
+        snprintf(opts, sizeof opts, "seed=%d,population_size=%d,sample_size=%d", seed, pop, sample);
+        knob_storage *st = knob_test_memory();
+        knob_study *s = knob_test_study(st, "c", "evolution", opts);
+        assert_int_equal(knob_study_optimize(s, fn, NULL, trials), KNOB_OK);
+        repeats += repeats_of(s);
+        knob_study_free(s);
+        knob_storage_close(st);
+    }
+    return repeats;
+}
+
 /* In a conditional space a mutation of c drops y (a -> b) or adds a drawn one (b -> a): the
  * child's configuration is the one that change leads to, and it is not asked again while
  * the space has others (before, 56 of these 20 seeds' 300 children repeated an earlier
@@ -627,18 +645,7 @@ static size_t repeats_of(knob_study *s)
 static void conditional_children_not_repeated(void **state)
 {
     (void)state;
-    size_t repeats = 0;
-    for (int seed = 0; seed < 20; seed++) {
-        char opts[80];
-        snprintf(opts, sizeof opts, "seed=%d,population_size=3,sample_size=2", seed);
-        knob_storage *st = knob_test_memory();
-        knob_study *s = knob_test_study(st, "c", "evolution", opts);
-        assert_int_equal(knob_study_optimize(s, cond_small, NULL, 18), KNOB_OK);
-        repeats += repeats_of(s);
-        knob_study_free(s);
-        knob_storage_close(st);
-    }
-    assert_int_equal(repeats, 0);
+    assert_int_equal(repeats_over_seeds(cond_small, 20, 18, 3, 2), 0);
 }
 
 /* m of two choices; x of 20 values with m = "a", y of two choices with m = "b" (22
@@ -668,18 +675,7 @@ static knob_trial_state branches(knob_trial *t, void *ctx, double *values)
 static void new_branch_params_drawn_per_try(void **state)
 {
     (void)state;
-    size_t repeats = 0;
-    for (int seed = 0; seed < 10; seed++) {
-        char opts[80];
-        snprintf(opts, sizeof opts, "seed=%d,population_size=4,sample_size=2", seed);
-        knob_storage *st = knob_test_memory();
-        knob_study *s = knob_test_study(st, "c", "evolution", opts);
-        assert_int_equal(knob_study_optimize(s, branches, NULL, 12), KNOB_OK);
-        repeats += repeats_of(s);
-        knob_study_free(s);
-        knob_storage_close(st);
-    }
-    assert_int_equal(repeats, 0);
+    assert_int_equal(repeats_over_seeds(branches, 10, 12, 4, 2), 0);
 }
 
 /* A trial enqueued with fixed params runs them (knob_study_enqueue): given all of its
