@@ -211,14 +211,48 @@ static void reference(const double *loss, const size_t *idx, size_t n, size_t m,
     }
 }
 
+/* Whether row i of loss is a repeat of an earlier row (a lower index) of the f rows front[]:
+ * the same point. */
+static bool repeat_of_earlier(const double *loss, const size_t *front, size_t f, size_t m, size_t i)
+{
+    for (size_t r = 0; r < f; r++) {
+        size_t j = 0;
+        while (front[r] < i && j < m && loss[front[r] * m + j] == loss[i * m + j])
+            j++;
+        if (j == m)
+            return true;
+    }
+    return false;
+}
+
 /* Greedy hypervolume subset selection of k of the f points front[] (lazy: gains only
- * shrink as the selection grows, so a stale gain is an upper bound). */
+ * shrink as the selection grows, so a stale gain is an upper bound), among its distinct
+ * points, each by its first row, as Optuna's _solve_hssp; with fewer distinct points than
+ * k, every one of them and then the repeats, first rows first, up to k (the greedy took
+ * the repeats in the order its stale gains fell to 0, the last row first). */
 static int hssp(const double *loss, const size_t *front, size_t f, size_t m, size_t k, bool *sel)
 {
     double *ref = malloc(m * sizeof *ref), *gain = malloc(f * sizeof *gain);
     double *chosen = malloc((k + 1) * m * sizeof *chosen);
     bool *taken = calloc(f, sizeof *taken);
     int rc = ref && gain && chosen && taken ? 0 : -1;
+    size_t distinct = 0;
+    for (size_t i = 0; !rc && i < f; i++) {
+        taken[i] = repeat_of_earlier(loss, front, f, m, front[i]); /* out of the greedy */
+        distinct += !taken[i];
+    }
+    if (!rc && distinct < k) {
+        for (size_t i = 0; i < f; i++)
+            sel[front[i]] |= !taken[i];
+        for (size_t got = distinct; got < k; got++) { /* the repeats by row */
+            size_t first = f;
+            for (size_t i = 0; i < f; i++)
+                if (taken[i] && !sel[front[i]] && (first == f || front[i] < front[first]))
+                    first = i;
+            sel[front[first]] = true;
+        }
+        k = 0;
+    }
     if (!rc)
         reference(loss, front, f, m, ref);
     for (size_t i = 0; !rc && i < f; i++)

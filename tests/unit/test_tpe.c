@@ -2335,6 +2335,16 @@ static void tpe_fronts(void **state)
     assert_true(sel[1] && sel[3] && sel[4] && !sel[0] && !sel[2] && !sel[5]);
     assert_int_equal(knob__tpe_select(pts, 6, 2, 4, sel), 0);
     assert_true(sel[1] && sel[3] && sel[4] && (sel[0] != sel[5]) && !sel[2]);
+    /* a front of repeats, as Optuna's _solve_hssp: each distinct point by its first row,
+     * then the repeats by row (the greedy took the last repeat first) */
+    double dup[] = {1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0};
+    bool dsel[7];
+    assert_int_equal(knob__tpe_select(dup, 7, 2, 3, dsel), 0);
+    assert_true(dsel[1] && dsel[2] && dsel[4] && !dsel[0] && !dsel[3] && !dsel[5] && !dsel[6]);
+    /* two distinct points of a front of four rows, k = 2: one row of each, the first */
+    double two[] = {0, 1, 1, 0, 0, 1, 1, 0};
+    assert_int_equal(knob__tpe_select(two, 4, 2, 2, dsel), 0);
+    assert_true(dsel[0] && dsel[1] && !dsel[2] && !dsel[3]);
     double ref2[] = {6, 6};
     double front[] = {1, 4, 2, 2, 4, 1};
     assert_true(fabs(knob__tpe_hypervolume(front, 3, 2, ref2) - 20) < 1e-12);
