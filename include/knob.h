@@ -992,6 +992,14 @@ KNOB_API int knob_study_hypervolume(knob_study *s, const double *ref, double *hv
 KNOB_API int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out,
                                             size_t *n);
 
+/* As knob_study_hypervolume_history, with the finished trials in the order of their numbers
+ * (Optuna's plot_hypervolume_history reads the trials so): (*out)[k] is the hypervolume of
+ * the feasible complete trials among the k + 1 finished trials of lowest numbers. Where
+ * trials end out of their numbers' order (workers, threads), the two differ before the last
+ * value. *out is the same borrowed buffer as knob_study_hypervolume_history's. */
+KNOB_API int knob_study_hypervolume_history_by_number(knob_study *s, const double *ref,
+                                                      const double **out, size_t *n);
+
 /* Study attributes: a key and a JSON value text, validated. */
 KNOB_API int knob_study_set_user_attr(knob_study *s, const char *key, const char *json);
 /* The value, borrowed until the next call on the study, or NULL. */

@@ -149,7 +149,7 @@ static bool point_of(const knob_trial_info *t, size_t m)
     return t->state == KNOB_TRIAL_COMPLETE && t->n_values == m && knob_trial_info_feasible(t);
 }
 
-/* The hypervolume after each finished trial, in the order they finished. */
+/* The hypervolume after each of the n_done finished trials done[], in their order. */
 static int history(knob_study *s, const double *r, const knob_trial_info **done, size_t n_done,
                    double *out)
 {
@@ -169,10 +169,13 @@ static int history(knob_study *s, const double *r, const knob_trial_info **done,
     return rc ? knob__oom("hypervolume history") : KNOB_OK;
 }
 
-int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out, size_t *n)
+/* The history of the finished trials in the order they finished, or (by_number) in the
+ * order of their numbers; `fn`, the API function's name, for its messages. */
+static int history_of(knob_study *s, const double *ref, bool by_number, const char *fn,
+                      const double **out, size_t *n)
 {
     if (!s || !out || !n)
-        return knob__error(KNOB_EINVAL, "knob_study_hypervolume_history: NULL argument");
+        return knob__error(KNOB_EINVAL, "%s: NULL argument", fn);
     const knob_trial_info *const *front;
     size_t n_front, m = s->n_dirs;
     /* Every trial, read first: a study opened anew would otherwise hold only its front's
@@ -198,7 +201,7 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
     rc = reference(s, front, n_front, ref, r);
     if (!rc && !ref)
         rc = check_dominated(s, pts, n_front, r, r);
-    /* The finished trials in the order they finished. */
+    /* The finished trials in the order of their numbers, then (but by_number) of their ends. */
     const knob__view *v = &s->view;
     const knob_trial_info **done = rc ? NULL : malloc((v->n ? v->n : 1) * sizeof *done);
     size_t n_done = 0;
@@ -211,7 +214,8 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
     }
     double *hist = NULL;
     if (!rc) {
-        qsort(done, n_done, sizeof *done, by_end);
+        if (!by_number)
+            qsort(done, n_done, sizeof *done, by_end);
         hist = malloc((n_done ? n_done : 1) * sizeof *hist);
         rc = hist ? history(s, r, done, n_done, hist) : knob__oom("hypervolume history");
     }
@@ -226,4 +230,15 @@ int knob_study_hypervolume_history(knob_study *s, const double *ref, const doubl
     *out = hist;
     *n = n_done;
     return KNOB_OK;
+}
+
+int knob_study_hypervolume_history(knob_study *s, const double *ref, const double **out, size_t *n)
+{
+    return history_of(s, ref, false, "knob_study_hypervolume_history", out, n);
+}
+
+int knob_study_hypervolume_history_by_number(knob_study *s, const double *ref, const double **out,
+                                             size_t *n)
+{
+    return history_of(s, ref, true, "knob_study_hypervolume_history_by_number", out, n);
 }

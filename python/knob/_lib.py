@@ -215,6 +215,7 @@ _PROTOTYPES = {
     "knob_importance_free": (None, [POINTER(Importance)]),
     "knob_study_regret_bound": (c_int, [_P, c_size_t, c_uint64, POINTER(c_double)]),
     "knob_study_hypervolume_history": (c_int, [_P, POINTER(c_double), POINTER(POINTER(c_double)), POINTER(c_size_t)]),
+    "knob_study_hypervolume_history_by_number": (c_int, [_P, POINTER(c_double), POINTER(POINTER(c_double)), POINTER(c_size_t)]),
 }
 
 

@@ -846,14 +846,16 @@ def _hypervolume_history(go, study, reference_point: Sequence[float]):
         out = ctypes.POINTER(ctypes.c_double)()
         count = ctypes.c_size_t()
         with study._lock:
-            rc = _lib.lib.knob_study_hypervolume_history(study._h, ref, ctypes.byref(out), ctypes.byref(count))
+            rc = _lib.lib.knob_study_hypervolume_history_by_number(study._h, ref, ctypes.byref(out), ctypes.byref(count))
             if rc != _lib.ENOTFOUND:
                 _lib.check(rc)
                 hv = [out[i] for i in range(count.value)]
-    # libknob's k-th value is after the k-th trial to finish (COMPLETE, PRUNED or FAIL, by end
-    # time, then number); Optuna's points are the complete trials', at their numbers
+    # libknob's k-th value is after the finished trial (COMPLETE, PRUNED or FAIL) of the k-th
+    # lowest number, as Optuna reads the trials (by their ends, a trial that ended first was
+    # given the volume of the trials that ended before it: the last one's, where trials ended
+    # in the reverse order); Optuna's points are the complete trials', at their numbers
     done = (TrialState.COMPLETE, TrialState.PRUNED, TrialState.FAIL)
-    finished = sorted(study.get_trials(deepcopy=False, states=done), key=lambda t: (t.datetime_complete or datetime.datetime.max, t.number))
+    finished = sorted(study.get_trials(deepcopy=False, states=done), key=lambda t: t.number)
     if not bounded:
         hv = [0.0] * len(finished)
     points = [(t.number, v) for t, v in zip(finished, hv) if t.state == TrialState.COMPLETE]

@@ -301,6 +301,21 @@ def test_hypervolume_history_at_the_complete_trials():
     assert list(visualization.plot_hypervolume_history(study, reference_point=[0.1, 0.1]).data[0].y) == [0.0] * 10
 
 
+def test_hypervolume_history_by_trial_number():
+    """As Optuna's: the volume after each complete trial in the order of the trials' numbers,
+    where they ended in the reverse order (knob drew the volume by their ends: 9 at trial 0,
+    and its axis ran from trial 3 down)."""
+    study = optuna.create_study(directions=["minimize", "minimize"])
+    base = datetime.datetime(2025, 1, 1)
+    for k, v in enumerate(([1.0, 1.0], [0.0, 2.0], [2.0, 0.0], [0.0, 0.0])):
+        t = optuna.trial.create_trial(values=v)
+        t.datetime_start, t.datetime_complete = base, base + datetime.timedelta(seconds=50 - 10 * k)
+        study.add_trial(t)
+    hv = visualization.plot_hypervolume_history(study, reference_point=[3.0, 3.0]).data[0]
+    assert list(hv.x) == [0, 1, 2, 3]
+    assert list(hv.y) == [4.0, 5.0, 6.0, 9.0]
+
+
 def test_pareto_front_of_the_feasible_trials():
     """As Optuna: the front is taken among the feasible trials alone, so a feasible trial
     dominated only by an infeasible one is a best trial; the traces in Optuna's order."""

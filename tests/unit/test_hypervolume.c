@@ -151,6 +151,40 @@ static void history_after_each_trial(void **state)
     knob_storage_close(st);
 }
 
+/* Trials that end out of their numbers' order: the history by their ends and the one by
+ * their numbers (Optuna's plot_hypervolume_history reads the trials so). */
+static void history_by_number(void **state)
+{
+    (void)state;
+    knob_storage *st;
+    knob_study *s = study(&st, KNOB_MINIMIZE, KNOB_MINIMIZE);
+    knob_trial *t[3];
+    for (int i = 0; i < 3; i++)
+        OK(knob_study_ask(s, &t[i]));
+    const double v[3][2] = {{1, 1}, {0, 2}, {2, 0}};
+    for (int i = 2; i >= 0; i--) /* 2 ends first, 0 last */
+        OK(knob_study_tell(s, t[i], KNOB_TRIAL_COMPLETE, v[i], 2));
+    const double *h;
+    size_t n;
+    double ref[2] = {3, 3};
+    /* by number: (1,1) 4; (0,2) adds 1: 5; (2,0) adds 1: 6 */
+    OK(knob_study_hypervolume_history_by_number(s, ref, &h, &n));
+    assert_int_equal(n, 3);
+    const double want[3] = {4, 5, 6}, ended[3] = {3, 5, 6};
+    for (size_t i = 0; i < n; i++)
+        if (h[i] != want[i])
+            fail_msg("by number: history[%zu] = %g, want %g", i, h[i], want[i]);
+    /* by end: (2,0) 3; (0,2) adds 2: 5; (1,1) adds 1: 6 */
+    OK(knob_study_hypervolume_history(s, ref, &h, &n));
+    for (size_t i = 0; i < n; i++)
+        if (h[i] != ended[i])
+            fail_msg("by end: history[%zu] = %g, want %g", i, h[i], ended[i]);
+    assert_int_equal(knob_study_hypervolume_history_by_number(NULL, ref, &h, &n), KNOB_EINVAL);
+    assert_non_null(strstr(knob_errmsg(), "knob_study_hypervolume_history_by_number"));
+    knob_study_free(s);
+    knob_storage_close(st);
+}
+
 static void one_objective_and_none(void **state)
 {
     (void)state;
@@ -434,6 +468,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(given_reference),
     cmocka_unit_test(infeasible_left_out),
     cmocka_unit_test(history_after_each_trial),
+    cmocka_unit_test(history_by_number),
     cmocka_unit_test(one_objective_and_none),
     cmocka_unit_test(default_reference_tiny_range),
     cmocka_unit_test(default_reference_infinite_values),
