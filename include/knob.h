@@ -984,8 +984,9 @@ KNOB_API int knob_study_hypervolume(knob_study *s, const double *ref, double *hv
  * dominates the reference point. The reference point is ref, or when NULL the default of
  * knob_study_hypervolume for the whole study, so the values compare (the last is
  * knob_study_hypervolume's value, up to rounding: each trial that joins the front adds what
- * it covers beyond the front before it). *out (*n values) is
- * borrowed from the study until the next call of this function on it or its free.
+ * it covers beyond the front before it). *out (*n values) is borrowed from the study
+ * until the next call of this function or of knob_study_hypervolume_history_by_number on
+ * it, or its free.
  * Returns as knob_study_hypervolume does, except that with ref given, a reference point
  * that no trial dominates, or a study with no feasible complete trial, gives 0 after each
  * finished trial (as Optuna's plot_hypervolume_history), not KNOB_EINVAL or KNOB_ENOTFOUND. */
